@@ -1,0 +1,2 @@
+// Suites live in src/suites/*.ts and export run(); see harness.ts.
+export {};

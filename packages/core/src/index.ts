@@ -1,0 +1,2 @@
+// @descent/core: filled in as its issue lands.
+export {};

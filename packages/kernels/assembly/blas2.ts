@@ -1,0 +1,2 @@
+// Kernel family 'blas2': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'cholesky': not written yet.
+export {};

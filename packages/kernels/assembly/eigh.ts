@@ -1,0 +1,2 @@
+// Kernel family 'eigh': not written yet.
+export {};

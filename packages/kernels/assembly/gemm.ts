@@ -1,0 +1,2 @@
+// Kernel family 'gemm': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'lu': not written yet.
+export {};

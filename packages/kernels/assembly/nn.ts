@@ -1,0 +1,2 @@
+// Kernel family 'nn': not written yet.
+export {};

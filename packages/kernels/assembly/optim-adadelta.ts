@@ -1,0 +1,2 @@
+// Kernel family 'optim-adadelta': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'optim-adafactor': not written yet.
+export {};

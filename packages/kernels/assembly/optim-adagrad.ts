@@ -1,0 +1,2 @@
+// Kernel family 'optim-adagrad': not written yet.
+export {};

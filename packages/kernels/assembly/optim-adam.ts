@@ -1,0 +1,2 @@
+// Kernel family 'optim-adam': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'optim-lion': not written yet.
+export {};

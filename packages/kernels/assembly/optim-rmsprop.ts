@@ -1,0 +1,2 @@
+// Kernel family 'optim-rmsprop': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'optim-rprop-asgd': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'optim-sgd': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Kernel family 'softmax': not written yet.
+export {};

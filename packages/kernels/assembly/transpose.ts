@@ -1,0 +1,2 @@
+// Kernel family 'transpose': not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Typed wrappers for the 'cholesky' kernel family: not written yet.
+export {};

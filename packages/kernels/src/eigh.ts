@@ -1,0 +1,2 @@
+// Typed wrappers for the 'eigh' kernel family: not written yet.
+export {};

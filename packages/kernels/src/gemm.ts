@@ -1,0 +1,2 @@
+// Typed wrappers for the 'gemm' kernel family: not written yet.
+export {};

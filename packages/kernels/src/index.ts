@@ -1,0 +1,22 @@
+// @descent/kernels: SIMD WebAssembly kernels behind a typed, length-checked API.
+
+export type { ArrayOf, DType, FloatArray } from './arena.js';
+export { alloc, bytesPer, dtypeOf, fromArray, growMemory, memoryStats, WasmArray } from './arena.js';
+export * from './blas1.js';
+export * from './blas2.js';
+export * from './cholesky.js';
+export * from './eigh.js';
+export * from './gemm.js';
+export * from './lu.js';
+export * from './nn.js';
+export * from './optim-adadelta.js';
+export * from './optim-adafactor.js';
+export * from './optim-adagrad.js';
+export * from './optim-adam.js';
+export * from './optim-lion.js';
+export * from './optim-rmsprop.js';
+export * from './optim-rprop-asgd.js';
+export * from './optim-sgd.js';
+export * from './softmax.js';
+export * from './transpose.js';
+export { simdSupported } from './wasm.js';

@@ -1,0 +1,2 @@
+// Typed wrappers for the 'lu' kernel family: not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Typed wrappers for the 'nn' kernel family: not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Typed wrappers for the 'optim-adagrad' kernel family: not written yet.
+export {};

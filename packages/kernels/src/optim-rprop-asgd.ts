@@ -1,0 +1,2 @@
+// Typed wrappers for the 'optim-rprop-asgd' kernel family: not written yet.
+export {};

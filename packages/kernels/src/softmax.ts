@@ -1,0 +1,2 @@
+// Typed wrappers for the 'softmax' kernel family: not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Typed wrappers for the 'transpose' kernel family: not written yet.
+export {};

@@ -1,0 +1,2 @@
+// @descent/mlp: filled in as its issue lands.
+export {};

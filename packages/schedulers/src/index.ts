@@ -1,0 +1,2 @@
+// @descent/schedulers: filled in as its issue lands.
+export {};
