@@ -20,3 +20,4 @@ export * from './optim-sgd.js';
 export * from './softmax.js';
 export * from './transpose.js';
 export { simdSupported } from './wasm.js';
+export * from './matrix.js';
