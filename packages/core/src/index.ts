@@ -1,2 +1,6 @@
-// @descent/core: filled in as its issue lands.
-export {};
+// @descent/core: parameters, optimizers, minimize(), analysis, problems.
+
+export * from './optim/optimizer.js';
+export * from './optim/state-dict.js';
+export * from './optim/validate.js';
+export * from './param.js';

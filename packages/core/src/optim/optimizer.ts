@@ -1,0 +1,290 @@
+/**
+ * The optimizer contract, PyTorch's `torch.optim.Optimizer` with camelCase names:
+ *
+ *   const opt = new Adam([w, b], { lr: 1e-3 });          // or param groups:
+ *   const opt = new SGD([{ params: [w], lr: 0.1 }, { params: [b] }], { lr: 0.01, momentum: 0.9 });
+ *   opt.zeroGrad(); computeGrads(); opt.step();          // or opt.step(closure) -> loss
+ *   opt.paramGroups[0].lr = 0.05;                         // schedulers do this
+ *   const s = opt.stateDict(); other.loadStateDict(s);    // exact resume
+ *
+ * A subclass supplies its option names, `validateGroup` (RangeError naming the option), and
+ * `updateGroup` (one step for one group: scalars computed once, the per-element work in one
+ * fused kernel call per parameter). The base class owns groups, state, the non-finite gradient
+ * check and the state dict.
+ *
+ * Non-finite gradients: before any update, every gradient is checked (one SIMD pass, `allFinite`).
+ * By default a NaN or Inf throws `NonFiniteGradientError` naming the parameter and the step, with
+ * parameters and state untouched; `onNonFinite: 'skip'` skips the whole step instead (counted in
+ * `skippedSteps`).
+ */
+import { allFinite, fromArray, WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
+import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
+import { checkKnownOptions } from './validate.js';
+
+/** What every optimizer's options share. */
+export interface BaseOptions {
+  lr: number;
+}
+
+/** Options of the optimizer object itself, not of its groups. */
+export interface OptimizerBehaviour {
+  /** What a NaN/Inf gradient does: throw (default) or skip the step. */
+  onNonFinite?: 'error' | 'skip';
+}
+
+/** A parameter group: its parameters and its own copy of every option. */
+export type ParamGroup<O> = O & { params: Param[]; initialLr?: number; [extra: string]: unknown };
+
+/** What constructors take: a list of parameters, or groups with per-group option overrides. */
+export type ParamsInput<O> = Param[] | Array<Partial<O> & { params: Param[] }>;
+
+/** Per-parameter state: arrays live in kernel memory, scalars are plain numbers. */
+export type ParamState = Record<string, WasmArray | StateValue>;
+
+export class NonFiniteGradientError extends Error {
+  constructor(
+    readonly paramName: string,
+    readonly step: number,
+  ) {
+    super(
+      `Non-finite gradient (NaN or Inf) in ${paramName} at step ${step}; parameters and state left unchanged`,
+    );
+    this.name = 'NonFiniteGradientError';
+  }
+}
+
+export abstract class Optimizer<O extends BaseOptions> {
+  /** The optimizer's name, as in messages ("Adam"). */
+  abstract readonly name: string;
+  readonly defaults: Readonly<O>;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  readonly state = new Map<Param, ParamState>();
+  onNonFinite: 'error' | 'skip';
+  /** Steps taken (skipped ones excluded). */
+  stepsTaken = 0;
+  /** Steps skipped because of non-finite gradients. */
+  skippedSteps = 0;
+
+  protected constructor(
+    displayName: string,
+    params: ParamsInput<O>,
+    defaults: O,
+    readonly optionNames: readonly string[],
+    behaviour: OptimizerBehaviour = {},
+  ) {
+    checkKnownOptions(displayName, defaults, [...optionNames, 'onNonFinite']);
+    this.validateGroup(defaults);
+    this.defaults = Object.freeze({ ...defaults });
+    const onNonFinite = behaviour.onNonFinite ?? 'error';
+    if (onNonFinite !== 'error' && onNonFinite !== 'skip') {
+      throw new RangeError(`Invalid onNonFinite value: ${String(onNonFinite)} (expected 'error' or 'skip')`);
+    }
+    this.onNonFinite = onNonFinite;
+    if (!Array.isArray(params) || params.length === 0) {
+      throw new RangeError(`${displayName} got an empty parameter list`);
+    }
+    const groups = isGroupList(params)
+      ? params
+      : [{ params: params as Param[] } as Partial<O> & { params: Param[] }];
+    // validate every group before adding any, so a bad group changes nothing
+    const built = groups.map((g) => this.buildGroup(displayName, g));
+    const seen = new Set<Param>();
+    for (const g of built) {
+      for (const p of g.params) {
+        if (seen.has(p)) throw new RangeError(`Parameter ${p.name} appears in more than one parameter group`);
+        seen.add(p);
+      }
+    }
+    this.paramGroups.push(...built);
+  }
+
+  /** Throws a RangeError naming the first invalid option of a (merged) group. */
+  protected abstract validateGroup(options: O): void;
+
+  /** One update of every parameter in `group`. Gradients are known to be finite here. */
+  protected abstract updateGroup(group: ParamGroup<O>): void;
+
+  private buildGroup(displayName: string, g: Partial<O> & { params: Param[] }): ParamGroup<O> {
+    if (!g || !Array.isArray(g.params) || g.params.length === 0) {
+      throw new RangeError(`${displayName}: a parameter group needs a non-empty params list`);
+    }
+    checkKnownOptions(displayName, g, [...this.optionNames, 'initialLr']);
+    const merged = { ...this.defaults, ...g, params: [...g.params] } as ParamGroup<O>;
+    for (const [k, v] of Object.entries(merged)) {
+      if (Array.isArray(v) && k !== 'params') (merged as Record<string, unknown>)[k] = [...v];
+    }
+    this.validateGroup(merged);
+    return merged;
+  }
+
+  /** Adds a group (options not given are taken from the defaults). */
+  addParamGroup(group: Partial<O> & { params: Param[] }): void {
+    const built = this.buildGroup(this.name, group);
+    for (const p of built.params) {
+      if (this.paramGroups.some((g) => g.params.includes(p))) {
+        throw new RangeError(`Parameter ${p.name} appears in more than one parameter group`);
+      }
+    }
+    this.paramGroups.push(built);
+  }
+
+  /** Every parameter, in group order (the indices used by state dicts). */
+  params(): Param[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  /** Sets every parameter's gradient to zero. */
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.zeroGrad();
+  }
+
+  /**
+   * One optimization step. With a closure (which zeroes the gradients, recomputes the loss and
+   * its gradients, and returns the loss) it is called first and its loss returned.
+   */
+  step(closure?: () => number): number | undefined {
+    const loss = closure?.();
+    if (!this.checkGradients()) return loss;
+    for (const g of this.paramGroups) this.updateGroup(g);
+    this.stepsTaken++;
+    return loss;
+  }
+
+  /** True if every gradient is finite; otherwise throws, or counts a skip and returns false. */
+  protected checkGradients(): boolean {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!allFinite(p.gradient)) {
+          if (this.onNonFinite === 'skip') {
+            this.skippedSteps++;
+            return false;
+          }
+          throw new NonFiniteGradientError(p.name, this.stepsTaken + 1);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The state of `p`, created by `init` on first use. */
+  protected stateOf<S extends ParamState>(p: Param, init: () => S): S {
+    let s = this.state.get(p) as S | undefined;
+    if (!s) {
+      s = init();
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /** A copy of the optimizer's state and groups (see state-dict.ts for the format). */
+  stateDict(): OptimizerStateDict {
+    const all = this.params();
+    const state: Record<number, ParamStateDict> = {};
+    all.forEach((p, i) => {
+      const s = this.state.get(p);
+      if (!s) return;
+      const out: ParamStateDict = {};
+      for (const [k, v] of Object.entries(s)) out[k] = copyStateValue(v);
+      state[i] = out;
+    });
+    let next = 0;
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...opts } = g;
+      const copy: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(opts)) copy[k] = Array.isArray(v) ? [...v] : v;
+      return { ...copy, params: params.map(() => next++) };
+    });
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores a state dict made by `stateDict()` of the same optimizer over parameters of the same
+   * shapes. Everything is checked first; on an error nothing has changed.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
+      throw new TypeError('loadStateDict: expected { state, paramGroups }');
+    }
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new RangeError(
+        `loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
+      );
+    }
+    const all = this.params();
+    const newGroups = sd.paramGroups.map((sg, gi) => {
+      const g = this.paramGroups[gi];
+      if (!Array.isArray(sg.params) || sg.params.length !== g.params.length) {
+        throw new RangeError(
+          `loadStateDict: group ${gi} has ${sg.params?.length} parameters in the state dict, ${g.params.length} in the optimizer`,
+        );
+      }
+      const { params: _ignored, ...opts } = sg;
+      const merged = { ...g, ...opts, params: g.params } as ParamGroup<O>;
+      this.validateGroup(merged);
+      return merged;
+    });
+    const newState = new Map<Param, ParamState>();
+    for (const [key, s] of Object.entries(sd.state)) {
+      const i = Number(key);
+      const p = all[i];
+      if (!p)
+        throw new RangeError(
+          `loadStateDict: state for parameter index ${key}, but there are ${all.length} parameters`,
+        );
+      const restored: ParamState = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (v instanceof Float32Array || v instanceof Float64Array) {
+          const wantF32 = p.dtype === 'f32';
+          if (v instanceof Float32Array !== wantF32) {
+            throw new TypeError(
+              `loadStateDict: state '${k}' of ${p.name} is ${v.constructor.name}, the parameter is ${p.dtype}`,
+            );
+          }
+        }
+        restored[k] = v;
+      }
+      newState.set(p, restored);
+    }
+    // all checks passed: apply
+    for (const s of this.state.values()) freeState(s);
+    this.state.clear();
+    for (const [p, s] of newState) {
+      const live: ParamState = {};
+      for (const [k, v] of Object.entries(s)) {
+        live[k] =
+          v instanceof Float32Array || v instanceof Float64Array
+            ? fromArray(v)
+            : Array.isArray(v)
+              ? [...v]
+              : v;
+      }
+      this.state.set(p, live);
+    }
+    newGroups.forEach((g, i) => {
+      this.paramGroups[i] = g;
+    });
+  }
+
+  /** Frees the state's kernel memory (the optimizer can go on; state restarts from scratch). */
+  resetState(): void {
+    for (const s of this.state.values()) freeState(s);
+    this.state.clear();
+  }
+}
+
+function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {
+  const first = params[0] as unknown as { params?: unknown };
+  return !!first && Array.isArray(first.params);
+}
+
+function copyStateValue(v: WasmArray | StateValue): StateValue {
+  if (v instanceof WasmArray) return v.toArray();
+  if (v instanceof Float32Array || v instanceof Float64Array) return v.slice();
+  if (Array.isArray(v)) return [...v];
+  return v;
+}
+
+function freeState(s: ParamState): void {
+  for (const v of Object.values(s)) if (v instanceof WasmArray) v.free();
+}
