@@ -1,0 +1,52 @@
+/**
+ * Browser-test support: build the page with Vite (no special configuration), serve it on
+ * localhost with `vite preview`, and drive Debian's Chromium through playwright-core.
+ */
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface PageSession {
+  page: Page;
+  url: string;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openBuiltPage(root: string): Promise<PageSession> {
+  await build({ root, logLevel: 'error' });
+  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not bind a port');
+  const url = `http://127.0.0.1:${address.port}/`;
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  return {
+    page,
+    url,
+    errors,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    },
+  };
+}
