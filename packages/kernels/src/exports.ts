@@ -20,3 +20,16 @@ export function rawKernel(name: string): RawKernel {
   if (typeof k !== 'function') throw new Error(`kernels.wasm has no export '${name}'`);
   return k as RawKernel;
 }
+
+/**
+ * The f32 and f64 versions of kernel `name` (`name_f32`, `name_f64`), each fetched from the module
+ * once, on first use: hot paths call `k(dtype)` without a string build or a lookup per call.
+ */
+export function typedKernel(name: string): (dtype: 'f32' | 'f64') => RawKernel {
+  let f32: RawKernel | undefined;
+  let f64: RawKernel | undefined;
+  return (dtype) => {
+    if (dtype === 'f32') return f32 ?? (f32 = rawKernel(`${name}_f32`));
+    return f64 ?? (f64 = rawKernel(`${name}_f64`));
+  };
+}
