@@ -39,3 +39,12 @@ export function checkDim(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0)
     throw new RangeError(`Invalid ${name}: ${v} (expected a non-negative integer)`);
 }
+
+/** Throws unless the memory of `x` and `y` is disjoint (for outputs that must not alias inputs). */
+export function checkNoOverlap(xName: string, x: WasmArray, yName: string, y: WasmArray): void {
+  const xEnd = x.ptr + x.length * (x.dtype === 'f32' ? 4 : 8);
+  const yEnd = y.ptr + y.length * (y.dtype === 'f32' ? 4 : 8);
+  if (x.length > 0 && y.length > 0 && x.ptr < yEnd && y.ptr < xEnd) {
+    throw new RangeError(`${xName} overlaps ${yName} in memory; the output must be a separate array`);
+  }
+}
