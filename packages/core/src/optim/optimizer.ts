@@ -31,6 +31,11 @@ export interface BaseOptions {
 export interface OptimizerBehaviour {
   /** What a NaN/Inf gradient does: throw (default) or skip the step. */
   onNonFinite?: 'error' | 'skip';
+  /**
+   * Which implementation of the update runs: the fused kernel (default, one pass over memory) or
+   * the plain TypeScript reference step (for tests and for reading). Like torch's `foreach`/`fused`.
+   */
+  impl?: 'fused' | 'reference';
 }
 
 /** A parameter group: its parameters and its own copy of every option. */
@@ -61,6 +66,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Param, ParamState>();
   onNonFinite: 'error' | 'skip';
+  /** The implementation `updateGroup` uses (see OptimizerBehaviour.impl). */
+  readonly impl: 'fused' | 'reference';
   /** Steps taken (skipped ones excluded). */
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
@@ -73,7 +80,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     readonly optionNames: readonly string[],
     behaviour: OptimizerBehaviour = {},
   ) {
-    checkKnownOptions(displayName, defaults, [...optionNames, 'onNonFinite']);
+    checkKnownOptions(displayName, defaults, [...optionNames, 'onNonFinite', 'impl']);
     this.validateGroup(defaults);
     this.defaults = Object.freeze({ ...defaults });
     const onNonFinite = behaviour.onNonFinite ?? 'error';
@@ -81,6 +88,11 @@ export abstract class Optimizer<O extends BaseOptions> {
       throw new RangeError(`Invalid onNonFinite value: ${String(onNonFinite)} (expected 'error' or 'skip')`);
     }
     this.onNonFinite = onNonFinite;
+    const impl = behaviour.impl ?? 'fused';
+    if (impl !== 'fused' && impl !== 'reference') {
+      throw new RangeError(`Invalid impl value: ${String(impl)} (expected 'fused' or 'reference')`);
+    }
+    this.impl = impl;
     if (!Array.isArray(params) || params.length === 0) {
       throw new RangeError(`${displayName} got an empty parameter list`);
     }
