@@ -17,3 +17,4 @@ export * from './optim-adafactor';
 export * from './optim-rprop-asgd';
 export * from './nn';
 export * from './softmax';
+export * from './regularizers';

@@ -18,6 +18,7 @@ export * from './optim-rmsprop.js';
 export * from './optim-rprop-asgd.js';
 export * from './optim-sgd.js';
 export * from './softmax.js';
+export * from './regularizers.js';
 export * from './transpose.js';
 export { simdSupported } from './wasm.js';
 export * from './matrix.js';
