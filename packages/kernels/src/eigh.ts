@@ -1,2 +1,54 @@
-// Typed wrappers for the 'eigh' kernel family: not written yet.
-export {};
+/**
+ * The symmetric eigendecomposition A = Q diag(w) Qᵀ (numpy.linalg.eigh), f64. Kernel:
+ * assembly/eigh.ts — Householder tridiagonalization, then implicit QL with Wilkinson shifts, the
+ * eigenvectors accumulated along the way (EISPACK tred2 + tql2, SIMD row operations).
+ *
+ * Only the LOWER triangle of A (entries a_ij with j <= i) is read, as numpy.linalg.eigh does by
+ * default (UPLO='L'): the strict upper triangle is ignored, so a non-symmetric input is treated as
+ * the symmetric matrix its lower triangle defines.
+ */
+
+import { alloc } from './arena.js';
+import { type RawKernel, rawKernel } from './exports.js';
+import { copyIn, type SquareMatrix, squareOrder } from './factor-args.js';
+
+/** Eigenvalues ascending; `vectors` is n x n row-major and its column j is the unit eigenvector of values[j]. */
+export interface Eigh {
+  values: Float64Array;
+  vectors: Float64Array;
+}
+
+let eighKernel: RawKernel | undefined;
+
+function run(A: SquareMatrix, vectors: boolean): { values: Float64Array; vectors?: Float64Array } {
+  const n = squareOrder('A', A, 'lower');
+  const a = copyIn(A);
+  const work = alloc('f64', n + 5 * n + (vectors ? n * n : 0)); // w, then the kernel's scratch
+  try {
+    eighKernel ??= rawKernel('eigh_f64');
+    const info = eighKernel(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);
+    if (info !== 0) {
+      throw new Error(`eigh: the QL iteration did not converge for eigenvalue ${info - 1} of A (n = ${n})`);
+    }
+    return { values: work.data.slice(0, n), vectors: vectors ? a.data.slice() : undefined };
+  } finally {
+    a.free();
+    work.free();
+  }
+}
+
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric matrix A:
+ * A = V diag(values) Vᵀ, column j of V (row-major `vectors`) belongs to values[j].
+ * Reads only the lower triangle of A. Eigenvectors are unique only up to sign (and, for repeated
+ * eigenvalues, up to a rotation within their eigenspace), as with numpy.
+ */
+export function eigh(A: SquareMatrix): Eigh {
+  const r = run(A, true);
+  return { values: r.values, vectors: r.vectors! };
+}
+
+/** Eigenvalues of the symmetric matrix A, ascending (numpy.linalg.eigvalsh); reads its lower triangle. */
+export function eigvalsh(A: SquareMatrix): Float64Array {
+  return run(A, false).values;
+}
