@@ -1,2 +1,251 @@
-// Kernel family 'gemm': not written yet.
-export {};
+/**
+ * Level-3 BLAS, generic over f32/f64: the matrix product
+ *
+ *   C = alpha op(A) op(B) + beta C,   op(X) = X or X^T,   op(A) m x k, op(B) k x n, C m x n,
+ *
+ * all row-major. beta = 0 overwrites C without reading it (NaN in C does not survive), and
+ * alpha = 0 or k = 0 leaves C = beta C, as in reference BLAS. C must not overlap A or B.
+ *
+ * The GotoBLAS / BLIS scheme:
+ *   for jc in steps of NC over n:                    (columns of C)
+ *     for pc in steps of KC over k:                  pack op(B)[pc:+KC, jc:+NC] -> Bp  (L3/L2)
+ *       for ic in steps of MC over m:                pack alpha op(A)[ic:+MC, pc:+KC] -> Ap  (L2)
+ *         for jr in steps of NR, ir in steps of MR:  C[MR x NR] (+)= Ap-panel * Bp-panel  (L1)
+ * Packing lays each MR-row panel of A out as kc columns of MR values, and each NR-column panel of
+ * B as kc rows of NR values, zero-padded at the edges, so the micro-kernel reads both with unit
+ * stride whatever the transposes were. The micro-kernel keeps the MR x NR block of C in
+ * 2 * MR v128 registers (MR = 4 rows, NR = two vectors: 8 f32 or 4 f64 columns) and for each k
+ * loads one row of the B panel and broadcasts each of the MR values of the A panel.
+ * The scratch space for Ap, Bp and one edge tile is passed in (`gemm_scratch_*` says how much).
+ */
+
+const MR = 4;
+const KC = 256;
+const MC = 128; // a multiple of MR
+const NC = 2048; // a multiple of NR
+
+// @ts-ignore: decorator
+@inline function nr<T>(): i32 {
+  return 32 / sizeof<T>();
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(x: i32, q: i32): i32 {
+  return ((x + q - 1) / q) * q;
+}
+
+/** Elements of scratch space gemm needs for these sizes: Ap, then Bp, then one MR x NR tile. */
+function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
+  const mc = min(roundUp(m, MR), MC);
+  const kc = min(k, KC);
+  const nc = min(roundUp(n, nr<T>()), NC);
+  return mc * kc + kc * nc + MR * nr<T>();
+}
+
+/**
+ * Packs Bp = op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels, each kc rows of NR values
+ * (zero-padded past column nc). B is k x n (transB = 0) or n x k (transB = 1).
+ */
+function packB<T>(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i32, nc: i32, bp: usize): void {
+  const sz = sizeof<T>();
+  const NR = nr<T>();
+  for (let jr = 0; jr < nc; jr += NR) {
+    const w = min(NR, nc - jr);
+    let dst = bp + <usize>jr * kc * sz;
+    if (!transB) {
+      let src = b + (<usize>pc * n + jc + jr) * sz;
+      const ld = <usize>n * sz;
+      if (w == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += ld;
+          dst += <usize>NR * sz;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let j = 0; j < NR; j++) store<T>(dst + <usize>j * sz, j < w ? load<T>(src + <usize>j * sz) : <T>0);
+          src += ld;
+          dst += <usize>NR * sz;
+        }
+      }
+    } else {
+      // op(B)[p, j] = B[j, p]: walk each column j of the panel along contiguous memory.
+      for (let j = 0; j < NR; j++) {
+        const col = dst + <usize>j * sz;
+        if (j < w) {
+          const src = b + (<usize>(jc + jr + j) * k + pc) * sz;
+          for (let p = 0; p < kc; p++) store<T>(col + <usize>p * NR * sz, load<T>(src + <usize>p * sz));
+        } else {
+          for (let p = 0; p < kc; p++) store<T>(col + <usize>p * NR * sz, <T>0);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs Ap = alpha op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels, each kc columns of MR values
+ * (zero-padded past row mc). A is m x k (transA = 0) or k x m (transA = 1).
+ */
+function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, alpha: T, ap: usize): void {
+  const sz = sizeof<T>();
+  const va = v128.splat<T>(alpha);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const h = min(MR, mc - ir);
+    let dst = ap + <usize>ir * kc * sz;
+    if (transA) {
+      // op(A)[i, p] = A[p, i]: the MR values of one column of the panel are contiguous in A.
+      let src = a + (<usize>pc * m + ic + ir) * sz;
+      const ld = <usize>m * sz;
+      if (h == MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.mul<T>(va, v128.load(src)));
+          if (sizeof<T>() == 8) v128.store(dst, v128.mul<T>(va, v128.load(src, 16)), 16);
+          src += ld;
+          dst += <usize>MR * sz;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) store<T>(dst + <usize>r * sz, r < h ? alpha * load<T>(src + <usize>r * sz) : <T>0);
+          src += ld;
+          dst += <usize>MR * sz;
+        }
+      }
+    } else {
+      // op(A)[i, p] = A[i, p]: each row of the panel is contiguous in A; scatter it with stride MR.
+      for (let r = 0; r < MR; r++) {
+        const row = dst + <usize>r * sz;
+        if (r < h) {
+          const src = a + (<usize>(ic + ir + r) * k + pc) * sz;
+          for (let p = 0; p < kc; p++) store<T>(row + <usize>p * MR * sz, alpha * load<T>(src + <usize>p * sz));
+        } else {
+          for (let p = 0; p < kc; p++) store<T>(row + <usize>p * MR * sz, <T>0);
+        }
+      }
+    }
+  }
+}
+
+/** *p = acc + beta * *p for one v128, except that beta = 0 stores acc without reading *p. */
+// @ts-ignore: decorator
+@inline function update<T>(p: usize, acc: v128, beta: T): void {
+  if (beta == 0) v128.store(p, acc);
+  else if (beta == 1) v128.store(p, v128.add<T>(v128.load(p), acc));
+  else v128.store(p, v128.add<T>(v128.mul<T>(v128.load(p), v128.splat<T>(beta)), acc));
+}
+
+/**
+ * The micro-kernel: C[0:MR, 0:NR] = beta C + sum_p Ap[p, 0:MR]^T Bp[p, 0:NR], with C's rows ldc
+ * bytes apart. Ap holds kc columns of MR values, Bp kc rows of NR values (two v128 each).
+ */
+function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: T): void {
+  const sz = sizeof<T>();
+  let c00 = v128.splat<T>(0);
+  let c01 = v128.splat<T>(0);
+  let c10 = v128.splat<T>(0);
+  let c11 = v128.splat<T>(0);
+  let c20 = v128.splat<T>(0);
+  let c21 = v128.splat<T>(0);
+  let c30 = v128.splat<T>(0);
+  let c31 = v128.splat<T>(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load_splat<T>(ap);
+    c00 = v128.add<T>(c00, v128.mul<T>(a, b0));
+    c01 = v128.add<T>(c01, v128.mul<T>(a, b1));
+    a = v128.load_splat<T>(ap, sz);
+    c10 = v128.add<T>(c10, v128.mul<T>(a, b0));
+    c11 = v128.add<T>(c11, v128.mul<T>(a, b1));
+    a = v128.load_splat<T>(ap, 2 * sz);
+    c20 = v128.add<T>(c20, v128.mul<T>(a, b0));
+    c21 = v128.add<T>(c21, v128.mul<T>(a, b1));
+    a = v128.load_splat<T>(ap, 3 * sz);
+    c30 = v128.add<T>(c30, v128.mul<T>(a, b0));
+    c31 = v128.add<T>(c31, v128.mul<T>(a, b1));
+    ap += <usize>MR * sz;
+    bp += 32;
+  }
+  update<T>(c, c00, beta);
+  update<T>(c + 16, c01, beta);
+  c += ldc;
+  update<T>(c, c10, beta);
+  update<T>(c + 16, c11, beta);
+  c += ldc;
+  update<T>(c, c20, beta);
+  update<T>(c + 16, c21, beta);
+  c += ldc;
+  update<T>(c, c30, beta);
+  update<T>(c + 16, c31, beta);
+}
+
+/** C = beta C (beta = 0 writes zeros without reading C). */
+function scaleC<T>(m: i32, n: i32, beta: T, c: usize): void {
+  const len = <usize>m * n;
+  if (beta == 0) {
+    memory.fill(c, 0, len * sizeof<T>());
+    return;
+  }
+  if (beta == 1) return;
+  for (let i: usize = 0; i < len; i++) store<T>(c + i * sizeof<T>(), beta * load<T>(c + i * sizeof<T>()));
+}
+
+function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
+  if (m == 0 || n == 0) return;
+  if (k == 0 || alpha == 0) {
+    scaleC<T>(m, n, beta, c);
+    return;
+  }
+  const sz = sizeof<T>();
+  const NR = nr<T>();
+  const ldc = <usize>n * sz;
+  const ap = scratch;
+  const bp = ap + <usize>min(roundUp(m, MR), MC) * min(k, KC) * sz;
+  const tile = bp + <usize>min(k, KC) * min(roundUp(n, NR), NC) * sz;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const betaBlk: T = pc == 0 ? beta : <T>1;
+      packB<T>(transB, b, n, k, pc, jc, kc, nc, bp);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA<T>(transA, a, m, k, ic, pc, mc, kc, alpha, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const w = min(NR, nc - jr);
+          const bPanel = bp + <usize>jr * kc * sz;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const h = min(MR, mc - ir);
+            const aPanel = ap + <usize>ir * kc * sz;
+            const cBlk = c + (<usize>(ic + ir) * n + jc + jr) * sz;
+            if (h == MR && w == NR) {
+              microKernel<T>(kc, aPanel, bPanel, cBlk, ldc, betaBlk);
+            } else {
+              // Edge: compute the full tile into scratch, then merge its h x w corner into C.
+              microKernel<T>(kc, aPanel, bPanel, tile, <usize>NR * sz, <T>0);
+              for (let i = 0; i < h; i++) {
+                for (let j = 0; j < w; j++) {
+                  const pC = cBlk + <usize>i * ldc + <usize>j * sz;
+                  const t = load<T>(tile + <usize>(i * NR + j) * sz);
+                  store<T>(pC, betaBlk == 0 ? t : t + betaBlk * load<T>(pC));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** C = alpha op(A) op(B) + beta C (row-major; op(A) m x k, op(B) k x n); scratch: gemm_scratch_f32 elements. */
+export function gemm_f32(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, b: usize, beta: f32, c: usize, scratch: usize): void {
+  gemm<f32>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch);
+}
+export function gemm_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, b: usize, beta: f64, c: usize, scratch: usize): void {
+  gemm<f64>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch);
+}
+/** Elements of scratch space gemm_f32 / gemm_f64 need for an m x n x k product. */
+export function gemm_scratch_f32(m: i32, n: i32, k: i32): i32 { return scratchElems<f32>(m, n, k); }
+export function gemm_scratch_f64(m: i32, n: i32, k: i32): i32 { return scratchElems<f64>(m, n, k); }

@@ -1,2 +1,71 @@
-// Typed wrappers for the 'gemm' kernel family: not written yet.
-export {};
+/**
+ * Level-3 BLAS over kernel memory: the matrix product
+ *
+ *   C ← α op(A) op(B) + β C,   op(X) = X, or Xᵀ with `transA` / `transB`,
+ *
+ * op(A) m x k, op(B) k x n, C m x n, all row-major WasmMatrix of one dtype. β = 0 overwrites C
+ * without reading it (BLAS semantics: a NaN in C does not survive); α = 0 or k = 0 gives β C.
+ *
+ * The kernel (assembly/gemm.ts) is cache-blocked with packed panels and a 4 x 8 (f32) / 4 x 4
+ * (f64) SIMD micro-kernel. Its packing space is one scratch array per dtype, allocated from the
+ * arena on first use and grown (never shrunk) when a larger product needs more: a call may
+ * therefore allocate, so re-read any `.data` view after it.
+ */
+import { alloc, type DType, type WasmArray } from './arena.js';
+import { checkNoOverlap, checkScalar } from './checks.js';
+import { typedKernel } from './exports.js';
+import { checkMatrix, type WasmMatrix } from './matrix.js';
+
+export interface GemmOptions {
+  /** use Aᵀ instead of A (default false) */
+  transA?: boolean;
+  /** use Bᵀ instead of B (default false) */
+  transB?: boolean;
+  /** α (default 1) */
+  alpha?: number;
+  /** β (default 0: C is overwritten) */
+  beta?: number;
+}
+
+const kGemm = typedKernel('gemm');
+const kScratch = typedKernel('gemm_scratch');
+const scratch: Record<DType, WasmArray | undefined> = { f32: undefined, f64: undefined };
+
+/** The dtype's packing scratch, grown to at least `n` elements. */
+function scratchFor(dtype: DType, n: number): WasmArray {
+  const s = scratch[dtype];
+  if (s && s.length >= n) return s;
+  s?.free();
+  const grown = alloc(dtype, Math.max(n, s ? Math.ceil(s.length * 1.5) : 0));
+  scratch[dtype] = grown;
+  return grown;
+}
+
+/** C ← α op(A) op(B) + β C. Throws (naming the matrices) on a dtype or shape mismatch. */
+export function gemm(A: WasmMatrix, B: WasmMatrix, C: WasmMatrix, options: GemmOptions = {}): void {
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  checkMatrix('A', A);
+  const dt = A.data.dtype;
+  checkMatrix('B', B, dt);
+  checkMatrix('C', C, dt);
+  checkScalar('alpha', alpha);
+  checkScalar('beta', beta);
+  const m = transA ? A.cols : A.rows;
+  const k = transA ? A.rows : A.cols;
+  const kB = transB ? B.cols : B.rows;
+  const n = transB ? B.rows : B.cols;
+  const opA = transA ? 'Aᵀ' : 'A';
+  const opB = transB ? 'Bᵀ' : 'B';
+  if (k !== kB) {
+    throw new RangeError(
+      `Shape mismatch: ${opA} is ${m}x${k}, ${opB} is ${kB}x${n} (inner dimensions ${k} and ${kB} differ)`,
+    );
+  }
+  if (C.rows !== m || C.cols !== n) {
+    throw new RangeError(`Shape mismatch: C is ${C.rows}x${C.cols}, ${opA} ${opB} is ${m}x${n}`);
+  }
+  checkNoOverlap('C', C.data, 'A', A.data);
+  checkNoOverlap('C', C.data, 'B', B.data);
+  const s = scratchFor(dt, kScratch(dt)(m, n, k));
+  kGemm(dt)(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, A.data.ptr, B.data.ptr, beta, C.data.ptr, s.ptr);
+}
