@@ -4,3 +4,4 @@ export * from './optim/optimizer.js';
 export * from './optim/state-dict.js';
 export * from './optim/validate.js';
 export * from './param.js';
+export * from './problems/index.js';
