@@ -1,5 +1,6 @@
 // @descent/core: parameters, optimizers, minimize(), analysis, problems.
 
+export * from './minimize/minimize.js';
 export * from './optim/optimizer.js';
 export * from './optim/state-dict.js';
 export * from './optim/validate.js';

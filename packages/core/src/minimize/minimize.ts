@@ -1,0 +1,188 @@
+/**
+ * minimize(objective, x0, options): SciPy's `scipy.optimize.minimize` for unconstrained problems.
+ *
+ *   const r = minimize(rosenbrock(10), x0, { method: 'lbfgs' });
+ *   r.x, r.fun, r.converged, r.message, r.nit, r.nfev, r.history.f
+ *
+ * objective: a problem `{ f(x), grad(x, out), hessian?(x, out) }` or one function `(x, g?) => f`
+ * that fills g when given one (see objective.ts). Methods:
+ *
+ *   'lbfgs'   limited-memory BFGS, two-loop recursion, Moré–Thuente line search (default)
+ *   'bfgs'    dense inverse-Hessian BFGS with a strong-Wolfe line search (SciPy's BFGS)
+ *   'newton'  Newton's method, exact or finite-difference Hessian, modified when not positive
+ *             definite, with a line search
+ *   'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', … : a first-order optimizer class
+ *             of @descent/core stepped with a fixed learning rate (see first-order.ts)
+ *
+ * Stopping (stopping.ts): gtol on ‖∇f‖∞ (SciPy's 1e-5), ftol on the relative change of f (off by
+ * default), maxIter, maxFev; a non-finite f ends the run with converged: false and a message.
+ * Invalid options throw a RangeError naming the option; nothing is evaluated before the checks.
+ */
+import { minimizeBfgs } from './bfgs.js';
+import { firstOrderMethodNames, isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
+import { minimizeLbfgs } from './lbfgs-method.js';
+import { minimizeNewton } from './newton.js';
+import { CountedObjective, type Objective } from './objective.js';
+import type { MinimizeResult } from './result.js';
+import type { Stopping } from './stopping.js';
+
+export type { Objective, ObjectiveFunction, ObjectiveProblem } from './objective.js';
+export type { MinimizeHistory, MinimizeResult } from './result.js';
+
+export type MinimizeMethod =
+  | 'lbfgs'
+  | 'bfgs'
+  | 'newton'
+  | 'gd'
+  | 'momentum'
+  | 'nesterov'
+  | 'adagrad'
+  | 'rmsprop'
+  | 'adam'
+  | (string & {});
+
+export interface MinimizeOptions {
+  /** 'lbfgs' (default), 'bfgs', 'newton', or a first-order method name. */
+  method?: MinimizeMethod;
+  /** Stop when ‖∇f‖∞ <= gtol (default 1e-5, SciPy's). */
+  gtol?: number;
+  /** Stop when |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol (default 0: off). */
+  ftol?: number;
+  /** Iteration limit (default: 200 n for bfgs and newton, 15000 for lbfgs, 1000 for first-order). */
+  maxIter?: number;
+  /** Limit on evaluations of f (default 15000 for lbfgs, unlimited otherwise). */
+  maxFev?: number;
+  /** Keep every iterate in `history.x` (default false). */
+  recordPath?: boolean;
+  /** Called after each iteration with (x, f, nit); returning true stops the run. */
+  callback?: (x: Float64Array, f: number, nit: number) => unknown;
+  /** lbfgs: correction pairs kept (default 10, L-BFGS-B's m). */
+  historySize?: number;
+  /** bfgs, newton: 'wolfe' (default) or 'exact' (minimize along each direction exactly). */
+  lineSearch?: 'wolfe' | 'exact';
+  /** newton: 'exact' (the objective's hessian; the default when it has one) or 'fd' (finite differences of ∇f). */
+  hessian?: 'exact' | 'fd';
+  /** newton: smallest eigenvalue kept when the Hessian is modified (default 1e-8 · max(1, max|λ|)). */
+  hessianDelta?: number;
+  /** First-order methods: the learning rate (default: the optimizer class's own, as in torch). */
+  lr?: number;
+  /** First-order methods: more options for the optimizer class (e.g. { betas: [0.9, 0.99] }). */
+  optimizerOptions?: Record<string, unknown>;
+}
+
+const knownOptions = [
+  'method',
+  'gtol',
+  'ftol',
+  'maxIter',
+  'maxFev',
+  'recordPath',
+  'callback',
+  'historySize',
+  'lineSearch',
+  'hessian',
+  'hessianDelta',
+  'lr',
+  'optimizerOptions',
+];
+
+export function minimize(
+  objective: Objective,
+  x0: Float64Array | ArrayLike<number>,
+  options: MinimizeOptions = {},
+): MinimizeResult {
+  const obj = new CountedObjective(objective);
+  if (!x0 || typeof (x0 as ArrayLike<number>).length !== 'number') {
+    throw new TypeError('minimize: x0 must be a Float64Array or an array of numbers');
+  }
+  const x = Float64Array.from(x0 as ArrayLike<number>);
+  const dim = (objective as { dim?: unknown }).dim;
+  if (typeof dim === 'number' && dim !== x.length) {
+    throw new RangeError(`x0 has length ${x.length}, but the objective's dim is ${dim}`);
+  }
+  if (x.length === 0) throw new RangeError('x0 is empty');
+  if (!x.every(Number.isFinite)) throw new RangeError('x0 has a non-finite entry');
+  if (!options || typeof options !== 'object') throw new TypeError('minimize: options must be an object');
+  for (const k of Object.keys(options)) {
+    if (!knownOptions.includes(k)) {
+      throw new RangeError(`Unknown minimize option: ${k} (known: ${knownOptions.join(', ')})`);
+    }
+  }
+  const method = options.method ?? 'lbfgs';
+  const n = x.length;
+  const firstOrder = isFirstOrderMethod(method);
+  if (!firstOrder && method !== 'lbfgs' && method !== 'bfgs' && method !== 'newton') {
+    throw new RangeError(
+      `Invalid method: ${String(method)} (known: lbfgs, bfgs, newton, ${firstOrderMethodNames().join(', ')})`,
+    );
+  }
+  const stop: Stopping = {
+    gtol: options.gtol ?? 1e-5,
+    ftol: options.ftol ?? 0,
+    maxIter: options.maxIter ?? (method === 'lbfgs' ? 15000 : firstOrder ? 1000 : 200 * n),
+    maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
+    recordPath: options.recordPath ?? false,
+    callback: options.callback,
+  };
+  checkNumber('gtol', stop.gtol, 0, Number.POSITIVE_INFINITY);
+  checkNumber('ftol', stop.ftol, 0, 1);
+  checkCount('maxIter', stop.maxIter);
+  checkCount('maxFev', stop.maxFev);
+  if (typeof stop.recordPath !== 'boolean') {
+    throw new RangeError(`Invalid recordPath value: ${String(stop.recordPath)} (expected true or false)`);
+  }
+  if (stop.callback !== undefined && typeof stop.callback !== 'function') {
+    throw new RangeError('Invalid callback value: expected a function');
+  }
+  const lineSearch = options.lineSearch ?? 'wolfe';
+  if (lineSearch !== 'wolfe' && lineSearch !== 'exact') {
+    throw new RangeError(`Invalid lineSearch value: ${String(lineSearch)} (expected 'wolfe' or 'exact')`);
+  }
+
+  switch (method) {
+    case 'lbfgs': {
+      const historySize = options.historySize ?? 10;
+      if (!Number.isInteger(historySize) || historySize <= 0) {
+        throw new RangeError(
+          `Invalid historySize value: ${String(historySize)} (expected a positive integer)`,
+        );
+      }
+      return minimizeLbfgs(obj, x, stop, { historySize });
+    }
+    case 'bfgs':
+      return minimizeBfgs(obj, x, stop, { lineSearch });
+    case 'newton': {
+      const hessian = options.hessian ?? (obj.hasHessian ? 'exact' : 'fd');
+      if (hessian !== 'exact' && hessian !== 'fd') {
+        throw new RangeError(`Invalid hessian value: ${String(hessian)} (expected 'exact' or 'fd')`);
+      }
+      if (hessian === 'exact' && !obj.hasHessian) {
+        throw new RangeError("Invalid hessian value: 'exact', but the objective has no hessian(x, out)");
+      }
+      if (options.hessianDelta !== undefined) {
+        checkNumber('hessianDelta', options.hessianDelta, 0, Number.POSITIVE_INFINITY, true);
+      }
+      return minimizeNewton(obj, x, stop, { hessian, lineSearch, delta: options.hessianDelta });
+    }
+    default:
+      return minimizeFirstOrder(obj, x, stop, method, options.lr, options.optimizerOptions ?? {});
+  }
+}
+
+function checkNumber(label: string, v: unknown, lo: number, hi: number, exclusiveLo = false): void {
+  if (
+    typeof v !== 'number' ||
+    Number.isNaN(v) ||
+    (exclusiveLo ? v <= lo : v < lo) ||
+    v > hi ||
+    (hi === Number.POSITIVE_INFINITY && !Number.isFinite(v))
+  ) {
+    throw new RangeError(`Invalid ${label} value: ${String(v)}`);
+  }
+}
+
+function checkCount(label: string, v: unknown): void {
+  if (!(v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && (v as number) > 0))) {
+    throw new RangeError(`Invalid ${label} value: ${String(v)} (expected a positive integer)`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * minimize()'s result, SciPy's `OptimizeResult` with camelCase names:
+ *
+ *   x          the last iterate (the minimizer when `converged`)
+ *   fun, grad  f(x) and ∇f(x) there
+ *   nit        iterations taken
+ *   nfev, ngev, nhev   evaluations of f, ∇f and the Hessian
+ *   converged  true when a tolerance (gtol or ftol) was met; false on limits, line-search failure
+ *              or divergence, with the reason in `message`
+ *   history    f at x0 and after every iteration (history.f[k] = f(x_k)); the iterates themselves
+ *              too (history.x) with `recordPath: true`
+ */
+import type { CountedObjective } from './objective.js';
+
+export interface MinimizeHistory {
+  f: number[];
+  x?: Float64Array[];
+}
+
+export interface MinimizeResult {
+  x: Float64Array;
+  fun: number;
+  grad: Float64Array;
+  nit: number;
+  nfev: number;
+  ngev: number;
+  nhev: number;
+  converged: boolean;
+  message: string;
+  history: MinimizeHistory;
+}
+
+/** Records f (and x with `recordPath`) at each iterate. */
+export class HistoryRecorder {
+  readonly history: MinimizeHistory;
+
+  constructor(recordPath: boolean) {
+    this.history = recordPath ? { f: [], x: [] } : { f: [] };
+  }
+
+  record(f: number, x: Float64Array): void {
+    this.history.f.push(f);
+    this.history.x?.push(x.slice());
+  }
+}
+
+/** Assembles the result from the final state of a method. */
+export function makeResult(
+  obj: CountedObjective,
+  state: { x: Float64Array; f: number; g: Float64Array; nit: number },
+  converged: boolean,
+  message: string,
+  history: MinimizeHistory,
+): MinimizeResult {
+  return {
+    x: state.x,
+    fun: state.f,
+    grad: state.g,
+    nit: state.nit,
+    nfev: obj.nfev,
+    ngev: obj.ngev,
+    nhev: obj.nhev,
+    converged,
+    message,
+    history,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * When a minimizer stops, shared by every method:
+ *
+ *   gtol     ‖∇f(x_k)‖∞ <= gtol                                    converged
+ *   ftol     |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol     converged (L-BFGS-B's test;
+ *            off with ftol = 0)
+ *   maxIter  k >= maxIter                                           not converged
+ *   maxFev   nfev >= maxFev                                         not converged
+ *   a non-finite f or ∇f (divergence)                               not converged
+ *   the callback returned true                                      not converged
+ */
+import type { CountedObjective } from './objective.js';
+import { normInf } from './vector.js';
+
+export interface Stopping {
+  gtol: number;
+  ftol: number;
+  maxIter: number;
+  maxFev: number;
+  recordPath: boolean;
+  /** Called after every iteration with the iterate and f; returning true stops the run. */
+  callback?: (x: Float64Array, f: number, nit: number) => unknown;
+}
+
+export interface StopReason {
+  converged: boolean;
+  message: string;
+}
+
+export const messages = {
+  gtol: 'Optimization terminated successfully: gradient norm <= gtol',
+  ftol: 'Optimization terminated successfully: relative reduction of f <= ftol',
+  maxIter: 'Maximum number of iterations reached',
+  maxFev: 'Maximum number of function evaluations reached',
+  callback: 'Stopped by the callback',
+} as const;
+
+export function diverged(f: number, nit: number): StopReason {
+  return {
+    converged: false,
+    message: `Diverged: f(x) = ${f} at iteration ${nit} (a smaller learning rate or a line-search method may help)`,
+  };
+}
+
+/**
+ * The stopping test after iteration `nit` moved f from `fPrev` to `f` (fPrev = NaN before the
+ * first iteration); undefined when the method should go on.
+ */
+export function checkStop(
+  s: Stopping,
+  obj: CountedObjective,
+  nit: number,
+  fPrev: number,
+  f: number,
+  x: Float64Array,
+  g: Float64Array,
+): StopReason | undefined {
+  const gnorm = normInf(g);
+  if (!Number.isFinite(f)) return diverged(f, nit);
+  if (!Number.isFinite(gnorm)) {
+    return { converged: false, message: `Diverged: the gradient is not finite at iteration ${nit}` };
+  }
+  if (gnorm <= s.gtol) return { converged: true, message: messages.gtol };
+  if (nit > 0 && s.ftol > 0 && Math.abs(fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= s.ftol) {
+    return { converged: true, message: messages.ftol };
+  }
+  if (nit > 0 && s.callback?.(x, f, nit) === true) return { converged: false, message: messages.callback };
+  if (nit >= s.maxIter) return { converged: false, message: messages.maxIter };
+  if (obj.nfev >= s.maxFev) return { converged: false, message: messages.maxFev };
+  return undefined;
+}
