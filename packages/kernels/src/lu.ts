@@ -136,5 +136,5 @@ export function det(A: SquareMatrix): number {
   const n = pivots.length;
   let p: number = sign;
   for (let k = 0; k < n; k++) p *= packed[k * n + k];
-  return p;
+  return p === 0 ? 0 : p; // never -0
 }
