@@ -42,7 +42,9 @@ const variants: Array<[string, Partial<SgdStepScalars>]> = [
   ['nesterov with weight decay', { momentum: 0.8, nesterov: true, weightDecay: 0.01 }],
 ];
 
-describe.each(dtypes)('fusedSgdStep (%s)', (dt, Ctor) => {
+describe.each(dtypes)('fusedSgdStep (%s)', (dt, _Ctor) => {
+  const rand = (n: number, seed: number): Float32Array | Float64Array =>
+    dt === 'f32' ? randomArray(Float32Array, n, seed) : randomArray(Float64Array, n, seed);
   const r = dt === 'f32' ? Math.fround : (x: number) => x;
 
   it.each(variants)(
@@ -50,9 +52,9 @@ describe.each(dtypes)('fusedSgdStep (%s)', (dt, Ctor) => {
     (_n, v) => {
       const s = { ...base, ...v };
       for (let n = 0; n <= 37; n++) {
-        const p0 = randomArray(Ctor, n, n + 1);
-        const g0 = randomArray(Ctor, n, n + 100);
-        const b0 = randomArray(Ctor, n, n + 200);
+        const p0 = rand(n, n + 1);
+        const g0 = rand(n, n + 100);
+        const b0 = rand(n, n + 200);
         const p = fromArray(p0);
         const g = fromArray(g0);
         const b = fromArray(b0);
