@@ -15,6 +15,7 @@ export * from './optim-adadelta';
 export * from './optim-lion';
 export * from './optim-adafactor';
 export * from './optim-rprop-asgd';
+export * from './optim-muon';
 export * from './nn';
 export * from './softmax';
 export * from './regularizers';

@@ -15,6 +15,7 @@ export * from './optim-adagrad.js';
 export * from './optim-adam.js';
 export * from './optim-lion.js';
 export * from './optim-rmsprop.js';
+export * from './optim-muon.js';
 export * from './optim-rprop-asgd.js';
 export * from './optim-sgd.js';
 export * from './softmax.js';
