@@ -1,3 +1,4 @@
+import { annealCos, annealLinear } from '../schedules/one-cycle.js';
 import {
   checkBoolean,
   checkInRange,
@@ -42,17 +43,6 @@ interface Phase {
   endLr: string;
   startMomentum: string;
   endMomentum: string;
-}
-
-/** Cosine annealing from `start` to `end` as pct goes 0 → 1: end + (start - end)/2 · (1 + cos(π pct)). */
-export function annealCos(start: number, end: number, pct: number): number {
-  const cosOut = Math.cos(Math.PI * pct) + 1;
-  return end + ((start - end) / 2.0) * cosOut;
-}
-
-/** Linear annealing from `start` to `end`: (end - start) · pct + start. */
-export function annealLinear(start: number, end: number, pct: number): number {
-  return (end - start) * pct + start;
 }
 
 /**
