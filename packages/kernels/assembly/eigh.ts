@@ -12,11 +12,15 @@
  *    rotations G_i; Z <- Z G_i mixes columns i, i+1 of Z = rows i, i+1 of the stored Zᵀ, so the
  *    eigenvector updates run along contiguous rows, a whole sweep per pass over memory (LAPACK dlasr).
  * Eigenvalues come out ascending; column j of Z is the unit eigenvector of w_j (numpy's convention).
- * A is scaled by a power of two (exact) so that max |a_ij| is near 1 before it starts.
+ * When max |a_ij| is outside [2^-500, 2^500], A is first scaled by a power of two (exact) so that
+ * it is near 1, and the eigenvalues scaled back: no sum of squares can overflow or underflow.
  */
 import { rowDot, rowAxpy, rowDotAxpy, rowRank2, rowSwap } from './row-ops';
 
 const EPS: f64 = 2.220446049250313e-16;
+/** A is rescaled when max |a_ij| is above 2^500 or below 2^-500. */
+const SCALE_ABOVE: f64 = 3.273390607896142e150;
+const SCALE_BELOW: f64 = 3.054936363499605e-151;
 /** Iterations allowed per eigenvalue before the QL stage gives up. */
 const MAX_ITER = 60;
 
@@ -36,7 +40,7 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
   const cs = hs + stride; // 2n: c_i at cs + 16 i, s_i at cs + 16 i + 8
   const z = cs + 2 * stride; // n*n, Zᵀ: row j is the eigenvector of w[j]
 
-  // Scale by 2^-k (exact) so that the largest |a_ij| is in [1, 2).
+  // Scale by 2^-k (exact) so that the largest |a_ij| is in [1, 2), when it is extreme.
   let big: f64 = 0;
   for (let i = 0; i < n; i++) {
     const ri = a + <usize>i * stride;
@@ -47,10 +51,10 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
     if (vectors) setIdentity(n, a);
     return 0;
   }
-  const k = <i32>Math.floor(Math.log2(big));
+  const k = big > SCALE_ABOVE || big < SCALE_BELOW ? <i32>Math.floor(Math.log2(big)) : 0;
   const down1 = Math.pow(2, <f64>-(k >> 1));
   const down2 = Math.pow(2, <f64>-(k - (k >> 1)));
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; k != 0 && i < n; i++) {
     const ri = a + <usize>i * stride;
     for (let j = 0; j <= i; j++) {
       const o = ri + (<usize>j << 3);
@@ -213,8 +217,9 @@ function tql2(n: i32, d: usize, e: usize, cs: usize, z: usize): i32 {
           h = c * pp;
           r = hypot(pp, D(e, i));
           setD(e, i + 1, s * r);
-          s = D(e, i) / r;
-          c = pp / r;
+          const invR = 1.0 / r;
+          s = D(e, i) * invR;
+          c = pp * invR;
           pp = c * D(d, i) - s * g;
           setD(d, i + 1, h + s * (c * g + s * D(d, i)));
           const o = cs + (<usize>i << 4);
@@ -243,11 +248,12 @@ function tql2(n: i32, d: usize, e: usize, cs: usize, z: usize): i32 {
   store<f64>(v + (<usize>i << 3), x);
 }
 
-/** sqrt(x² + y²) without overflow or harmful underflow. */
+/** sqrt(x² + y²) without overflow or harmful underflow (directly when the squares are safe). */
 function hypot(x: f64, y: f64): f64 {
   const ax = Math.abs(x);
   const ay = Math.abs(y);
   const big = Math.max(ax, ay);
+  if (big < 1e150 && big > 1e-150) return Math.sqrt(ax * ax + ay * ay);
   if (big == 0) return 0;
   const small = Math.min(ax, ay) / big;
   return big * Math.sqrt(1 + small * small);

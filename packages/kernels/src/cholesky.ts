@@ -19,6 +19,8 @@ import {
 } from './factor-args.js';
 import type { Matrix, WasmMatrix } from './matrix.js';
 
+export type { RightHandSide, SquareMatrix } from './factor-args.js';
+
 /** Thrown by `cholesky` when A is not (numerically) positive definite. */
 export class NotPositiveDefiniteError extends Error {
   /** 0-based index of the first pivot whose radicand a_ii - Σ l_ik² is not positive. */

@@ -149,6 +149,19 @@ describe('eigh: small cases, input handling and errors', () => {
     }
   });
 
+  it.each([1e200, 1e-200, 1e306])(
+    'decomposes a matrix scaled by %s without overflow or underflow',
+    (scale) => {
+      const c = fixtures.eigh.find((x) => x.n === 17)!;
+      const A = Float64Array.from(c.a, (v) => v * scale);
+      expectDecomposition(
+        A,
+        17,
+        Float64Array.from(c.values, (v) => v * scale),
+      );
+    },
+  );
+
   it('gives eigvalsh exactly the eigenvalues eigh gives', () => {
     const c = fixtures.eigh.find((x) => x.n === 64)!;
     expect(eigvalsh(matrix(64, c.a))).toEqual(eigh(matrix(64, c.a)).values);
