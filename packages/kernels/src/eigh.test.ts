@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromArray, memoryStats } from './arena.js';
 import { eigh, eigvalsh } from './eigh.js';
@@ -8,6 +9,7 @@ import {
   frobenius,
   fromSpectrum,
   matmul,
+  randomMatrix,
   randomOrthogonal,
   symmetricFromLower,
   transpose,
@@ -119,6 +121,30 @@ describe('eigh on n = 256 matrices with a known spectrum (Q diag(w) Qᵀ, Q rand
       const i = d.indexOf(values[j]);
       expect(Math.abs(vectors[i * n + j])).toBe(1);
     }
+  });
+});
+
+describe('eigh on matrices with closed-form spectra and on random sizes', () => {
+  it.each([2, 7, 101])(
+    'finds the eigenvalues -(n-1), -(n-3), ..., n-1 of the symmetric Clement matrix of order %i',
+    (n) => {
+      const A = new Float64Array(n * n);
+      for (let i = 1; i < n; i++) A[i * n + i - 1] = A[(i - 1) * n + i] = Math.sqrt(i * (n - i));
+      expectDecomposition(
+        A,
+        n,
+        Float64Array.from({ length: n }, (_, i) => -(n - 1) + 2 * i),
+      );
+    },
+  );
+
+  it('decomposes random symmetric matrices of every size from 1 to 40', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 2 ** 30 }), (n, seed) => {
+        expectDecomposition(symmetricFromLower(randomMatrix(n, n, seed), n), n);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
