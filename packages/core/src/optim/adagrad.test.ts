@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { param } from '../param.js';
+import { Adagrad } from './adagrad.js';
+import { describeOptimizerConformance, loadOptimFixture } from './test-support/conformance.js';
+
+const fixture = loadOptimFixture('torch_optim_others.json');
+
+describeOptimizerConformance({
+  optimizer: 'Adagrad',
+  fixture,
+  create: (params, options) => new Adagrad(params as never, options),
+  defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+  invalid: [
+    { options: { lr: -1 }, message: 'Invalid learning rate: -1' },
+    { options: { lrDecay: -0.1 }, message: 'Invalid lrDecay value: -0.1' },
+    { options: { weightDecay: -1 }, message: 'Invalid weightDecay value: -1' },
+    { options: { initialAccumulatorValue: -1 }, message: 'Invalid initialAccumulatorValue value: -1' },
+    { options: { eps: -1e-10 }, message: 'Invalid epsilon value: -1e-10' },
+    { options: { maximize: 1 }, message: /Invalid maximize value: 1/ },
+  ],
+});
+
+describe('Adagrad', () => {
+  it('moves every coordinate by about lr on the first step (G = g², so g/√G = ±1)', () => {
+    const w = param(new Float64Array([3, -0.5, 1e-3]));
+    w.grad.set([2, -7, 1e-2]);
+    new Adagrad([w], { lr: 0.1 }).step();
+    const want = [3 - 0.1, -0.5 + 0.1, 1e-3 - 0.1];
+    w.data.forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i], 7);
+    });
+  });
+});

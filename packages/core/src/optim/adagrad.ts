@@ -1,0 +1,111 @@
+/**
+ * Adagrad (Duchi, Hazan & Singer 2011), with PyTorch's conventions (torch.optim.Adagrad):
+ *
+ *   g_t   = ∇f(θ_{t-1}) (negated with `maximize`) + λ θ_{t-1}          λ = weightDecay (L2, coupled)
+ *   η̃_t   = η / (1 + (t - 1) · lrDecay)
+ *   G_t   = G_{t-1} + g_t²                                            G_0 = initialAccumulatorValue
+ *   θ_t   = θ_{t-1} - η̃_t g_t / (√G_t + ε)
+ *
+ * Every coordinate gets its own step size η̃/√G, shrinking with the gradient energy it has seen:
+ * large for rare features, small for frequent ones. Defaults are torch's: lr 1e-2, lrDecay 0,
+ * weightDecay 0, initialAccumulatorValue 0, eps 1e-10. The fused kernel is the default path.
+ */
+import { alloc, type FloatArray, fusedAdagradStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
+import {
+  type BaseOptions,
+  Optimizer,
+  type OptimizerBehaviour,
+  type ParamGroup,
+  type ParamState,
+  type ParamsInput,
+} from './optimizer.js';
+import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
+
+export interface AdagradOptions extends BaseOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+const DEFAULTS: AdagradOptions = {
+  lr: 1e-2,
+  lrDecay: 0,
+  weightDecay: 0,
+  initialAccumulatorValue: 0,
+  eps: 1e-10,
+  maximize: false,
+};
+
+interface AdagradState extends ParamState {
+  step: number;
+  sum: WasmArray;
+}
+
+/** The per-step scalars of one parameter's update. */
+export interface AdagradStepScalars {
+  /** η / (1 + (t - 1)·lrDecay) */
+  clr: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** One Adagrad step in plain TypeScript: updates `theta` and `sum` in place. */
+export function adagradReferenceStep(
+  theta: FloatArray,
+  grad: FloatArray,
+  sum: FloatArray,
+  s: AdagradStepScalars,
+): void {
+  for (let i = 0; i < theta.length; i++) {
+    const g = (s.maximize ? -grad[i] : grad[i]) + s.weightDecay * theta[i];
+    sum[i] += g * g;
+    theta[i] -= (s.clr * g) / (Math.sqrt(sum[i]) + s.eps);
+  }
+}
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  readonly name = 'Adagrad';
+
+  constructor(
+    params: ParamsInput<AdagradOptions>,
+    options: Partial<AdagradOptions> & OptimizerBehaviour = {},
+  ) {
+    const { onNonFinite, impl, ...opts } = options;
+    super('Adagrad', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+  }
+
+  protected validateGroup(o: AdagradOptions): void {
+    checkLr(o.lr);
+    checkNonNegative('lrDecay', o.lrDecay);
+    checkNonNegative('weightDecay', o.weightDecay);
+    checkNonNegative('initialAccumulatorValue', o.initialAccumulatorValue);
+    checkNonNegative('epsilon', o.eps);
+    checkBoolean('maximize', o.maximize);
+  }
+
+  protected updateGroup(group: ParamGroup<AdagradOptions>): void {
+    for (const p of group.params) {
+      const st = this.stateOf<AdagradState>(p, () => initState(p, group.initialAccumulatorValue));
+      st.step += 1;
+      const s: AdagradStepScalars = {
+        clr: group.lr / (1 + (st.step - 1) * group.lrDecay),
+        eps: group.eps,
+        weightDecay: group.weightDecay,
+        maximize: group.maximize,
+      };
+      if (this.impl === 'fused') fusedAdagradStep(p.value, p.gradient, st.sum, s);
+      else adagradReferenceStep(p.data, p.grad, st.sum.data, s);
+    }
+  }
+}
+
+function initState(p: Param, initial: number): AdagradState {
+  const sum = alloc(p.dtype, p.length);
+  sum.data.fill(initial);
+  return { step: 0, sum };
+}
