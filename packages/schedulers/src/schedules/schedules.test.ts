@@ -212,7 +212,9 @@ describe('pure schedules equal the torch scheduler sequences where they coincide
       [linear({ lr, startFactor: 0.1, totalIters: 15 }), exponential({ lr, gamma: 0.95 })],
       [15],
     );
-    c.lr.forEach((row, t) => expect(close(s(t), row[0])).toBe(true));
+    c.lr.forEach((row, t) => {
+      expect(close(s(t), row[0])).toBe(true);
+    });
   });
 });
 
