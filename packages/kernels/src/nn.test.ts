@@ -20,11 +20,12 @@ import {
 import { activationReferences as R } from './nn-reference.js';
 import { randomArray, rng } from './test-support/random.js';
 
-const dtypes = [
-  ['f32', Float32Array],
+/** Float32Array's constructor has the same shape as Float64Array's: typed as the latter. */
+type Ctor = Float64ArrayConstructor;
+const dtypes: [string, Ctor][] = [
+  ['f32', Float32Array as unknown as Ctor],
   ['f64', Float64Array],
-] as const;
-type Ctor = Float32Array['constructor'] | Float64Array['constructor'];
+];
 
 interface Activation {
   name: string;
@@ -57,7 +58,7 @@ const activations: Activation[] = [
 ];
 
 /** Inputs spread over [-6, 6] (the range where every activation is curved), seeded. */
-function inputs(C: Ctor, n: number, seed: number): Float32Array | Float64Array {
+function inputs(C: Ctor, n: number, seed: number): Float64Array {
   const x = randomArray(C, n, seed);
   for (let i = 0; i < n; i++) x[i] *= 6;
   return x;
@@ -72,7 +73,8 @@ function expectClose(got: number, ref: number, scale: number, eps: number, what:
   if (!(Math.abs(got - ref) <= tol)) expect.fail(`${what}: got ${got}, expected ${ref} (tolerance ${tol})`);
 }
 
-const epsOf = (C: Ctor): number => (C === Float32Array ? 2 ** -24 : 2 ** -53);
+const isF32 = (C: Ctor): boolean => (C as unknown) === Float32Array;
+const epsOf = (C: Ctor): number => (isF32(C) ? 2 ** -24 : 2 ** -53);
 
 describe.each(dtypes)('activations (%s)', (_dt, C) => {
   const eps = epsOf(C);
@@ -147,10 +149,8 @@ describe.each(dtypes)('activations (%s)', (_dt, C) => {
     }
 
     it('names both arrays on a length mismatch, and the output on a partial overlap', () => {
-      expect(() => act.forward(alloc(C === Float32Array ? 'f32' : 'f64', 3), alloc('f64', 4))).toThrow(
-        /x .*out|dtype/,
-      );
-      const dt = C === Float32Array ? 'f32' : 'f64';
+      expect(() => act.forward(alloc(isF32(C) ? 'f32' : 'f64', 3), alloc('f64', 4))).toThrow(/x .*out|dtype/);
+      const dt = isF32(C) ? 'f32' : 'f64';
       expect(() => act.backward(alloc(dt, 3), alloc(dt, 3), alloc(dt, 5))).toThrow(
         /dy has 3 elements, dx has 5/,
       );
@@ -186,8 +186,8 @@ describe('activations at extreme inputs', () => {
       sigmoid(x, s);
       tanh(x, t);
       special.forEach((v, i) => {
-        const rs = C === Float32Array ? Math.fround(R.sigmoid.f(Math.fround(v))) : R.sigmoid.f(v);
-        const rt = C === Float32Array ? Math.fround(Math.tanh(Math.fround(v))) : Math.tanh(v);
+        const rs = isF32(C) ? Math.fround(R.sigmoid.f(Math.fround(v))) : R.sigmoid.f(v);
+        const rt = isF32(C) ? Math.fround(Math.tanh(Math.fround(v))) : Math.tanh(v);
         expect(Math.abs(s.data[i] - rs)).toBeLessThanOrEqual(4 * epsOf(C) * rs);
         expect(Object.is(t.data[i], rt) || Math.abs(t.data[i] - rt) <= 4 * epsOf(C) * Math.abs(rt)).toBe(
           true,
@@ -227,7 +227,7 @@ describe.each(dtypes)('biasAdd and columnSums (%s)', (_dt, C) => {
     for (let i = 0; i < rows; i++)
       for (let j = 0; j < cols; j++) {
         expect(Y.data.data[i * cols + j]).toBe(
-          C === Float32Array ? Math.fround(y[i * cols + j] + b[j]) : y[i * cols + j] + b[j],
+          isF32(C) ? Math.fround(y[i * cols + j] + b[j]) : y[i * cols + j] + b[j],
         );
       }
   });
@@ -241,7 +241,7 @@ describe.each(dtypes)('biasAdd and columnSums (%s)', (_dt, C) => {
       for (let i = 0; i < rows; i++) s += d[i * cols + j];
       return s;
     });
-    const tol = (C === Float32Array ? 1e-6 : 1e-14) * Math.max(1, rows);
+    const tol = (isF32(C) ? 1e-6 : 1e-14) * Math.max(1, rows);
     for (const [j, r] of ref.entries()) expect(Math.abs(out.data[j] - r)).toBeLessThan(tol);
     columnSums(matrixFrom(rows, cols, d), out, { accumulate: true });
     for (const [j, r] of ref.entries()) expect(Math.abs(out.data[j] - 2 * r)).toBeLessThan(2 * tol);
@@ -259,7 +259,7 @@ describe.each(dtypes)('dropout (%s)', (_dt, C) => {
     const random = rng(42);
     for (let n = 0; n <= 67; n++) {
       const x = randomArray(C, n, n);
-      const mask = alloc(C === Float32Array ? 'f32' : 'f64', n);
+      const mask = alloc(isF32(C) ? 'f32' : 'f64', n);
       fillDropoutMask(mask, 0.3, random);
       const out = alloc(mask.dtype, n);
       dropout(fromArray(x), mask, 0.3, out);
