@@ -1,7 +1,10 @@
 // @descent/core: parameters, optimizers, minimize(), analysis, problems.
 
 export * from './minimize/minimize.js';
+export * from './optim/adam.js';
+export * from './optim/adamw.js';
 export * from './optim/optimizer.js';
+export * from './optim/sgd.js';
 export * from './optim/state-dict.js';
 export * from './optim/validate.js';
 export * from './param.js';

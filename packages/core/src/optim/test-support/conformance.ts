@@ -8,7 +8,7 @@
  * the fixture format and the problem):
  *   1. the parameters after each recorded step match torch to 1e-10 (f64) / 1e-5 (f32), relative
  *      (values below 1 in magnitude compared absolutely), through the fused and the reference path;
- *   2. fused == reference (to 1e-12 / 1e-6);
+ *   2. fused == reference (to 1e-12 / 1e-5: the reference computes in f64 and rounds on store);
  *   3. a stateDict taken mid-run and loaded into a fresh optimizer over fresh parameters continues
  *      bit-identically, directly, through structuredClone, and through JSON (encodeStateDict);
  *   4. the defaults are torch's; each invalid option throws a RangeError naming option and value,
@@ -70,7 +70,7 @@ export interface ConformanceSpec {
   invalid: InvalidOption[];
   /** Tolerances against torch; default { f64: 1e-10, f32: 1e-5 }. */
   tolerance?: { f64: number; f32: number };
-  /** Tolerances between fused and reference; default { f64: 1e-12, f32: 1e-6 }. */
+  /** Tolerances between fused and reference; default { f64: 1e-12, f32: 1e-5 }. */
   fusedVsReference?: { f64: number; f32: number };
   /** Implementations to test; default both. */
   impls?: Impl[];
@@ -177,7 +177,7 @@ function cloneStateDict(sd: OptimizerStateDict, how: 'direct' | 'structuredClone
 export function describeOptimizerConformance(spec: ConformanceSpec): void {
   const cases = spec.fixture.cases.filter((c) => c.optimizer === spec.optimizer);
   const tol = spec.tolerance ?? { f64: 1e-10, f32: 1e-5 };
-  const tolFR = spec.fusedVsReference ?? { f64: 1e-12, f32: 1e-6 };
+  const tolFR = spec.fusedVsReference ?? { f64: 1e-12, f32: 1e-5 };
   const impls = spec.impls ?? ['fused', 'reference'];
 
   describe(`${spec.optimizer} conformance`, () => {
@@ -186,8 +186,10 @@ export function describeOptimizerConformance(spec: ConformanceSpec): void {
       expect(new Set(cases.map((c) => c.dtype))).toEqual(new Set(['f32', 'f64']));
     });
 
-    const torchRuns = cases.flatMap((c) => impls.map((impl) => [c, impl] as const));
-    it.each(torchRuns)('matches torch: %s (%s path)', (c, impl) => {
+    const label = (c: FixtureCase) => `${c.name} (${c.dtype})`;
+    const labelled = cases.map((c) => [label(c), c] as const);
+    const torchRuns = cases.flatMap((c) => impls.map((impl) => [label(c), impl, c] as const));
+    it.each(torchRuns)('matches torch: %s through the %s path', (_l, impl, c) => {
       const { opt, params } = build(spec, c, { impl });
       const snaps = runSteps(opt, params, 0, c.steps, c.record);
       c.record.forEach((k, r) => {
@@ -199,7 +201,7 @@ export function describeOptimizerConformance(spec: ConformanceSpec): void {
     });
 
     if (impls.length === 2) {
-      it.each(cases)('fused and reference paths agree: %s', (c) => {
+      it.each(labelled)('fused and reference paths agree: %s', (_l, c) => {
         const a = build(spec, c, { impl: 'fused' });
         const b = build(spec, c, { impl: 'reference' });
         runSteps(a.opt, a.params, 0, c.steps, []);
@@ -279,7 +281,9 @@ export function describeOptimizerConformance(spec: ConformanceSpec): void {
           const last = params[params.length - 1];
           last.grad[2] = value;
           expect(() => opt.step()).toThrow(NonFiniteGradientError);
-          expect(() => opt.step()).toThrow(new RegExp(`${last.name.replace('.', '\\.')} at step 4`));
+          expect(() => opt.step()).toThrow(
+            new RegExp(`${last.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at step 4`),
+          );
           params.forEach((p, j) => {
             expectIdentical(p.data, values[j], p.name);
           });
