@@ -12,7 +12,6 @@
  * lr 1e-2, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
  */
 import { alloc, type FloatArray, fusedRmspropStep, type WasmArray } from '@descent/kernels';
-import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
