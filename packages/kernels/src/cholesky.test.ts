@@ -83,6 +83,22 @@ describe('cholesky', () => {
     data.free();
   });
 
+  it('reads a WasmMatrix correctly when kernel memory grows while the wrapper copies it', () => {
+    // A takes ~60% of the current buffer, so the wrapper's copy of it cannot fit without growth.
+    const n = Math.ceil(Math.sqrt((0.6 * memoryStats().bufferBytes) / 8));
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i] = Math.cos(i * j) / n;
+      A[i * n + i] = 2;
+    }
+    const data = fromArray(A);
+    const before = memoryStats().bufferBytes;
+    const L = cholesky({ rows: n, cols: n, data });
+    expect(memoryStats().bufferBytes).toBeGreaterThan(before);
+    data.free();
+    expect(L).toEqual(cholesky(matrix(n, A)));
+  });
+
   it('rejects a non-square or non-finite A, naming it', () => {
     expect(() => cholesky({ rows: 1, cols: 2, data: new Float64Array(2) })).toThrow(
       /A must be square, got 1 x 2/,
