@@ -21,12 +21,14 @@ export interface CosineAnnealingLROptions {
  *   η_t = η_{t-1} + (η_max - η_min) (1 - cos(π / T_max)) / 2    when (t - 1 - T_max) mod 2T_max = 0
  * (the second line steps off the trough at t = T_max + 1, 3T_max + 1, ..., where the ratio is 0/0).
  *
- * How the two differ: past T_max both rise again towards η_max (the cosine is periodic, period
- * 2T_max), and with nothing else touching the rate they agree up to rounding, which the recursion
- * accumulates (about 1e-17 here). They part ways when something else changes the rate: the
- * recursive form scales whatever rate it finds (so it composes in ChainedScheduler, or after a
- * manual change), while the closed form always returns to the curve anchored at η_0. torch keeps
- * the recursive form for step() and the closed form for step(epoch); so does this class.
+ * How the two differ. Mathematically they are the same curve as long as nothing else touches the
+ * rate: past T_max both rise again towards η_max (the cosine has period 2T_max; torch does not clamp
+ * at η_min). Numerically the recursion accumulates rounding: over 130 steps with T_max = 40 it is
+ * up to 3.5e-14 relative to the closed form (torch's own numbers, in the fixture test). And they part
+ * ways as soon as something else changes the rate: the recursion rescales whatever rate it finds, so
+ * it composes with other schedulers (ChainedScheduler) and keeps a manual change, while the closed
+ * form always returns to the curve anchored at η_0. As in torch, step() uses the recursion and
+ * step(epoch) the closed form.
  */
 export class CosineAnnealingLR extends LRScheduler {
   readonly TMax: number;

@@ -111,6 +111,20 @@ describe('step(epoch) uses the closed form, which is the pure schedule', () => {
   });
 });
 
+describe('CosineAnnealingLR', () => {
+  it('rescales a rate changed by hand (recursive form), where the closed form would ignore it', () => {
+    const opt = { paramGroups: [{ lr: 0.1 }] };
+    const s = new CosineAnnealingLR(opt, { TMax: 20 });
+    const closed = cosine({ lr: 0.1, TMax: 20 });
+    for (let k = 0; k < 5; k++) s.step();
+    opt.paramGroups[0].lr *= 0.5;
+    for (let k = 0; k < 5; k++) s.step();
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.5 * closed(10), 15);
+    s.step(11);
+    expect(opt.paramGroups[0].lr).toBeCloseTo(closed(11), 15);
+  });
+});
+
 describe('CosineAnnealingWarmRestarts', () => {
   it('resumed far past a restart wraps T_cur modulo the cycle (current torch; 1.13 subtracted once)', () => {
     const opt = sgd();
