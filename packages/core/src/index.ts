@@ -2,8 +2,11 @@
 
 export * from './minimize/minimize.js';
 export * from './optim/adam.js';
+export * from './optim/adamax.js';
 export * from './optim/adamw.js';
+export * from './optim/nadam.js';
 export * from './optim/optimizer.js';
+export * from './optim/radam.js';
 export * from './optim/sgd.js';
 export * from './optim/state-dict.js';
 export * from './optim/validate.js';
