@@ -11,4 +11,5 @@ export * from './optim/sgd.js';
 export * from './optim/state-dict.js';
 export * from './optim/validate.js';
 export * from './param.js';
+export * from './analysis/index.js';
 export * from './problems/index.js';
