@@ -4,6 +4,7 @@ export * from './minimize/minimize.js';
 export * from './optim/adam.js';
 export * from './optim/adamax.js';
 export * from './optim/adamw.js';
+export * from './optim/lbfgs.js';
 export * from './optim/nadam.js';
 export * from './optim/optimizer.js';
 export * from './optim/radam.js';
