@@ -8,6 +8,7 @@ import { multiStep } from '../schedules/multi-step.js';
 import { polynomial } from '../schedules/polynomial.js';
 import type { Schedule } from '../schedules/schedule.js';
 import { step } from '../schedules/step.js';
+import { ChainedScheduler } from './chained-scheduler.js';
 import { ConstantLR } from './constant-lr.js';
 import { CosineAnnealingLR } from './cosine-annealing-lr.js';
 import { CosineAnnealingWarmRestarts } from './cosine-annealing-warm-restarts.js';
@@ -19,6 +20,7 @@ import { MultiStepLR } from './multi-step-lr.js';
 import { OneCycleLR } from './one-cycle-lr.js';
 import { PolynomialLR } from './polynomial-lr.js';
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
+import { SequentialLR } from './sequential-lr.js';
 import { StepLR } from './step-lr.js';
 
 const sgd = (): SchedulableOptimizer => ({
@@ -108,6 +110,25 @@ describe('step(epoch) uses the closed form, which is the pure schedule', () => {
         expect(g.lr).toBeCloseTo(pure(s.baseLrs[i])(epoch), 15);
       });
     }
+  });
+});
+
+describe('SequentialLR', () => {
+  it('may start with a ChainedScheduler, and then hands over to the next scheduler at the milestone', () => {
+    const opt = { paramGroups: [{ lr: 1 }] };
+    const warm = new LinearLR(opt, { startFactor: 0.5, totalIters: 2 });
+    const decay = new ExponentialLR(opt, { gamma: 0.5 });
+    const chain = new ChainedScheduler([warm, decay]);
+    const after = new StepLR(opt, { stepSize: 1, gamma: 0.1 });
+    const s = new SequentialLR(opt, { schedulers: [chain, after], milestones: [3] });
+    const lrs = [opt.paramGroups[0].lr];
+    for (let k = 0; k < 5; k++) {
+      s.step();
+      lrs.push(opt.paramGroups[0].lr);
+    }
+    // the chain's initial step is not flagged initial for its children (current torch):
+    // ExponentialLR already halves at the first step, LinearLR starts at 0.5
+    expect(lrs.map((v) => +v.toPrecision(12))).toEqual([0.25, 0.1875, 0.125, 1, 0.1, 0.01]);
   });
 });
 

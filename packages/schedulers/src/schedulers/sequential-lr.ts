@@ -32,6 +32,14 @@ export class SequentialLR extends LRScheduler {
         `Invalid milestones: ${milestones.length} milestones for ${schedulers.length} schedulers (expected ${schedulers.length - 1})`,
       );
     }
+    schedulers.forEach((s, i) => {
+      if (i > 0 && s.children().length > 0) {
+        // torch raises NotImplementedError only when the milestone is reached; refuse it up front
+        throw new RangeError(
+          `Invalid schedulers: element ${i} of SequentialLR is a ${s.constructor.name}, which cannot restart at a milestone (only the first scheduler may be a composite)`,
+        );
+      }
+    });
     const lastEpoch = options.lastEpoch ?? -1;
     super(optimizer, lastEpoch);
     this.schedulers = schedulers;

@@ -213,6 +213,12 @@ describe('composites check their schedulers before doing anything', () => {
         new SequentialLR(opt, { schedulers: [a, new ReduceLROnPlateau(opt) as never], milestones: [3] }),
       /element 1 of SequentialLR is not an LRScheduler/,
     ],
+    [
+      'SequentialLR with a ChainedScheduler after the first milestone',
+      ({ opt, a, b }) =>
+        new SequentialLR(opt, { schedulers: [a, new ChainedScheduler([b])], milestones: [3] }),
+      /element 1 of SequentialLR is a ChainedScheduler, which cannot restart at a milestone/,
+    ],
     ['ChainedScheduler with no schedulers', () => new ChainedScheduler([]), /Invalid schedulers/],
     [
       'ChainedScheduler with a scheduler of another optimizer',
