@@ -172,22 +172,37 @@ function nrm2<T>(n: i32, x: usize): T {
 
 /**
  * 1 if every x[i] is finite (no NaN, no ±Inf), else 0. Reads x.
- * x - x is 0 for a finite x and NaN for NaN or ±Inf; NaN survives any sum, so one accumulator of
- * (x - x) says whether a non-finite value occurred. Checked every 1024 elements to stop early.
+ * x - x is 0 for a finite x and NaN for NaN or ±Inf; NaN survives any sum, so accumulators of
+ * (x - x) say whether a non-finite value occurred. Four independent accumulators keep the adds
+ * from waiting on each other; they are checked every 1024 elements to stop early.
  */
 function allFinite<T>(n: i32, x: usize): i32 {
   const L = lanes<T>();
-  let acc = v128.splat<T>(0);
+  let a0 = v128.splat<T>(0);
+  let a1 = v128.splat<T>(0);
+  let a2 = v128.splat<T>(0);
+  let a3 = v128.splat<T>(0);
   let i = 0;
-  while (i + L <= n) {
-    const end = min(n - L + 1, i + 1024);
-    for (; i < end; i += L) {
-      const v = v128.load(x + <usize>i * sizeof<T>());
-      acc = v128.add<T>(acc, v128.sub<T>(v, v));
+  while (i + 4 * L <= n) {
+    const end = min(n - 4 * L + 1, i + 1024);
+    for (; i < end; i += 4 * L) {
+      const p = x + <usize>i * sizeof<T>();
+      const v0 = v128.load(p);
+      const v1 = v128.load(p, 16);
+      const v2 = v128.load(p, 32);
+      const v3 = v128.load(p, 48);
+      a0 = v128.add<T>(a0, v128.sub<T>(v0, v0));
+      a1 = v128.add<T>(a1, v128.sub<T>(v1, v1));
+      a2 = v128.add<T>(a2, v128.sub<T>(v2, v2));
+      a3 = v128.add<T>(a3, v128.sub<T>(v3, v3));
     }
-    if (laneSum<T>(acc) != 0) return 0;
+    if (laneSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3))) != 0) return 0;
   }
-  let s = laneSum<T>(acc);
+  for (; i + L <= n; i += L) {
+    const v = v128.load(x + <usize>i * sizeof<T>());
+    a0 = v128.add<T>(a0, v128.sub<T>(v, v));
+  }
+  let s = laneSum<T>(v128.add<T>(v128.add<T>(a0, a1), v128.add<T>(a2, a3)));
   for (; i < n; i++) {
     const v = load<T>(x + <usize>i * sizeof<T>());
     s += v - v;
