@@ -58,10 +58,10 @@ const DEFAULTS: AdafactorOptions = {
   maximize: false,
 };
 
-type AdafactorState = ParamState & { step: number } & (
-    | { variance: WasmArray }
-    | { rowVar: WasmArray; colVar: WasmArray }
-  );
+/** `variance` for vectors; `rowVar` and `colVar` for factored (two or more dimensional) parameters. */
+interface AdafactorState extends ParamState {
+  step: number;
+}
 
 const MACHINE_EPS = { f32: 2 ** -23, f64: 2 ** -52 } as const;
 
@@ -169,18 +169,19 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
         weightDecay: group.weightDecay,
         maximize: group.maximize,
       };
+      const arrays = st as unknown as Partial<Record<'variance' | 'rowVar' | 'colVar', WasmArray>>;
       if (this.impl === 'fused') {
-        fusedAdafactorStep(p.value, p.gradient, p.shape, st, s);
-      } else if ('variance' in st) {
-        adafactorReferenceStep(p.data, p.grad, p.shape, { variance: st.variance.data }, s);
+        const factors = arrays.variance
+          ? { variance: arrays.variance }
+          : { rowVar: arrays.rowVar!, colVar: arrays.colVar! };
+        fusedAdafactorStep(p.value, p.gradient, p.shape, factors, s);
       } else {
-        adafactorReferenceStep(
-          p.data,
-          p.grad,
-          p.shape,
-          { rowVar: st.rowVar.data, colVar: st.colVar.data },
-          s,
-        );
+        const views = {
+          variance: arrays.variance?.data,
+          rowVar: arrays.rowVar?.data,
+          colVar: arrays.colVar?.data,
+        };
+        adafactorReferenceStep(p.data, p.grad, p.shape, views, s);
       }
     }
   }

@@ -42,11 +42,10 @@ const DEFAULTS: RMSpropOptions = {
   maximize: false,
 };
 
+/** gradAvg (when centered) and momentumBuffer (when momentum > 0) join on first use. */
 interface RMSpropState extends ParamState {
   step: number;
   squareAvg: WasmArray;
-  gradAvg?: WasmArray;
-  momentumBuffer?: WasmArray;
 }
 
 /** One RMSprop step in plain TypeScript over one parameter's arrays (updated in place). */
@@ -104,19 +103,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (group.centered && !st.gradAvg) st.gradAvg = alloc(p.dtype, p.length);
       if (group.momentum > 0 && !st.momentumBuffer) st.momentumBuffer = alloc(p.dtype, p.length);
       st.step += 1;
-      const gradAvg = group.centered ? st.gradAvg : undefined;
+      const gradAvg = group.centered ? (st.gradAvg as WasmArray) : undefined;
+      const momentumBuffer = st.momentumBuffer as WasmArray | undefined;
       if (this.impl === 'fused') {
-        fusedRmspropStep(
-          p.value,
-          p.gradient,
-          { squareAvg: st.squareAvg, gradAvg, momentumBuffer: st.momentumBuffer },
-          group,
-        );
+        fusedRmspropStep(p.value, p.gradient, { squareAvg: st.squareAvg, gradAvg, momentumBuffer }, group);
       } else {
         rmspropReferenceStep(
           p.data,
           p.grad,
-          { squareAvg: st.squareAvg.data, gradAvg: gradAvg?.data, momentumBuffer: st.momentumBuffer?.data },
+          { squareAvg: st.squareAvg.data, gradAvg: gradAvg?.data, momentumBuffer: momentumBuffer?.data },
           group,
         );
       }
