@@ -61,6 +61,23 @@ const scalars: [number, number][] = [
 describe.each(dtypes)('gemv (%s)', (dt, Ctor) => {
   const tol = dt === 'f32' ? 1e-5 : 1e-13;
   for (const trans of [false, true]) {
+    it(`matches a naive loop for every row count and column count 0..67 (trans = ${trans})`, () => {
+      const sizes: [number, number][] = [];
+      for (let d = 0; d <= 67; d++) sizes.push([d, 5], [6, d]);
+      for (const [m, n] of sizes) {
+        const a = randomArray(Ctor, m * n, m * 67 + n);
+        const x = randomArray(Ctor, trans ? m : n, m + 1);
+        const y = randomArray(Ctor, trans ? n : m, n + 1);
+        const wy = fromArray(y);
+        gemv(matrixFrom(m, n, a), fromArray(x), wy, { trans, alpha: 0.5, beta: -2 });
+        const want = gemvRef(trans, m, n, 0.5, a, x, -2, y);
+        const got = wy.toArray();
+        for (let i = 0; i < want.length; i++) {
+          expect(Math.abs(got[i] - want[i]), `${m}x${n} [${i}]`).toBeLessThanOrEqual(tol * 4 * (m + n + 1));
+        }
+      }
+    });
+
     it(`matches a naive loop for odd shapes and alpha/beta variants (trans = ${trans})`, () => {
       for (const [m, n] of shapes) {
         for (const [alpha, beta] of scalars) {
