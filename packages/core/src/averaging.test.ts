@@ -32,7 +32,11 @@ describe('AveragedParams', () => {
     const { avg } = feed(n, { strategy: 'ema', decay: beta });
     const x = (k: number) => [k, k * k, -1 / k];
     const want = x(1).map((v) => beta ** (n - 1) * v);
-    for (let k = 2; k <= n; k++) x(k).forEach((v, i) => (want[i] += (1 - beta) * beta ** (n - k) * v));
+    for (let k = 2; k <= n; k++) {
+      x(k).forEach((v, i) => {
+        want[i] += (1 - beta) * beta ** (n - k) * v;
+      });
+    }
     avg.average(0).forEach((v, i) => {
       expect(v).toBeCloseTo(want[i], 10);
     });
