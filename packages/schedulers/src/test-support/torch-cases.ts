@@ -38,9 +38,23 @@ export interface TorchCase {
   momentum?: number[][];
 }
 
-export const fixture: { torch: string; cases: TorchCase[] } = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/torch_schedules.json', import.meta.url), 'utf8'),
-);
+/** A torch optimizer run under a scheduler on f(x) = ½ Σ a x² (make_fixtures.py's TRAINING). */
+export interface TrainingCase {
+  name: string;
+  optimizer: { type: 'SGD' | 'Adam'; options: Record<string, unknown> };
+  groups: Array<Record<string, unknown> & { lr: number }>;
+  scheduler: SchedulerSpec;
+  steps: number;
+  /** x[k][g]: group g's parameter after step k + 1. */
+  x: number[][][];
+  lr: number[][];
+}
+
+export const fixture: {
+  torch: string;
+  cases: TorchCase[];
+  training: { x0: number[][]; curvature: number[][]; cases: TrainingCase[] };
+} = JSON.parse(readFileSync(new URL('../../test/fixtures/torch_schedules.json', import.meta.url), 'utf8'));
 
 /** The same functions, under the same names, as make_fixtures.py's LAMBDAS. */
 const LAMBDAS: Record<string, LrLambda> = {
