@@ -16,7 +16,7 @@ import { exactLineSearch } from './exact-line-search.js';
 import { moreThuente } from './line-search.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
-import { checkStop, type Stopping } from './stopping.js';
+import { checkStop, lineSearchFailure, type Stopping } from './stopping.js';
 import { addScaled, dot, norm2 } from './vector.js';
 
 export interface BfgsMethodOptions {
@@ -52,10 +52,12 @@ export function minimizeBfgs(
 
     symmetricTimes(H, state.g, d, -1);
     const gd = dot(state.g, d);
+    let unbounded = false;
     const phi = (t: number) => {
       addScaled(xTrial, state.x, t, d);
       const g = new Float64Array(n);
       const f = obj.valueAndGrad(xTrial, g);
+      if (f === Number.NEGATIVE_INFINITY) unbounded = true;
       return { f, df: dot(g, d), g };
     };
     let stp0 = 1;
@@ -75,13 +77,8 @@ export function minimizeBfgs(
             maxEvals: Math.max(1, Math.min(100, stop.maxFev - obj.nfev)),
           });
     if (search.step === 0 || !search.point) {
-      return makeResult(
-        obj,
-        state,
-        false,
-        `Desired error not necessarily achieved due to precision loss (line search: ${search.task})`,
-        rec.history,
-      );
+      const why = lineSearchFailure(search.task, unbounded);
+      return makeResult(obj, state, why.converged, why.message, rec.history);
     }
 
     const gNew = search.point.g;

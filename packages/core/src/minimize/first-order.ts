@@ -11,12 +11,27 @@
  *   gd        SGD { lr }                              x ← x - η g
  *   momentum  SGD { lr, momentum: 0.9 }               v ← μ v + g,  x ← x - η v
  *   nesterov  SGD { lr, momentum: 0.9, nesterov }     x ← x - η (g + μ v)
- *   any other optimizer class by its lower-case name ('adam', 'adamw', 'adagrad', 'rmsprop', …)
+ *   sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, adafactor, rmsprop, rprop, asgd,
+ *   lion: that optimizer class (Muon, for 2-D weights, and LBFGS, closure-based, are not here:
+ *   use method 'lbfgs' for the latter)
  *
  * `lr` defaults to the class's own default (torch's); `optimizerOptions` passes the rest.
  * A step that makes f or ∇f non-finite ends the run: converged false, "Diverged: …".
  */
+import { Adadelta } from '../optim/adadelta.js';
+import { Adafactor } from '../optim/adafactor.js';
+import { Adagrad } from '../optim/adagrad.js';
+import { Adam } from '../optim/adam.js';
+import { Adamax } from '../optim/adamax.js';
+import { AdamW } from '../optim/adamw.js';
+import { ASGD } from '../optim/asgd.js';
+import { Lion } from '../optim/lion.js';
+import { NAdam } from '../optim/nadam.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { RAdam } from '../optim/radam.js';
+import { RMSprop } from '../optim/rmsprop.js';
+import { Rprop } from '../optim/rprop.js';
+import { SGD } from '../optim/sgd.js';
 import { param } from '../param.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
@@ -27,7 +42,24 @@ type Params = ReturnType<typeof param>[];
 type OptimizerClass = new (params: Params, options: any) => Optimizer<{ lr: number }>;
 
 /** Method name -> optimizer class and the options the name implies. */
-const firstOrderMethods: Record<string, { cls: OptimizerClass; implied?: Record<string, unknown> }> = {};
+const firstOrderMethods: Record<string, { cls: OptimizerClass; implied?: Record<string, unknown> }> = {
+  gd: { cls: SGD },
+  momentum: { cls: SGD, implied: { momentum: 0.9 } },
+  nesterov: { cls: SGD, implied: { momentum: 0.9, nesterov: true } },
+  sgd: { cls: SGD },
+  adagrad: { cls: Adagrad },
+  rmsprop: { cls: RMSprop },
+  adam: { cls: Adam },
+  adamw: { cls: AdamW },
+  adamax: { cls: Adamax },
+  nadam: { cls: NAdam },
+  radam: { cls: RAdam },
+  adadelta: { cls: Adadelta },
+  adafactor: { cls: Adafactor },
+  asgd: { cls: ASGD },
+  rprop: { cls: Rprop },
+  lion: { cls: Lion },
+};
 
 export function firstOrderMethodNames(): string[] {
   return Object.keys(firstOrderMethods);

@@ -19,7 +19,7 @@
 import { moreThuente } from './line-search.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
-import { checkStop, type Stopping } from './stopping.js';
+import { checkStop, lineSearchFailure, type Stopping } from './stopping.js';
 import { addScaled, dot, norm2 } from './vector.js';
 
 export interface LbfgsMethodOptions {
@@ -67,13 +67,8 @@ export function minimizeLbfgs(
       search = runSearch(obj, state, d, gd, xTrial, 1 / norm2(d), stop.maxFev);
     }
     if (search.step === 0 || !search.point) {
-      return makeResult(
-        obj,
-        state,
-        false,
-        `Line search failed (${search.task}): no decrease along the search direction, probably rounding errors; ‖∇f‖∞ is still above gtol`,
-        rec.history,
-      );
+      const why = lineSearchFailure(search.task, search.unbounded);
+      return makeResult(obj, state, why.converged, why.message, rec.history);
     }
 
     // accept x_{k+1} = x_k + α d, and store (s, y) when the curvature condition allows
@@ -138,12 +133,15 @@ function runSearch(
   stp0: number,
   maxFev: number,
 ) {
+  let unbounded = false;
   const phi = (t: number) => {
     addScaled(xTrial, state.x, t, d);
     const g = new Float64Array(d.length);
     const f = obj.valueAndGrad(xTrial, g);
+    if (f === Number.NEGATIVE_INFINITY) unbounded = true;
     return { f, df: dot(g, d), g };
   };
   const budget = Math.max(1, Math.min(20, maxFev - obj.nfev));
-  return moreThuente(phi, state.f, gd, stp0, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, maxEvals: budget });
+  const r = moreThuente(phi, state.f, gd, stp0, { ftol: 1e-3, gtol: 0.9, xtol: 0.1, maxEvals: budget });
+  return { ...r, unbounded };
 }

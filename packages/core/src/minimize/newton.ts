@@ -22,7 +22,7 @@ import { exactLineSearch } from './exact-line-search.js';
 import { moreThuente } from './line-search.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
-import { checkStop, type Stopping } from './stopping.js';
+import { checkStop, lineSearchFailure, type Stopping } from './stopping.js';
 import { addScaled, dot } from './vector.js';
 
 export interface NewtonMethodOptions {
@@ -64,10 +64,12 @@ export function minimizeNewton(
     }
     const p = newtonDirection(H, state.g, options.delta);
     const gp = dot(state.g, p);
+    let unbounded = false;
     const phi = (t: number) => {
       addScaled(xTrial, state.x, t, p);
       const g = new Float64Array(n);
       const f = obj.valueAndGrad(xTrial, g);
+      if (f === Number.NEGATIVE_INFINITY) unbounded = true;
       return { f, df: dot(g, p), g };
     };
     const search =
@@ -81,13 +83,8 @@ export function minimizeNewton(
             maxEvals: Math.max(1, Math.min(100, stop.maxFev - obj.nfev)),
           });
     if (search.step === 0 || !search.point) {
-      return makeResult(
-        obj,
-        state,
-        false,
-        `Line search failed (${search.task}): no decrease along the Newton direction, probably rounding errors`,
-        rec.history,
-      );
+      const why = lineSearchFailure(search.task, unbounded, 'the Newton direction');
+      return makeResult(obj, state, why.converged, why.message, rec.history);
     }
     addScaled(state.x, state.x, search.step, p);
     fPrev = state.f;

@@ -69,3 +69,21 @@ export function checkStop(
   if (obj.nfev >= s.maxFev) return { converged: false, message: messages.maxFev };
   return undefined;
 }
+
+/**
+ * Why a line search that found no decrease stopped the run: f unbounded below when a trial point
+ * gave f = -∞, otherwise rounding (SciPy's "precision loss").
+ */
+export function lineSearchFailure(
+  task: string,
+  unbounded: boolean,
+  direction = 'the search direction',
+): StopReason {
+  if (unbounded) {
+    return { converged: false, message: `Diverged: f is unbounded below (f = -Infinity along ${direction})` };
+  }
+  return {
+    converged: false,
+    message: `Desired error not necessarily achieved due to precision loss: the line search (${task}) found no decrease along ${direction}`,
+  };
+}
