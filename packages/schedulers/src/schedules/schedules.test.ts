@@ -30,6 +30,15 @@ describe("the notes' closed forms", () => {
     }
   });
 
+  it('exponential counts time in units of decaySteps, in whole units with staircase (TF ExponentialDecay)', () => {
+    const smooth = exponential({ lr: 1, gamma: 0.5, decaySteps: 10 });
+    const stairs = exponential({ lr: 1, alpha: Math.LN2, decaySteps: 10, staircase: true });
+    expect(smooth(5)).toBe(0.5 ** 0.5);
+    expect(smooth(20)).toBe(0.25);
+    expect(stairs(19)).toBeCloseTo(0.5, 15);
+    expect(stairs(20)).toBeCloseTo(0.25, 15);
+  });
+
   it('inverseTime is eta0 / (1 + alpha t), and in staircase mode uses whole units of decaySteps', () => {
     const s = inverseTime({ lr: 0.2, alpha: 0.5 });
     for (let t = 0; t <= 100; t++) expect(s(t)).toBe(0.2 / (1 + 0.5 * t));
@@ -265,6 +274,7 @@ const INVALID: Array<[what: string, make: () => unknown, message: RegExp]> = [
   ['both gamma and alpha', () => exponential({ lr: 1, gamma: 0.9, alpha: 0.1 } as never), /Invalid gamma/],
   ['neither gamma nor alpha', () => exponential({ lr: 1 } as never), /Invalid gamma/],
   ['a negative alpha', () => inverseTime({ lr: 1, alpha: -0.1 }), /Invalid alpha: -0.1/],
+  ['decaySteps 0', () => exponential({ lr: 1, gamma: 0.9, decaySteps: 0 }), /Invalid decaySteps: 0/],
   ['totalIters 0', () => polynomial({ lr: 1, totalIters: 0 }), /Invalid totalIters: 0/],
   ['TMax 0', () => cosine({ lr: 1, TMax: 0 }), /Invalid TMax: 0/],
   ['a negative T0', () => cosineWarmRestarts({ lr: 1, T0: -3 }), /Invalid T0: -3/],
