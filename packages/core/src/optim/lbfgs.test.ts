@@ -100,6 +100,30 @@ function runSteps(opt: LBFGS, closure: () => number, steps: number): void {
   for (let k = 0; k < steps; k++) opt.step(closure);
 }
 
+describe('LBFGS fused and reference paths', () => {
+  for (const lineSearchFn of [null, 'strong_wolfe'] as const) {
+    it(`agree to 1e-12 over 10 iterations on Rosenbrock (n = 10, two params, lineSearchFn ${lineSearchFn})`, () => {
+      const c = { x0: [-1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1, -1.2, 1], sizes: [3, 7], dtype: 'f64' as const };
+      const run = (impl: 'fused' | 'reference') => {
+        const ps = makeParams(c);
+        const opt = new LBFGS(ps, {
+          impl,
+          lineSearchFn,
+          lr: lineSearchFn ? 1 : 0.2,
+          maxIter: 5,
+          historySize: 4,
+        });
+        runSteps(opt, rosenbrockClosure(ps, opt), 2);
+        return { x: ps.flatMap((p) => Array.from(p.data)), evals: opt.funcEvals };
+      };
+      const fused = run('fused');
+      const reference = run('reference');
+      expect(fused.evals).toBe(reference.evals);
+      for (let i = 0; i < 10; i++) expect(relErr(fused.x[i], reference.x[i])).toBeLessThan(1e-12);
+    });
+  }
+});
+
 describe('LBFGS state', () => {
   const setups = [
     {
