@@ -1,4 +1,4 @@
-import { annealCos, annealLinear } from '../schedules/one-cycle.js';
+import { annealCos, annealLinear, oneCyclePhaseEnds } from '../schedules/one-cycle.js';
 import {
   checkBoolean,
   checkInRange,
@@ -79,6 +79,7 @@ export class OneCycleLR extends LRScheduler {
     const divFactor = checkPositive('divFactor', options.divFactor ?? 25);
     const finalDivFactor = checkPositive('finalDivFactor', options.finalDivFactor ?? 1e4);
     const threePhase = checkBoolean('threePhase', options.threePhase ?? false);
+    const ends = oneCyclePhaseEnds(totalSteps, pctStart, threePhase);
     const cycleMomentum = checkBoolean('cycleMomentum', options.cycleMomentum ?? true);
     const maxMomentums = perGroup('maxMomentum', options.maxMomentum ?? 0.95, n, checkNonNegative);
     const baseMomentums = perGroup('baseMomentum', options.baseMomentum ?? 0.85, n, checkNonNegative);
@@ -114,13 +115,13 @@ export class OneCycleLR extends LRScheduler {
     this.totalSteps = totalSteps;
     this.phases = threePhase
       ? [
-          phase(pctStart * totalSteps - 1, 'initialLr', 'maxLr', 'maxMomentum', 'baseMomentum'),
-          phase(2 * pctStart * totalSteps - 2, 'maxLr', 'initialLr', 'baseMomentum', 'maxMomentum'),
-          phase(totalSteps - 1, 'initialLr', 'minLr', 'maxMomentum', 'maxMomentum'),
+          phase(ends[0], 'initialLr', 'maxLr', 'maxMomentum', 'baseMomentum'),
+          phase(ends[1], 'maxLr', 'initialLr', 'baseMomentum', 'maxMomentum'),
+          phase(ends[2], 'initialLr', 'minLr', 'maxMomentum', 'maxMomentum'),
         ]
       : [
-          phase(pctStart * totalSteps - 1, 'initialLr', 'maxLr', 'maxMomentum', 'baseMomentum'),
-          phase(totalSteps - 1, 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum'),
+          phase(ends[0], 'initialLr', 'maxLr', 'maxMomentum', 'baseMomentum'),
+          phase(ends[1], 'maxLr', 'minLr', 'baseMomentum', 'maxMomentum'),
         ];
     this.annealStrategy = annealStrategy;
     this.cycleMomentum = cycleMomentum;

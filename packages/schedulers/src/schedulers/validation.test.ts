@@ -115,6 +115,16 @@ const INVALID: Array<[what: string, make: Make, message: RegExp]> = [
     /Invalid pctStart: 2/,
   ],
   [
+    'OneCycleLR whose first phase would have zero length',
+    (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 100, pctStart: 0.01 }),
+    /Invalid pctStart: 0.01 \(with totalSteps 100, phase 1 of the cycle would have zero length\)/,
+  ],
+  [
+    'OneCycleLR whose last phase would have zero length',
+    (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 1 }),
+    /Invalid pctStart: 1 .*phase 2/,
+  ],
+  [
     'OneCycleLR with an unknown annealStrategy',
     (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }),
     /Invalid annealStrategy: 'exp'/,

@@ -37,6 +37,25 @@ export function annealLinear(start: number, end: number, pct: number): number {
 }
 
 /**
+ * The steps at which the phases end (torch's `end_step`s): [pN-1, N-1], or [pN-1, 2pN-2, N-1] for
+ * three phases. A phase of zero length would divide by zero (torch raises ZeroDivisionError when it
+ * gets there), so it is refused here, naming pctStart.
+ */
+export function oneCyclePhaseEnds(totalSteps: number, pctStart: number, threePhase: boolean): number[] {
+  const ends = threePhase
+    ? [pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1]
+    : [pctStart * totalSteps - 1, totalSteps - 1];
+  ends.forEach((end, i) => {
+    if (end === (i === 0 ? 0 : ends[i - 1])) {
+      throw new RangeError(
+        `Invalid pctStart: ${pctStart} (with totalSteps ${totalSteps}, phase ${i + 1} of the cycle would have zero length)`,
+      );
+    }
+  });
+  return ends;
+}
+
+/**
  * The 1cycle policy (Smith & Topin, 2018; OneCycleLR's rate):
  *
  *   η_initial = η_max / divFactor,  η_min = η_initial / finalDivFactor,  N = totalSteps, p = pctStart
@@ -56,15 +75,16 @@ export function oneCycle(options: OneCycleOptions): Schedule {
   const anneal = strategy === 'cos' ? annealCos : annealLinear;
   const initial = maxLr / divFactor;
   const min = initial / finalDivFactor;
+  const ends = oneCyclePhaseEnds(N, p, threePhase);
   const phases: Array<[end: number, from: number, to: number]> = threePhase
     ? [
-        [p * N - 1, initial, maxLr],
-        [2 * p * N - 2, maxLr, initial],
-        [N - 1, initial, min],
+        [ends[0], initial, maxLr],
+        [ends[1], maxLr, initial],
+        [ends[2], initial, min],
       ]
     : [
-        [p * N - 1, initial, maxLr],
-        [N - 1, maxLr, min],
+        [ends[0], initial, maxLr],
+        [ends[1], maxLr, min],
       ];
   return (t) => {
     let start = 0;
