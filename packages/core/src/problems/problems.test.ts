@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import minimaFixture from '../../test/fixtures/analysis-minima.json' with { type: 'json' };
 import { seededRandom } from '../analysis/seeded-random.js';
 import { rastrigin, rosenbrock, styblinskiTang } from './classic-nd.js';
 import { moreGarbowHillstrom, powellSingular, watson } from './more-garbow-hillstrom.js';
@@ -16,6 +17,7 @@ const zoo: Problem[] = [
   styblinskiTang(4),
   powellSingular(8),
   watson(9),
+  watson(12),
   xCos(3),
   quadratic(
     [
@@ -185,6 +187,29 @@ describe("the notes' examples", () => {
   it("Styblinski-Tang's global minimum is -39.16616570377142 per coordinate", () => {
     const p = styblinskiTang(3);
     expect(p.minima[0].f).toBeCloseTo(3 * -39.16616570377142, 11);
+  });
+});
+
+describe('the listed minima', () => {
+  const fixture = minimaFixture as unknown as Record<string, [number[], number][]>;
+  it.each([
+    ['himmelblau', getProblem('himmelblau'), fixture.himmelblau.slice(0, 4)],
+    ['six-hump-camel', getProblem('six-hump-camel'), fixture['six-hump-camel']],
+    ['goldstein-price', getProblem('goldstein-price'), fixture['goldstein-price']],
+    ['freudenstein-roth', getProblem('freudenstein-roth'), fixture['freudenstein-roth']],
+    ['powell-badly-scaled', getProblem('powell-badly-scaled'), fixture['powell-badly-scaled']],
+    ['watson (n = 6)', watson(6), fixture.watson6],
+    ['watson (n = 9)', watson(9), fixture.watson9],
+    ['watson (n = 12)', watson(12), fixture.watson12],
+    ['biggs-exp6', getProblem('biggs-exp6'), fixture['biggs-exp6-from-x0']],
+  ])('of %s are the 40-digit Newton points of analysis-minima.py', (_name, p, expected) => {
+    for (const [x, f] of expected) {
+      const m = p.minima.find((q) =>
+        q.x.every((v, i) => Math.abs(v - x[i]) <= 1e-12 * Math.max(1, Math.abs(x[i]))),
+      );
+      expect(m).toBeDefined();
+      expect(m?.f).toBeCloseTo(f, 12);
+    }
   });
 });
 
