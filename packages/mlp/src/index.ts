@@ -1,2 +1,15 @@
-// @descent/mlp: filled in as its issue lands.
-export {};
+// @descent/mlp: layers, losses, the training loop, checkpoints, datasets and diagnostics.
+
+export { type Batch, BatchLoader, type Dataset } from './batches.js';
+export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
+export * from './fit.js';
+export * from './layers/activations.js';
+export * from './layers/batch-norm.js';
+export { Dense, type DenseOptions } from './layers/dense.js';
+export * from './layers/dropout.js';
+export { checkInit, type InitScheme, initDense } from './layers/init.js';
+export type { Layer, LayerConfig } from './layers/layer.js';
+export * from './layers/sequential.js';
+export * from './losses/losses.js';
+export * from './mlp.js';
+export { deriveSeed, Rng } from './random.js';

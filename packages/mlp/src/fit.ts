@@ -1,0 +1,307 @@
+/**
+ * fit(model, data, options): mini-batch training in the notes' sense. Every epoch the rows are
+ * reshuffled (a permutation drawn from (seed, epoch)), cut into batches of `batchSize` (the last
+ * one may be short), and each batch makes one update:
+ *
+ *   g = ∇_θ [ L(f(X_b; θ), y_b) + Σ_k Ω_k(θ) ]      (loss, then the regularizers' penalties)
+ *   θ ← optimizer.step(θ, g)                        (any @descent/core optimizer)
+ *   η ← scheduler.step()                            (every step or every epoch; ReduceLROnPlateau
+ *                                                    at each epoch's end, with the validation loss)
+ *
+ * It returns the history (per epoch: mean training loss and accuracy over its batches, validation
+ * loss and accuracy, the lr the epoch started with, and each layer's gradient norm √(Σ‖∂W‖²+‖∂b‖²)
+ * averaged over the epoch's steps), and why it stopped. A non-finite loss (or gradient) stops
+ * training and restores the weights of the last step whose loss was finite.
+ *
+ * Resuming: `initialEpoch: k` starts at epoch k (epochs counts the total, as Keras'); with the
+ * model, optimizer and scheduler restored from a checkpoint the run continues bit-identically.
+ */
+import { NonFiniteGradientError, type Optimizer, type Param } from '@descent/core';
+import { alloc, copy, sumSquares, type WasmArray, type WasmMatrix } from '@descent/kernels';
+import { type ObjectiveOptions, objective, type Penalty } from '@descent/regularizers';
+import { type LRScheduler, ReduceLROnPlateau } from '@descent/schedulers';
+import { BatchLoader, countCorrect, type Dataset, prepareData } from './batches.js';
+import { checkBatchSize, defaultLoss, evaluate } from './evaluate.js';
+import { BatchBuffers } from './layers/layer.js';
+import type { Sequential } from './layers/sequential.js';
+import { type Loss, type LossName, lossOf } from './losses/losses.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: any optimizer's options
+export type AnyOptimizer = Optimizer<any>;
+export type Scheduler = LRScheduler | ReduceLROnPlateau;
+
+export interface EarlyStopping {
+  /** Epochs without improvement tolerated (an integer >= 0). */
+  patience: number;
+  /** An improvement is a decrease by more than minDelta (default 0). */
+  minDelta?: number;
+  /** Restore the weights of the best epoch when stopping (default false, as Keras). */
+  restoreBest?: boolean;
+}
+
+export interface StepInfo {
+  epoch: number;
+  /** The step within the epoch (0-based). */
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** The lr of the first parameter group when the epoch started. */
+  lr: number;
+  /** Per layer with parameters: the mean over the epoch's steps of √(Σ_params ‖∂p‖²). */
+  gradNorms: Record<string, number>;
+}
+
+export interface FitOptions {
+  /** An optimizer over model.parameters(), or a factory given them. */
+  optimizer: AnyOptimizer | ((params: Param[]) => AnyOptimizer);
+  /** Default: softmaxCrossEntropy for Int32Array labels, mseLoss otherwise. */
+  loss?: Loss | LossName;
+  /** A scheduler bound to the optimizer, or a factory given it. */
+  schedule?: Scheduler | ((optimizer: AnyOptimizer) => Scheduler);
+  /** When the scheduler steps (default 'epoch'); ReduceLROnPlateau always steps per epoch. */
+  scheduleEvery?: 'step' | 'epoch';
+  /** Penalties added to the loss (their gradients too), optionally excluding parameters. */
+  regularizers?: Penalty[] | { penalties: Penalty[]; exclude?: ObjectiveOptions['exclude'] };
+  /** Total epochs (an integer >= 1). */
+  epochs: number;
+  /** Rows per batch (default 32). */
+  batchSize?: number;
+  /** Reshuffle every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffles (default 0). */
+  seed?: number;
+  /** Evaluated after every epoch (eval mode); its loss drives ReduceLROnPlateau and early stopping. */
+  validation?: Dataset;
+  earlyStopping?: EarlyStopping;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (record: EpochRecord) => void;
+  /** The first epoch to run, when resuming (default 0). */
+  initialEpoch?: number;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** 'completed', 'earlyStopping' or 'diverged'. */
+  stopReason: 'completed' | 'earlyStopping' | 'diverged';
+  /** A sentence saying why training stopped. */
+  message: string;
+  /** Epochs completed in total (initialEpoch included): the epoch to resume from. */
+  epoch: number;
+  optimizer: AnyOptimizer;
+  scheduler: Scheduler | undefined;
+}
+
+const KNOWN = new Set([
+  'optimizer',
+  'loss',
+  'schedule',
+  'scheduleEvery',
+  'regularizers',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validation',
+  'earlyStopping',
+  'onStep',
+  'onEpoch',
+  'initialEpoch',
+]);
+
+function checkInteger(option: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new RangeError(`Invalid ${option}: ${String(v)} (expected an integer >= ${min})`);
+  }
+  return v;
+}
+
+/** Every option checked before anything happens: a bad one throws and changes nothing. */
+function checkOptions(o: FitOptions) {
+  if (!o || typeof o !== 'object')
+    throw new TypeError('fit: options { optimizer, epochs, ... } are required');
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new RangeError(`Unknown fit option: ${k}`);
+  const epochs = checkInteger('epochs', o.epochs, 1);
+  const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, 0);
+  if (initialEpoch >= epochs)
+    throw new RangeError(`Invalid initialEpoch: ${initialEpoch} (must be < epochs = ${epochs})`);
+  const batchSize = checkBatchSize(o.batchSize ?? 32);
+  const seed = checkInteger('seed', o.seed ?? 0, 0);
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== 'boolean')
+    throw new RangeError(`Invalid shuffle: ${String(shuffle)} (expected a boolean)`);
+  const scheduleEvery = o.scheduleEvery ?? 'epoch';
+  if (scheduleEvery !== 'step' && scheduleEvery !== 'epoch') {
+    throw new RangeError(`Invalid scheduleEvery: ${String(scheduleEvery)} (expected 'step' or 'epoch')`);
+  }
+  const es = o.earlyStopping;
+  if (es !== undefined) {
+    checkInteger('earlyStopping.patience', es?.patience, 0);
+    const d = es.minDelta ?? 0;
+    if (typeof d !== 'number' || !(d >= 0) || !Number.isFinite(d)) {
+      throw new RangeError(`Invalid earlyStopping.minDelta: ${String(d)} (expected a finite number >= 0)`);
+    }
+  }
+  for (const k of ['onStep', 'onEpoch'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`${k} must be a function`);
+  }
+  if (typeof o.optimizer !== 'function' && !(o.optimizer && typeof o.optimizer === 'object')) {
+    throw new TypeError('fit: optimizer must be an optimizer or a factory (params) => optimizer');
+  }
+  return { epochs, initialEpoch, batchSize, seed, shuffle, scheduleEvery };
+}
+
+/** Copies of every parameter's values, restorable in one call each way. */
+class WeightSnapshot {
+  private readonly copies: WasmArray[];
+  constructor(private readonly params: Param[]) {
+    this.copies = params.map((p) => alloc(p.dtype, p.length));
+  }
+  save(): void {
+    for (let i = 0; i < this.params.length; i++) copy(this.params[i].value, this.copies[i]);
+  }
+  restore(): void {
+    for (let i = 0; i < this.params.length; i++) copy(this.copies[i], this.params[i].value);
+  }
+  free(): void {
+    for (const c of this.copies) c.free();
+  }
+}
+
+export function fit(model: Sequential, data: Dataset, options: FitOptions): FitResult {
+  const { epochs, initialEpoch, batchSize, seed, shuffle, scheduleEvery } = checkOptions(options);
+  const loss = options.loss === undefined ? defaultLoss(data) : lossOf(options.loss);
+  const train = prepareData('data', data, model.dtype, model.inFeatures, model.outFeatures, loss);
+  if (options.validation !== undefined) {
+    prepareData('validation', options.validation, model.dtype, model.inFeatures, model.outFeatures, loss);
+  }
+  const params = model.parameters();
+  const optimizer = typeof options.optimizer === 'function' ? options.optimizer(params) : options.optimizer;
+  const optimized = new Set(optimizer.params());
+  for (const p of params) {
+    if (!optimized.has(p))
+      throw new RangeError(`The optimizer does not update ${p.name}: build it over model.parameters()`);
+  }
+  const sched = options.schedule;
+  const scheduler = typeof sched === 'function' ? sched(optimizer) : sched;
+  const regs = options.regularizers;
+  const penalties = Array.isArray(regs) ? regs : (regs?.penalties ?? []);
+  const exclude = Array.isArray(regs) ? undefined : regs?.exclude;
+
+  const loader = new BatchLoader(train, model.dtype, batchSize);
+  const dOut = new BatchBuffers(model.dtype, model.outFeatures);
+  const lastGood = new WeightSnapshot(params);
+  const best = options.earlyStopping?.restoreBest ? new WeightSnapshot(params) : undefined;
+  const layers = model.layers.filter((l) => l.parameters().length > 0);
+  const normSums = new Float64Array(layers.length);
+
+  let batch = loader.batch(0);
+  let out: WasmMatrix = batch.x;
+  let dataLoss = 0;
+  const closure = objective(
+    () => {
+      model.zeroGrad();
+      out = model.forward(batch.x);
+      const g = dOut.get(out.rows);
+      dataLoss = loss.compute(out, batch.y, g);
+      model.backward(g);
+      return dataLoss;
+    },
+    penalties,
+    params,
+    { exclude },
+  );
+
+  const history: EpochRecord[] = [];
+  let stopReason: FitResult['stopReason'] = 'completed';
+  let message = `Completed ${epochs} epochs`;
+  let bestLoss = Number.POSITIVE_INFINITY;
+  let badEpochs = 0;
+  let epoch = initialEpoch;
+  model.train();
+  try {
+    for (; epoch < epochs; epoch++) {
+      const lr = optimizer.paramGroups[0].lr;
+      loader.orderFor(epoch, shuffle, seed);
+      normSums.fill(0);
+      let lossSum = 0;
+      let correct = 0;
+      let diverged = '';
+      const steps = loader.batchesPerEpoch;
+      for (let s = 0; s < steps; s++) {
+        batch = loader.batch(s);
+        const total = closure();
+        if (!Number.isFinite(total)) {
+          diverged = `the loss is ${total} at epoch ${epoch}, step ${s}`;
+          break;
+        }
+        lastGood.save();
+        lossSum += dataLoss * batch.x.rows;
+        if (train.labels) correct += countCorrect(out, train.labels, batch.rows);
+        layers.forEach((l, i) => {
+          let sq = 0;
+          for (const p of l.parameters()) sq += sumSquares(p.gradient);
+          normSums[i] += Math.sqrt(sq);
+        });
+        try {
+          optimizer.step();
+        } catch (e) {
+          if (!(e instanceof NonFiniteGradientError)) throw e;
+          diverged = `${e.message} (epoch ${epoch}, step ${s})`;
+          break;
+        }
+        if (scheduler && scheduleEvery === 'step' && !(scheduler instanceof ReduceLROnPlateau))
+          scheduler.step();
+        options.onStep?.({ epoch, step: s, loss: dataLoss, lr: optimizer.paramGroups[0].lr });
+      }
+      if (diverged) {
+        lastGood.restore();
+        stopReason = 'diverged';
+        message = `Training diverged: ${diverged}; the weights of the last step with a finite loss were restored`;
+        break;
+      }
+      const record: EpochRecord = { epoch, loss: lossSum / train.n, lr, gradNorms: {} };
+      if (train.labels) record.accuracy = correct / train.n;
+      layers.forEach((l, i) => {
+        record.gradNorms[l.name] = normSums[i] / steps;
+      });
+      if (options.validation) {
+        const v = evaluate(model, options.validation, { loss });
+        record.valLoss = v.loss;
+        if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
+      }
+      history.push(record);
+      const monitored = record.valLoss ?? record.loss;
+      if (scheduler instanceof ReduceLROnPlateau) scheduler.step(monitored);
+      else if (scheduler && scheduleEvery === 'epoch') scheduler.step();
+      options.onEpoch?.(record);
+      const es = options.earlyStopping;
+      if (es) {
+        if (monitored < bestLoss - (es.minDelta ?? 0)) {
+          bestLoss = monitored;
+          badEpochs = 0;
+          best?.save();
+        } else if (++badEpochs > es.patience) {
+          if (best) best.restore();
+          stopReason = 'earlyStopping';
+          message = `Stopped early after epoch ${epoch}: no improvement of the ${record.valLoss === undefined ? 'training' : 'validation'} loss for ${badEpochs} epochs${best ? '; the best weights were restored' : ''}`;
+          epoch++;
+          break;
+        }
+      }
+    }
+  } finally {
+    loader.free();
+    dOut.free();
+    lastGood.free();
+    best?.free();
+  }
+  return { history, stopReason, message, epoch, optimizer, scheduler };
+}

@@ -1,0 +1,136 @@
+/**
+ * Dense (torch.nn.Linear): y = x Wᵀ + b for a batch x [B, in], weight W [out, in] row-major (torch's
+ * layout), bias b [out].
+ *
+ *   forward:   Y = X Wᵀ + 1 bᵀ                 (gemm with transB, then biasAdd)
+ *   backward:  ∂W += dYᵀ X,  ∂b += Σ_rows dY,  dX = dY W
+ *
+ * Parameter gradients accumulate (gemm with β = 1, columnSums with accumulate), as torch's do.
+ */
+import { type Param, param } from '@descent/core';
+import { alloc, biasAdd, columnSums, type DType, gemm, type WasmMatrix } from '@descent/kernels';
+import { Rng } from '../random.js';
+import { checkInit, type InitScheme, initDense } from './init.js';
+import {
+  BatchBuffers,
+  checkDtype,
+  checkFeatures,
+  checkInput,
+  checkOutputGrad,
+  type Layer,
+  type LayerConfig,
+} from './layer.js';
+
+export interface DenseOptions {
+  /** Add a bias (default true). */
+  bias?: boolean;
+  /** Initialization scheme (default 'torch', nn.Linear's). */
+  init?: InitScheme;
+  /** Seed of the initialization (default 0); or pass a generator shared across layers. */
+  seed?: number;
+  rng?: Rng;
+  /** 'f32' (default, training) or 'f64' (gradient checks, analysis). */
+  dtype?: DType;
+  /** The layer's name (default 'dense'); a model renames its layers dense0, dense1, ... */
+  name?: string;
+}
+
+export class Dense implements Layer {
+  readonly type = 'dense';
+  readonly dtype: DType;
+  readonly weight: Param;
+  readonly bias: Param | undefined;
+  private readonly W: WasmMatrix;
+  private readonly dW: WasmMatrix;
+  private readonly out: BatchBuffers;
+  private readonly dx: BatchBuffers;
+  private x: WasmMatrix | undefined;
+  private _name: string;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: DenseOptions = {},
+  ) {
+    checkFeatures('inFeatures', inFeatures);
+    checkFeatures('outFeatures', outFeatures);
+    const dtype = checkDtype(options.dtype ?? 'f32');
+    const init = checkInit(options.init ?? 'torch');
+    const withBias = options.bias ?? true;
+    if (typeof withBias !== 'boolean')
+      throw new RangeError(`Invalid bias: ${String(withBias)} (expected a boolean)`);
+    const rng = options.rng ?? new Rng(options.seed ?? 0);
+    this.dtype = dtype;
+    this._name = options.name ?? 'dense';
+    const make = (n: number) => (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n));
+    const w = make(outFeatures * inFeatures);
+    const b = withBias ? make(outFeatures) : undefined;
+    initDense(init, w, b, inFeatures, outFeatures, rng);
+    this.weight = param(w, { name: `${this._name}.weight`, shape: [outFeatures, inFeatures] });
+    this.bias = b ? param(b, { name: `${this._name}.bias`, shape: [outFeatures] }) : undefined;
+    this.W = { rows: outFeatures, cols: inFeatures, data: this.weight.value };
+    this.dW = { rows: outFeatures, cols: inFeatures, data: this.weight.gradient };
+    this.out = new BatchBuffers(dtype, outFeatures);
+    this.dx = new BatchBuffers(dtype, inFeatures);
+  }
+
+  get name(): string {
+    return this._name;
+  }
+
+  /** Renaming a layer renames its parameters (`<name>.weight`, `<name>.bias`). */
+  set name(name: string) {
+    this._name = name;
+    rename(this.weight, `${name}.weight`);
+    if (this.bias) rename(this.bias, `${name}.bias`);
+  }
+
+  forward(x: WasmMatrix, _training = false): WasmMatrix {
+    checkInput(this, x);
+    const y = this.out.get(x.rows);
+    gemm(x, this.W, y, { transB: true });
+    if (this.bias) biasAdd(y, this.bias.value);
+    this.x = x;
+    return y;
+  }
+
+  backwardParamsOnly(dy: WasmMatrix): void {
+    const x = this.x;
+    checkOutputGrad(this, dy, x?.rows);
+    gemm(dy, x as WasmMatrix, this.dW, { transA: true, beta: 1 });
+    if (this.bias) columnSums(dy, this.bias.gradient, { accumulate: true });
+  }
+
+  backward(dy: WasmMatrix): WasmMatrix {
+    this.backwardParamsOnly(dy);
+    const dx = this.dx.get(dy.rows);
+    gemm(dy, this.W, dx);
+    return dx;
+  }
+
+  parameters(): Param[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  config(): LayerConfig {
+    return {
+      type: this.type,
+      name: this.name,
+      inFeatures: this.inFeatures,
+      outFeatures: this.outFeatures,
+      bias: this.bias !== undefined,
+    };
+  }
+
+  free(): void {
+    this.out.free();
+    this.dx.free();
+    this.weight.free();
+    this.bias?.free();
+  }
+}
+
+/** Param.name is readonly for users; a model naming its layers is the one place that sets it. */
+export function rename(p: Param, name: string): void {
+  (p as { name: string }).name = name;
+}
