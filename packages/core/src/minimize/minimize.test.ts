@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rosenbrock } from '../problems/classic-nd.js';
 import { quadratic } from '../problems/quadratic.js';
+import { firstOrderMethodNames } from './first-order.js';
 import { type MinimizeOptions, minimize } from './minimize.js';
 
 /** f = ½ xᵀAx - bᵀx with minimizer x* = (1, -1) (A x* = b). */
@@ -121,6 +122,16 @@ describe('minimize() with first-order methods', () => {
       expect(r.converged, r.message).toBe(true);
       expect(r.x[0]).toBeCloseTo(xStar[0], 4);
       expect(r.x[1]).toBeCloseTo(xStar[1], 4);
+    });
+  }
+
+  for (const method of firstOrderMethodNames()) {
+    it(`${method} runs by name, lowering f on a convex quadratic`, () => {
+      const q = quadratic(A, b);
+      const r = minimize(q, [0, 0], { method, maxIter: 20, lr: 1e-2 });
+      expect(r.nit).toBe(20);
+      expect(r.ngev).toBe(21);
+      expect(r.fun).toBeLessThan(q.f(new Float64Array([0, 0])));
     });
   }
 
