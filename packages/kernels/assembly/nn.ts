@@ -17,6 +17,7 @@ import {
   storeTail,
   vgaussian,
   vnormalCdf,
+  vexp,
   vsigmoid,
   vtanh,
 } from './transcendental';
@@ -196,8 +197,7 @@ function tanhBackward<T>(n: i32, y: usize, dy: usize, dx: usize): void {
  */
 // @ts-ignore: decorator
 @inline function geluV<T>(x: v128): v128 {
-  const a = normalAbs<T>(x);
-  return v128.mul<T>(x, vnormalCdf<T>(x, a, vgaussian<T>(a)));
+  return v128.mul<T>(x, vnormalCdf<T>(x, normalAbs<T>(x)));
 }
 
 // @ts-ignore: decorator
@@ -205,7 +205,7 @@ function tanhBackward<T>(n: i32, y: usize, dy: usize, dx: usize): void {
   const a = normalAbs<T>(x);
   const g = vgaussian<T>(a);
   const pdf = v128.mul<T>(g, splat<T>(0.3989422804014327));
-  return v128.mul<T>(dy, madd<T>(x, pdf, vnormalCdf<T>(x, a, g)));
+  return v128.mul<T>(dy, madd<T>(x, pdf, vnormalCdf<T>(x, a)));
 }
 
 /**
@@ -228,8 +228,13 @@ function tanhBackward<T>(n: i32, y: usize, dy: usize, dx: usize): void {
 // @ts-ignore: decorator
 @inline function geluTanhGradV<T>(x: v128, dy: v128): v128 {
   const w = twoU<T>(x);
-  const sp = vsigmoid<T>(w);
-  const sm = vsigmoid<T>(v128.neg<T>(w));
+  // σ(w) and σ(-w) from one e = exp(-|w|): {1, e} / (1 + e), swapped by the sign of w
+  const e = vexp<T>(v128.neg<T>(v128.abs<T>(w)));
+  const d = v128.div<T>(splat<T>(1), v128.add<T>(splat<T>(1), e));
+  const ed = v128.mul<T>(e, d);
+  const pos = v128.ge<T>(w, splat<T>(0));
+  const sp = v128.bitselect(d, ed, pos);
+  const sm = v128.bitselect(ed, d, pos);
   const x2 = v128.mul<T>(x, x);
   const dw = madd<T>(x2, splat<T>(0.21406444881780073), splat<T>(1.5957691216057308)); // 2u'
   const inner = v128.mul<T>(v128.mul<T>(x, sp), v128.mul<T>(sm, dw));

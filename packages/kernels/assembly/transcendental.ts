@@ -7,8 +7,7 @@
  * Accuracy (measured by nn.test.ts over dense grids against Math.* / a 50-digit fit):
  * f32 within a few ulp, f64 within ~1e-15 relative, over the whole range where the result is a
  * normal number. Polynomials are Taylor series of the reduced argument (f32 degree 7, f64
- * degree 13 for exp), the erfcx series is a Chebyshev fit made by
- * test/fixtures/nn/erfc_chebyshev.py.
+ * degree 13 for exp); erfcx's is a Chebyshev fit made by test/fixtures/nn/erfc_chebyshev.py.
  */
 
 // @ts-ignore: decorator
@@ -50,23 +49,32 @@
   return f64x2.add(acc, t);
 }
 
-// The tail of an element-wise kernel: its last m < lanes elements go through the same vector code
-// as the rest, loaded into (and stored from) a 16-byte scratch slot.
-const TAIL = memory.data(16, 16);
+// The tail of an element-wise kernel: its last m (1 <= m < lanes) elements go through the same
+// vector code as the rest, moved lane by lane (no memory.copy call for a few bytes).
 
-/** The m < lanes elements at p in the low lanes of a vector, the other lanes set to `fill`. */
+/** The m elements at p in the low lanes of a vector, the other lanes set to `fill`. */
 // @ts-ignore: decorator
 @inline export function loadTail<T>(p: usize, m: i32, fill: f64 = 0): v128 {
-  v128.store(TAIL, splat<T>(fill));
-  memory.copy(TAIL, p, <usize>m * sizeof<T>());
-  return v128.load(TAIL);
+  let v = splat<T>(fill);
+  if (sizeof<T>() == 4) {
+    v = f32x4.replace_lane(v, 0, load<f32>(p));
+    if (m > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+    if (m > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+    return v;
+  }
+  return f64x2.replace_lane(v, 0, load<f64>(p));
 }
 
 /** Stores the low m lanes of v at p. */
 // @ts-ignore: decorator
 @inline export function storeTail<T>(p: usize, v: v128, m: i32): void {
-  v128.store(TAIL, v);
-  memory.copy(p, TAIL, <usize>m * sizeof<T>());
+  if (sizeof<T>() == 4) {
+    store<f32>(p, f32x4.extract_lane(v, 0));
+    if (m > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+    if (m > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+    return;
+  }
+  store<f64>(p, f64x2.extract_lane(v, 0));
 }
 
 /** All ones in the lanes below m, zeros above: v128.and(v, tailMask) zeroes the padding lanes. */
@@ -94,14 +102,19 @@ const TAIL = memory.data(16, 16);
   return v128.and(x, splat<T>(-0.0));
 }
 
-/** 2^k for integer-valued lanes k inside the normal exponent range (the bits built directly). */
+/**
+ * 2^k for integer-valued lanes k inside the normal exponent range, the bits built directly: adding
+ * 1.5·2^23 (f32) or 1.5·2^52 (f64) puts k in the low significand bits, which are then moved into
+ * the exponent field (cheaper than a saturating float -> int conversion).
+ */
 // @ts-ignore: decorator
 @inline function pow2<T>(k: v128): v128 {
   if (sizeof<T>() == 4) {
-    return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+    const b = f32x4.add(k, f32x4.splat(12582912.0));
+    return i32x4.shl(i32x4.add(b, i32x4.splat(127 - 0x4b400000)), 23);
   }
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  return i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
+  const b = f64x2.add(k, f64x2.splat(6755399441055744.0));
+  return i64x2.shl(i64x2.add(b, i64x2.splat(1023 - 0x4338000000000000)), 52);
 }
 
 /**
@@ -149,18 +162,43 @@ const TAIL = memory.data(16, 16);
 }
 
 /**
- * exp(x) = 2^k (1 + expm1(r)). The scale 2^k is applied as 2^floor(k/2) * 2^(k - floor(k/2)) so
- * that results in the subnormal range round once instead of flushing, and overflow gives +inf.
+ * 2^k (1 + expm1(r)), the scale applied as 2^floor(k/2) * 2^(k - floor(k/2)) so that results in
+ * the subnormal range round once instead of flushing, and overflow gives +inf.
  */
 // @ts-ignore: decorator
-@inline export function vexp<T>(x: v128): v128 {
-  x = sizeof<T>() == 4 ? clamp<T>(x, -104, 89) : clamp<T>(x, -746, 710);
-  const k = reductionK<T>(x);
-  const r = reduce<T>(x, k);
+@inline function scaleExp<T>(k: v128, r: v128): v128 {
   const k1 = v128.floor<T>(v128.mul<T>(k, splat<T>(0.5)));
   const k2 = v128.sub<T>(k, k1);
   const y = v128.add<T>(splat<T>(1), expm1Reduced<T>(r));
   return v128.mul<T>(v128.mul<T>(y, pow2<T>(k1)), pow2<T>(k2));
+}
+
+/** exp(x) = 2^k (1 + expm1(r)), x = k ln2 + r. */
+// @ts-ignore: decorator
+@inline export function vexp<T>(x: v128): v128 {
+  x = sizeof<T>() == 4 ? clamp<T>(x, -104, 89) : clamp<T>(x, -746, 710);
+  const k = reductionK<T>(x);
+  return scaleExp<T>(k, reduce<T>(x, k));
+}
+
+/**
+ * exp(A + B) for a large A <= 0 that is exact with few significand bits (A = -a_h²/2 below) and
+ * a small B: r = (A - k ln2_hi) + B - k ln2_lo, where A - k ln2_hi is exact (both are multiples
+ * of one small power of two, and their difference is below 2), so A's size adds no rounding.
+ * Domain: A + B >= -810 (f64) / -110 (f32), which the normal CDF's cap guarantees.
+ */
+// @ts-ignore: decorator
+@inline function vexpSum<T>(A: v128, B: v128): v128 {
+  const k = reductionK<T>(v128.add<T>(A, B));
+  let r: v128;
+  if (sizeof<T>() == 4) {
+    r = v128.add<T>(v128.sub<T>(A, v128.mul<T>(k, splat<T>(0.693359375))), B);
+    r = v128.sub<T>(r, v128.mul<T>(k, splat<T>(-2.12194440e-4)));
+  } else {
+    r = v128.add<T>(v128.sub<T>(A, v128.mul<T>(k, splat<T>(6.93147180369123816490e-1))), B);
+    r = v128.sub<T>(r, v128.mul<T>(k, splat<T>(1.90821492927058770002e-10)));
+  }
+  return scaleExp<T>(k, r);
 }
 
 /** expm1(x) = 2^k expm1(r) + (2^k - 1), accurate relative to the result also near 0; x <= 0. */
@@ -205,48 +243,41 @@ function vexpm1Neg<T>(x: v128): v128 {
   return v128.mul<T>(v128.add<T>(s, s), q);
 }
 
-// Chebyshev coefficients c_k of h(s) = log(erfcx(z) / t), t = 2/(2+z), s = 2t - 1 (see
-// test/fixtures/nn/erfc_chebyshev.py, which printed them).
+// h(s) = log(erfcx(z) / t) = Σ_j a_j s^j, t = 2/(2+z), s = 2t - 1: a Chebyshev fit converted to
+// monomial coefficients a_0..a_N by test/fixtures/nn/erfc_chebyshev.py, which printed them.
 const ERFCX_F64 = memory.data<f64>([
-  -0.6513268598908547171, 0.6419697923564902603, 0.019476473204185836312, -0.0095615147868086316419,
-  -0.0009465953444820368663, 0.00036683949785276145187, 0.000042523324806907771645,
-  -0.000020278578112534243154, -1.6242900046470255135e-6, 1.3036558355805232018e-6,
-  1.5626441722066143178e-8, -8.5238095914926542525e-8, 6.5290544390988514964e-9,
-  5.0593434955514689418e-9, -9.9136415649303308674e-10, -2.2736512229318358557e-10,
-  9.646791102015526802e-11, 2.3940380830391147447e-12, -6.8860275264975533984e-12,
-  8.9448792730907257167e-13, 3.1309213993429580783e-13, -1.1270822361367252366e-13,
-  3.8109052551892320552e-16, 7.1060976136092369878e-15, -1.5230282014571043043e-15,
-  -9.4574945712912340005e-17, 1.2102371892242789923e-16, -2.8166630877471769718e-17,
+  -0.671794084056692266, 0.67264322397765672764, 0.047343306841904428319,
+  -0.046895610231175296479, -0.0098726893663899585729, 0.008824938557060623171,
+  0.0017589335577990160867, -0.0023458125004828533504, -0.00014624686337800336423,
+  0.00067367879558023495912, -0.000093735031170981704879, -0.00017430294720307621998,
+  0.0000714010141275703064, 0.000031745179749437403869, -0.000030187884551394244299,
+  1.3772664134464418368e-7, 8.562623420121285649e-6, -2.9479868769982592501e-6,
+  -1.27231190486886998e-6, 1.2500276612569753517e-6, -1.6849800720653297471e-7,
+  -2.4958327617196670135e-7, 1.5334345920908176839e-7, 1.444865804625267546e-9,
+  -3.9171820510271858252e-8, 1.1172352263623757873e-8, 4.0608821469697202197e-9,
+  -1.8902306008944536579e-9,
 ]);
 const ERFCX_F32 = memory.data<f32>([
-  -0.6513268598908547171, 0.6419697923564902603, 0.019476473204185836312, -0.0095615147868086316419,
-  -0.0009465953444820368663, 0.00036683949785276145187, 0.000042523324806907771645,
-  -0.000020278578112534243154, -1.6242900046470255135e-6, 1.3036558355805232018e-6,
-  1.5626441722066143178e-8, -8.5238095914926542525e-8, 6.5290544390988514964e-9,
-  5.0593434955514689418e-9,
+  -0.67179408515172142804, 0.67264322054600843326, 0.04734341752106750045,
+  -0.04689548216099500058, -0.0098745349182913754735, 0.0088235581776450398644,
+  0.0017706661186296710207, -0.0023392777240525919358, -0.00018278214171601266745,
+  0.00065795384777102352661, -0.000032113772312125478287, -0.0001546337908296659341,
+  0.000013371503491274447865, 0.000020723070957778816786,
 ]);
 
 /**
- * erfcx(z) = erfc(z) e^{z²} = t exp(Σ_k c_k T_k(s)) for z >= 0, t = 2/(2+z), s = 2t - 1; the
- * series is summed with Clenshaw's recurrence b_k = c_k + 2 s b_{k+1} - b_{k+2}.
+ * erfcx(z) = erfc(z) e^{z²} = t exp(h(s)) for z >= 0, t = 2/(2+z), s = 2t - 1, h by Horner's
+ * rule (degree 13 for f32, 27 for f64). Returns h for the given t (the caller folds exp(h) into
+ * its own exp).
  */
-function verfcx<T>(z: v128): v128 {
-  const t = v128.div<T>(splat<T>(2), v128.add<T>(z, splat<T>(2)));
+// @ts-ignore: decorator
+@inline function erfcxLog<T>(t: v128): v128 {
   const s = v128.sub<T>(v128.add<T>(t, t), splat<T>(1));
-  const s2 = v128.add<T>(s, s);
   const table = sizeof<T>() == 4 ? ERFCX_F32 : ERFCX_F64;
-  const n = sizeof<T>() == 4 ? 14 : 28;
-  let b1 = splat<T>(0);
-  let b2 = splat<T>(0);
-  for (let k = n - 1; k >= 1; k--) {
-    const c = v128.splat<T>(load<T>(table + <usize>k * sizeof<T>()));
-    const b0 = v128.sub<T>(madd<T>(s2, b1, c), b2);
-    b2 = b1;
-    b1 = b0;
-  }
-  const c0 = v128.splat<T>(load<T>(table));
-  const h = v128.sub<T>(madd<T>(s, b1, c0), b2);
-  return v128.mul<T>(t, vexp<T>(h));
+  const top = sizeof<T>() == 4 ? 13 : 27;
+  let h = v128.load_splat<T>(table + <usize>top * sizeof<T>());
+  for (let j = top - 1; j >= 0; j--) h = madd<T>(h, s, v128.load_splat<T>(table + <usize>j * sizeof<T>()));
+  return h;
 }
 
 /** a = min(|x|, cap): beyond the cap Φ(-a) underflows to 0 and Φ(a) rounds to 1. */
@@ -256,27 +287,38 @@ function verfcx<T>(z: v128): v128 {
 }
 
 /**
- * exp(-a²/2) without the rounding error of a² in the exponent: a = a_h + a_l with a_h holding
- * half the significand bits, so a_h² is exact and a² = a_h² + (a - a_h)(a + a_h).
+ * -a²/2 split as A + B without rounding: a = a_h + a_l with a_h holding half the significand
+ * bits, so A = -a_h²/2 is exact and B = -(a - a_h)(a + a_h)/2 is small.
  */
 // @ts-ignore: decorator
+@inline function halfSquareHi<T>(a: v128): v128 {
+  const ah = v128.and(a, sizeof<T>() == 4 ? i32x4.splat(0xfffff000) : i64x2.splat(0xfffffffff8000000));
+  return v128.mul<T>(v128.mul<T>(ah, ah), splat<T>(-0.5));
+}
+
+// @ts-ignore: decorator
+@inline function halfSquareLo<T>(a: v128): v128 {
+  const ah = v128.and(a, sizeof<T>() == 4 ? i32x4.splat(0xfffff000) : i64x2.splat(0xfffffffff8000000));
+  return v128.mul<T>(v128.mul<T>(v128.sub<T>(a, ah), v128.add<T>(a, ah)), splat<T>(-0.5));
+}
+
+/** exp(-a²/2), a >= 0, without the rounding error of a² in the exponent. */
+// @ts-ignore: decorator
 @inline export function vgaussian<T>(a: v128): v128 {
-  const mask = sizeof<T>() == 4 ? i32x4.splat(0xfffff000) : i64x2.splat(0xfffffffff8000000);
-  const ah = v128.and(a, mask);
-  const lo = v128.mul<T>(v128.sub<T>(a, ah), v128.add<T>(a, ah));
-  const hi = v128.mul<T>(ah, ah);
-  const half = splat<T>(-0.5);
-  return v128.mul<T>(vexp<T>(v128.mul<T>(hi, half)), vexp<T>(v128.mul<T>(lo, half)));
+  return vexpSum<T>(halfSquareHi<T>(a), halfSquareLo<T>(a));
 }
 
 /**
- * The standard normal CDF Φ(x) = erfc(-x/√2)/2, given a = normalAbs(x) and g = vgaussian(a).
- * The upper tail Q = erfc(a/√2)/2 = erfcx(a/√2) exp(-a²/2)/2 keeps full relative accuracy;
+ * The standard normal CDF Φ(x) = erfc(-x/√2)/2, given a = normalAbs(x). The upper tail
+ * Q = erfc(a/√2)/2 = t exp(h - a²/2)/2 (one exp) keeps full relative accuracy;
  * Φ(x) = Q for x < 0 and 1 - Q for x >= 0.
  */
 // @ts-ignore: decorator
-@inline export function vnormalCdf<T>(x: v128, a: v128, g: v128): v128 {
+@inline export function vnormalCdf<T>(x: v128, a: v128): v128 {
   const z = v128.mul<T>(a, splat<T>(0.7071067811865476));
-  const q = v128.mul<T>(v128.mul<T>(verfcx<T>(z), g), splat<T>(0.5));
+  const t = v128.div<T>(splat<T>(2), v128.add<T>(z, splat<T>(2)));
+  const h = erfcxLog<T>(t);
+  const e = vexpSum<T>(halfSquareHi<T>(a), v128.add<T>(h, halfSquareLo<T>(a)));
+  const q = v128.mul<T>(v128.mul<T>(t, e), splat<T>(0.5));
   return v128.bitselect(q, v128.sub<T>(splat<T>(1), q), v128.lt<T>(x, splat<T>(0)));
 }
