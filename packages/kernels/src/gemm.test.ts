@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DType, type FloatArray, fromArray, growMemory } from './arena.js';
+import { type DType, type FloatArray, fromArray, growMemory, memoryStats } from './arena.js';
 import { gemv } from './blas2.js';
-import { gemm } from './gemm.js';
+import { gemm, releaseGemmScratch } from './gemm.js';
 import { matrix, matrixFrom, type WasmMatrix } from './matrix.js';
 import { randomArray } from './test-support/random.js';
 import { transpose } from './transpose.js';
@@ -187,6 +187,23 @@ describe.each(dtypes)('gemm (%s)', (dt, Ctor) => {
     expectClose(big.got, big.want, eps * 4 * 272, 'after growth');
     growMemory(1 << 22);
     expect(runBoth(Ctor, [6, 10, 4], false, false, 1, 0, 5).got).toEqual(small);
+  });
+});
+
+describe('gemm scratch', () => {
+  it('is allocated once, reused by smaller products, and returned by releaseGemmScratch', () => {
+    const [A, B, C] = [matrix('f32', 40, 50), matrix('f32', 50, 60), matrix('f32', 40, 60)];
+    const [a, b, c] = [matrix('f32', 4, 5), matrix('f32', 5, 6), matrix('f32', 4, 6)];
+    releaseGemmScratch();
+    const base = memoryStats().bytesInUse;
+    gemm(A, B, C);
+    const withScratch = memoryStats().bytesInUse;
+    expect(withScratch).toBeGreaterThan(base);
+    gemm(a, b, c);
+    gemm(A, B, C);
+    expect(memoryStats().bytesInUse).toBe(withScratch);
+    releaseGemmScratch();
+    expect(memoryStats().bytesInUse).toBe(base);
   });
 });
 

@@ -41,6 +41,17 @@ function scratchFor(dtype: DType, n: number): WasmArray {
   return grown;
 }
 
+/**
+ * Returns gemm's packing scratch to the arena (for leak checks and memory-tight callers); the next
+ * gemm call allocates it again.
+ */
+export function releaseGemmScratch(): void {
+  for (const dt of ['f32', 'f64'] as const) {
+    scratch[dt]?.free();
+    scratch[dt] = undefined;
+  }
+}
+
 /** C ← α op(A) op(B) + β C. Throws (naming the matrices) on a dtype or shape mismatch. */
 export function gemm(A: WasmMatrix, B: WasmMatrix, C: WasmMatrix, options: GemmOptions = {}): void {
   const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
