@@ -8,7 +8,7 @@
  * Parameter gradients accumulate (gemm with β = 1, columnSums with accumulate), as torch's do.
  */
 import { type Param, param } from '@descent/core';
-import { alloc, biasAdd, columnSums, type DType, gemm, type WasmMatrix } from '@descent/kernels';
+import { biasAdd, columnSums, type DType, gemm, type WasmMatrix } from '@descent/kernels';
 import { Rng } from '../random.js';
 import { checkInit, type InitScheme, initDense } from './init.js';
 import {
