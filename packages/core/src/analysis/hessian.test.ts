@@ -91,3 +91,19 @@ describe('hessian and hvp arguments', () => {
     ]);
   });
 });
+
+describe('hvpOperator', () => {
+  it("gives the same products from a problem's exact Hessian (formed once) and from its gradient alone", () => {
+    const p = rosenbrock(6);
+    const x = Float64Array.from({ length: 6 }, (_, i) => 0.3 * i - 0.5);
+    const exact = hvpOperator(p, x);
+    const fd = hvpOperator(gradientOnly(p), x);
+    x.fill(0); // the operators keep their own copy of the point
+    const v = Float64Array.from([1, -2, 0.5, 3, 0, -1]);
+    const a = exact(v, new Float64Array(6));
+    const b = fd(v, new Float64Array(6));
+    for (let i = 0; i < 6; i++)
+      expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, maxAbs(a)));
+    expect(() => exact(new Float64Array(5), new Float64Array(6))).toThrow(/length x.length = 6/);
+  });
+});

@@ -113,13 +113,29 @@ export function hvp(
   return result;
 }
 
-/** v -> H(x) v as an operator (v, out) => out for `lanczos` and `hutchinsonTrace`. */
+/**
+ * v -> H(x) v as an operator (v, out) => out for `lanczos` and `hutchinsonTrace`. With an exact
+ * Hessian it is formed once and each product is a matrix-vector product; otherwise each product
+ * costs two gradient evaluations and H is never formed.
+ */
 export function hvpOperator(
   source: HessianSource,
   x: Float64Array,
 ): (v: Float64Array, out: Float64Array) => Float64Array {
   const x0 = Float64Array.from(x);
-  return (v, out) => hvp(source, x0, v, out);
+  if (!exactHessian(source)) return (v, out) => hvp(source, x0, v, out);
+  const n = x0.length;
+  const H = hessian(source, x0).data;
+  return (v, out) => {
+    if (v.length !== n || out.length !== n)
+      throw new RangeError(`v and out must have length x.length = ${n}`);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += H[i * n + j] * v[j];
+      out[i] = s;
+    }
+    return out;
+  };
 }
 
 /**
