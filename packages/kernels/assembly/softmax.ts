@@ -95,6 +95,58 @@ function softmaxRows<T>(rows: i32, cols: i32, x: usize, y: usize, log: i32): voi
   }
 }
 
+/** Σ_j a[j] b[j] over one row, or Σ_j a[j] when b == 0. */
+function rowDotOrSum<T>(cols: i32, a: usize, b: usize): T {
+  const L = lanes<T>();
+  let acc = splat<T>(0);
+  let j = 0;
+  for (; j + L <= cols; j += L) {
+    const o = <usize>j * sizeof<T>();
+    const v = v128.load(a + o);
+    acc = v128.add<T>(acc, b ? v128.mul<T>(v, v128.load(b + o)) : v);
+  }
+  let s = hsum<T>(acc);
+  for (; j < cols; j++) {
+    const o = <usize>j * sizeof<T>();
+    s += b ? load<T>(a + o) * load<T>(b + o) : load<T>(a + o);
+  }
+  return s;
+}
+
+/**
+ * Backward of the row-wise softmax (log = 0) and log-softmax (log = 1) from their saved OUTPUT y:
+ *   softmax:     dx_j = y_j (dy_j - Σ_k dy_k y_k)
+ *   logSoftmax:  dx_j = dy_j - e^{y_j} Σ_k dy_k
+ * dx may be dy or y.
+ */
+function softmaxBackwardRows<T>(rows: i32, cols: i32, y: usize, dy: usize, dx: usize, log: i32): void {
+  const L = lanes<T>();
+  const rowBytes = <usize>cols * sizeof<T>();
+  for (let i = 0; i < rows; i++) {
+    const o = <usize>i * rowBytes;
+    const yr = y + o;
+    const gr = dy + o;
+    const xr = dx + o;
+    const sv = v128.splat<T>(rowDotOrSum<T>(cols, gr, log ? 0 : yr));
+    let j = 0;
+    for (; j + L <= cols; j += L) {
+      const p = <usize>j * sizeof<T>();
+      const yv = v128.load(yr + p);
+      const gv = v128.load(gr + p);
+      const d = log ? v128.sub<T>(gv, v128.mul<T>(vexp<T>(yv), sv)) : v128.mul<T>(yv, v128.sub<T>(gv, sv));
+      v128.store(xr + p, d);
+    }
+    if (j < cols) {
+      const p = <usize>j * sizeof<T>();
+      const m = cols - j;
+      const yv = loadTail<T>(yr + p, m);
+      const gv = loadTail<T>(gr + p, m);
+      const d = log ? v128.sub<T>(gv, v128.mul<T>(vexp<T>(yv), sv)) : v128.mul<T>(yv, v128.sub<T>(gv, sv));
+      storeTail<T>(xr + p, d, m);
+    }
+  }
+}
+
 /**
  * Fused softmax + cross-entropy with integer class labels (stored as f32/f64 values of the
  * logits' type), mean over rows:
@@ -130,6 +182,18 @@ export function softmax_f32(r: i32, c: i32, x: usize, y: usize): void { softmaxR
 export function softmax_f64(r: i32, c: i32, x: usize, y: usize): void { softmaxRows<f64>(r, c, x, y, 0); }
 export function logSoftmax_f32(r: i32, c: i32, x: usize, y: usize): void { softmaxRows<f32>(r, c, x, y, 1); }
 export function logSoftmax_f64(r: i32, c: i32, x: usize, y: usize): void { softmaxRows<f64>(r, c, x, y, 1); }
+export function softmaxBackward_f32(r: i32, c: i32, y: usize, dy: usize, dx: usize): void {
+  softmaxBackwardRows<f32>(r, c, y, dy, dx, 0);
+}
+export function softmaxBackward_f64(r: i32, c: i32, y: usize, dy: usize, dx: usize): void {
+  softmaxBackwardRows<f64>(r, c, y, dy, dx, 0);
+}
+export function logSoftmaxBackward_f32(r: i32, c: i32, y: usize, dy: usize, dx: usize): void {
+  softmaxBackwardRows<f32>(r, c, y, dy, dx, 1);
+}
+export function logSoftmaxBackward_f64(r: i32, c: i32, y: usize, dy: usize, dx: usize): void {
+  softmaxBackwardRows<f64>(r, c, y, dy, dx, 1);
+}
 export function softmaxCrossEntropy_f32(r: i32, c: i32, x: usize, labels: usize, g: usize): f64 {
   return softmaxCrossEntropy<f32>(r, c, x, labels, g);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromArray } from './arena.js';
 import { matrixFrom, type WasmMatrix } from './matrix.js';
 import { softmaxCrossEntropyReference, softmaxReference } from './nn-reference.js';
-import { logSoftmax, softmax, softmaxCrossEntropy } from './softmax.js';
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, softmaxCrossEntropy } from './softmax.js';
 import { randomArray, rng } from './test-support/random.js';
 
 /** Float32Array's constructor has the same shape as Float64Array's: typed as the latter. */
@@ -81,6 +81,68 @@ describe.each(dtypes)('softmax and logSoftmax (%s)', (_dt, C, tol) => {
   it('names both matrices on a shape mismatch', () => {
     expect(() => softmax(logits(C, 2, 3, 1), logits(C, 3, 2, 1))).toThrow(
       'Shape mismatch: X is 2x3, out is 3x2',
+    );
+  });
+});
+
+describe.each(dtypes)('softmaxBackward and logSoftmaxBackward (%s)', (_dt, C, tol) => {
+  it('match the Jacobian-transpose product from the saved output, for rows of every length 0..67', () => {
+    for (const [rows, cols] of shapes) {
+      const X = logits(C, rows, cols, 5 * rows + cols);
+      const dy = randomArray(C, rows * cols, cols + 3);
+      for (const log of [false, true]) {
+        const Y = matrixFrom(rows, cols, new C(rows * cols));
+        (log ? logSoftmax : softmax)(X, Y);
+        const dX = matrixFrom(rows, cols, new C(rows * cols));
+        (log ? logSoftmaxBackward : softmaxBackward)(Y, matrixFrom(rows, cols, dy), dX);
+        const p = softmaxReference(X.data.data, rows, cols);
+        const ref: number[] = [];
+        for (let i = 0; i < rows; i++) {
+          let s = 0;
+          for (let j = 0; j < cols; j++) s += log ? dy[i * cols + j] : dy[i * cols + j] * p[i * cols + j];
+          for (let j = 0; j < cols; j++) {
+            const k = i * cols + j;
+            ref.push(log ? dy[k] - p[k] * s : p[k] * (dy[k] - s));
+          }
+        }
+        expectAllClose(dX.data.data, ref, 4 * tol, `${rows}x${cols} log=${log}`);
+      }
+    }
+  });
+
+  it('equal central finite differences of Σ dy ⊙ f(x) (f64)', () => {
+    const rows = 3;
+    const cols = 6;
+    const X = logits(Float64Array, rows, cols, 41);
+    const dy = randomArray(Float64Array, rows * cols, 42);
+    const x = X.data.toArray();
+    for (const log of [false, true]) {
+      const f = log ? logSoftmax : softmax;
+      const objective = (v: Float64Array) => {
+        const out = matrixFrom(rows, cols, new Float64Array(rows * cols));
+        f(matrixFrom(rows, cols, v), out);
+        return out.data.data.reduce((s, y, k) => s + y * dy[k], 0);
+      };
+      const Y = matrixFrom(rows, cols, new Float64Array(rows * cols));
+      f(X, Y);
+      const dX = matrixFrom(rows, cols, new Float64Array(rows * cols));
+      (log ? logSoftmaxBackward : softmaxBackward)(Y, matrixFrom(rows, cols, dy), dX);
+      const h = 1e-6;
+      for (let k = 0; k < x.length; k++) {
+        const plus = x.slice();
+        const minus = x.slice();
+        plus[k] += h;
+        minus[k] -= h;
+        expect(Math.abs(dX.data.data[k] - (objective(plus) - objective(minus)) / (2 * h))).toBeLessThan(1e-8);
+      }
+    }
+  });
+
+  it('names the matrices on a shape mismatch', () => {
+    const Y = logits(C, 2, 3, 1);
+    expect(() => softmaxBackward(Y, logits(C, 2, 4, 1), Y)).toThrow('Shape mismatch: Y is 2x3, dY is 2x4');
+    expect(() => logSoftmaxBackward(Y, Y, logits(C, 1, 3, 1))).toThrow(
+      'Shape mismatch: dY is 2x3, dX is 1x3',
     );
   });
 });

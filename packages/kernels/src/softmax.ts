@@ -41,6 +41,28 @@ export function logSoftmax(X: WasmMatrix, out: WasmMatrix): void {
   kLogSoftmax(X.data.dtype)(X.rows, X.cols, X.data.ptr, out.data.ptr);
 }
 
+const kSoftmaxBackward = typedKernel('softmaxBackward');
+const kLogSoftmaxBackward = typedKernel('logSoftmaxBackward');
+
+function checkSoftmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): void {
+  checkMatrix('Y', Y);
+  checkSameShape('Y', Y, 'dY', dY);
+  checkSameShape('dY', dY, 'dX', dX);
+  if (dX.data.ptr !== Y.data.ptr) checkNoOverlap('dX', dX.data, 'Y', Y.data);
+}
+
+/** Backward of softmax from its saved OUTPUT Y: dX_ij = Y_ij (dY_ij - Σ_k dY_ik Y_ik). dX may be dY or Y. */
+export function softmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): void {
+  checkSoftmaxBackward(Y, dY, dX);
+  kSoftmaxBackward(Y.data.dtype)(Y.rows, Y.cols, Y.data.ptr, dY.data.ptr, dX.data.ptr);
+}
+
+/** Backward of log-softmax from its saved OUTPUT Y: dX_ij = dY_ij - e^{Y_ij} Σ_k dY_ik. dX may be dY or Y. */
+export function logSoftmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): void {
+  checkSoftmaxBackward(Y, dY, dX);
+  kLogSoftmaxBackward(Y.data.dtype)(Y.rows, Y.cols, Y.data.ptr, dY.data.ptr, dX.data.ptr);
+}
+
 /** Throws unless `labels` holds `rows` integer class indices in [0, classes). */
 function checkLabels(labels: WasmArray, rows: number, classes: number, dtype: 'f32' | 'f64'): void {
   checkArray('labels', labels, dtype);
