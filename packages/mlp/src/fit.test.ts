@@ -5,7 +5,7 @@ import { ReduceLROnPlateau, StepLR } from '@descent/schedulers';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './batches.js';
 import { evaluate, predict } from './evaluate.js';
-import { fit } from './fit.js';
+import { fit as fitModel } from './fit.js';
 import { Activation } from './layers/activations.js';
 import { BatchNorm1d } from './layers/batch-norm.js';
 import { Dense } from './layers/dense.js';
@@ -82,7 +82,7 @@ describe('fit reproduces PyTorch mini-batch training (f64, no shuffle)', () => {
   it('SGD with momentum, an L2 penalty on the weights only, BatchNorm1d and StepLR per epoch', () => {
     const c = fixture.cases[0];
     const model = fixtureModel(c, true, 'relu');
-    const r = fit(model, fixtureData, {
+    const r = fitModel(model, fixtureData, {
       optimizer: (ps) => new SGD(ps, { lr: 0.1, momentum: 0.9 }),
       schedule: (opt) => new StepLR(opt, { stepSize: 1, gamma: 0.5 }),
       regularizers: {
@@ -104,7 +104,7 @@ describe('fit reproduces PyTorch mini-batch training (f64, no shuffle)', () => {
   it('Adam with StepLR stepped after every batch', () => {
     const c = fixture.cases[1];
     const model = fixtureModel(c, false, 'tanh');
-    const r = fit(model, fixtureData, {
+    const r = fitModel(model, fixtureData, {
       optimizer: (ps) => new Adam(ps, { lr: 0.01 }),
       schedule: (opt) => new StepLR(opt, { stepSize: 2, gamma: 0.7 }),
       scheduleEvery: 'step',
@@ -123,7 +123,7 @@ describe('fit reproduces PyTorch mini-batch training (f64, no shuffle)', () => {
 describe('fit', () => {
   it('learns three Gaussian blobs and reports loss, accuracy, validation and gradient norms', () => {
     const model = mlp({ sizes: [2, 16, 3], seed: 1 });
-    const r = fit(model, blobs(300, 1), {
+    const r = fitModel(model, blobs(300, 1), {
       optimizer: (ps) => new Adam(ps, { lr: 0.01 }),
       epochs: 15,
       seed: 3,
@@ -146,7 +146,7 @@ describe('fit', () => {
   it('reshuffles every epoch from the seed: the same seed gives the same run, another seed another', () => {
     const run = (seed: number) => {
       const model = mlp({ sizes: [2, 8, 3], seed: 1 });
-      const r = fit(model, blobs(64, 1), {
+      const r = fitModel(model, blobs(64, 1), {
         optimizer: (ps) => new SGD(ps, { lr: 0.1 }),
         epochs: 2,
         batchSize: 8,
@@ -161,7 +161,7 @@ describe('fit', () => {
   it('stops on a non-finite loss with a clear message and the last finite-loss weights', () => {
     const model = mlp({ sizes: [2, 32, 3], seed: 1 });
     const seen: number[] = [];
-    const r = fit(model, blobs(64, 1), {
+    const r = fitModel(model, blobs(64, 1), {
       optimizer: (ps) => new SGD(ps, { lr: 1e6 }),
       epochs: 5,
       batchSize: 8,
@@ -178,7 +178,7 @@ describe('fit', () => {
   it('steps ReduceLROnPlateau with the validation loss at the end of every epoch', () => {
     const model = mlp({ sizes: [2, 8, 3], seed: 1 });
     const metrics: number[] = [];
-    const r = fit(model, blobs(64, 1), {
+    const r = fitModel(model, blobs(64, 1), {
       optimizer: (ps) => new SGD(ps, { lr: 1e-6 }),
       schedule: (opt) => {
         const s = new ReduceLROnPlateau(opt, { patience: 0, factor: 0.5, threshold: 0.5 });
@@ -198,7 +198,7 @@ describe('fit', () => {
 
   it('stops early when the validation loss stops improving and restores the best weights', () => {
     const model = mlp({ sizes: [2, 8, 3], seed: 1 });
-    const r = fit(model, blobs(64, 1), {
+    const r = fitModel(model, blobs(64, 1), {
       optimizer: (ps) => new SGD(ps, { lr: 0 }),
       validation: blobs(32, 2),
       epochs: 10,
@@ -227,15 +227,15 @@ describe('fit', () => {
       [{ epochs: 2, learningRate: 1 }, /Unknown fit option: learningRate/],
     ];
     for (const [o, re] of bad)
-      expect(() => fit(model, data, { optimizer: opt(), ...o } as never)).toThrow(re);
-    expect(() => fit(model, { ...data, features: 3 }, { optimizer: opt(), epochs: 1 })).toThrow(
+      expect(() => fitModel(model, data, { optimizer: opt(), ...o } as never)).toThrow(re);
+    expect(() => fitModel(model, { ...data, features: 3 }, { optimizer: opt(), epochs: 1 })).toThrow(
       /data has 3 features, the model takes 2/,
     );
     expect(() =>
-      fit(model, { ...data, y: new Int32Array(16).fill(3) }, { optimizer: opt(), epochs: 1 }),
+      fitModel(model, { ...data, y: new Int32Array(16).fill(3) }, { optimizer: opt(), epochs: 1 }),
     ).toThrow(/Invalid label data.y\[0\]: 3 \(the model has 3 classes\)/);
     expect(() =>
-      fit(model, data, { optimizer: new SGD([model.parameters()[0]], { lr: 0.1 }), epochs: 1 }),
+      fitModel(model, data, { optimizer: new SGD([model.parameters()[0]], { lr: 0.1 }), epochs: 1 }),
     ).toThrow(/does not update dense0.bias/);
     expect(model.stateDict()).toEqual(before);
   });
@@ -250,7 +250,7 @@ describe('fit', () => {
       y[i] = Math.sin(x[i]);
     }
     const model = mlp({ sizes: [1, 32, 1], activation: 'tanh', seed: 2 });
-    const r = fit(
+    const r = fitModel(
       model,
       { x, y, n, features: 1 },
       { optimizer: (ps) => new Adam(ps, { lr: 0.01 }), epochs: 60, batchSize: 16 },
