@@ -13,7 +13,7 @@ import {
   saveCheckpoint,
 } from './checkpoint.js';
 import { predict } from './evaluate.js';
-import { fit as fitModel } from './fit.js';
+import { type AnyOptimizer, fit as fitModel } from './fit.js';
 import { mlp } from './mlp.js';
 import { Rng } from './random.js';
 
@@ -30,7 +30,7 @@ function blobs(n: number, seed: number): Dataset {
 
 const data = blobs(90, 1);
 const optimizer = (ps: ReturnType<ReturnType<typeof mlp>['parameters']>) => new Adam(ps, { lr: 0.01 });
-const scheduler = (opt: Adam | InstanceType<typeof SGD>) => new StepLR(opt, { stepSize: 5, gamma: 0.8 });
+const scheduler = (opt: AnyOptimizer) => new StepLR(opt, { stepSize: 5, gamma: 0.8 });
 const options = { epochs: 4, batchSize: 16, seed: 9, scheduleEvery: 'step' as const };
 
 function bits(a: Float32Array | Float64Array | number): Uint8Array | number {

@@ -1,6 +1,7 @@
 // @descent/mlp: layers, losses, the training loop, checkpoints, datasets and diagnostics.
 
 export { type Batch, BatchLoader, type Dataset } from './batches.js';
+export * from './checkpoint.js';
 export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
 export * from './fit.js';
 export * from './layers/activations.js';
