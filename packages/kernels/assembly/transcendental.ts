@@ -1,13 +1,15 @@
 /**
  * SIMD transcendentals for the NN kernels (nn.ts, softmax.ts, losses.ts), generic over f32
  * (f32x4) and f64 (f64x2): exp, expm1, tanh, sigmoid, log1p on [0, 1], and the normal CDF Φ via
- * erfcx. Not exported from the module: building blocks, not kernels. Every function takes and
- * returns one vector; NaN lanes stay NaN.
+ * erfcx; plus the few vector helpers those kernels share (lane sums, tails). Exported to those
+ * files only, not from the module: building blocks, not kernels. Every function takes and returns
+ * whole vectors; NaN lanes stay NaN.
  *
- * Accuracy (measured by nn.test.ts over dense grids against Math.* / a 50-digit fit):
- * f32 within a few ulp, f64 within ~1e-15 relative, over the whole range where the result is a
- * normal number. Polynomials are Taylor series of the reduced argument (f32 degree 7, f64
- * degree 13 for exp); erfcx's is a Chebyshev fit made by test/fixtures/nn/erfc_chebyshev.py.
+ * Accuracy (src/nn-accuracy.test.ts, dense grids against Math.* and 50-digit mpmath values):
+ * sigmoid and tanh within 2 ulp (f32) / 6e-16 relative (f64), GELU within 8 ulp / 1e-14, wherever
+ * the result is a normal number. exp is a Taylor polynomial of the reduced argument (f32 degree
+ * 7, f64 degree 13); erfcx's polynomial is a Chebyshev fit made by
+ * test/fixtures/nn/erfc_chebyshev.py. Nothing falls back to scalar Math calls per element.
  */
 
 // @ts-ignore: decorator
