@@ -6,7 +6,8 @@
  * Peers, side by side in one run:
  *   - TF.js on its wasm backend (one thread): the op (tf.relu; GELU composed from tf.erf / tf.tanh
  *     as tfjs-layers does; tf.losses.softmaxCrossEntropy) under `tf.valueAndGrad`, so the value
- *     and the gradient both come out, then `dataSync()` so the work is really done;
+ *     and the gradient both come out, then `dataSync()` so the work is really done; for ReLU and
+ *     cross-entropy also the same maths as plain ops without the gradient tape (TF.js's floor);
  *   - a plain JS loop over Float32Arrays (GELU's erf by Abramowitz–Stegun 7.1.26, the 1.5e-7
  *     approximation TF.js's erf uses, since JS has no Math.erf).
  * No targets: the ratios are reported.
@@ -88,6 +89,9 @@ async function activations(rows: number, cols: number): Promise<void> {
         for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
       }),
       await tfCase('tfjs-wasm relu (valueAndGrad)', (t) => tf.relu(t)),
+      await time('tfjs-wasm relu, dy·step(x) (no tape)', () =>
+        settle(tf.tidy(() => [tf.relu(tx), tf.mul(tdy, tf.step(tx))])),
+      ),
     ],
   );
 
@@ -175,6 +179,15 @@ async function crossEntropy(rows: number, classes: number): Promise<void> {
         const { value, grad } = vg(tx);
         settle([value, grad]);
       }),
+      await time('tfjs-wasm logSoftmax, (softmax - onehot)/R (no tape)', () =>
+        settle(
+          tf.tidy(() => {
+            const logp = tf.logSoftmax(tx);
+            const loss = tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), 1)));
+            return [loss, tf.div(tf.sub(tf.exp(logp), onehot), rows)];
+          }),
+        ),
+      ),
     ],
   );
   tx.dispose();
