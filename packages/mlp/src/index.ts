@@ -2,6 +2,7 @@
 
 export { type Batch, BatchLoader, type Dataset } from './batches.js';
 export * from './checkpoint.js';
+export * from './datasets/index.js';
 export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
 export * from './fit.js';
 export * from './layers/activations.js';

@@ -84,7 +84,12 @@ function records(text: string, delimiter: string, where: string): Record[] {
 }
 
 /** Resolves one label column spec to a 0-based index, or throws naming what is missing. */
-function labelIndex(spec: number | string, names: string[] | undefined, width: number, where: string): number {
+function labelIndex(
+  spec: number | string,
+  names: string[] | undefined,
+  width: number,
+  where: string,
+): number {
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec >= width || spec < -width) {
       throw new RangeError(
@@ -99,7 +104,9 @@ function labelIndex(spec: number | string, names: string[] | undefined, width: n
   }
   const j = names.indexOf(spec);
   if (j < 0) {
-    throw new RangeError(`${where}line 1: missing label column '${spec}' (the header has: ${names.join(', ')})`);
+    throw new RangeError(
+      `${where}line 1: missing label column '${spec}' (the header has: ${names.join(', ')})`,
+    );
   }
   return j;
 }
@@ -107,13 +114,20 @@ function labelIndex(spec: number | string, names: string[] | undefined, width: n
 /** Parses numeric CSV text into a classification data set (or a regression one with target: 'value'). */
 export function parseCsv(text: string, options?: CsvOptions & { target?: 'class' }): ClassificationDataset;
 export function parseCsv(text: string, options: CsvOptions & { target: 'value' }): RegressionDataset;
+export function parseCsv(text: string, options?: CsvOptions): ClassificationDataset | RegressionDataset;
 export function parseCsv(text: string, options: CsvOptions = {}): ClassificationDataset | RegressionDataset {
   if (typeof text !== 'string') throw new TypeError('parseCsv: text must be a string');
   const { labelColumn = -1, header = true, delimiter = ',', target = 'class', name } = options;
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || /[\r\n]/.test(delimiter)) {
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    /[\r\n]/.test(delimiter)
+  ) {
     throw new RangeError(`Invalid delimiter: ${JSON.stringify(delimiter)} (expected one character)`);
   }
-  if (typeof header !== 'boolean') throw new RangeError(`Invalid header: ${String(header)} (expected a boolean)`);
+  if (typeof header !== 'boolean')
+    throw new RangeError(`Invalid header: ${String(header)} (expected a boolean)`);
   if (target !== 'class' && target !== 'value') {
     throw new RangeError(`Invalid target: ${String(target)} (expected 'class' or 'value')`);
   }
@@ -127,7 +141,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
   const specs = Array.isArray(labelColumn) ? labelColumn : [labelColumn];
   if (specs.length === 0) throw new RangeError('Invalid labelColumn: [] (expected at least one column)');
   if (specs.length > 1 && target === 'class') {
-    throw new RangeError(`Invalid labelColumn: ${JSON.stringify(labelColumn)} (one class column; several need target: 'value')`);
+    throw new RangeError(
+      `Invalid labelColumn: ${JSON.stringify(labelColumn)} (one class column; several need target: 'value')`,
+    );
   }
   const labelCols = specs.map((s) => labelIndex(s, names, width, where));
   if (new Set(labelCols).size !== labelCols.length) {
@@ -166,7 +182,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
   if (target === 'value') {
     const targets = labelCols.length;
     const y = new Float32Array(n * targets);
-    for (let i = 0; i < n; i++) for (let k = 0; k < targets; k++) y[i * targets + k] = numberAt(rows[i], labelCols[k]);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < targets; k++) y[i * targets + k] = numberAt(rows[i], labelCols[k]);
     const out: RegressionDataset = { x, y, n, features, targets };
     if (names) Object.assign(out, { featureNames, targetNames: labelCols.map((j) => names[j]) });
     return out;
@@ -175,7 +192,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
   const lc = labelCols[0];
   const cells = rows.map((r) => r.fields[lc].trim());
   for (let i = 0; i < n; i++) {
-    if (cells[i] === '') throw new RangeError(`${where}line ${rows[i].line}, column ${lc + 1}${colName(lc)} is empty`);
+    if (cells[i] === '')
+      throw new RangeError(`${where}line ${rows[i].line}, column ${lc + 1}${colName(lc)} is empty`);
   }
   const y = new Int32Array(n);
   let classes: number;
@@ -202,8 +220,18 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
  * Reads a CSV file (Node: a path; browser or Node: an http(s) URL, with fetch) and parses it with
  * `parseCsv`; error messages start with the path.
  */
-export async function loadCsv(path: string | URL, options?: CsvOptions & { target?: 'class' }): Promise<ClassificationDataset>;
-export async function loadCsv(path: string | URL, options: CsvOptions & { target: 'value' }): Promise<RegressionDataset>;
+export async function loadCsv(
+  path: string | URL,
+  options?: CsvOptions & { target?: 'class' },
+): Promise<ClassificationDataset>;
+export async function loadCsv(
+  path: string | URL,
+  options: CsvOptions & { target: 'value' },
+): Promise<RegressionDataset>;
+export async function loadCsv(
+  path: string | URL,
+  options?: CsvOptions,
+): Promise<ClassificationDataset | RegressionDataset>;
 export async function loadCsv(
   path: string | URL,
   options: CsvOptions = {},
@@ -221,5 +249,5 @@ export async function loadCsv(
     if (!response.ok) throw new Error(`loadCsv: ${source}: HTTP ${response.status} ${response.statusText}`);
     text = await response.text();
   }
-  return parseCsv(text, { name: source, ...options } as CsvOptions & { target: 'value' });
+  return parseCsv(text, { name: source, ...options });
 }

@@ -6,6 +6,7 @@
  *   y  one integer class label per row in 0 .. classes-1 (classification),
  *      or n x targets values (regression: a CSV parsed with `target: 'value'`)
  */
+import type { Dataset } from '../batches.js';
 
 /** A classification data set: labels 0 .. classes-1, names when the source had them. */
 export interface ClassificationDataset {
@@ -29,17 +30,10 @@ export interface RegressionDataset {
   targetNames?: string[];
 }
 
-/** Any row-major data set (what the splits and `standardize` accept). */
-export interface Rows {
-  x: Float32Array | Float64Array;
-  y: Int32Array | Float32Array | Float64Array;
-  n: number;
-  features: number;
-}
-
 /** Throws unless `data` is a consistent `{ x, y, n, features }`, naming `name` in the message. */
-export function checkRows(name: string, data: Rows): void {
-  if (!data || typeof data !== 'object') throw new TypeError(`${name} must be a data set { x, y, n, features }`);
+export function checkDataset(name: string, data: Dataset): void {
+  if (!data || typeof data !== 'object')
+    throw new TypeError(`${name} must be a data set { x, y, n, features }`);
   const { x, y, n, features } = data;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`Invalid ${name}.n: ${String(n)}`);
   if (!Number.isInteger(features) || features < 1) {
@@ -57,7 +51,9 @@ export function checkRows(name: string, data: Rows): void {
     throw new TypeError(`${name}.y must be an Int32Array (labels) or a Float32Array / Float64Array (values)`);
   }
   if (n > 0 && y.length % n !== 0) {
-    throw new RangeError(`Length mismatch: ${name}.y has ${y.length} values, not a multiple of ${name}.n = ${n}`);
+    throw new RangeError(
+      `Length mismatch: ${name}.y has ${y.length} values, not a multiple of ${name}.n = ${n}`,
+    );
   }
 }
 
@@ -65,8 +61,8 @@ export function checkRows(name: string, data: Rows): void {
  * The rows `indices` of a data set, in that order, as a new data set of the same kind (torch's
  * `Subset`, copied): x, y and n change; every other field (classes, names, ...) is kept.
  */
-export function subset<T extends Rows>(data: T, indices: ArrayLike<number>): T {
-  checkRows('data', data);
+export function subset<T extends Dataset>(data: T, indices: ArrayLike<number>): T {
+  checkDataset('data', data);
   const { n, features } = data;
   const width = n > 0 ? data.y.length / n : 1;
   const m = indices.length;
@@ -96,4 +92,12 @@ export function classCounts(data: { y: Int32Array; classes?: number }): Int32Arr
     counts[c]++;
   }
   return counts;
+}
+
+/** A deep copy: new x and y arrays, and new arrays of names (any other field is copied as is). */
+export function copyDataset<T extends Dataset>(d: T): T {
+  const out = { ...d, x: d.x.slice(), y: d.y.slice() };
+  const fields = out as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(fields)) if (Array.isArray(v)) fields[k] = [...v];
+  return out;
 }
