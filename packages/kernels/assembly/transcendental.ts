@@ -231,6 +231,15 @@ function vexpm1Neg<T>(x: v128): v128 {
   return v128.div<T>(num, v128.add<T>(splat<T>(1), e));
 }
 
+// 1/(2j + 1), j = 0..16: the atanh series' coefficients.
+const INV_ODD_F64 = memory.data<f64>([
+  1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21,
+  1.0 / 23, 1.0 / 25, 1.0 / 27, 1.0 / 29, 1.0 / 31, 1.0 / 33,
+]);
+const INV_ODD_F32 = memory.data<f32>([
+  1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15,
+]);
+
 /**
  * log1p(u) for u in [0, 1]: 2 atanh(s) = 2 s (1 + s²/3 + s⁴/5 + ...), s = u / (2 + u) <= 1/3,
  * to s^14 (f32) or s^32 (f64).
@@ -239,9 +248,10 @@ function vexpm1Neg<T>(x: v128): v128 {
 @inline export function vlog1pUnit<T>(u: v128): v128 {
   const s = v128.div<T>(u, v128.add<T>(u, splat<T>(2)));
   const w = v128.mul<T>(s, s);
+  const table = sizeof<T>() == 4 ? INV_ODD_F32 : INV_ODD_F64;
   const top = sizeof<T>() == 4 ? 7 : 16;
-  let q = splat<T>(1.0 / <f64>(2 * top + 1));
-  for (let j = top - 1; j >= 0; j--) q = madd<T>(q, w, splat<T>(1.0 / <f64>(2 * j + 1)));
+  let q = v128.load_splat<T>(table + <usize>top * sizeof<T>());
+  for (let j = top - 1; j >= 0; j--) q = madd<T>(q, w, v128.load_splat<T>(table + <usize>j * sizeof<T>()));
   return v128.mul<T>(v128.add<T>(s, s), q);
 }
 
