@@ -112,8 +112,23 @@ function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i
           dst += <usize>MR * sz;
         }
       }
+    } else if (h == MR) {
+      // op(A)[i, p] = A[i, p]: load a few columns of the four rows and transpose them in registers.
+      const lda = <usize>k * sz;
+      const src = a + (<usize>(ic + ir) * k + pc) * sz;
+      const L = 16 / <i32>sz;
+      let p = 0;
+      for (; p + L <= kc; p += L) {
+        const o = <usize>p * sz;
+        transpose4<T>(src + o, lda, va, dst + <usize>p * MR * sz);
+      }
+      for (; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<T>(dst + (<usize>p * MR + r) * sz, alpha * load<T>(src + <usize>r * lda + <usize>p * sz));
+        }
+      }
     } else {
-      // op(A)[i, p] = A[i, p]: each row of the panel is contiguous in A; scatter it with stride MR.
+      // The last, partial panel: scatter each row with stride MR, zeros past row h.
       for (let r = 0; r < MR; r++) {
         const row = dst + <usize>r * sz;
         if (r < h) {
@@ -124,6 +139,33 @@ function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i
         }
       }
     }
+  }
+}
+
+/**
+ * Stores va * (the 4 x L block at src, rows lda bytes apart) transposed: L columns of 4 values at
+ * dst (L = 4 f32 or 2 f64 per v128), i.e. dst[c * 4 + r] = alpha src[r, c].
+ */
+// @ts-ignore: decorator
+@inline function transpose4<T>(src: usize, lda: usize, va: v128, dst: usize): void {
+  const r0 = v128.mul<T>(va, v128.load(src));
+  const r1 = v128.mul<T>(va, v128.load(src + lda));
+  const r2 = v128.mul<T>(va, v128.load(src + 2 * lda));
+  const r3 = v128.mul<T>(va, v128.load(src + 3 * lda));
+  if (sizeof<T>() == 4) {
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+    const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); // r0[2] r1[2] r0[3] r1[3]
+    const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+    v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+    v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+  } else {
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 0, 2));
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 0, 2), 16);
+    v128.store(dst, v128.shuffle<f64>(r0, r1, 1, 3), 32);
+    v128.store(dst, v128.shuffle<f64>(r2, r3, 1, 3), 48);
   }
 }
 
