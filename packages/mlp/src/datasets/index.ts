@@ -12,3 +12,14 @@ export { digits } from './digits.js';
 export { iris } from './iris.js';
 export { type SplitOptions, type ThreeWaySplitOptions, trainTestSplit, trainValTestSplit } from './split.js';
 export { type Standardized, standardize, standardScale } from './standardize.js';
+export {
+  type CirclesOptions,
+  circles,
+  type GaussiansOptions,
+  gaussians,
+  moons,
+  type SpiralsOptions,
+  type SyntheticOptions,
+  spirals,
+  xor,
+} from './synthetic.js';
