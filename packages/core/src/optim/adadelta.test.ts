@@ -12,7 +12,7 @@ describeOptimizerConformance({
     { options: { lr: -1 }, message: 'Invalid learning rate: -1' },
     { options: { rho: 1.5 }, message: 'Invalid rho value: 1.5 (expected 0 <= rho <= 1)' },
     { options: { rho: -0.1 }, message: /Invalid rho value: -0.1/ },
-    { options: { eps: -1 }, message: 'Invalid epsilon value: -1' },
+    { options: { eps: -1 }, message: 'Invalid eps value: -1' },
     { options: { weightDecay: -1 }, message: 'Invalid weightDecay value: -1' },
   ],
 });

@@ -68,7 +68,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected validateGroup(o: AdadeltaOptions): void {
     checkLr(o.lr);
     checkInRange('rho', o.rho, 0, 1, true);
-    checkNonNegative('epsilon', o.eps);
+    checkNonNegative('eps', o.eps);
     checkNonNegative('weightDecay', o.weightDecay);
     checkBoolean('maximize', o.maximize);
   }

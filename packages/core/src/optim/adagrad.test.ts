@@ -15,7 +15,7 @@ describeOptimizerConformance({
     { options: { lrDecay: -0.1 }, message: 'Invalid lrDecay value: -0.1' },
     { options: { weightDecay: -1 }, message: 'Invalid weightDecay value: -1' },
     { options: { initialAccumulatorValue: -1 }, message: 'Invalid initialAccumulatorValue value: -1' },
-    { options: { eps: -1e-10 }, message: 'Invalid epsilon value: -1e-10' },
+    { options: { eps: -1e-10 }, message: 'Invalid eps value: -1e-10' },
     { options: { maximize: 1 }, message: /Invalid maximize value: 1/ },
   ],
 });

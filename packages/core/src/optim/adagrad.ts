@@ -84,7 +84,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkNonNegative('lrDecay', o.lrDecay);
     checkNonNegative('weightDecay', o.weightDecay);
     checkNonNegative('initialAccumulatorValue', o.initialAccumulatorValue);
-    checkNonNegative('epsilon', o.eps);
+    checkNonNegative('eps', o.eps);
     checkBoolean('maximize', o.maximize);
   }
 

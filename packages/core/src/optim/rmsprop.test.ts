@@ -18,7 +18,7 @@ describeOptimizerConformance({
   },
   invalid: [
     { options: { lr: -1 }, message: 'Invalid learning rate: -1' },
-    { options: { eps: -1 }, message: 'Invalid epsilon value: -1' },
+    { options: { eps: -1 }, message: 'Invalid eps value: -1' },
     { options: { momentum: -0.9 }, message: 'Invalid momentum value: -0.9' },
     { options: { weightDecay: -1 }, message: 'Invalid weightDecay value: -1' },
     { options: { alpha: -0.5 }, message: 'Invalid alpha value: -0.5' },

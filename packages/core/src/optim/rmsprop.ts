@@ -88,7 +88,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected validateGroup(o: RMSpropOptions): void {
     checkLr(o.lr);
-    checkNonNegative('epsilon', o.eps);
+    checkNonNegative('eps', o.eps);
     checkNonNegative('momentum', o.momentum);
     checkNonNegative('weightDecay', o.weightDecay);
     checkNonNegative('alpha', o.alpha);
