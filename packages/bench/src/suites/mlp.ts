@@ -12,7 +12,7 @@
  * (runs differ by about ±0.5 points). Target: >= 4x TF.js-wasm in samples/s.
  */
 import { Adam } from '@descent/core';
-import { digits, evaluate, fit, mlp, standardize, trainTestSplit } from '@descent/mlp';
+import { digits, evaluate, fit as fitMlp, mlp, standardize, trainTestSplit } from '@descent/mlp';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
   let epoch = 0;
   const ours = await time(
     'descent fit',
-    () => fit(model, tr, { optimizer, epochs: 1, batchSize: 32, seed: epoch++ }),
+    () => fitMlp(model, tr, { optimizer, epochs: 1, batchSize: 32, seed: epoch++ }),
     {
       samples: 5,
       warmup: 1,
@@ -123,7 +123,7 @@ export async function run(): Promise<void> {
   const acc: number[] = [];
   for (const seed of SEEDS) {
     const m = mlp({ sizes: [64, 128, 128, 10], activation: 'relu', seed });
-    fit(m, tr, { optimizer: (ps) => new Adam(ps, { lr: 1e-3 }), epochs: EPOCHS, batchSize: 32, seed });
+    fitMlp(m, tr, { optimizer: (ps) => new Adam(ps, { lr: 1e-3 }), epochs: EPOCHS, batchSize: 32, seed });
     acc.push(evaluate(m, te).accuracy as number);
     m.free();
   }
