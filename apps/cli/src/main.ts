@@ -1,20 +1,42 @@
 /**
- * The `descent` command. While the CLI is young, `descent tour` shows each package at work as it
- * lands.
+ * The `descent` command: one subcommand per file in commands/. Exit codes: 0 success (a diverged
+ * run is a result, not a failure), 2 bad usage or input (message on stderr, nothing written),
+ * 1 an unexpected internal error.
  */
 import { Command } from 'commander';
-import { tour } from './tour.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerBench } from './commands/bench.js';
+import { registerCompare } from './commands/compare.js';
+import { registerNotes } from './commands/notes.js';
+import { registerProblems } from './commands/problems.js';
+import { registerRun } from './commands/run.js';
+import { registerSchedule } from './commands/schedule.js';
+import { registerTour } from './commands/tour.js';
+import { UsageError } from './options/usage-error.js';
 
-export async function main(argv: string[]): Promise<number> {
+export function buildProgram(): Command {
   const program = new Command('descent')
     .description('Deep-learning optimization toolkit: optimizers, schedules, Hessian analysis')
-    .exitOverride();
-  program
-    .command('tour')
-    .description('a short tour of descent on built-in data')
-    .action(async () => {
-      await tour((line) => console.log(line));
-    });
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ outputError: (text, write) => write(`descent: ${text.replace(/^error: /, '')}`) });
+  for (const register of [
+    registerTour,
+    registerNotes,
+    registerRun,
+    registerCompare,
+    registerAnalyze,
+    registerSchedule,
+    registerProblems,
+    registerBench,
+  ]) {
+    register(program);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -22,7 +44,13 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as { exitCode?: number; code?: string; message?: string };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
     if (e.code?.startsWith('commander.')) return 2;
-    console.error(`descent: ${e.message ?? String(err)}`);
+    if (err instanceof UsageError || err instanceof RangeError || err instanceof SyntaxError) {
+      process.stderr.write(`descent: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(
+      `descent: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   }
 }

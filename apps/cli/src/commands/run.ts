@@ -1,0 +1,133 @@
+/**
+ * `descent run`: one optimizer on one problem (or formula), its trajectory as a table, CSV or
+ * JSON. A run that blows up is reported ("diverged at step N"), with exit code 0.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
+import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
+import { writeFileAtomic } from '../options/output-file.js';
+import { parseSchedule } from '../options/schedule-spec.js';
+import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { unknownNameError } from '../options/usage-error.js';
+import { optimizerNames } from '../race/optimizers.js';
+import { runTrajectory, type Trajectory } from '../race/trajectory.js';
+import { type Cell, renderCsv, renderTable } from '../report/table.js';
+
+const schema = z.object({
+  ...common,
+  ...objectiveSettings,
+  ...optimizerSettings,
+  optimizer: z.string().optional(),
+  schedule: z.string().optional(),
+  start: vec('start').optional(),
+  format: choice('format', ['table', 'csv', 'json'] as const).optional(),
+  out: z.string().optional(),
+  rows: int('rows', 1).optional(),
+});
+
+/** "converged in 12 steps", "diverged at step 7", "stopped after 200 steps". */
+export function outcome(t: Trajectory): string {
+  if (t.divergedAt !== null) return `diverged at step ${t.divergedAt}`;
+  if (t.converged) return `converged in ${t.nit} steps`;
+  return `stopped after ${t.nit} steps (${t.message})`;
+}
+
+export function trajectoryJson(problem: string, start: Float64Array, t: Trajectory) {
+  return {
+    problem,
+    optimizer: t.optimizer,
+    lr: t.lr,
+    start: Array.from(start),
+    outcome: outcome(t),
+    converged: t.converged,
+    message: t.message,
+    divergedAt: t.divergedAt,
+    stepsToTol: t.stepsToTol,
+    nit: t.nit,
+    nfev: t.nfev,
+    ngev: t.ngev,
+    nhev: t.nhev,
+    fun: t.fun,
+    x: Array.from(t.x),
+    trajectory: t.f.map((f, k) => ({ step: k, f, x: t.path[k] ? Array.from(t.path[k]) : null })),
+  };
+}
+
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command('run')
+    .description('one optimizer on one problem: its trajectory as a table, CSV or JSON')
+    .option('--problem <name>', 'a problem of the zoo (descent problems)')
+    .option('--expr <formula>', 'or any formula, e.g. "x^2 - y^2" (gradient and Hessian are symbolic)')
+    .option('--dim <n>', 'dimension of an n-dimensional problem (rosenbrock, rastrigin, ...)')
+    .option('--optimizer <name>', `one of ${optimizerNames.join(', ')}`)
+    .option('--schedule <spec>', 'learning-rate schedule SPEC (see descent schedule --help)')
+    .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
+    .option('--format <f>', 'table (default), csv or json')
+    .option('--out <file>', 'write the CSV/JSON to a file instead of stdout')
+    .option('--rows <n>', 'table rows shown (evenly spaced; default 12)');
+  withOptimizerOptions(cmd);
+  withCommonOptions(cmd)
+    .addHelpText(
+      'after',
+      `
+Without --lr, gd/sgd/momentum/nesterov take 1/lambda_max of the Hessian at the start, adaptive
+methods 0.01 x the problem's box width; lbfgs, bfgs and newton use a line search.
+
+Examples:
+  $ descent run --problem rosenbrock --optimizer lbfgs
+  $ descent run --expr "0.1*x^2 + 2*y^2" --optimizer momentum --lr 0.1 --start 10,1 --format csv
+  $ descent run --problem ill-conditioned --optimizer gd --lr 0.4 --schedule cosine:TMax=50 --steps 50`,
+    )
+    .action(() => {
+      const s = readSettings(cmd, schema);
+      const problem = resolveObjective(s);
+      const optimizer = s.optimizer ?? 'gd';
+      if (!optimizerNames.includes(optimizer)) throw unknownNameError('optimizer', optimizer, optimizerNames);
+      const x0 = resolveStart(problem, s.start);
+      const steps = s.steps ?? 200;
+      const rows = s.rows ?? 12;
+      const schedule =
+        s.schedule === undefined ? undefined : parseSchedule(s.schedule, { lr: s.lr ?? 0.1, steps });
+      const t = runTrajectory(problem, x0, {
+        optimizer,
+        lr: s.lr,
+        options: hyperParameters(s),
+        schedule,
+        steps,
+        gtol: s.gtol ?? 1e-8,
+        tol: s.tol ?? 1e-6,
+      });
+      const format = s.json ? 'json' : (s.format ?? 'table');
+      const names = Array.from({ length: problem.dim }, (_, i) => `x${i + 1}`);
+      const head = ['step', 'f(x)', ...names];
+      const body: Cell[][] = t.f.map((f, k) => [k, f, ...Array.from(t.path[k] ?? [])]);
+      let text: string;
+      if (format === 'json') text = `${JSON.stringify(trajectoryJson(problem.name, x0, t), null, 2)}\n`;
+      else if (format === 'csv') text = renderCsv(head, body);
+      else {
+        const shown = Math.max(2, rows);
+        const picks = [
+          ...new Set(
+            Array.from({ length: Math.min(shown, body.length) }, (_, i) =>
+              Math.round((i * (body.length - 1)) / Math.max(1, Math.min(shown, body.length) - 1)),
+            ),
+          ),
+        ];
+        const lrText = t.lr === null ? 'line search' : `lr ${t.lr}`;
+        text = `${s.quiet ? '' : `${optimizer} (${lrText}) on ${problem.name} from (${Array.from(x0).join(', ')})\n`}${renderTable(
+          head,
+          picks.map((k) => body[k]),
+        )}\n${outcome(t)}: f = ${formatF(t.fun)}\n`;
+      }
+      if (s.out !== undefined && format !== 'table') {
+        writeFileAtomic(s.out, text);
+        if (!s.quiet) console.log(`${outcome(t)}; wrote ${s.out}`);
+      } else process.stdout.write(text);
+    });
+}
+
+function formatF(f: number): string {
+  return Number.isFinite(f) ? f.toPrecision(6) : String(f);
+}

@@ -1,0 +1,148 @@
+/**
+ * `descent tour` (the README's first command): on built-in problems, in about a minute,
+ *   1. races optimizers on the notes' ill-conditioned quadratic and on Rosenbrock (table + chart),
+ *   2. classifies the critical points of x^2 - y^2 and Himmelblau's function,
+ *   3. plots SGDR's warm-restart schedule,
+ * and writes the same figures to an HTML report, saying where.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCriticalPoints, getProblem, type Problem } from '@descent/core';
+import { sample } from '@descent/schedulers';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { asciiChart } from '../charts/ascii.js';
+import { contourSpec, lineChartSpec, renderSvg } from '../charts/svg.js';
+import { writeFileAtomic } from '../options/output-file.js';
+import { parseSchedule } from '../options/schedule-spec.js';
+import { common, readSettings, withCommonOptions } from '../options/settings.js';
+import { lossLines, lossSeries, race, raceHead, raceJson, raceRows } from '../race/race.js';
+import type { Trajectory } from '../race/trajectory.js';
+import { type ReportSection, renderHtml } from '../report/html.js';
+import { type Cell, renderTable } from '../report/table.js';
+
+const racers = ['gd', 'momentum', 'nesterov', 'adam', 'lbfgs', 'newton'];
+const restartSpec = 'cosine-restarts:T0=10,TMult=2,etaMin=1e-5';
+
+const schema = z.object({ ...common, report: z.string().optional() });
+
+interface RaceOutcome {
+  problem: Problem;
+  trajectories: Trajectory[];
+}
+
+function raceOn(name: string, steps: number): RaceOutcome {
+  const problem = getProblem(name);
+  return { problem, trajectories: race(problem, problem.x0, racers, { steps, gtol: 1e-8, tol: 1e-6 }) };
+}
+
+function criticalRows(name: string): Cell[][] {
+  const problem = getProblem(name);
+  return findCriticalPoints(problem).map((p) => [
+    name,
+    `(${Array.from(p.x, (v) => Number(v.toFixed(4))).join(', ')})`,
+    p.f,
+    `(${Array.from(p.eigenvalues, (v) => Number(v.toPrecision(4))).join(', ')})`,
+    p.kind,
+  ]);
+}
+
+export function registerTour(program: Command): void {
+  const cmd = program
+    .command('tour')
+    .description('a one-minute tour: races, critical points, a schedule, and an HTML report')
+    .option(
+      '--report <file>',
+      'where to write the HTML report (default: descent-tour.html in the temp directory)',
+    );
+  withCommonOptions(cmd)
+    .addHelpText('after', '\nExample:\n  $ descent tour --report tour.html')
+    .action(async () => {
+      const s = readSettings(cmd, schema);
+      const say = (text: string) => {
+        if (!s.json) console.log(text);
+      };
+      const started = performance.now();
+      const sections: ReportSection[] = [];
+      const races = [raceOn('ill-conditioned', 500), raceOn('rosenbrock', 3000)];
+      for (const { problem, trajectories } of races) {
+        const title = `${problem.name}: ${problem.description ?? ''}`;
+        say(
+          `\n${title}\nfrom (${Array.from(problem.x0).join(', ')}); steps to tol = first step with f - f* <= 1e-6`,
+        );
+        say(renderTable(raceHead, raceRows(trajectories)));
+        if (!s.quiet) say(asciiChart(lossSeries(problem, trajectories), { yLabel: 'log10(f - f*)' }));
+        sections.push({
+          title,
+          table: { head: raceHead, rows: raceRows(trajectories) },
+          figures: [
+            await renderSvg(
+              lineChartSpec(`${problem.name}: f - f* by step`, lossLines(problem, trajectories), {
+                x: 'step',
+                y: 'f - f*',
+                logY: true,
+              }),
+            ),
+            await renderSvg(
+              contourSpec(
+                `${problem.name}: paths`,
+                problem,
+                trajectories.map((t) => ({ name: t.optimizer, points: t.path })),
+              ),
+            ),
+          ],
+        });
+      }
+
+      const critical = [...criticalRows('saddle'), ...criticalRows('himmelblau')];
+      const criticalHead = ['function', 'critical point', 'f', 'Hessian eigenvalues', 'kind'];
+      say('\nCritical points of x^2 - y^2 and Himmelblau, classified by the Hessian eigenvalues');
+      say(renderTable(criticalHead, critical));
+      sections.push({ title: 'Critical points', table: { head: criticalHead, rows: critical } });
+
+      const curve = Array.from(sample(parseSchedule(restartSpec, { lr: 0.1, steps: 150 }), 150));
+      say(`\nWarm restarts: ${restartSpec}, lr = 0.1, 150 steps`);
+      if (!s.quiet) say(asciiChart([{ name: 'lr', values: curve }], { yLabel: 'learning rate' }));
+      sections.push({
+        title: `Warm restarts: ${restartSpec}`,
+        figures: [
+          await renderSvg(
+            lineChartSpec(restartSpec, [{ name: 'lr', x: curve.map((_, t) => t), y: curve }], {
+              x: 'step',
+              y: 'learning rate',
+            }),
+          ),
+        ],
+      });
+
+      const report = s.report ?? join(tmpdir(), 'descent-tour.html');
+      writeFileAtomic(report, renderHtml('descent tour', sections));
+      const seconds = (performance.now() - started) / 1000;
+      if (s.json) {
+        console.log(
+          JSON.stringify(
+            {
+              races: races.map(({ problem, trajectories }) => ({
+                problem: problem.name,
+                results: raceJson(trajectories),
+              })),
+              criticalPoints: critical.map(([fn, x, f, eig, kind]) => ({
+                function: fn,
+                x,
+                f,
+                eigenvalues: eig,
+                kind,
+              })),
+              schedule: { spec: restartSpec, lr: curve },
+              report,
+              seconds,
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        say(`\nReport with the same figures: ${report}   (${seconds.toFixed(1)} s)`);
+      }
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * A mistake in what the user typed (a bad number, an unknown name, an unreadable file): the CLI
+ * prints the message on stderr and exits with code 2, before writing anything.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known name closest to `name`, when it is close enough to be a likely typo. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** `Unknown problem "rosenbrok" (did you mean "rosenbrock"?; known: a, b, c)`. */
+export function unknownNameError(what: string, name: string, known: readonly string[]): UsageError {
+  const guess = closestName(name, known);
+  const hint = guess ? `did you mean "${guess}"? ` : '';
+  return new UsageError(`Unknown ${what} "${name}" (${hint}known: ${known.join(', ')})`);
+}

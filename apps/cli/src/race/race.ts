@@ -1,0 +1,82 @@
+/**
+ * A race: several optimizers from the same start on the same problem, summarized as one row each
+ * (steps to reach f* + tol, final loss, iterations, evaluations, outcome) and charted as the gap
+ * log10(f - f*) against the step.
+ */
+import type { Problem } from '@descent/core';
+import type { Series } from '../charts/ascii.js';
+import type { LineSeries } from '../charts/svg.js';
+import type { Cell } from '../report/table.js';
+import { knownMinimum, type RunSpec, runTrajectory, type Trajectory } from './trajectory.js';
+
+export function race(
+  problem: Problem,
+  x0: Float64Array,
+  optimizers: string[],
+  spec: Omit<RunSpec, 'optimizer'>,
+): Trajectory[] {
+  return optimizers.map((optimizer) => runTrajectory(problem, x0, { ...spec, optimizer }));
+}
+
+export const raceHead = ['optimizer', 'lr', 'steps to tol', 'final f', 'iterations', 'f evals', 'outcome'];
+
+export function outcomeOf(t: Trajectory): string {
+  if (t.divergedAt !== null) return `diverged at step ${t.divergedAt}`;
+  return t.converged
+    ? 'converged'
+    : /Maximum number of iterations/.test(t.message)
+      ? 'step limit'
+      : t.message;
+}
+
+export function raceRows(trajectories: Trajectory[]): Cell[][] {
+  return trajectories.map((t) => [
+    t.optimizer,
+    t.lr ?? 'line search',
+    t.stepsToTol,
+    t.fun,
+    t.nit,
+    t.nfev,
+    outcomeOf(t),
+  ]);
+}
+
+/** log10 of the gap to the known minimum (or to the lowest f seen), floored at 1e-16. */
+function gaps(problem: Problem, trajectories: Trajectory[]): { name: string; values: number[] }[] {
+  const fStar =
+    knownMinimum(problem) ?? Math.min(...trajectories.flatMap((t) => t.f.filter(Number.isFinite)));
+  return trajectories.map((t) => ({
+    name: t.optimizer,
+    values: t.f.map((f) => (Number.isFinite(f) ? Math.log10(Math.max(f - fStar, 1e-16)) : Number.NaN)),
+  }));
+}
+
+export function lossSeries(problem: Problem, trajectories: Trajectory[]): Series[] {
+  return gaps(problem, trajectories);
+}
+
+export function lossLines(problem: Problem, trajectories: Trajectory[]): LineSeries[] {
+  return gaps(problem, trajectories).map((g) => ({
+    name: g.name,
+    x: g.values.map((_, k) => k),
+    y: g.values.map((v) => 10 ** v),
+  }));
+}
+
+export function raceJson(trajectories: Trajectory[]) {
+  return trajectories.map((t) => ({
+    optimizer: t.optimizer,
+    lr: t.lr,
+    stepsToTol: t.stepsToTol,
+    fun: t.fun,
+    x: Array.from(t.x),
+    nit: t.nit,
+    nfev: t.nfev,
+    ngev: t.ngev,
+    nhev: t.nhev,
+    converged: t.converged,
+    message: t.message,
+    divergedAt: t.divergedAt,
+    outcome: outcomeOf(t),
+  }));
+}

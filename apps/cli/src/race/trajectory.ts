@@ -1,0 +1,150 @@
+/**
+ * One optimizer's run on a problem, as the CLI reports it: the losses and iterates, why it
+ * stopped, the step at which it diverged, and how many steps it took to get within `tol` of the
+ * known minimum value f*.
+ *
+ * With a fixed learning rate the run is minimize() itself. With a schedule, minimize() has no hook
+ * to change the rate, so the same loop runs here (x_{k+1} = optimizer.step(x_k, ∇f(x_k)) with
+ * η_k = schedule(k) set before step k), on the same optimizer class minimize() would build.
+ */
+import { type MinimizeResult, minimize, type Problem, param } from '@descent/core';
+import type { Schedule } from '@descent/schedulers';
+import { UsageError } from '../options/usage-error.js';
+import { automaticLr, firstOrder, isFirstOrder } from './optimizers.js';
+
+export interface RunSpec {
+  optimizer: string;
+  /** Learning rate (first-order methods); automaticLr() when undefined. */
+  lr?: number;
+  /** More options for the optimizer class (momentum, betas, eps, weightDecay, ...). */
+  options?: Record<string, unknown>;
+  schedule?: Schedule;
+  /** Iteration limit. */
+  steps: number;
+  /** Stop when ‖∇f‖∞ <= gtol. */
+  gtol: number;
+  /** "Reached" means f - f* <= tol. */
+  tol: number;
+}
+
+export interface Trajectory {
+  optimizer: string;
+  lr: number | null;
+  /** f(x_k), k = 0 .. nit. */
+  f: number[];
+  /** x_k, k = 0 .. nit. */
+  path: Float64Array[];
+  x: Float64Array;
+  fun: number;
+  nit: number;
+  nfev: number;
+  ngev: number;
+  nhev: number;
+  converged: boolean;
+  message: string;
+  /** The step at which f or ∇f stopped being finite. */
+  divergedAt: number | null;
+  /** The first k with f(x_k) - f* <= tol (null if never, or f* unknown). */
+  stepsToTol: number | null;
+}
+
+/** The lowest known minimum value of the problem, if any. */
+export function knownMinimum(problem: Problem): number | undefined {
+  return problem.minima.length ? Math.min(...problem.minima.map((m) => m.f)) : undefined;
+}
+
+export function runTrajectory(problem: Problem, x0: Float64Array, spec: RunSpec): Trajectory {
+  const name = spec.optimizer;
+  const extra = spec.options ?? {};
+  if (!isFirstOrder(name)) {
+    const flags = [
+      ...Object.keys(extra),
+      ...(spec.lr !== undefined ? ['lr'] : []),
+      ...(spec.schedule ? ['schedule'] : []),
+    ];
+    if (flags.length) {
+      throw new UsageError(
+        `--${flags[0]} applies to first-order optimizers, not to ${name} (it chooses its steps by a line search)`,
+      );
+    }
+  }
+  const lr = spec.lr ?? automaticLr(name, problem, x0);
+  let result: MinimizeResult;
+  try {
+    result = spec.schedule
+      ? scheduledDescent(problem, x0, spec, lr as number)
+      : minimize(problem, x0, {
+          method: name,
+          maxIter: spec.steps,
+          gtol: spec.gtol,
+          recordPath: true,
+          ...(lr !== undefined ? { lr, optimizerOptions: extra } : {}),
+        });
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(`${name}: ${e.message}`);
+    throw e;
+  }
+  const fStar = knownMinimum(problem);
+  const reached = fStar === undefined ? -1 : result.history.f.findIndex((f) => f - fStar <= spec.tol);
+  const diverged = /^Diverged/.test(result.message);
+  return {
+    optimizer: name,
+    lr: lr ?? null,
+    f: result.history.f,
+    path: result.history.x ?? [],
+    x: result.x,
+    fun: result.fun,
+    nit: result.nit,
+    nfev: result.nfev,
+    ngev: result.ngev,
+    nhev: result.nhev,
+    converged: result.converged,
+    message: result.message,
+    divergedAt: diverged ? result.nit : null,
+    stepsToTol: reached >= 0 ? reached : null,
+  };
+}
+
+/** x_{k+1} = step(x_k, ∇f(x_k)) with η_k = schedule(k); stops on gtol, steps, or a non-finite f. */
+function scheduledDescent(problem: Problem, x0: Float64Array, spec: RunSpec, lr: number): MinimizeResult {
+  const { cls, implied } = firstOrder[spec.optimizer];
+  const p = param(x0.slice());
+  const optimizer = new cls([p], { ...implied, ...spec.options, lr: spec.schedule?.(0) ?? lr });
+  const n = x0.length;
+  const g = new Float64Array(n);
+  const history = { f: [] as number[], x: [] as Float64Array[] };
+  let nfev = 0;
+  try {
+    for (let k = 0; ; k++) {
+      const x = Float64Array.from(p.data);
+      const f = problem.f(x);
+      problem.grad(x, g);
+      nfev++;
+      history.f.push(f);
+      history.x.push(x);
+      const done = (converged: boolean, message: string): MinimizeResult => ({
+        x,
+        fun: f,
+        grad: g.slice(),
+        nit: k,
+        nfev,
+        ngev: nfev,
+        nhev: 0,
+        converged,
+        message,
+        history,
+      });
+      if (!Number.isFinite(f) || !g.every(Number.isFinite))
+        return done(false, `Diverged: f(x) = ${f} at iteration ${k}`);
+      if (Math.max(...g.map(Math.abs)) <= spec.gtol)
+        return done(true, 'Optimization terminated successfully: gradient norm <= gtol');
+      if (k >= spec.steps) return done(false, 'Maximum number of iterations reached');
+      optimizer.paramGroups[0].lr = (spec.schedule as Schedule)(k);
+      p.grad.set(g);
+      optimizer.step();
+    }
+  } finally {
+    optimizer.resetState();
+    p.free();
+  }
+}
