@@ -205,10 +205,11 @@ describe('fit', () => {
       earlyStopping: { patience: 2, restoreBest: true },
     });
     expect(r.stopReason).toBe('earlyStopping');
-    expect(r.history).toHaveLength(4);
-    expect(r.epoch).toBe(4);
+    // Keras' rule: stop once `patience` epochs in a row did not improve on the best
+    expect(r.history).toHaveLength(3);
+    expect(r.epoch).toBe(3);
     expect(r.message).toMatch(
-      /no improvement of the validation loss for 3 epochs; the best weights were restored/,
+      /no improvement of the validation loss for 2 epochs; the best weights were restored/,
     );
   });
 

@@ -288,7 +288,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
           bestLoss = monitored;
           badEpochs = 0;
           best?.save();
-        } else if (++badEpochs > es.patience) {
+        } else if (++badEpochs >= Math.max(1, es.patience)) {
           if (best) best.restore();
           stopReason = 'earlyStopping';
           message = `Stopped early after epoch ${epoch}: no improvement of the ${record.valLoss === undefined ? 'training' : 'validation'} loss for ${badEpochs} epochs${best ? '; the best weights were restored' : ''}`;
