@@ -3,6 +3,7 @@
 export { type Batch, BatchLoader, type Dataset } from './batches.js';
 export * from './checkpoint.js';
 export * from './datasets/index.js';
+export * from './diagnostics/index.js';
 export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
 export * from './fit.js';
 export * from './layers/activations.js';

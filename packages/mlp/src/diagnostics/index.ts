@@ -1,0 +1,18 @@
+// Diagnostics: gradient norms and saturation, Hessian-vector products and spectra, loss landscapes.
+export { activationSecondDerivative, activationSlope, SlopeProbe } from './activation-slopes.js';
+export {
+  DataPass,
+  type DataPassOptions,
+  flatParameters,
+  parameterCount,
+  preservingModel,
+  setFlatParameters,
+  type WeightedBatch,
+} from './data-pass.js';
+export {
+  type ActivationSaturation,
+  type GradientReport,
+  type GradientReportOptions,
+  gradientReport,
+  type LayerGradient,
+} from './gradient-report.js';
