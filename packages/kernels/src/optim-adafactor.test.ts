@@ -130,5 +130,23 @@ describe('fusedAdafactorStep', () => {
         },
       ),
     ).toThrow(/rowVar has length 5, expected 3/);
+    expect(() =>
+      fusedAdafactorStep(
+        alloc('f64', 3),
+        alloc('f64', 3),
+        [3],
+        { rowVar: alloc('f64', 3), colVar: alloc('f64', 1) },
+        {
+          step: 1,
+          lr: 0.01,
+          beta2Decay: -0.8,
+          eps1: 1e-30,
+          eps2: 1e-3,
+          d: 1,
+          weightDecay: 0,
+          maximize: false,
+        },
+      ),
+    ).toThrow(/two or more dimensions/);
   });
 });

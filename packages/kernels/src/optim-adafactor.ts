@@ -92,6 +92,9 @@ export function fusedAdafactorStep(
   const dt = checkStepArrays(param, grad, {});
   checkArray('rowVar', rowVar, dt);
   checkArray('colVar', colVar, dt);
+  if (!adafactorIsFactored(shape)) {
+    throw new RangeError(`rowVar/colVar need a shape of two or more dimensions, got [${shape.join(', ')}]`);
+  }
   const lengths = adafactorFactorLengths(shape);
   if (shape.reduce((a, b) => a * b, 1) !== n) {
     throw new RangeError(`shape [${shape.join(', ')}] does not hold param's ${n} elements`);
