@@ -160,19 +160,31 @@ describe('fit', () => {
 
   it('stops on a non-finite loss with a clear message and the last finite-loss weights', () => {
     const model = mlp({ sizes: [2, 32, 3], seed: 1 });
+    const params = model.parameters();
+    const weights = () => params.map((p) => p.data.slice());
+    // weights[k] = the weights step k computes its loss on
+    const history = [weights()];
     const seen: number[] = [];
     const r = fitModel(model, blobs(64, 1), {
       optimizer: (ps) => new SGD(ps, { lr: 1e6 }),
       epochs: 5,
       batchSize: 8,
-      onStep: (s) => seen.push(s.loss),
+      onStep: (s) => {
+        seen.push(s.loss);
+        history.push(weights());
+      },
     });
     expect(r.stopReason).toBe('diverged');
     expect(r.message).toMatch(
       /Training diverged: .*(loss is (NaN|Infinity)|Non-finite gradient).*epoch \d+, step \d+.*restored/,
     );
-    for (const p of model.parameters()) expect(p.data.every(Number.isFinite), p.name).toBe(true);
     expect(seen.every(Number.isFinite)).toBe(true);
+    // a non-finite loss at step k restores the weights of step k - 1; a non-finite gradient (with a
+    // finite loss) at step k keeps the weights of step k, which the optimizer left untouched
+    const k = history.length - 1;
+    const expected = /loss is/.test(r.message) ? history[k - 1] : history[k];
+    expect(weights()).toEqual(expected);
+    for (const p of params) expect(p.data.every(Number.isFinite), p.name).toBe(true);
   });
 
   it('steps ReduceLROnPlateau with the validation loss at the end of every epoch', () => {
@@ -211,6 +223,23 @@ describe('fit', () => {
     expect(r.message).toMatch(
       /no improvement of the validation loss for 2 epochs; the best weights were restored/,
     );
+  });
+
+  it('restores the weights of the epoch with the lowest validation loss', () => {
+    const model = mlp({ sizes: [2, 64, 3], seed: 1 });
+    const val = blobs(30, 2);
+    const r = fitModel(model, blobs(30, 1), {
+      optimizer: (ps) => new Adam(ps, { lr: 0.3 }),
+      validation: val,
+      epochs: 40,
+      batchSize: 4,
+      earlyStopping: { patience: 3, restoreBest: true },
+    });
+    expect(r.stopReason).toBe('earlyStopping');
+    const losses = r.history.map((h) => h.valLoss as number);
+    const best = Math.min(...losses);
+    expect(losses[losses.length - 1]).toBeGreaterThan(best);
+    expect(evaluate(model, val).loss).toBeCloseTo(best, 6);
   });
 
   it('refuses bad options with a RangeError naming them, changing nothing', () => {

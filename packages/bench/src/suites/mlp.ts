@@ -66,7 +66,7 @@ async function tfRun(
   const model = tfModel(tf, 0);
   const t = await time(
     `TF.js-${backend} model.fit`,
-    () => model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: true, verbose: 0 }),
+    () => model.fit(xs, ys, { epochs: 1, batchSize: 32, shuffle: true, verbose: 0, yieldEvery: 'never' }),
     {
       samples: 5,
       warmup: 1,
@@ -79,7 +79,7 @@ async function tfRun(
     const xt = tf.tensor2d(te.x, [te.n, 64]);
     for (const seed of SEEDS) {
       const m = tfModel(tf, seed);
-      await m.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: true, verbose: 0 });
+      await m.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: true, verbose: 0, yieldEvery: 'never' });
       const pred = tf.argMax(m.predict(xt) as ReturnType<Tf['tensor2d']>, 1).dataSync();
       let ok = 0;
       for (let i = 0; i < te.n; i++) if (pred[i] === te.y[i]) ok++;
