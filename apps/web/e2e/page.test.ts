@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cosineWarmRestarts, exponential, sample } from '@descent/schedulers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBuiltPage, type PageSession } from './browser.js';
 
@@ -8,6 +9,7 @@ let session: PageSession;
 
 beforeAll(async () => {
   session = await openBuiltPage(root);
+  await session.page.setViewportSize({ width: 1180, height: 900 });
 }, 120_000);
 
 afterAll(async () => {
@@ -20,6 +22,119 @@ describe('the demo page in headless Chromium', () => {
     await out.waitFor();
     // sum_{i=1}^{1000} i^2 = 1000 * 1001 * 2001 / 6
     expect(Number(await out.textContent())).toBe((1000 * 1001 * 2001) / 6);
+  });
+
+  it('races the optimizers on the ill-conditioned quadratic: Newton in one step, Adam and SGD converge', async () => {
+    const { page } = session;
+    await page.locator('#race[data-state="done"]').waitFor();
+    const steps = (method: string) => page.locator(`#race-results tr[data-method="${method}"] td.steps`);
+    expect(await steps('newton').getAttribute('data-value')).toBe('1');
+    for (const method of ['adam', 'gd', 'momentum', 'lbfgs']) {
+      expect(Number(await steps(method).getAttribute('data-value')), method).toBeGreaterThan(1);
+      const loss = page.locator(`#race-results tr[data-method="${method}"] td.loss`);
+      expect(Number(await loss.getAttribute('data-value')), method).toBeLessThan(1e-8);
+    }
+    // one trajectory per racer, drawn over a contour plot with level lines
+    expect(await page.locator('#race polyline.trajectory').count()).toBe(8);
+    expect(await page.locator('#race .level-lines path').count()).toBeGreaterThan(5);
+    const newtonPath = await page.locator('#race polyline[data-method="newton"]').getAttribute('points');
+    expect(newtonPath?.split(' ').length).toBe(2);
+  });
+
+  it('moves the start to a clicked point and reruns the race from there', async () => {
+    const { page } = session;
+    const svg = page.locator('#race .surface-plot svg');
+    const box = (await svg.boundingBox())!;
+    // the plot area spans x in [-12, 12], y in [-3, 3]: its centre is the minimum (0, 0)
+    await page.mouse.click(box.x + 46 + (box.width - 56) * 0.75, box.y + 10 + (box.height - 40) * 0.25);
+    expect(Number(await page.locator('#race input[name="x0"]').inputValue())).toBeCloseTo(6, 0);
+    expect(Number(await page.locator('#race input[name="y0"]').inputValue())).toBeCloseTo(1.5, 0);
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(
+      await page.locator('#race-results tr[data-method="newton"] td.steps').getAttribute('data-value'),
+    ).toBe('1');
+  });
+
+  it("shows a bad learning rate as that row's error and still runs the others", async () => {
+    const { page } = session;
+    await page.locator('#race input[name="lr-adam"]').fill('-1');
+    await page.locator('#race button[type="submit"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(await page.locator('#race-results tr[data-method="adam"] td.error').textContent()).toBe(
+      'Invalid learning rate: -1',
+    );
+    expect(
+      await page.locator('#race-results tr[data-method="gd"] td.steps').getAttribute('data-value'),
+    ).not.toBe('');
+    await page.locator('#race input[name="lr-adam"]').fill('0.5');
+    await page.locator('#race button[type="submit"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
+  it('classifies (0, 0) of x^2 - y^2 as a saddle with eigenvalues (-2, 2) and an escape arrow', async () => {
+    const { page } = session;
+    const section = page.locator('#critical');
+    await section.locator('input[name="px"]').fill('0');
+    await section.locator('input[name="py"]').fill('0');
+    await section.locator('button[type="submit"]').click();
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+    const eigenvalues = await section.locator('output[name="eigenvalues"]').getAttribute('data-values');
+    expect(JSON.parse(eigenvalues!)).toEqual([-2, 2]);
+    // escape directions ±(0, 1): two red arrows, found by findCriticalPoints: one saddle marker
+    expect(await section.locator('.arrow.escape').count()).toBe(2);
+    expect(await section.locator('.marker-saddle').count()).toBe(1);
+  });
+
+  it('classifies the minima of a typed formula and refuses one with three variables', async () => {
+    const { page } = session;
+    const section = page.locator('#critical');
+    await section.locator('select[name="problem"]').selectOption('expression');
+    await section.locator('input[name="expression"]').fill('(x^2 - 1)^2 + y^2');
+    await section.locator('input[name="expression"]').press('Enter');
+    // minima at (±1, 0), a saddle at (0, 0) where the page starts
+    expect(await section.locator('.marker-minimum').count()).toBe(2);
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+    await section.locator('input[name="expression"]').fill('x^2 + y^2 + z^2');
+    await section.locator('input[name="expression"]').press('Enter');
+    expect(await section.locator('output[name="kind"]').textContent()).toBe(
+      'The formula has 3 variables (x, y, z); the plot needs two',
+    );
+    await section.locator('select[name="problem"]').selectOption('saddle');
+  });
+
+  it("draws a schedule curve with the library sample()'s length and end values", async () => {
+    const { page } = session;
+    const section = page.locator('#schedules');
+    const expected = sample(
+      cosineWarmRestarts({ lr: 0.1, T0: 10, TMult: 2, etaMin: 0.001, peakDecay: 0.8 }),
+      100,
+    );
+    const check = async (curve: Float64Array) => {
+      const points = await section.locator('polyline.series').getAttribute('points');
+      expect(points!.split(' ').length).toBe(curve.length);
+      expect(Number(await section.locator('output[name="first"]').getAttribute('data-value'))).toBe(curve[0]);
+      expect(Number(await section.locator('output[name="last"]').getAttribute('data-value'))).toBe(
+        curve[curve.length - 1],
+      );
+    };
+    await check(expected);
+    await section.locator('select[name="schedule"]').selectOption('exponential');
+    await section.locator('input[name="gamma"]').fill('0.9');
+    await section.locator('input[name="steps"]').fill('40');
+    await check(sample(exponential({ lr: 0.1, gamma: 0.9 }), 40));
+  });
+
+  it("shows an invalid schedule parameter as the library's error and draws nothing", async () => {
+    const { page } = session;
+    const section = page.locator('#schedules');
+    await section.locator('input[name="gamma"]').fill('-2');
+    expect(await section.locator('.status').textContent()).toMatch(/gamma/);
+    expect(await section.locator('polyline.series').count()).toBe(0);
+    await section.locator('select[name="schedule"]').selectOption('cosine-warm-restarts');
+  });
+
+  it('renders without console errors (screenshot in /tmp/descent-web.png)', async () => {
+    await session.page.screenshot({ path: '/tmp/descent-web.png', fullPage: true });
     expect(session.errors).toEqual([]);
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * Choosing the function to look at: every two-dimensional problem of @descent/core's zoo
+ * (`listProblems`/`getProblem`, with its description, standard start and plotting box), or a
+ * formula typed by the user (`fromExpression`, differentiated symbolically, on [-r, r]^2).
+ */
+import { fromExpression, getProblem, listProblems, type Problem } from '@descent/core';
+import type { Domain } from './surface.js';
+
+export const EXPRESSION = 'expression';
+
+/** The zoo's problems of dimension 2, by name. */
+export const twoDimensionalProblems: string[] = listProblems().filter((name) => getProblem(name).dim === 2);
+
+export class ProblemPicker {
+  readonly element: HTMLElement;
+  readonly select: HTMLSelectElement;
+  readonly expression: HTMLInputElement;
+  readonly radius: HTMLInputElement;
+  private readonly expressionRow: HTMLElement;
+
+  constructor(initial: string, initialExpression = 'x^2 - y^2 + 0.1*x*y^3') {
+    this.element = document.createElement('div');
+    this.element.className = 'problem-picker';
+    this.select = document.createElement('select');
+    this.select.name = 'problem';
+    for (const name of twoDimensionalProblems)
+      this.select.add(new Option(name, name, false, name === initial));
+    this.select.add(new Option('your formula…', EXPRESSION));
+    this.expression = Object.assign(document.createElement('input'), {
+      name: 'expression',
+      value: initialExpression,
+      size: 28,
+      spellcheck: false,
+    });
+    this.radius = Object.assign(document.createElement('input'), {
+      name: 'radius',
+      type: 'number',
+      value: '3',
+      min: '0',
+      step: 'any',
+    });
+    this.radius.style.width = '4em';
+    const label = document.createElement('label');
+    label.append('Function ', this.select);
+    this.expressionRow = document.createElement('span');
+    this.expressionRow.className = 'expression-row';
+    this.expressionRow.append(' f(x, y) = ', this.expression, ' on [−r, r]², r = ', this.radius);
+    this.element.append(label, this.expressionRow);
+    const sync = () => {
+      this.expressionRow.hidden = this.select.value !== EXPRESSION;
+    };
+    this.select.addEventListener('change', sync);
+    sync();
+  }
+
+  /** Calls `changed` whenever the choice or the formula changes. */
+  onChange(changed: () => void): void {
+    this.select.addEventListener('change', changed);
+    this.expression.addEventListener('change', changed);
+    this.radius.addEventListener('change', changed);
+  }
+
+  /** The chosen problem and its plotting box; throws a RangeError with a readable message. */
+  current(): { problem: Problem; domain: Domain } {
+    if (this.select.value !== EXPRESSION) {
+      const problem = getProblem(this.select.value);
+      return { problem, domain: problem.domain as Domain };
+    }
+    const r = Number(this.radius.value);
+    if (!(r > 0) || !Number.isFinite(r))
+      throw new RangeError(`Invalid r: ${this.radius.value} (expected r > 0)`);
+    const domain: Domain = [
+      [-r, r],
+      [-r, r],
+    ];
+    // parsed once without a box to count the variables, so that the message names them
+    const { dim, variables } = fromExpression(this.expression.value);
+    if (dim !== 2) {
+      throw new RangeError(
+        `The formula has ${dim} variable${dim === 1 ? '' : 's'} (${variables.join(', ')}); the plot needs two`,
+      );
+    }
+    return { problem: fromExpression(this.expression.value, { domain, x0: [r / 2, r / 3] }), domain };
+  }
+}

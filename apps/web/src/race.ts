@@ -1,0 +1,123 @@
+/**
+ * The optimizer race: every chosen method minimizes the same problem from the same start with
+ * `minimize(problem, x0, { method, lr, recordPath: true })`, and the race reports, per method,
+ * the path it took and how long it needed to reach the tolerance
+ *
+ *   steps to tolerance = the first k with ‖∇f(x_k)‖∞ <= gtol   (minimize's own stopping test)
+ *
+ * First-order methods take a fixed learning rate (x ← x − η·update); L-BFGS and Newton choose
+ * their step by a line search, so they take none. A method whose options are invalid gets a row
+ * with the error instead of a path; the other rows still run.
+ */
+import { minimize, type Problem } from '@descent/core';
+
+export interface RaceMethod {
+  /** minimize()'s method name. */
+  method: string;
+  label: string;
+  /** Default learning rate, or undefined for the line-search methods. */
+  lr?: number;
+  colour: string;
+}
+
+/** The racers, with learning rates that converge on the notes' ill-conditioned quadratic. */
+export const raceMethods: RaceMethod[] = [
+  { method: 'gd', label: 'SGD', lr: 0.4, colour: '#ff6b6b' },
+  { method: 'momentum', label: 'Momentum 0.9', lr: 0.1, colour: '#ffa94d' },
+  { method: 'nesterov', label: 'Nesterov 0.9', lr: 0.1, colour: '#ffd43b' },
+  { method: 'adam', label: 'Adam', lr: 0.5, colour: '#f783ac' },
+  { method: 'rmsprop', label: 'RMSprop', lr: 0.05, colour: '#da77f2' },
+  { method: 'adagrad', label: 'Adagrad', lr: 2, colour: '#ffffff' },
+  { method: 'lbfgs', label: 'L-BFGS', colour: '#69db7c' },
+  { method: 'newton', label: 'Newton', colour: '#e9ecef' },
+];
+
+export interface RaceEntry {
+  method: string;
+  lr?: number;
+}
+
+export interface RaceRow {
+  method: string;
+  lr?: number;
+  /** x_0, x_1, ... as minimize recorded them (empty when the method could not start). */
+  path: Float64Array[];
+  /** Iterations until ‖∇f‖∞ <= gtol, or null when the tolerance was not reached. */
+  stepsToTolerance: number | null;
+  iterations: number;
+  /** Evaluations of f (line searches spend several per iteration). */
+  evaluations: number;
+  finalLoss: number;
+  finalGradNorm: number;
+  message: string;
+  error?: string;
+}
+
+export interface RaceOptions {
+  /** Gradient tolerance (default 1e-5, SciPy's). */
+  gtol?: number;
+  /** Iteration limit per method (default 500). */
+  maxIter?: number;
+}
+
+export function runRace(
+  problem: Problem,
+  x0: ArrayLike<number>,
+  entries: RaceEntry[],
+  options: RaceOptions = {},
+): RaceRow[] {
+  const gtol = options.gtol ?? 1e-5;
+  const maxIter = options.maxIter ?? 500;
+  if (!(gtol > 0)) throw new RangeError(`Invalid tolerance: ${gtol} (expected a number > 0)`);
+  if (!Number.isInteger(maxIter) || maxIter < 1) {
+    throw new RangeError(`Invalid iteration limit: ${maxIter} (expected a positive integer)`);
+  }
+  return entries.map(({ method, lr }) => {
+    try {
+      const r = minimize(problem, x0, {
+        method,
+        gtol,
+        maxIter,
+        recordPath: true,
+        ...(lr === undefined ? {} : { lr }),
+      });
+      return {
+        method,
+        lr,
+        path: r.history.x ?? [],
+        stepsToTolerance: r.converged ? r.nit : null,
+        iterations: r.nit,
+        evaluations: r.nfev,
+        finalLoss: r.fun,
+        finalGradNorm: r.grad.reduce((m, g) => Math.max(m, Math.abs(g)), 0),
+        message: r.message,
+      };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      return {
+        method,
+        lr,
+        path: [],
+        stepsToTolerance: null,
+        iterations: 0,
+        evaluations: 0,
+        finalLoss: Number.NaN,
+        finalGradNorm: Number.NaN,
+        message: error,
+        error,
+      };
+    }
+  });
+}
+
+/** The path up to (not including) the first point outside the box grown `factor` times about its centre. */
+export function pathInside(path: Float64Array[], domain: [number, number][], factor = 4): Float64Array[] {
+  const inside = (p: Float64Array) =>
+    domain.every(([lo, hi], i) => {
+      const c = (lo + hi) / 2;
+      const half = ((hi - lo) / 2) * factor;
+      return Number.isFinite(p[i]) && p[i] >= c - half && p[i] <= c + half;
+    });
+  const end = path.findIndex((p) => !inside(p));
+  return end < 0 ? path : path.slice(0, end);
+}

@@ -1,0 +1,120 @@
+/**
+ * View 3, learning-rate schedules: pick a schedule, set its parameters, and see η_t for
+ * t = 0 .. steps−1 as `sample(schedule, steps)` computes it, with its first, last, largest and
+ * smallest values. Invalid parameters show the library's RangeError and leave the curve empty.
+ */
+import { sample } from '@descent/schedulers';
+import { LineChart } from './line-chart.js';
+import { scheduleKinds } from './schedule-catalog.js';
+import { formatNumber } from './ticks.js';
+
+export function scheduleView(): HTMLElement {
+  const section = document.createElement('section');
+  section.id = 'schedules';
+  section.innerHTML = `<h2>Learning-rate schedules</h2>
+    <p class="lede">A schedule is a pure function of the step, η_t = schedule(t), from
+    <code>@descent/schedulers</code>; the curve is <code>sample(schedule, steps)</code>.</p>
+    <div class="view"><div class="chart-slot"></div><form class="controls" novalidate></form></div>`;
+  const chart = new LineChart(560, 280, 'step t');
+  chart.element.id = 'schedule-curve';
+  section.querySelector('.chart-slot')!.append(chart.element);
+  const form = section.querySelector('form')!;
+  const select = Object.assign(document.createElement('select'), { name: 'schedule' });
+  for (const k of scheduleKinds) select.add(new Option(k.label, k.name));
+  const steps = Object.assign(document.createElement('input'), {
+    name: 'steps',
+    type: 'number',
+    value: '100',
+    min: '1',
+  });
+  steps.style.width = '5em';
+  const head = document.createElement('p');
+  const scheduleLabel = document.createElement('label');
+  scheduleLabel.append('Schedule ', select);
+  const stepsLabel = document.createElement('label');
+  stepsLabel.append(' over ', steps, ' steps');
+  head.append(scheduleLabel, stepsLabel);
+  const parameters = document.createElement('div');
+  parameters.className = 'parameters';
+  const summary = document.createElement('p');
+  summary.className = 'summary';
+  const outputs = Object.fromEntries(
+    ['first', 'last', 'max', 'min'].map((name) => [
+      name,
+      Object.assign(document.createElement('output'), { name }),
+    ]),
+  );
+  summary.append(
+    'η₀ = ',
+    outputs.first,
+    ', η_last = ',
+    outputs.last,
+    ', max ',
+    outputs.max,
+    ', min ',
+    outputs.min,
+  );
+  const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
+  form.append(head, parameters, summary, status);
+
+  const showParameters = () => {
+    const kind = scheduleKinds.find((k) => k.name === select.value)!;
+    parameters.replaceChildren(
+      ...kind.parameters.map((p) => {
+        const label = document.createElement('label');
+        const input = Object.assign(document.createElement('input'), {
+          name: p.name,
+          type: 'number',
+          step: 'any',
+          value: String(p.value),
+        });
+        input.style.width = '6em';
+        label.append(`${p.label} `, input);
+        return label;
+      }),
+    );
+  };
+
+  const draw = () => {
+    const kind = scheduleKinds.find((k) => k.name === select.value)!;
+    const values = Object.fromEntries(
+      Array.from(parameters.querySelectorAll('input'), (input) => [input.name, Number(input.value)]),
+    );
+    status.textContent = '';
+    try {
+      const n = Number(steps.value);
+      if (!Number.isInteger(n) || n < 1 || n > 100000) {
+        throw new RangeError(`Invalid steps: ${steps.value} (expected an integer from 1 to 100000)`);
+      }
+      const curve = sample(kind.build(values, n), n);
+      chart.draw([{ values: curve, colour: '#1971c2', name: kind.name }]);
+      const set = (name: string, v: number) => {
+        outputs[name].textContent = formatNumber(v);
+        outputs[name].dataset.value = String(v);
+      };
+      set('first', curve[0]);
+      set('last', curve[n - 1]);
+      set('max', Math.max(...curve));
+      set('min', Math.min(...curve));
+    } catch (e) {
+      status.textContent = (e as Error).message;
+      chart.draw([]);
+      for (const o of Object.values(outputs)) {
+        o.textContent = '—';
+        delete o.dataset.value;
+      }
+    }
+  };
+
+  select.addEventListener('change', () => {
+    showParameters();
+    draw();
+  });
+  form.addEventListener('input', (event) => {
+    if (event.target !== select) draw();
+  });
+  form.addEventListener('submit', (event) => event.preventDefault());
+  showParameters();
+  draw();
+  return section;
+}

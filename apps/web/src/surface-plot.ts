@@ -1,0 +1,233 @@
+/**
+ * A 2-D loss surface drawn for the eye: a heat map on a canvas (colour = the rank of f among the
+ * sampled values, so every shade is used), level lines from marching squares and axes in an SVG on
+ * top, plus two SVG layers the views draw into (`paths` for trajectories and arrows, `markers` for
+ * points). Clicks report the point in the function's coordinates.
+ */
+import {
+  type Domain,
+  marchingSquares,
+  quantileLevels,
+  rankOf,
+  sampleSurface,
+  sortedFinite,
+} from './surface.js';
+import { formatNumber, niceTicks } from './ticks.js';
+
+export const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes. */
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number> = {},
+  parent?: Element,
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, String(v));
+  parent?.appendChild(el);
+  return el;
+}
+
+/** Dark blue (low) to pale yellow (high): ColorBrewer's YlGnBu, reversed. */
+const palette = [
+  '#081d58',
+  '#253494',
+  '#225ea8',
+  '#1d91c0',
+  '#41b6c4',
+  '#7fcdbb',
+  '#c7e9b4',
+  '#edf8b1',
+  '#ffffd9',
+];
+const paletteRgb = palette.map((h) => [1, 3, 5].map((k) => Number.parseInt(h.slice(k, k + 2), 16)));
+
+/** The palette colour at t in [0, 1], linearly interpolated between stops. */
+export function colourAt(t: number): number[] {
+  const s = Math.min(1, Math.max(0, t)) * (paletteRgb.length - 1);
+  const k = Math.min(paletteRgb.length - 2, Math.floor(s));
+  const u = s - k;
+  return paletteRgb[k].map((c, i) => c + u * (paletteRgb[k + 1][i] - c));
+}
+
+const margin = { left: 46, right: 10, top: 10, bottom: 30 };
+
+export class SurfacePlot {
+  readonly element: HTMLDivElement;
+  readonly paths: SVGGElement;
+  readonly markers: SVGGElement;
+  readonly width: number;
+  readonly height: number;
+  domain: Domain = [
+    [-1, 1],
+    [-1, 1],
+  ];
+  private readonly canvas: HTMLCanvasElement;
+  private readonly svgRoot: SVGSVGElement;
+  private readonly background: SVGGElement;
+
+  constructor(width = 560, height = 440) {
+    this.width = width;
+    this.height = height;
+    this.element = document.createElement('div');
+    this.element.className = 'surface-plot';
+    this.element.style.width = `${width}px`;
+    this.element.style.height = `${height}px`;
+    this.canvas = document.createElement('canvas');
+    Object.assign(this.canvas.style, {
+      left: `${margin.left}px`,
+      top: `${margin.top}px`,
+      width: `${this.plotWidth}px`,
+      height: `${this.plotHeight}px`,
+    });
+    this.svgRoot = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
+    const clip = svg('clipPath', { id: `clip-${Math.random().toString(36).slice(2)}` }, this.svgRoot);
+    svg('rect', { x: margin.left, y: margin.top, width: this.plotWidth, height: this.plotHeight }, clip);
+    this.background = svg('g', { class: 'axes' }, this.svgRoot);
+    const clipped = svg('g', { 'clip-path': `url(#${clip.id})` }, this.svgRoot);
+    this.paths = svg('g', { class: 'paths' }, clipped);
+    this.markers = svg('g', { class: 'markers' }, clipped);
+    this.element.append(this.canvas, this.svgRoot);
+  }
+
+  get plotWidth(): number {
+    return this.width - margin.left - margin.right;
+  }
+
+  get plotHeight(): number {
+    return this.height - margin.top - margin.bottom;
+  }
+
+  /** Pixel position of the point (x, y). */
+  toPx(x: number, y: number): [number, number] {
+    const [[x0, x1], [y0, y1]] = this.domain;
+    return [
+      margin.left + ((x - x0) / (x1 - x0)) * this.plotWidth,
+      margin.top + ((y1 - y) / (y1 - y0)) * this.plotHeight,
+    ];
+  }
+
+  /** The point under the pixel (px, py). */
+  fromPx(px: number, py: number): [number, number] {
+    const [[x0, x1], [y0, y1]] = this.domain;
+    return [
+      x0 + ((px - margin.left) / this.plotWidth) * (x1 - x0),
+      y1 - ((py - margin.top) / this.plotHeight) * (y1 - y0),
+    ];
+  }
+
+  /** Calls `pick(x, y)` on every click inside the plot area. */
+  onPick(pick: (x: number, y: number) => void): void {
+    this.svgRoot.addEventListener('click', (event) => {
+      const box = this.svgRoot.getBoundingClientRect();
+      const px = ((event.clientX - box.left) / box.width) * this.width;
+      const py = ((event.clientY - box.top) / box.height) * this.height;
+      if (
+        px < margin.left ||
+        px > this.width - margin.right ||
+        py < margin.top ||
+        py > this.height - margin.bottom
+      )
+        return;
+      pick(...this.fromPx(px, py));
+    });
+  }
+
+  /** Draws f over the domain: heat map, `levels` level lines, axes. Clears the view layers. */
+  show(f: (x: Float64Array) => number, domain: Domain, levels = 14): void {
+    this.domain = domain;
+    const nx = Math.round(this.plotWidth / 3);
+    const ny = Math.round(this.plotHeight / 3);
+    const grid = sampleSurface(f, domain, nx, ny);
+    const sorted = sortedFinite(grid.values);
+    this.canvas.width = nx;
+    this.canvas.height = ny;
+    const ctx = this.canvas.getContext('2d')!;
+    const image = ctx.createImageData(nx, ny);
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const v = grid.values[j * nx + i];
+        const o = ((ny - 1 - j) * nx + i) * 4; // image rows run top-down, y runs bottom-up
+        const [r, g, b] = Number.isFinite(v) ? colourAt(rankOf(sorted, v)) : [255, 255, 255];
+        image.data.set([r, g, b, 255], o);
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+
+    this.background.replaceChildren();
+    this.paths.replaceChildren();
+    this.markers.replaceChildren();
+    const lines = svg('g', { class: 'level-lines' }, this.background);
+    for (const level of quantileLevels(grid.values, levels)) {
+      let d = '';
+      for (const [xa, ya, xb, yb] of marchingSquares(grid, level)) {
+        const [pa, qa] = this.toPx(xa, ya);
+        const [pb, qb] = this.toPx(xb, yb);
+        d += `M${pa.toFixed(1)} ${qa.toFixed(1)}L${pb.toFixed(1)} ${qb.toFixed(1)}`;
+      }
+      if (d) svg('path', { d, 'data-level': level }, lines);
+    }
+    this.drawAxes();
+  }
+
+  private drawAxes(): void {
+    const [[x0, x1], [y0, y1]] = this.domain;
+    const g = svg('g', { class: 'ticks' }, this.background);
+    const bottom = this.height - margin.bottom;
+    svg(
+      'rect',
+      { x: margin.left, y: margin.top, width: this.plotWidth, height: this.plotHeight, class: 'frame' },
+      g,
+    );
+    for (const t of niceTicks(x0, x1, 6)) {
+      const [px] = this.toPx(t, y0);
+      svg('line', { x1: px, x2: px, y1: bottom, y2: bottom + 5 }, g);
+      svg('text', { x: px, y: bottom + 18, 'text-anchor': 'middle' }, g).textContent = formatNumber(t);
+    }
+    for (const t of niceTicks(y0, y1, 5)) {
+      const [, py] = this.toPx(x0, t);
+      svg('line', { x1: margin.left - 5, x2: margin.left, y1: py, y2: py }, g);
+      svg('text', { x: margin.left - 8, y: py + 4, 'text-anchor': 'end' }, g).textContent = formatNumber(t);
+    }
+  }
+
+  /** A polyline through the points, in the given colour; returns it. */
+  polyline(points: ArrayLike<number>[], colour: string, layer: SVGGElement = this.paths): SVGPolylineElement {
+    const pts = Array.from(points, (p) =>
+      this.toPx(p[0], p[1])
+        .map((v) => v.toFixed(1))
+        .join(','),
+    ).join(' ');
+    return svg('polyline', { points: pts, stroke: colour, class: 'trajectory' }, layer);
+  }
+
+  /** A marker at (x, y): 'start', 'minimum', 'maximum', 'saddle', 'degenerate' or 'probe'. */
+  marker(x: number, y: number, kind: string, title = ''): SVGElement {
+    const [px, py] = this.toPx(x, y);
+    const g = svg('g', {
+      class: `marker marker-${kind}`,
+      transform: `translate(${px.toFixed(1)},${py.toFixed(1)})`,
+    });
+    if (kind === 'saddle') svg('path', { d: 'M-5 -5L5 5M-5 5L5 -5' }, g);
+    else if (kind === 'maximum') svg('path', { d: 'M0 6L-6 -4L6 -4Z' }, g);
+    else if (kind === 'minimum') svg('path', { d: 'M0 -6L6 4L-6 4Z' }, g);
+    else svg('circle', { r: kind === 'probe' ? 6 : 5 }, g);
+    if (title) svg('title', {}, g).textContent = title;
+    this.markers.appendChild(g);
+    return g;
+  }
+
+  /** An arrow from (x, y) along the direction (dx, dy) in the function's coordinates. */
+  arrow(x: number, y: number, dx: number, dy: number, className: string): SVGElement {
+    const [ax, ay] = this.toPx(x, y);
+    const [bx, by] = this.toPx(x + dx, y + dy);
+    const len = Math.hypot(bx - ax, by - ay) || 1;
+    const ux = (bx - ax) / len;
+    const uy = (by - ay) / len;
+    const head = `M${bx} ${by}L${bx - 10 * ux + 5 * uy} ${by - 10 * uy - 5 * ux}L${bx - 10 * ux - 5 * uy} ${by - 10 * uy + 5 * ux}Z`;
+    const g = svg('g', { class: `arrow ${className}` }, this.paths);
+    svg('line', { x1: ax, y1: ay, x2: bx - 8 * ux, y2: by - 8 * uy }, g);
+    svg('path', { d: head }, g);
+    return g;
+  }
+}
