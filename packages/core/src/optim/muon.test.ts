@@ -1,3 +1,4 @@
+import { memoryStats } from '@descent/kernels';
 import { describe, expect, it } from 'vitest';
 import { param } from '../param.js';
 import { Muon, muonAdjustedLr } from './muon.js';
@@ -46,5 +47,21 @@ describe('Muon', () => {
     expect(muonAdjustedLr(0.02, null, 8, 2)).toBeCloseTo(0.04, 15);
     expect(muonAdjustedLr(0.02, 'original', 2, 8)).toBe(0.02);
     expect(muonAdjustedLr(0.02, 'match_rms_adamw', 2, 8)).toBeCloseTo(0.02 * 0.2 * Math.sqrt(8), 15);
+  });
+
+  it('frees every temporary of a step (momentum output, Newton-Schulz work space): memory in use does not grow', () => {
+    const w = param(new Float32Array(24 * 40).fill(0.1), { shape: [24, 40] });
+    const opt = new Muon([w], { lr: 0.02 });
+    const step = () => {
+      w.data.forEach((x, i) => {
+        w.grad[i] = Math.sin(i + x);
+      });
+      opt.step();
+    };
+    step();
+    const inUse = memoryStats().bytesInUse;
+    for (let k = 0; k < 5; k++) step();
+    // <=: the garbage collector may release unrelated arrays meanwhile, never add any
+    expect(memoryStats().bytesInUse).toBeLessThanOrEqual(inUse);
   });
 });
