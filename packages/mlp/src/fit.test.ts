@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Adam, SGD } from '@descent/core';
-import { l2 } from '@descent/regularizers';
+import { Adam, AdamW, SGD } from '@descent/core';
+import { decoupledWeightDecay, l2 } from '@descent/regularizers';
 import { ReduceLROnPlateau, StepLR } from '@descent/schedulers';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './batches.js';
 import { evaluate, predict } from './evaluate.js';
-import { fit as fitModel } from './fit.js';
+import { type FitOptions, fit as fitModel } from './fit.js';
 import { Activation } from './layers/activations.js';
 import { BatchNorm1d } from './layers/batch-norm.js';
 import { Dense } from './layers/dense.js';
@@ -268,6 +268,21 @@ describe('fit', () => {
       fitModel(model, data, { optimizer: new SGD([model.parameters()[0]], { lr: 0.1 }), epochs: 1 }),
     ).toThrow(/does not update dense0.bias/);
     expect(model.stateDict()).toEqual(before);
+  });
+
+  it('takes wrapped optimizers: decoupled weight decay around Adam trains exactly as AdamW', () => {
+    const run = (optimizer: FitOptions['optimizer']) => {
+      const model = mlp({ sizes: [2, 8, 3], seed: 1 });
+      fitModel(model, blobs(48, 1), { optimizer, epochs: 2, batchSize: 8 });
+      return model.stateDict();
+    };
+    const wrapped = run((ps) => decoupledWeightDecay(new Adam(ps, { lr: 0.01 }), { weightDecay: 0.1 }));
+    const adamw = run((ps) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1 }));
+    for (const k of Object.keys(adamw)) {
+      const a = adamw[k] as Float32Array;
+      const b = wrapped[k] as Float32Array;
+      for (let i = 0; i < a.length; i++) expect(b[i], `${k}[${i}]`).toBeCloseTo(a[i], 5);
+    }
   });
 
   it('trains a regression with mseLoss on value targets', () => {
