@@ -30,4 +30,11 @@ describe('Adagrad', () => {
       expect(v).toBeCloseTo(want[i], 7);
     });
   });
+
+  it('creates its accumulators at construction, filled with initialAccumulatorValue, as torch', () => {
+    const w = param(new Float32Array(3));
+    const sd = new Adagrad([w], { initialAccumulatorValue: 0.5 }).stateDict();
+    expect(sd.state[0].step).toBe(0);
+    expect(Array.from(sd.state[0].sum as Float32Array)).toEqual([0.5, 0.5, 0.5]);
+  });
 });

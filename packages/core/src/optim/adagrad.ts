@@ -77,6 +77,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   ) {
     const { onNonFinite, impl, ...opts } = options;
     super('Adagrad', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    // as torch, the accumulators exist from the start (filled with initialAccumulatorValue)
+    for (const g of this.paramGroups) {
+      for (const p of g.params) this.stateOf<AdagradState>(p, () => initState(p, g.initialAccumulatorValue));
+    }
   }
 
   protected validateGroup(o: AdagradOptions): void {
