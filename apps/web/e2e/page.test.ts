@@ -39,6 +39,12 @@ describe('the demo page in headless Chromium', () => {
     expect(await page.locator('#race .level-lines path').count()).toBeGreaterThan(5);
     const newtonPath = await page.locator('#race polyline[data-method="newton"]').getAttribute('points');
     expect(newtonPath?.split(' ').length).toBe(2);
+    // and one loss curve per racer, Newton's with its two iterates
+    expect(await page.locator('#race-convergence polyline.series').count()).toBe(8);
+    const newtonCurve = await page
+      .locator('#race-convergence polyline[data-name="newton"]')
+      .getAttribute('points');
+    expect(newtonCurve?.split(' ').length).toBe(2);
   });
 
   it('moves the start to a clicked point and reruns the race from there', async () => {

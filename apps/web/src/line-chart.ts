@@ -20,6 +20,7 @@ export class LineChart {
     readonly width = 560,
     readonly height = 260,
     readonly xLabel = 'step',
+    public yLabel = '',
   ) {
     this.element = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'line-chart' });
   }
@@ -52,6 +53,14 @@ export class LineChart {
       { x: margin.left + w / 2, y: this.height - 2, 'text-anchor': 'middle', class: 'axis-label' },
       axes,
     ).textContent = this.xLabel;
+    if (this.yLabel) {
+      const y = margin.top + h / 2;
+      svg(
+        'text',
+        { x: 12, y, transform: `rotate(-90 12 ${y})`, 'text-anchor': 'middle', class: 'axis-label' },
+        axes,
+      ).textContent = this.yLabel;
+    }
     for (const s of series) {
       const points: string[] = [];
       for (let i = 0; i < s.values.length; i++) {

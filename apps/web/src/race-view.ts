@@ -3,6 +3,8 @@
  * optimizer drawn step by step from the same start (click the plot to move it), and a table of
  * steps to tolerance, evaluations and final loss (race.ts does the running).
  */
+import type { Problem } from '@descent/core';
+import { LineChart } from './line-chart.js';
 import { ProblemPicker } from './problem-picker.js';
 import { pathInside, type RaceRow, raceMethods, runRace } from './race.js';
 import type { Domain } from './surface.js';
@@ -28,11 +30,14 @@ export function raceView(): HTMLElement {
     <code>minimize(f, x0, { method, lr })</code> until ‖∇f‖∞ ≤ tolerance. First-order methods use
     the fixed learning rate you set; L-BFGS and Newton choose their steps by line search.</p>
     <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
-    <table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
+    <div class="view"><div class="chart-slot"></div><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
     <th title="iterations until ‖∇f‖∞ ≤ tolerance">steps to tol.</th><th>f evals</th><th>final loss</th>
-    <th>‖∇f‖∞</th></tr></thead><tbody></tbody></table>`;
+    <th>‖∇f‖∞</th></tr></thead><tbody></tbody></table></div>`;
   const plot = new SurfacePlot(560, 440);
   section.querySelector('.plot-slot')!.append(plot.element);
+  const convergence = new LineChart(520, 240, 'iteration k');
+  convergence.element.id = 'race-convergence';
+  section.querySelector('.chart-slot')!.append(convergence.element);
   const form = section.querySelector('form')!;
   const picker = new ProblemPicker('ill-conditioned');
   const startX = numberInput('x0', 0);
@@ -76,7 +81,7 @@ export function raceView(): HTMLElement {
   form.append(picker.element, start, limits, racers, run, status);
 
   let domain: Domain;
-  let problem: ReturnType<ProblemPicker['current']>['problem'] | undefined;
+  let problem: Problem | undefined;
   let animation = 0;
 
   const showProblem = () => {
@@ -133,6 +138,12 @@ export function raceView(): HTMLElement {
     lines.forEach(({ line }, k) => {
       line.dataset.method = rows[k].method;
     });
+    drawConvergence(
+      convergence,
+      problem,
+      rows,
+      lines.map((l) => l.path.length),
+    );
     const longest = Math.max(1, ...lines.map((l) => l.path.length));
     const frames = 90;
     let frame = 0;
@@ -178,6 +189,25 @@ export function raceView(): HTMLElement {
   return section;
 }
 
+/**
+ * Loss against iteration for every racer, on the part of its path inside the plot: log₁₀(f − f*)
+ * when the problem's minimum f* is known (a straight line is linear convergence, a cliff is
+ * Newton's quadratic one), f itself otherwise.
+ */
+function drawConvergence(chart: LineChart, problem: Problem, rows: RaceRow[], shown: number[]): void {
+  const best = problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.f)) : undefined;
+  chart.yLabel = best === undefined ? 'f(x_k)' : 'log₁₀(f(x_k) − f*)';
+  chart.draw(
+    rows.map((r, k) => ({
+      name: r.method,
+      colour: raceMethods.find((m) => m.method === r.method)!.colour,
+      values: r.losses
+        .slice(0, shown[k])
+        .map((f) => (best === undefined ? f : Math.log10(Math.max(f - best, 1e-17)))),
+    })),
+  );
+}
+
 function fillTable(body: HTMLTableSectionElement, rows: RaceRow[]): void {
   body.replaceChildren();
   for (const r of rows) {
@@ -201,7 +231,11 @@ function fillTable(body: HTMLTableSectionElement, rows: RaceRow[]): void {
       continue;
     }
     const steps = cell(
-      r.stepsToTolerance === null ? `> ${r.iterations}` : String(r.stepsToTolerance),
+      r.stepsToTolerance !== null
+        ? String(r.stepsToTolerance)
+        : r.message.startsWith('Diverged')
+          ? `diverged at ${r.iterations}`
+          : `> ${r.iterations}`,
       'steps',
     );
     steps.dataset.value = String(r.stepsToTolerance ?? '');

@@ -15,6 +15,7 @@ describe('the optimizer race', () => {
       expect(r.stepsToTolerance, r.method).not.toBeNull();
       expect(r.finalGradNorm, r.method).toBeLessThanOrEqual(1e-5);
       expect(r.path.length, r.method).toBe(r.iterations + 1);
+      expect(r.losses, r.method).toEqual(r.path.map((x) => quadratic.f(x)));
     }
   });
 

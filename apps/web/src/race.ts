@@ -26,10 +26,10 @@ export const raceMethods: RaceMethod[] = [
   { method: 'momentum', label: 'Momentum 0.9', lr: 0.1, colour: '#ffa94d' },
   { method: 'nesterov', label: 'Nesterov 0.9', lr: 0.1, colour: '#ffd43b' },
   { method: 'adam', label: 'Adam', lr: 0.5, colour: '#f783ac' },
-  { method: 'rmsprop', label: 'RMSprop', lr: 0.05, colour: '#da77f2' },
-  { method: 'adagrad', label: 'Adagrad', lr: 2, colour: '#ffffff' },
-  { method: 'lbfgs', label: 'L-BFGS', colour: '#69db7c' },
-  { method: 'newton', label: 'Newton', colour: '#e9ecef' },
+  { method: 'rmsprop', label: 'RMSprop', lr: 0.05, colour: '#b197fc' },
+  { method: 'adagrad', label: 'Adagrad', lr: 2, colour: '#38d9a9' },
+  { method: 'lbfgs', label: 'L-BFGS', colour: '#a9e34b' },
+  { method: 'newton', label: 'Newton', colour: '#ffffff' },
 ];
 
 export interface RaceEntry {
@@ -42,6 +42,8 @@ export interface RaceRow {
   lr?: number;
   /** x_0, x_1, ... as minimize recorded them (empty when the method could not start). */
   path: Float64Array[];
+  /** f(x_0), f(x_1), ... */
+  losses: number[];
   /** Iterations until ‖∇f‖∞ <= gtol, or null when the tolerance was not reached. */
   stepsToTolerance: number | null;
   iterations: number;
@@ -85,6 +87,7 @@ export function runRace(
         method,
         lr,
         path: r.history.x ?? [],
+        losses: r.history.f,
         stepsToTolerance: r.converged ? r.nit : null,
         iterations: r.nit,
         evaluations: r.nfev,
@@ -98,6 +101,7 @@ export function runRace(
         method,
         lr,
         path: [],
+        losses: [],
         stepsToTolerance: null,
         iterations: 0,
         evaluations: 0,

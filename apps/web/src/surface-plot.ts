@@ -57,37 +57,61 @@ export class SurfacePlot {
   readonly paths: SVGGElement;
   readonly markers: SVGGElement;
   readonly width: number;
-  readonly height: number;
+  /** Current height: the plot keeps the domain's aspect ratio between `minHeight` and `maxHeight`. */
+  height: number;
   domain: Domain = [
     [-1, 1],
     [-1, 1],
   ];
   private readonly canvas: HTMLCanvasElement;
   private readonly svgRoot: SVGSVGElement;
+  private readonly clipRect: SVGRectElement;
   private readonly background: SVGGElement;
 
-  constructor(width = 560, height = 440) {
+  constructor(
+    width = 560,
+    readonly maxHeight = 440,
+    readonly minHeight = 260,
+  ) {
     this.width = width;
-    this.height = height;
+    this.height = maxHeight;
     this.element = document.createElement('div');
     this.element.className = 'surface-plot';
+    this.canvas = document.createElement('canvas');
+    this.svgRoot = svg('svg', {});
+    const clip = svg('clipPath', { id: `clip-${Math.random().toString(36).slice(2)}` }, this.svgRoot);
+    this.clipRect = svg('rect', {}, clip);
+    this.background = svg('g', { class: 'axes' }, this.svgRoot);
+    const clipped = svg('g', { 'clip-path': `url(#${clip.id})` }, this.svgRoot);
+    this.paths = svg('g', { class: 'paths' }, clipped);
+    this.markers = svg('g', { class: 'markers' }, clipped);
+    this.element.append(this.canvas, this.svgRoot);
+    this.resize(maxHeight);
+  }
+
+  /** Sets the total height and lays out the canvas, the SVG and the clip to match. */
+  private resize(height: number): void {
+    this.height = height;
+    const { width } = this;
     this.element.style.width = `${width}px`;
     this.element.style.height = `${height}px`;
-    this.canvas = document.createElement('canvas');
     Object.assign(this.canvas.style, {
       left: `${margin.left}px`,
       top: `${margin.top}px`,
       width: `${this.plotWidth}px`,
       height: `${this.plotHeight}px`,
     });
-    this.svgRoot = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}` });
-    const clip = svg('clipPath', { id: `clip-${Math.random().toString(36).slice(2)}` }, this.svgRoot);
-    svg('rect', { x: margin.left, y: margin.top, width: this.plotWidth, height: this.plotHeight }, clip);
-    this.background = svg('g', { class: 'axes' }, this.svgRoot);
-    const clipped = svg('g', { 'clip-path': `url(#${clip.id})` }, this.svgRoot);
-    this.paths = svg('g', { class: 'paths' }, clipped);
-    this.markers = svg('g', { class: 'markers' }, clipped);
-    this.element.append(this.canvas, this.svgRoot);
+    for (const [k, v] of Object.entries({ width, height, viewBox: `0 0 ${width} ${height}` })) {
+      this.svgRoot.setAttribute(k, String(v));
+    }
+    for (const [k, v] of Object.entries({
+      x: margin.left,
+      y: margin.top,
+      width: this.plotWidth,
+      height: this.plotHeight,
+    })) {
+      this.clipRect.setAttribute(k, String(v));
+    }
   }
 
   get plotWidth(): number {
@@ -136,6 +160,10 @@ export class SurfacePlot {
   /** Draws f over the domain: heat map, `levels` level lines, axes. Clears the view layers. */
   show(f: (x: Float64Array) => number, domain: Domain, levels = 14): void {
     this.domain = domain;
+    // equal scales on both axes where the box allows it, so an elongated bowl looks elongated
+    const [[x0, x1], [y0, y1]] = domain;
+    const natural = (this.plotWidth * (y1 - y0)) / (x1 - x0) + margin.top + margin.bottom;
+    this.resize(Math.round(Math.min(this.maxHeight, Math.max(this.minHeight, natural))));
     const nx = Math.round(this.plotWidth / 3);
     const ny = Math.round(this.plotHeight / 3);
     const grid = sampleSurface(f, domain, nx, ny);
