@@ -8,9 +8,10 @@
  * then deterministic) and leave the model as they found it: its mode, and the parameters'
  * gradients, which they use as scratch, are restored afterwards.
  */
-import type { WasmArray, WasmMatrix } from '@descent/kernels';
+import { scal, type WasmArray, type WasmMatrix } from '@descent/kernels';
 import { BatchLoader, type Dataset, type PreparedData, prepareData } from '../batches.js';
 import { checkBatchSize, defaultLoss } from '../evaluate.js';
+import { BatchBuffers } from '../layers/layer.js';
 import type { Sequential } from '../layers/sequential.js';
 import { type Loss, type LossName, lossOf } from '../losses/losses.js';
 
@@ -100,5 +101,41 @@ export function setFlatParameters(model: Sequential, theta: Float64Array): void 
   for (const p of model.parameters()) {
     p.data.set(theta.subarray(o, o + p.length));
     o += p.length;
+  }
+}
+
+/**
+ * The mean loss over the data set and its gradient ∇_θ L as one Float64Array in
+ * `model.parameters()` order (eval mode; the model's own gradients are left as they were).
+ */
+export function lossAndGradient(
+  model: Sequential,
+  data: Dataset,
+  options: DataPassOptions = {},
+): { loss: number; gradient: Float64Array } {
+  const pass = new DataPass(model, data, options);
+  const lossGrad = new BatchBuffers(model.dtype, model.outFeatures);
+  try {
+    return preservingModel(model, () => {
+      model.zeroGrad();
+      let loss = 0;
+      for (const { x, y, weight } of pass.batches()) {
+        const out = model.forward(x);
+        const g = lossGrad.get(out.rows);
+        loss += weight * pass.loss.compute(out, y, g);
+        scal(weight, g.data);
+        model.backward(g);
+      }
+      const gradient = new Float64Array(parameterCount(model));
+      let o = 0;
+      for (const p of model.parameters()) {
+        gradient.set(p.grad, o);
+        o += p.length;
+      }
+      return { loss, gradient };
+    });
+  } finally {
+    lossGrad.free();
+    pass.free();
   }
 }

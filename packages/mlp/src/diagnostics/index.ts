@@ -4,6 +4,7 @@ export {
   DataPass,
   type DataPassOptions,
   flatParameters,
+  lossAndGradient,
   parameterCount,
   preservingModel,
   setFlatParameters,
@@ -16,3 +17,11 @@ export {
   gradientReport,
   type LayerGradient,
 } from './gradient-report.js';
+export {
+  type HessianEigenvaluesOptions,
+  HessianOperator,
+  type HessianTraceOptions,
+  hessianEigenvalues,
+  hessianTrace,
+  hessianVectorProduct,
+} from './hessian.js';
