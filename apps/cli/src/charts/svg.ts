@@ -3,10 +3,17 @@
  * The specs are plain objects, so the web page can reuse them.
  */
 import type { Problem } from '@descent/core';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** vega and vega-lite, loaded on first use (they add most of a second to every start). */
+async function charting() {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  return { vega, compile: vegaLite.compile };
+}
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const { vega, compile } = await charting();
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
@@ -57,72 +64,103 @@ function thin(points: Float64Array[], max: number): Float64Array[] {
 }
 
 /**
- * Filled contours of log10(f - f_min + 1) on the problem's box (a 60 x 60 grid quantized into
- * bands), with each optimizer's path drawn over them.
+ * The optimizers' paths over the contour lines of f on the problem's 2-D box. The paths are a
+ * vega-lite spec (`pathsSpec`, reusable by the web page); vega-lite has no contours, so the lines
+ * of log10(f - min f + 1) at 14 levels come from vega's isocontour transform on an 80 x 80 grid,
+ * added under the paths in the compiled vega spec (same x and y scales: grid row 0 is the top).
  */
-export function contourSpec(title: string, problem: Problem, paths: Path[], grid = 60): TopLevelSpec {
+export function pathsSpec(title: string, problem: Problem, paths: Path[]): TopLevelSpec {
   const [[x0, x1], [y0, y1]] = problem.domain;
-  const dx = (x1 - x0) / grid;
-  const dy = (y1 - y0) / grid;
-  const cells: { x: number; y: number; x2: number; y2: number; f: number }[] = [];
-  const p = new Float64Array(2);
-  for (let i = 0; i < grid; i++) {
-    for (let j = 0; j < grid; j++) {
-      p[0] = x0 + (i + 0.5) * dx;
-      p[1] = y0 + (j + 0.5) * dy;
-      cells.push({
-        x: x0 + i * dx,
-        x2: x0 + (i + 1) * dx,
-        y: y0 + j * dy,
-        y2: y0 + (j + 1) * dy,
-        f: problem.f(p),
-      });
-    }
-  }
-  const finite = cells.map((c) => c.f).filter(Number.isFinite);
-  const fMin = Math.min(...finite);
-  const level = cells.map((c) => ({ ...c, level: Math.log10(c.f - fMin + 1) }));
   const inBox = (q: Float64Array) => q[0] >= x0 && q[0] <= x1 && q[1] >= y0 && q[1] <= y1;
   const trail = paths.flatMap((path) =>
-    thin(path.points, 300)
+    thin(path.points, 400)
       .filter((q) => Number.isFinite(q[0]) && Number.isFinite(q[1]))
       .map((q, k) => ({ optimizer: path.name, k, px: q[0], py: q[1], inside: inBox(q) })),
   );
-  const xScale = { domain: [x0, x1], nice: false, zero: false };
-  const yScale = { domain: [y0, y1], nice: false, zero: false };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     width: 460,
     height: 460,
-    layer: [
-      {
-        data: { values: level },
-        mark: { type: 'rect', clip: true },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', scale: xScale, title: 'x1' },
-          x2: { field: 'x2' },
-          y: { field: 'y', type: 'quantitative', scale: yScale, title: 'x2' },
-          y2: { field: 'y2' },
-          color: {
-            field: 'level',
-            type: 'quantitative',
-            scale: { type: 'quantize', scheme: 'greys', nice: false, reverse: true },
-            title: 'log10(f - min f + 1)',
-          },
-        },
+    data: { values: trail },
+    mark: { type: 'line', clip: true, strokeWidth: 2 },
+    encoding: {
+      x: {
+        field: 'px',
+        type: 'quantitative',
+        scale: { domain: [x0, x1], nice: false, zero: false },
+        title: 'x1',
       },
-      {
-        data: { values: trail },
-        mark: { type: 'line', point: { size: 12 }, clip: true, strokeWidth: 2 },
-        encoding: {
-          x: { field: 'px', type: 'quantitative', scale: xScale },
-          y: { field: 'py', type: 'quantitative', scale: yScale },
-          order: { field: 'k', type: 'quantitative' },
-          color: { field: 'optimizer', type: 'nominal', scale: { scheme: 'category10' } },
-        },
+      y: {
+        field: 'py',
+        type: 'quantitative',
+        scale: { domain: [y0, y1], nice: false, zero: false },
+        title: 'x2',
       },
-    ],
-    resolve: { scale: { color: 'independent' } },
+      order: { field: 'k', type: 'quantitative' },
+      color: { field: 'optimizer', type: 'nominal', scale: { scheme: 'category10' } },
+    },
   } as TopLevelSpec;
+}
+
+export async function renderContourSvg(
+  title: string,
+  problem: Problem,
+  paths: Path[],
+  grid = 80,
+): Promise<string> {
+  const [[x0, x1], [y0, y1]] = problem.domain;
+  const values = new Array<number>(grid * grid);
+  const p = new Float64Array(2);
+  for (let r = 0; r < grid; r++) {
+    for (let c = 0; c < grid; c++) {
+      p[0] = x0 + ((c + 0.5) * (x1 - x0)) / grid;
+      p[1] = y1 - ((r + 0.5) * (y1 - y0)) / grid;
+      values[r * grid + c] = problem.f(p);
+    }
+  }
+  const fMin = Math.min(...values.filter(Number.isFinite));
+  const levels = values.map((v) => (Number.isFinite(v) ? Math.log10(v - fMin + 1) : Number.NaN));
+  const { vega, compile } = await charting();
+  const spec = compile(pathsSpec(title, problem, paths)).spec as Vega.Spec & Record<string, unknown[]>;
+  spec.data = [
+    {
+      name: 'contour_grid',
+      values: [{ width: grid, height: grid, values: levels }],
+      transform: [
+        { type: 'isocontour', levels: 14, scale: { signal: `[width / ${grid}, height / ${grid}]` } },
+      ],
+    },
+    ...(spec.data ?? []),
+  ];
+  spec.scales = [
+    ...(spec.scales ?? []),
+    {
+      name: 'contour_color',
+      type: 'sequential',
+      domain: { data: 'contour_grid', field: 'contour.value' },
+      range: { scheme: 'greys' },
+      reverse: true,
+    },
+  ];
+  spec.marks = [
+    {
+      type: 'shape',
+      from: { data: 'contour_grid' },
+      clip: true,
+      encode: {
+        update: {
+          stroke: { scale: 'contour_color', field: 'contour.value' },
+          strokeWidth: { value: 1 },
+          fill: { value: null },
+        },
+      },
+      transform: [{ type: 'geoshape', field: 'datum.contour' }],
+    },
+    ...(spec.marks ?? []),
+  ];
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
 }

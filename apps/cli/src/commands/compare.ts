@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { asciiChart } from '../charts/ascii.js';
-import { contourSpec, renderSvg } from '../charts/svg.js';
+import { renderContourSvg } from '../charts/svg.js';
 import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
 import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
 import { writeFileAtomic } from '../options/output-file.js';
@@ -73,12 +73,10 @@ Examples:
       const svg =
         s.svg === undefined
           ? undefined
-          : await renderSvg(
-              contourSpec(
-                `${problem.name}: ${list.join(', ')}`,
-                problem,
-                trajectories.map((t) => ({ name: t.optimizer, points: t.path })),
-              ),
+          : await renderContourSvg(
+              `${problem.name}: ${list.join(', ')}`,
+              problem,
+              trajectories.map((t) => ({ name: t.optimizer, points: t.path })),
             );
       if (s.json) {
         console.log(

@@ -12,7 +12,7 @@ import { sample } from '@descent/schedulers';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { asciiChart } from '../charts/ascii.js';
-import { contourSpec, lineChartSpec, renderSvg } from '../charts/svg.js';
+import { lineChartSpec, renderContourSvg, renderSvg } from '../charts/svg.js';
 import { writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
@@ -83,12 +83,10 @@ export function registerTour(program: Command): void {
                 logY: true,
               }),
             ),
-            await renderSvg(
-              contourSpec(
-                `${problem.name}: paths`,
-                problem,
-                trajectories.map((t) => ({ name: t.optimizer, points: t.path })),
-              ),
+            await renderContourSvg(
+              `${problem.name}: paths`,
+              problem,
+              trajectories.map((t) => ({ name: t.optimizer, points: t.path })),
             ),
           ],
         });
