@@ -3,7 +3,7 @@ import { eigvalsh } from '@descent/kernels';
 import { describe, expect, it } from 'vitest';
 import { standardize } from '../datasets/standardize.js';
 import { gaussians } from '../datasets/synthetic.js';
-import { fit } from '../fit.js';
+import { fit as fitModel } from '../fit.js';
 import type { ActivationName } from '../layers/activations.js';
 import type { LossName } from '../losses/losses.js';
 import { mlp } from '../mlp.js';
@@ -91,7 +91,7 @@ describe('HessianOperator', () => {
     });
     const data = randomData('softmaxCrossEntropy');
     // training-mode forwards give the running statistics something other than their initial values
-    fit(model, data, { optimizer: (ps) => new SGD(ps, { lr: 0.05 }), epochs: 3, batchSize: 5, seed: 1 });
+    fitModel(model, data, { optimizer: (ps) => new SGD(ps, { lr: 0.05 }), epochs: 3, batchSize: 5, seed: 1 });
     const v = randomVector(parameterCount(model), 5);
     const hv = hessianVectorProduct(model, data, v, { batchSize: 5 });
     expect(maxRelError(hv, finiteDifferenceHvp(model, data, 'softmaxCrossEntropy', v))).toBeLessThan(1e-7);
@@ -196,7 +196,7 @@ describe('Hessian spectrum and trace', () => {
     ];
     for (const [name, optimizer] of optimizers) {
       const model = mlp({ sizes: [2, 16, 3], activation: 'tanh', dtype: 'f64', seed: 5 });
-      fit(model, data, { optimizer, epochs: 30, batchSize: 16, seed: 1 });
+      fitModel(model, data, { optimizer, epochs: 30, batchSize: 16, seed: 1 });
       const r = hessianEigenvalues(model, data, { k: 1, seed: 0 });
       expect(r.largest[0]).toBeGreaterThan(0);
       // near a minimum the most negative curvature is small next to the largest

@@ -25,3 +25,14 @@ export {
   hessianTrace,
   hessianVectorProduct,
 } from './hessian.js';
+export {
+  type DirectionOptions,
+  filterNormalize,
+  filterNormalizedDirection,
+  type LossSlice,
+  type LossSurface,
+  lossSlice1d,
+  lossSurface2d,
+  type SliceOptions,
+  type SurfaceOptions,
+} from './loss-landscape.js';
