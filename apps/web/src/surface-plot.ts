@@ -9,6 +9,7 @@ import {
   marchingSquares,
   quantileLevels,
   rankOf,
+  type SurfaceGrid,
   sampleSurface,
   sortedFinite,
 } from './surface.js';
@@ -157,34 +158,52 @@ export class SurfacePlot {
     });
   }
 
-  /** Draws f over the domain: heat map, `levels` level lines, axes. Clears the view layers. */
-  show(f: (x: Float64Array) => number, domain: Domain, levels = 14): void {
+  /**
+   * Sets the domain (equal scales on both axes where the box allows it, so an elongated bowl looks
+   * elongated), paints the plot area from `colour(x, y)` on a grid of one cell per 3 pixels, and
+   * redraws the axes. Clears the view layers. Returns the grid size.
+   */
+  paint(
+    domain: Domain,
+    colour: (i: number, j: number, nx: number, ny: number) => number[],
+  ): [number, number] {
     this.domain = domain;
-    // equal scales on both axes where the box allows it, so an elongated bowl looks elongated
     const [[x0, x1], [y0, y1]] = domain;
     const natural = (this.plotWidth * (y1 - y0)) / (x1 - x0) + margin.top + margin.bottom;
     this.resize(Math.round(Math.min(this.maxHeight, Math.max(this.minHeight, natural))));
     const nx = Math.round(this.plotWidth / 3);
     const ny = Math.round(this.plotHeight / 3);
-    const grid = sampleSurface(f, domain, nx, ny);
-    const sorted = sortedFinite(grid.values);
     this.canvas.width = nx;
     this.canvas.height = ny;
     const ctx = this.canvas.getContext('2d')!;
     const image = ctx.createImageData(nx, ny);
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
-        const v = grid.values[j * nx + i];
-        const o = ((ny - 1 - j) * nx + i) * 4; // image rows run top-down, y runs bottom-up
-        const [r, g, b] = Number.isFinite(v) ? colourAt(rankOf(sorted, v)) : [255, 255, 255];
-        image.data.set([r, g, b, 255], o);
+        const [r, g, b] = colour(i, j, nx, ny);
+        image.data.set([r, g, b, 255], ((ny - 1 - j) * nx + i) * 4); // image rows run top-down, y bottom-up
       }
     }
     ctx.putImageData(image, 0, 0);
-
     this.background.replaceChildren();
     this.paths.replaceChildren();
     this.markers.replaceChildren();
+    this.drawAxes();
+    return [nx, ny];
+  }
+
+  /** Draws f over the domain: heat map (colour = rank of f), `levels` level lines, axes. */
+  show(f: (x: Float64Array) => number, domain: Domain, levels = 14): void {
+    let grid: SurfaceGrid | undefined;
+    let sorted: Float64Array = new Float64Array(0);
+    this.paint(domain, (i, j, nx, ny) => {
+      if (!grid) {
+        grid = sampleSurface(f, domain, nx, ny);
+        sorted = sortedFinite(grid.values);
+      }
+      const v = grid.values[j * nx + i];
+      return Number.isFinite(v) ? colourAt(rankOf(sorted, v)) : [255, 255, 255];
+    });
+    if (!grid) return;
     const lines = svg('g', { class: 'level-lines' }, this.background);
     for (const level of quantileLevels(grid.values, levels)) {
       let d = '';
@@ -195,7 +214,6 @@ export class SurfacePlot {
       }
       if (d) svg('path', { d, 'data-level': level }, lines);
     }
-    this.drawAxes();
   }
 
   private drawAxes(): void {

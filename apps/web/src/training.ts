@@ -1,0 +1,134 @@
+/**
+ * Training a small MLP on a two-dimensional toy set, a few epochs at a time so the page can draw
+ * between them. It is @descent/mlp's own loop: `fit(model, data, { optimizer, epochs: e + k,
+ * initialEpoch: e })` continues exactly where the previous call stopped (fit draws each epoch's
+ * shuffle from (seed, epoch)), so k epochs at a time give the same network as one long call.
+ *
+ *   model      mlp({ sizes: [2, ...hidden, classes], activation, seed })   (logits)
+ *   loss       softmax cross-entropy, mean over each mini-batch
+ *   optimizer  Adam(lr) or SGD(lr, momentum 0.9)
+ */
+import { Adam, SGD } from '@descent/core';
+import {
+  type ClassificationDataset,
+  circles,
+  type EpochRecord,
+  fit,
+  mlp,
+  moons,
+  predict,
+  type Sequential,
+  spirals,
+  xor,
+} from '@descent/mlp';
+
+type AnyOptimizer = Adam | SGD;
+
+/** The toy sets by name: (n, noise, seed) -> data set. */
+export const trainingSets: Record<string, (n: number, noise: number, seed: number) => ClassificationDataset> =
+  {
+    spirals: (n, noise, seed) => spirals({ n, noise, seed, turns: 1 }),
+    'spirals, 3 arms': (n, noise, seed) => spirals({ n, noise, seed, turns: 1, classes: 3 }),
+    moons: (n, noise, seed) => moons({ n, noise, seed }),
+    circles: (n, noise, seed) => circles({ n, noise, seed, factor: 0.5 }),
+    xor: (n, noise, seed) => xor({ n, noise, seed }),
+  };
+
+export interface TrainingSetup {
+  dataset: string;
+  n: number;
+  noise: number;
+  /** Hidden layer widths, e.g. "32, 32". */
+  hidden: string;
+  activation: 'relu' | 'tanh';
+  optimizer: 'adam' | 'sgd';
+  lr: number;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+}
+
+/** "32, 32" -> [32, 32]; a RangeError naming the text otherwise. */
+export function parseHidden(text: string): number[] {
+  const parts = text.split(/[\s,]+/).filter((s) => s !== '');
+  const sizes = parts.map(Number);
+  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 1 || s > 1024)) {
+    throw new RangeError(`Invalid hidden sizes: "${text}" (expected widths from 1 to 1024, e.g. "32, 32")`);
+  }
+  return sizes;
+}
+
+export class Trainer {
+  readonly data: ClassificationDataset;
+  readonly model: Sequential;
+  readonly optimizer: AnyOptimizer;
+  readonly history: EpochRecord[] = [];
+  epoch = 0;
+  stopped = '';
+
+  constructor(readonly setup: TrainingSetup) {
+    const make = Object.hasOwn(trainingSets, setup.dataset) ? trainingSets[setup.dataset] : undefined;
+    if (!make) throw new RangeError(`Unknown data set: ${setup.dataset}`);
+    if (!Number.isInteger(setup.epochs) || setup.epochs < 1) {
+      throw new RangeError(`Invalid epochs: ${setup.epochs} (expected an integer >= 1)`);
+    }
+    const hidden = parseHidden(setup.hidden);
+    this.data = make(setup.n, setup.noise, setup.seed);
+    this.model = mlp({
+      sizes: [2, ...hidden, this.data.classes],
+      activation: setup.activation,
+      seed: setup.seed,
+    });
+    try {
+      this.optimizer =
+        setup.optimizer === 'adam'
+          ? new Adam(this.model.parameters(), { lr: setup.lr })
+          : new SGD(this.model.parameters(), { lr: setup.lr, momentum: 0.9 });
+    } catch (e) {
+      this.model.free();
+      throw e;
+    }
+  }
+
+  get done(): boolean {
+    return this.stopped !== '' || this.epoch >= this.setup.epochs;
+  }
+
+  /** Trains up to `k` more epochs (never past setup.epochs) and returns their records. */
+  run(k: number): EpochRecord[] {
+    if (this.done) return [];
+    const epochs = Math.min(this.setup.epochs, this.epoch + k);
+    const r = fit(this.model, this.data, {
+      optimizer: this.optimizer,
+      epochs,
+      initialEpoch: this.epoch,
+      batchSize: this.setup.batchSize,
+      seed: this.setup.seed,
+    });
+    this.history.push(...r.history);
+    this.epoch = r.epoch;
+    if (r.stopReason !== 'completed') this.stopped = r.message;
+    return r.history;
+  }
+
+  /** Class probabilities softmax(logits) for the points (x, y) in `xy`, row-major n x classes. */
+  probabilities(xy: Float32Array): Float32Array {
+    const logits = predict(this.model, xy).data;
+    const K = this.data.classes;
+    const out = new Float32Array(logits.length);
+    for (let r = 0; r < logits.length; r += K) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) max = Math.max(max, logits[r + k]);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += out[r + k] = Math.exp(logits[r + k] - max);
+      for (let k = 0; k < K; k++) out[r + k] /= sum;
+    }
+    return out;
+  }
+
+  /** Releases the model's and the optimizer's WebAssembly memory. */
+  free(): void {
+    this.optimizer.resetState();
+    this.model.free();
+  }
+}
