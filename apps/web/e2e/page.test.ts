@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cosineWarmRestarts, exponential, sample } from '@descent/schedulers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Trainer } from '../src/training.js';
 import { openBuiltPage, type PageSession } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -137,6 +138,36 @@ describe('the demo page in headless Chromium', () => {
     expect(await section.locator('.status').textContent()).toMatch(/gamma/);
     expect(await section.locator('polyline.series').count()).toBe(0);
     await section.locator('select[name="schedule"]').selectOption('cosine-warm-restarts');
+  });
+
+  it('trains an MLP on the spirals in the page, epoch for epoch as fit() does in Node', async () => {
+    const { page } = session;
+    const section = page.locator('#training');
+    await page.locator('#training[data-state="done"]').waitFor();
+    const node = new Trainer({
+      dataset: 'spirals',
+      n: 300,
+      noise: 0.05,
+      hidden: '32, 32',
+      activation: 'tanh',
+      optimizer: 'adam',
+      lr: 0.01,
+      batchSize: 32,
+      epochs: 200,
+      seed: 1,
+    });
+    while (!node.done) node.run(50);
+    const last = node.history.at(-1)!;
+    node.free();
+    expect(await section.locator('output[name="epoch"]').textContent()).toBe('200 / 200');
+    const loss = Number(await section.locator('output[name="loss"]').getAttribute('data-value'));
+    expect(loss).toBeCloseTo(last.loss, 6);
+    const accuracy = Number(await section.locator('output[name="accuracy"]').getAttribute('data-value'));
+    expect(accuracy).toBe(last.accuracy);
+    expect(accuracy).toBeGreaterThan(0.95);
+    const curve = await section.locator('polyline[data-name="loss"]').getAttribute('points');
+    expect(curve!.split(' ').length).toBe(200);
+    expect(await section.locator('.marker.sample').count()).toBe(300);
   });
 
   it('renders without console errors (screenshot in /tmp/descent-web.png)', async () => {

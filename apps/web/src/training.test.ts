@@ -1,5 +1,5 @@
 import { Adam } from '@descent/core';
-import { fit, mlp, moons } from '@descent/mlp';
+import { fit as fitMlp, mlp, moons } from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
 import { parseHidden, Trainer, type TrainingSetup } from './training.js';
 
@@ -21,7 +21,7 @@ describe('training a small MLP a few epochs at a time', () => {
     const trainer = new Trainer(setup);
     while (!trainer.done) trainer.run(7);
     const model = mlp({ sizes: [2, 16, 16, 2], activation: 'tanh', seed: 3 });
-    const once = fit(model, moons({ n: 200, noise: 0.1, seed: 3 }), {
+    const once = fitMlp(model, moons({ n: 200, noise: 0.1, seed: 3 }), {
       optimizer: new Adam(model.parameters(), { lr: 0.02 }),
       epochs: 40,
       batchSize: 32,

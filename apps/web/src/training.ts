@@ -13,7 +13,7 @@ import {
   type ClassificationDataset,
   circles,
   type EpochRecord,
-  fit,
+  fit as fitMlp,
   mlp,
   moons,
   predict,
@@ -98,7 +98,7 @@ export class Trainer {
   run(k: number): EpochRecord[] {
     if (this.done) return [];
     const epochs = Math.min(this.setup.epochs, this.epoch + k);
-    const r = fit(this.model, this.data, {
+    const r = fitMlp(this.model, this.data, {
       optimizer: this.optimizer,
       epochs,
       initialEpoch: this.epoch,
