@@ -3,10 +3,11 @@ import { fromArray } from './arena.js';
 import { groupNorms, penaltyL1L2, scaleGroups, softThreshold } from './regularizers.js';
 import { randomArray } from './test-support/random.js';
 
-const dtypes = [
+type FloatCtor = new (n: number) => Float32Array | Float64Array;
+const dtypes: [string, FloatCtor, number][] = [
   ['f32', Float32Array, 1e-5],
   ['f64', Float64Array, 1e-13],
-] as const;
+];
 
 describe.each(dtypes)('regularizer kernels (%s)', (_dt, Ctor, tol) => {
   it('penaltyL1L2 matches a naive loop for value and gradient, every length 0..67', () => {
