@@ -83,7 +83,7 @@ describe('parseCsv', () => {
       'a label column index out of range',
       'a,b\n1,2\n',
       { labelColumn: 5 },
-      /missing label column: index 5 is out of range \(the rows have 2 columns\)/,
+      /^line 1: missing label column: index 5 is out of range \(the line has 2 columns\)$/,
     ],
     [
       'a label column name without a header',

@@ -88,24 +88,27 @@ function labelIndex(
   spec: number | string,
   names: string[] | undefined,
   width: number,
+  line: number,
   where: string,
 ): number {
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec >= width || spec < -width) {
       throw new RangeError(
-        `${where}missing label column: index ${spec} is out of range (the rows have ${width} columns)`,
+        `${where}line ${line}: missing label column: index ${spec} is out of range (the line has ${width} columns)`,
       );
     }
     return spec < 0 ? width + spec : spec;
   }
   if (typeof spec !== 'string') throw new TypeError(`Invalid labelColumn: ${String(spec)}`);
   if (!names) {
-    throw new RangeError(`${where}missing label column '${spec}': there is no header (header: false)`);
+    throw new RangeError(
+      `${where}line ${line}: missing label column '${spec}': there is no header (header: false)`,
+    );
   }
   const j = names.indexOf(spec);
   if (j < 0) {
     throw new RangeError(
-      `${where}line 1: missing label column '${spec}' (the header has: ${names.join(', ')})`,
+      `${where}line ${line}: missing label column '${spec}' (the header has: ${names.join(', ')})`,
     );
   }
   return j;
@@ -145,7 +148,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
       `Invalid labelColumn: ${JSON.stringify(labelColumn)} (one class column; several need target: 'value')`,
     );
   }
-  const labelCols = specs.map((s) => labelIndex(s, names, width, where));
+  const labelCols = specs.map((s) => labelIndex(s, names, width, recs[0].line, where));
   if (new Set(labelCols).size !== labelCols.length) {
     throw new RangeError(`Invalid labelColumn: ${JSON.stringify(labelColumn)} names a column twice`);
   }
