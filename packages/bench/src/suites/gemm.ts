@@ -101,6 +101,33 @@ async function alternate(
   return best as [Timing, Timing];
 }
 
+/**
+ * TF.js-wasm's untransposed matMul caches XNNPACK's packed copy of B per tensor id, so timing
+ * the same B over and over measures inference. In training the weights change every step: this
+ * peer makes a new B tensor on the wasm side (B + 0) before each call, so B is packed again, as
+ * after an optimizer step. Informational (no target).
+ */
+async function timeTfFreshWeights(
+  a: Float32Array,
+  aShape: [number, number],
+  b: Float32Array,
+  bShape: [number, number],
+): Promise<Timing> {
+  const tf = await useTf('wasm');
+  const ta = tf.tensor2d(a, aShape);
+  const tb = tf.tensor2d(b, bShape);
+  const t = await time('tfjs-wasm matMul, B changed each call', () => {
+    const fresh = tf.add(tb, 0);
+    const c = tf.matMul(ta, fresh);
+    c.dataSync();
+    c.dispose();
+    fresh.dispose();
+  });
+  ta.dispose();
+  tb.dispose();
+  return t;
+}
+
 async function square(n: number): Promise<void> {
   const a = randomF32(n * n, n);
   const b = randomF32(n * n, n + 1);
@@ -161,7 +188,9 @@ async function small(
     () => time('descent gemm f32', () => gemm(A, B, C, { transA, transB })),
     () => timeTf('wasm', a, aShape, b, bShape, transA, transB),
   );
-  report(`${label} (${m}x${k} * ${k}x${n}) per call`, ours, [tfWasm], [{ peer: tfWasm.name, atLeast: 2 }]);
+  const peers = [tfWasm];
+  if (!transA && !transB) peers.push(await timeTfFreshWeights(a, aShape, b, bShape));
+  report(`${label} (${m}x${k} * ${k}x${n}) per call`, ours, peers, [{ peer: tfWasm.name, atLeast: 2 }]);
   console.log(
     `  GFLOP/s: descent ${gflops(2 * m * n * k, ours)}, tfjs-wasm ${gflops(2 * m * n * k, tfWasm)}`,
   );
