@@ -7,11 +7,13 @@ import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
+import { registerEval } from './commands/eval.js';
 import { registerNotes } from './commands/notes.js';
 import { registerProblems } from './commands/problems.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerTour } from './commands/tour.js';
+import { registerTrain } from './commands/train.js';
 import { UsageError } from './options/usage-error.js';
 
 export function buildProgram(): Command {
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
     registerCompare,
     registerAnalyze,
     registerSchedule,
+    registerTrain,
+    registerEval,
     registerProblems,
     registerBench,
   ]) {

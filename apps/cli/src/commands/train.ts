@@ -1,0 +1,189 @@
+/**
+ * `descent train`: a multilayer perceptron on digits, iris or a CSV file, with any first-order
+ * optimizer, a schedule SPEC and an L2 penalty; progress while it runs, the test accuracy at the
+ * end. `--save FILE` writes the model with its optimizer and scheduler state; `--resume FILE`
+ * continues such a run bit-identically; Ctrl-C stops after the current epoch, writes a checkpoint
+ * and exits with code 130.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { writeFileAtomic } from '../options/output-file.js';
+import { common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { UsageError } from '../options/usage-error.js';
+import { progressHooks } from '../training/progress.js';
+import { type ModelFile, type TrainSettings, train } from '../training/session.js';
+
+const schema = z.object({
+  ...common,
+  data: z.string().optional(),
+  label: z.string().optional(),
+  layers: vec('layers').optional(),
+  activation: z.string().optional(),
+  optimizer: z.string().optional(),
+  lr: num('lr').optional(),
+  momentum: num('momentum').optional(),
+  weightDecay: num('weight-decay').optional(),
+  schedule: z.string().optional(),
+  l2: num('l2').optional(),
+  epochs: int('epochs', 1).optional(),
+  batchSize: int('batch-size', 1).optional(),
+  testFraction: num('test-fraction').optional(),
+  save: z.string().optional(),
+  resume: z.string().optional(),
+});
+
+type Given = z.output<typeof schema>;
+
+const defaults: TrainSettings = {
+  data: 'digits',
+  layers: [128, 128],
+  activation: 'relu',
+  optimizer: 'adamw',
+  lr: 1e-3,
+  epochs: 20,
+  batchSize: 32,
+  seed: 0,
+  testFraction: 0.2,
+};
+
+const trainKeys = Object.keys({
+  ...defaults,
+  label: 0,
+  momentum: 0,
+  weightDecay: 0,
+  schedule: 0,
+  l2: 0,
+}) as (keyof TrainSettings)[];
+
+export function readModelFile(path: string, flag: string): ModelFile {
+  let value: ModelFile;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`Cannot read ${flag} ${path}: ${err.code ?? err.message}`);
+  }
+  if (value?.format !== 'descent-mlp-checkpoint' || !value.cli) {
+    throw new UsageError(`${flag} ${path} is not a model written by descent train --save`);
+  }
+  return value;
+}
+
+/** The run's settings: the flags over the defaults, or, with --resume, the checkpoint's (only --epochs may change). */
+function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
+  const given: Partial<TrainSettings> = {};
+  for (const k of trainKeys)
+    if (s[k as keyof Given] !== undefined) (given as Record<string, unknown>)[k] = s[k as keyof Given];
+  if (!resumed) {
+    const settings = { ...defaults, ...given };
+    if (!(settings.testFraction > 0 && settings.testFraction < 1)) {
+      throw new UsageError(
+        `Invalid value for --test-fraction: ${settings.testFraction} (expected a fraction in (0, 1))`,
+      );
+    }
+    if (settings.layers.some((n) => !Number.isInteger(n) || n < 1)) {
+      throw new UsageError(
+        `Invalid value for --layers: ${settings.layers.join(',')} (expected positive integers)`,
+      );
+    }
+    return settings;
+  }
+  const saved = resumed.cli.settings;
+  for (const [k, v] of Object.entries(given)) {
+    if (k !== 'epochs' && JSON.stringify(v) !== JSON.stringify(saved[k as keyof TrainSettings])) {
+      throw new UsageError(
+        `--${k} ${String(v)} differs from the checkpoint's ${String(saved[k as keyof TrainSettings])}: a resumed run keeps its settings (only --epochs may change)`,
+      );
+    }
+  }
+  return { ...saved, epochs: given.epochs ?? saved.epochs };
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train an MLP on digits, iris or a CSV file; save, resume, Ctrl-C checkpoints')
+    .option('--data <source>', 'digits (default), iris, or FILE.csv (numeric features, label last)')
+    .option('--label <column>', 'the CSV label column by header name (default: the last column)')
+    .option('--layers <sizes>', 'hidden layer widths (default 128,128)')
+    .option('--activation <name>', 'relu (default), tanh, sigmoid, gelu, leaky_relu, elu, ...')
+    .option('--optimizer <name>', 'adamw (default), adam, sgd, momentum, nesterov, rmsprop, ...')
+    .option('--lr <eta>', 'learning rate (default 1e-3)')
+    .option('--momentum <mu>', 'momentum (SGD, RMSprop)')
+    .option('--weight-decay <lambda>', "the optimizer's weight decay")
+    .option('--schedule <spec>', 'learning-rate schedule over epochs (see descent schedule --help)')
+    .option('--l2 <lambda>', 'L2 penalty lambda sum w^2 on the weights (not the biases)')
+    .option('--epochs <n>', 'total epochs (default 20)')
+    .option('--batch-size <n>', 'rows per step (default 32)')
+    .option('--test-fraction <f>', 'held-out test share, stratified (default 0.2)')
+    .option('--save <file>', 'write the model (with optimizer state) here; also where Ctrl-C checkpoints go')
+    .option('--resume <file>', 'continue a run saved with --save (same settings; --epochs may grow)');
+  withCommonOptions(cmd)
+    .addHelpText(
+      'after',
+      `
+Ctrl-C stops after the current epoch and writes a checkpoint (--save, else --resume's file, else
+descent-checkpoint.json); resume it with --resume. The exit code is then 130.
+
+Examples:
+  $ descent train --data digits --layers 128,128 --optimizer adamw --lr 1e-3 --epochs 20 --save model.json
+  $ descent train --resume model.json --epochs 30
+  $ descent train --data iris --layers 16 --optimizer sgd --lr 0.1 --schedule cosine --epochs 50`,
+    )
+    .action(async () => {
+      const s = readSettings(cmd, schema);
+      const resumed = s.resume === undefined ? undefined : readModelFile(s.resume, '--resume');
+      const settings = settingsOf({ ...s, seed: s.seed ?? (resumed ? undefined : 0) }, resumed);
+      const target = s.save ?? s.resume;
+      let stopRequested = false;
+      const onSigint = () => {
+        stopRequested = true;
+        process.stderr.write('\ndescent: stopping after this epoch to write a checkpoint (Ctrl-C)\n');
+      };
+      process.on('SIGINT', onSigint);
+      const progress = progressHooks(Boolean(s.quiet || s.json));
+      let outcome: Awaited<ReturnType<typeof train>>;
+      try {
+        outcome = await train(settings, { ...progress, shouldStop: () => stopRequested }, resumed);
+      } catch (e) {
+        if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
+        throw e;
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+      const written = outcome.interrupted ? (target ?? 'descent-checkpoint.json') : target;
+      if (written !== undefined) writeFileAtomic(written, JSON.stringify(outcome.file));
+      outcome.model.free();
+      const accuracy = outcome.test.accuracy ?? Number.NaN;
+      if (s.json) {
+        console.log(
+          JSON.stringify(
+            {
+              settings,
+              epoch: outcome.epoch,
+              interrupted: outcome.interrupted,
+              diverged: outcome.diverged,
+              history: outcome.history,
+              test: outcome.test,
+              saved: written ?? null,
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        if (outcome.diverged) console.log(outcome.diverged);
+        console.log(
+          `test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${outcome.test.loss.toFixed(4)}) after ${outcome.epoch} epochs`,
+        );
+        if (outcome.interrupted)
+          console.log(
+            `interrupted: checkpoint written to ${written}; continue with descent train --resume ${written}`,
+          );
+        else if (written && !s.quiet) console.log(`model saved to ${written}`);
+      }
+      if (outcome.interrupted) process.exitCode = 130;
+    });
+}

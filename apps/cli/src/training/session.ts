@@ -1,0 +1,198 @@
+/**
+ * A training session of `descent train` (and the tour): data, model, optimizer, schedule, L2
+ * penalty, then fit() one epoch at a time, so that between epochs the event loop runs (the
+ * progress bar redraws, Ctrl-C is noticed) and a checkpoint can be written. fit's shuffles depend
+ * only on (seed, epoch), so epoch-by-epoch calls, and a run resumed from a checkpoint, give the
+ * same weights as one uninterrupted call.
+ */
+import type { Param } from '@descent/core';
+import {
+  type AnyOptimizer,
+  checkpoint,
+  type EpochRecord,
+  type Evaluation,
+  evaluate,
+  fit,
+  mlp,
+  restoreCheckpoint,
+  type Sequential,
+  type StepInfo,
+} from '@descent/mlp';
+import { l2 } from '@descent/regularizers';
+import { LambdaLR } from '@descent/schedulers';
+import { parseSchedule } from '../options/schedule-spec.js';
+import { UsageError, unknownNameError } from '../options/usage-error.js';
+import { firstOrder } from '../race/optimizers.js';
+import { loadData, type Prepared, prepare } from './data.js';
+
+export interface TrainSettings {
+  data: string;
+  label?: string;
+  layers: number[];
+  activation: string;
+  optimizer: string;
+  lr: number;
+  momentum?: number;
+  weightDecay?: number;
+  schedule?: string;
+  l2?: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  testFraction: number;
+}
+
+/** What `--save` writes: mlp's checkpoint, plus what the CLI needs to resume and to evaluate. */
+export interface ModelFile extends ReturnType<typeof checkpoint> {
+  cli: {
+    settings: TrainSettings;
+    mean: number[];
+    scale: number[];
+    classNames?: string[];
+    history: EpochRecord[];
+    test?: Evaluation;
+  };
+}
+
+export interface TrainHooks {
+  onStart?(info: {
+    startEpoch: number;
+    epochs: number;
+    stepsPerEpoch: number;
+    train: number;
+    test: number;
+  }): void;
+  onStep?(info: StepInfo): void;
+  onEpoch?(record: EpochRecord): void;
+  /** Asked after every epoch: true stops training there (Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+export interface TrainOutcome {
+  model: Sequential;
+  file: ModelFile;
+  history: EpochRecord[];
+  /** Epochs completed in total. */
+  epoch: number;
+  interrupted: boolean;
+  diverged: string | null;
+  test: Evaluation;
+  /** Rows in the training and the test part. */
+  rows: { train: number; test: number };
+}
+
+function optimizerFactory(s: TrainSettings): (params: Param[]) => AnyOptimizer {
+  const entry = Object.hasOwn(firstOrder, s.optimizer) ? firstOrder[s.optimizer] : undefined;
+  if (!entry) throw unknownNameError('optimizer for training', s.optimizer, Object.keys(firstOrder));
+  const options: Record<string, unknown> = { ...entry.implied, lr: s.lr };
+  if (s.momentum !== undefined) options.momentum = s.momentum;
+  if (s.weightDecay !== undefined) options.weightDecay = s.weightDecay;
+  return (params) => new entry.cls(params, options) as AnyOptimizer;
+}
+
+function schedulerFactory(s: TrainSettings) {
+  if (s.schedule === undefined) return undefined;
+  const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: s.epochs });
+  return (optimizer: AnyOptimizer) =>
+    new LambdaLR(optimizer, { lrLambda: (t: number) => schedule(t) / s.lr });
+}
+
+/** Checks every setting and builds everything before training starts (a bad one changes nothing). */
+async function setUp(s: TrainSettings, resume: ModelFile | undefined) {
+  const data = await loadData(s.data, s.label);
+  const prepared: Prepared = prepare(data, s.testFraction, s.seed);
+  const makeOptimizer = optimizerFactory(s);
+  const makeScheduler = schedulerFactory(s);
+  if (resume) {
+    const r = restoreCheckpoint(resume, { optimizer: makeOptimizer, scheduler: makeScheduler });
+    if (r.epoch >= s.epochs) {
+      r.model.free();
+      throw new UsageError(
+        `The checkpoint has completed ${r.epoch} epochs already (--epochs ${s.epochs}); raise --epochs to train on`,
+      );
+    }
+    return {
+      prepared,
+      model: r.model,
+      optimizer: r.optimizer as AnyOptimizer,
+      scheduler: r.scheduler,
+      start: r.epoch,
+    };
+  }
+  const model = mlp({
+    sizes: [data.features, ...s.layers, data.classes],
+    activation: s.activation as Parameters<typeof mlp>[0]['activation'],
+    seed: s.seed,
+  });
+  const optimizer = makeOptimizer(model.parameters());
+  return { prepared, model, optimizer, scheduler: makeScheduler?.(optimizer), start: 0 };
+}
+
+export async function train(
+  s: TrainSettings,
+  hooks: TrainHooks = {},
+  resume?: ModelFile,
+): Promise<TrainOutcome> {
+  const { prepared, model, optimizer, scheduler, start } = await setUp(s, resume);
+  const history: EpochRecord[] = [...(resume?.cli.history ?? [])];
+  const regularizers = s.l2
+    ? { penalties: [l2(s.l2)], exclude: (p: Param) => p.name.endsWith('.bias') }
+    : undefined;
+  hooks.onStart?.({
+    startEpoch: start,
+    epochs: s.epochs,
+    stepsPerEpoch: Math.ceil(prepared.train.n / s.batchSize),
+    train: prepared.train.n,
+    test: prepared.test.n,
+  });
+  let epoch = start;
+  let interrupted = false;
+  let diverged: string | null = null;
+  while (epoch < s.epochs) {
+    // biome-ignore lint/suspicious/noFocusedTests: mlp's fit(), not a focused test
+    const r = fit(model, prepared.train, {
+      optimizer,
+      schedule: scheduler,
+      regularizers,
+      epochs: epoch + 1,
+      initialEpoch: epoch,
+      batchSize: s.batchSize,
+      seed: s.seed,
+      onStep: hooks.onStep,
+    });
+    if (r.stopReason === 'diverged') {
+      diverged = r.message;
+      break;
+    }
+    epoch = r.epoch;
+    history.push(...r.history);
+    for (const h of r.history) hooks.onEpoch?.(h);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (epoch < s.epochs && hooks.shouldStop?.()) {
+      interrupted = true;
+      break;
+    }
+  }
+  const test = evaluate(model, prepared.test);
+  const file: ModelFile = {
+    ...checkpoint({ model, optimizer, scheduler, epoch, seed: s.seed }),
+    cli: {
+      settings: s,
+      mean: Array.from(prepared.mean),
+      scale: Array.from(prepared.scale),
+      classNames: prepared.train.classNames,
+      history,
+      test,
+    },
+  };
+  return {
+    model,
+    file,
+    history,
+    epoch,
+    interrupted,
+    diverged,
+    test,
+    rows: { train: prepared.train.n, test: prepared.test.n },
+  };
+}
