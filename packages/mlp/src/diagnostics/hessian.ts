@@ -22,14 +22,13 @@
  * this operator, as PyHessian does for PyTorch models: the top eigenvalue measures the sharpness
  * of a minimum (compare the minima SGD and Adam reach), the trace its total curvature.
  */
-
-import type { Param } from '@descent/core';
 import {
   type HutchinsonResult,
   hutchinsonTrace,
   type LanczosResult,
   type LinearOperator,
   lanczos,
+  type Param,
 } from '@descent/core';
 import { alloc, biasAdd, columnSums, gemm, scal, type WasmArray, type WasmMatrix } from '@descent/kernels';
 import type { Dataset } from '../batches.js';
