@@ -155,6 +155,15 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  /** Factored parameters keep row and column statistics, not one value per element. */
+  protected override stateArrayLength(p: Param, key: string): number | undefined {
+    if (key === 'rowVar' || key === 'colVar') {
+      if (!adafactorIsFactored(p.shape)) return 0;
+      return adafactorFactorLengths(p.shape)[key];
+    }
+    return p.length;
+  }
+
   protected updateGroup(group: ParamGroup<AdafactorOptions>): void {
     for (const p of group.params) {
       const st = this.stateOf<AdafactorState>(p, () => initState(p));

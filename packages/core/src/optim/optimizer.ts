@@ -179,6 +179,14 @@ export abstract class Optimizer<O extends BaseOptions> {
     return true;
   }
 
+  /**
+   * The length a state array `key` of `p` must have (`loadStateDict` checks it, so a wrong buffer
+   * fails before anything changes); the parameter's length unless an optimizer says otherwise.
+   */
+  protected stateArrayLength(p: Param, _key: string): number | undefined {
+    return p.length;
+  }
+
   /** The state of `p`, created by `init` on first use. */
   protected stateOf<S extends ParamState>(p: Param, init: () => S): S {
     let s = this.state.get(p) as S | undefined;
@@ -207,7 +215,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       for (const [k, v] of Object.entries(opts)) copy[k] = Array.isArray(v) ? [...v] : v;
       return { ...copy, params: params.map(() => next++) };
     });
-    return { state, paramGroups };
+    return { state, paramGroups, stepsTaken: this.stepsTaken };
   }
 
   /**
@@ -247,6 +255,12 @@ export abstract class Optimizer<O extends BaseOptions> {
       const restored: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
         if (v instanceof Float32Array || v instanceof Float64Array) {
+          const want = this.stateArrayLength(p, k);
+          if (want !== undefined && v.length !== want) {
+            throw new RangeError(
+              `loadStateDict: state '${k}' of ${p.name} has length ${v.length}, expected ${want}`,
+            );
+          }
           const wantF32 = p.dtype === 'f32';
           if (v instanceof Float32Array !== wantF32) {
             throw new TypeError(
@@ -276,6 +290,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     newGroups.forEach((g, i) => {
       this.paramGroups[i] = g;
     });
+    if (typeof sd.stepsTaken === 'number') this.stepsTaken = sd.stepsTaken;
   }
 
   /** Frees the state's kernel memory (the optimizer can go on; state restarts from scratch). */

@@ -16,6 +16,8 @@ export type ParamStateDict = Record<string, StateValue>;
 export interface OptimizerStateDict {
   state: Record<number, ParamStateDict>;
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
+  /** Steps taken so far (for error messages after a resume); not in torch's format. */
+  stepsTaken?: number;
 }
 
 interface EncodedTyped {
