@@ -200,6 +200,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   const lastGood = new WeightSnapshot(params);
   const best = options.earlyStopping?.restoreBest ? new WeightSnapshot(params) : undefined;
   const layers = model.layers.filter((l) => l.parameters().length > 0);
+  const layerParams = layers.map((l) => l.parameters());
   const normSums = new Float64Array(layers.length);
 
   let batch = loader.batch(0);
@@ -245,11 +246,11 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
         lastGood.save();
         lossSum += dataLoss * batch.x.rows;
         if (train.labels) correct += countCorrect(out, train.labels, batch.rows);
-        layers.forEach((l, i) => {
+        for (let i = 0; i < layerParams.length; i++) {
           let sq = 0;
-          for (const p of l.parameters()) sq += sumSquares(p.gradient);
+          for (const p of layerParams[i]) sq += sumSquares(p.gradient);
           normSums[i] += Math.sqrt(sq);
-        });
+        }
         try {
           optimizer.step();
         } catch (e) {

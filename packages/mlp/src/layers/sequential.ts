@@ -27,6 +27,7 @@ export class Sequential {
   readonly dtype: DType;
   /** Training mode (dropout active, batch norm on batch statistics); `eval()` clears it. */
   training = true;
+  private readonly params: readonly Param[];
 
   constructor(layers: Layer[]) {
     if (!Array.isArray(layers) || layers.length === 0)
@@ -57,6 +58,7 @@ export class Sequential {
     }
     this.layers = Object.freeze([...layers]);
     this.dtype = dtype;
+    this.params = Object.freeze(this.layers.flatMap((l) => l.parameters()));
   }
 
   get inFeatures(): number {
@@ -107,12 +109,12 @@ export class Sequential {
 
   /** Every trainable parameter, in layer order. */
   parameters(): Param[] {
-    return this.layers.flatMap((l) => l.parameters());
+    return [...this.params];
   }
 
   /** Sets every parameter's gradient to zero. */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.zeroGrad();
+    for (const p of this.params) p.zeroGrad();
   }
 
   /** The architecture as JSON (the layers' configs and the dtype). */
