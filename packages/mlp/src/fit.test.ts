@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Adam, AdamW, SGD } from '@descent/core';
+import { memoryStats } from '@descent/kernels';
 import { decoupledWeightDecay, l2 } from '@descent/regularizers';
 import { ReduceLROnPlateau, StepLR } from '@descent/schedulers';
 import { describe, expect, it } from 'vitest';
@@ -283,6 +284,16 @@ describe('fit', () => {
       const b = wrapped[k] as Float32Array;
       for (let i = 0; i < a.length; i++) expect(b[i], `${k}[${i}]`).toBeCloseTo(a[i], 5);
     }
+  });
+
+  it('returns every buffer it allocated: kernel memory in use is the same before and after', () => {
+    const model = mlp({ sizes: [2, 16, 3], dropout: 0.2, batchNorm: true, seed: 1 });
+    const data = blobs(50, 1);
+    const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    fitModel(model, data, { optimizer, epochs: 1, batchSize: 8, validation: blobs(20, 2) });
+    const before = memoryStats().bytesInUse;
+    fitModel(model, data, { optimizer, epochs: 3, batchSize: 8, validation: blobs(20, 2) });
+    expect(memoryStats().bytesInUse).toBe(before);
   });
 
   it('trains a regression with mseLoss on value targets', () => {

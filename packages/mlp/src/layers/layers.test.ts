@@ -142,6 +142,24 @@ describe('BatchNorm1d', () => {
   });
 });
 
+describe('Dropout', () => {
+  it('drops about a fraction p in training, scales the rest by 1/(1-p), and is the identity in eval', () => {
+    const d = new Dropout(0.25, 100, { dtype: 'f64', seed: 1 });
+    const x = randomMatrix(40, 100, 2);
+    const X = x.data.toArray();
+    const y = d.forward(x, true).data.toArray();
+    let dropped = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (y[i] === 0) dropped++;
+      else expect(y[i]).toBeCloseTo(X[i] / 0.75, 12);
+    }
+    // 4000 Bernoulli(0.25) draws: standard deviation ~27
+    expect(Math.abs(dropped - 1000)).toBeLessThan(110);
+    expect(d.forward(x, false)).toBe(x);
+    expect(() => new Dropout(1.5, 3)).toThrow(/Invalid dropout probability: 1.5/);
+  });
+});
+
 describe('activations', () => {
   it('refuses an unknown activation and a bad slope', () => {
     expect(() => new Activation('swish' as never, 3)).toThrow(/Invalid activation: swish/);
