@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findCriticalPoints, getProblem } from '@descent/core';
 import { cosineWarmRestarts, exponential, sample } from '@descent/schedulers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer } from '../src/training.js';
@@ -51,6 +52,7 @@ describe('the demo page in headless Chromium', () => {
   it('moves the start to a clicked point and reruns the race from there', async () => {
     const { page } = session;
     const svg = page.locator('#race .surface-plot svg');
+    await svg.scrollIntoViewIfNeeded();
     const box = (await svg.boundingBox())!;
     // the plot area spans x in [-12, 12], y in [-3, 3]: its centre is the minimum (0, 0)
     await page.mouse.click(box.x + 46 + (box.width - 56) * 0.75, box.y + 10 + (box.height - 40) * 0.25);
@@ -90,6 +92,48 @@ describe('the demo page in headless Chromium', () => {
     // escape directions ±(0, 1): two red arrows, found by findCriticalPoints: one saddle marker
     expect(await section.locator('.arrow.escape').count()).toBe(2);
     expect(await section.locator('.marker-saddle').count()).toBe(1);
+  });
+
+  it('snaps a click near the saddle of x^2 - y^2 to (0, 0) and classifies it', async () => {
+    const { page } = session;
+    const section = page.locator('#critical');
+    await section.locator('input[name="px"]').fill('1');
+    await section.locator('input[name="py"]').fill('1');
+    await section.locator('button[type="submit"]').click();
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('not a critical point');
+    expect(await section.locator('.arrow.descent').count()).toBe(1);
+    // the plot area spans [-2, 2]^2; click 3 pixels off its centre
+    await section.locator('.surface-plot svg').scrollIntoViewIfNeeded();
+    const box = (await section.locator('.surface-plot svg').boundingBox())!;
+    await page.mouse.click(box.x + 46 + (box.width - 56) / 2 + 3, box.y + 10 + (box.height - 40) / 2 - 2);
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+    expect([
+      await section.locator('input[name="px"]').inputValue(),
+      await section.locator('input[name="py"]').inputValue(),
+    ]).toEqual(['0', '0']);
+    expect(
+      JSON.parse((await section.locator('output[name="eigenvalues"]').getAttribute('data-values'))!),
+    ).toEqual([-2, 2]);
+  });
+
+  it('marks the critical points of Himmelblau that findCriticalPoints finds in Node', async () => {
+    const { page } = session;
+    const section = page.locator('#critical');
+    await section.locator('select[name="problem"]').selectOption('himmelblau');
+    const problem = getProblem('himmelblau');
+    const expected = findCriticalPoints(problem, problem.domain, { pointsPerDim: 12 });
+    // 4 minima, 4 saddles and 1 maximum
+    expect(expected.map((c) => c.kind).sort()).toEqual([
+      ...Array(1).fill('maximum'),
+      ...Array(4).fill('minimum'),
+      ...Array(4).fill('saddle'),
+    ]);
+    for (const kind of ['minimum', 'saddle', 'maximum']) {
+      expect(await section.locator(`.marker-${kind}`).count(), kind).toBe(
+        expected.filter((c) => c.kind === kind).length,
+      );
+    }
+    await section.locator('select[name="problem"]').selectOption('saddle');
   });
 
   it('classifies the minima of a typed formula and refuses one with three variables', async () => {

@@ -6,9 +6,15 @@
  *
  * and at a saddle the eigenvectors of the negative eigenvalues, the escape directions along which
  * f falls, are drawn as arrows. findCriticalPoints (Newton on ∇f = 0 from a grid of starts) marks
- * every critical point in the box; click a marker to inspect it exactly.
+ * every critical point in the box; a click on (or within 8 pixels of) a marker inspects it exactly.
  */
-import { classifyCriticalPoint, findCriticalPoints, hessian, type Problem } from '@descent/core';
+import {
+  type CriticalPoint,
+  classifyCriticalPoint,
+  findCriticalPoints,
+  hessian,
+  type Problem,
+} from '@descent/core';
 import { ProblemPicker } from './problem-picker.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
@@ -88,6 +94,7 @@ export function criticalView(): HTMLElement {
 
   let problem: Problem | undefined;
   let domain: Domain;
+  let found: CriticalPoint[] = [];
 
   const classify = (x: number, y: number) => {
     if (!problem) return;
@@ -140,7 +147,7 @@ export function criticalView(): HTMLElement {
       return;
     }
     plot.show((x) => problem!.f(x), domain);
-    const found = findCriticalPoints(problem, domain, { pointsPerDim: 12 });
+    found = findCriticalPoints(problem, domain, { pointsPerDim: 12 });
     outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');
     for (const c of found) {
       const m = plot.marker(
@@ -164,9 +171,15 @@ export function criticalView(): HTMLElement {
   };
 
   picker.onChange(showProblem);
+  // a click within 8 pixels of a critical point found above snaps to it (a click is never exact)
   plot.onPick((x, y) => {
-    px.value = x.toFixed(3);
-    py.value = y.toFixed(3);
+    const [cx, cy] = plot.toPx(x, y);
+    const near = found.find((c) => {
+      const [mx, my] = plot.toPx(c.x[0], c.x[1]);
+      return Math.hypot(mx - cx, my - cy) <= 8;
+    });
+    px.value = near ? String(near.x[0]) : x.toFixed(3);
+    py.value = near ? String(near.x[1]) : y.toFixed(3);
     classify(Number(px.value), Number(py.value));
   });
   form.addEventListener('submit', (event) => {
