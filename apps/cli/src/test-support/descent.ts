@@ -1,6 +1,7 @@
 /** Runs the built `descent` binary (dist/bin.js) as a subprocess and collects what it printed. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 
 export const binary = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -46,6 +47,13 @@ export async function descentInProcess(args: string[]): Promise<CliResult> {
   let stderr = '';
   const out = process.stdout.write;
   const err = process.stderr.write;
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => {
+    stdout += `${format(...a)}\n`;
+  };
+  console.error = (...a: unknown[]) => {
+    stderr += `${format(...a)}\n`;
+  };
   process.stdout.write = ((chunk: string | Uint8Array) => {
     stdout += String(chunk);
     return true;
@@ -60,5 +68,7 @@ export async function descentInProcess(args: string[]): Promise<CliResult> {
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
+    console.log = log;
+    console.error = error;
   }
 }

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { descent, descentInProcess, json } from '../test-support/descent.js';
+
+/** SGDR by hand: cycles of 10, 20, 40, ... steps, each a half cosine from lr down to etaMin. */
+function sgdr(t: number, lr: number, etaMin: number): number {
+  let T = 10;
+  let start = 0;
+  while (t >= start + T) {
+    start += T;
+    T *= 2;
+  }
+  return etaMin + 0.5 * (lr - etaMin) * (1 + Math.cos((Math.PI * (t - start)) / T));
+}
+
+describe('descent schedule', () => {
+  it('samples cosine-restarts:T0=10,TMult=2,etaMin=1e-5 as the SGDR formula gives it, and writes CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-'));
+    const csv = join(dir, 'lr.csv');
+    const [r, c] = await Promise.all([
+      descent([
+        'schedule',
+        'cosine-restarts:T0=10,TMult=2,etaMin=1e-5',
+        '--steps',
+        '75',
+        '--lr',
+        '0.1',
+        '--json',
+      ]),
+      descent([
+        'schedule',
+        'step:stepSize=3,gamma=0.5',
+        '--steps',
+        '7',
+        '--lr',
+        '1',
+        '--format',
+        'csv',
+        '--out',
+        csv,
+        '--quiet',
+      ]),
+    ]);
+    const out = json<{ lr: number[] }>(r);
+    expect(out.lr).toHaveLength(75);
+    out.lr.forEach((v, t) => expect(v).toBeCloseTo(sgdr(t, 0.1, 1e-5), 14));
+    expect(c.code).toBe(0);
+    expect(readFileSync(csv, 'utf8')).toBe('step,lr\n0,1\n1,1\n2,1\n3,0.5\n4,0.5\n5,0.5\n6,0.25\n');
+  });
+
+  it('draws the curve as an ASCII chart and as an SVG line chart', async () => {
+    const chart = await descentInProcess(['schedule', 'one-cycle:maxLr=0.1+warmup=5', '--steps', '50']);
+    expect(chart.code).toBe(0);
+    expect(chart.stdout).toMatch(/[╭╮╰╯]/);
+    const svg = await descentInProcess([
+      'schedule',
+      'exponential:gamma=0.9',
+      '--steps',
+      '20',
+      '--format',
+      'svg',
+    ]);
+    expect(svg.stdout.startsWith('<svg')).toBe(true);
+    expect(svg.stdout).toContain('learning rate');
+  });
+
+  it.each([
+    ['cosine-restart:T0=10', /Unknown schedule "cosine-restart" \(did you mean "cosine-restarts"\?/],
+    ['cosine-restarts:T=10', /Unknown key for schedule cosine-restarts "T" \(did you mean "T0"\?/],
+    [
+      'cosine-restarts:T0=ten',
+      /Invalid value for T0 in schedule "cosine-restarts:T0=ten": "ten" \(expected a number\)/,
+    ],
+    ['cosine-restarts:T0=0', /Invalid schedule "cosine-restarts:T0=0": .*T0/],
+    ['step:gamma', /Missing value for gamma/],
+  ])('refuses %s with exit code 2', async (spec, message) => {
+    const r = await descentInProcess(['schedule', spec]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});

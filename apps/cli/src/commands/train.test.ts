@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdamW } from '@descent/core';
+import { digits, fit, iris, mlp, restoreCheckpoint, standardize, trainTestSplit } from '@descent/mlp';
+import { describe, expect, it } from 'vitest';
+import { binary, descent, descentInProcess, json } from '../test-support/descent.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'descent-train-'));
+const args = [
+  'train',
+  '--data',
+  'digits',
+  '--layers',
+  '16',
+  '--optimizer',
+  'adamw',
+  '--lr',
+  '3e-3',
+  '--epochs',
+  '4',
+  '--batch-size',
+  '64',
+  '--seed',
+  '1',
+];
+
+/** Runs `descent train`, sends SIGINT once the first epoch is reported, and resolves with the exit code. */
+function interruptedRun(save: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binary, ...args, '--save', save]);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (/epoch 1\/4/.test(out) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+describe('descent train and eval', () => {
+  it('trains as fit() does in one call, resumes after Ctrl-C to the same weights, and evaluates the result', async () => {
+    const whole = join(dir, 'whole.json');
+    const cut = join(dir, 'cut.json');
+    const [done, interruptedCode] = await Promise.all([
+      descent([...args, '--save', whole, '--json']),
+      interruptedRun(cut),
+    ]);
+    expect(done.code).toBe(0);
+    const report = json<{ epoch: number; test: { accuracy: number }; history: unknown[] }>(done);
+    expect(report.epoch).toBe(4);
+    expect(report.history).toHaveLength(4);
+
+    // the library, called directly with the same pipeline, in a single fit() call
+    const split = trainTestSplit(digits(), { testFraction: 0.2, seed: 1, stratify: true });
+    const { train } = standardize(split.train, split.test);
+    const model = mlp({ sizes: [64, 16, 10], activation: 'relu', seed: 1 });
+    fit(model, train, { optimizer: (ps) => new AdamW(ps, { lr: 3e-3 }), epochs: 4, batchSize: 64, seed: 1 });
+    const saved = restoreCheckpoint(JSON.parse(readFileSync(whole, 'utf8'))).model;
+    expect(saved.stateDict()).toEqual(model.stateDict());
+    saved.free();
+    model.free();
+
+    // interrupted (exit 130 with a checkpoint), then resumed: bit-identical weights and optimizer state
+    expect(interruptedCode).toBe(130);
+    const partial = JSON.parse(readFileSync(cut, 'utf8'));
+    expect(partial.training.epoch).toBeGreaterThanOrEqual(1);
+    expect(partial.training.epoch).toBeLessThan(4);
+    const resumed = await descent(['train', '--resume', cut, '--quiet']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/test accuracy [\d.]+% .* after 4 epochs/);
+    const a = JSON.parse(readFileSync(whole, 'utf8'));
+    const b = JSON.parse(readFileSync(cut, 'utf8'));
+    expect(b.weights).toEqual(a.weights);
+    expect(b.optimizer).toEqual(a.optimizer);
+
+    const scored = json<{ n: number; accuracy: number; confusion: number[][] }>(
+      await descent(['eval', '--model', whole, '--data', 'digits', '--json']),
+    );
+    expect(scored.n).toBe(1797);
+    const total = scored.confusion.flat().reduce((s, v) => s + v, 0);
+    const right = scored.confusion.reduce((s, row, i) => s + row[i], 0);
+    expect(total).toBe(1797);
+    expect(scored.accuracy).toBeCloseTo(right / total, 12);
+    expect(scored.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('trains on a CSV file and refuses bad CSV files naming the line and column', async () => {
+    const d = iris();
+    const rows = Array.from({ length: d.n }, (_, i) => [...d.x.subarray(i * 4, i * 4 + 4), d.y[i]].join(','));
+    const good = join(dir, 'iris.csv');
+    writeFileSync(good, `a,b,c,d,species\n${rows.join('\n')}\n`);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'a,b,label\n1,2,0\n3,x,1\n');
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, 'a,b,label\n1,2,0\n3,1\n');
+
+    const ok = await descentInProcess([
+      'train',
+      '--data',
+      good,
+      '--layers',
+      '8',
+      '--epochs',
+      '2',
+      '--lr',
+      '0.01',
+      '--json',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).history).toHaveLength(2);
+
+    const save = join(dir, 'never.json');
+    const cases: [string[], RegExp][] = [
+      [['--data', bad, '--save', save], /bad\.csv.*line 3, column 2 \(b\)/],
+      [['--data', ragged, '--save', save], /line 3 has 2 columns, expected 3/],
+      [['--data', join(dir, 'missing.csv'), '--save', save], /Cannot read --data .*missing\.csv: ENOENT/],
+      [
+        ['--data', 'mnist', '--save', save],
+        /Invalid --data "mnist": expected digits, iris or a file ending in \.csv/,
+      ],
+      [['--optimizer', 'lbfgs', '--save', save], /Unknown optimizer for training "lbfgs"/],
+      [['--layers', '16,x', '--save', save], /Invalid number for --layers: "x"/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await descentInProcess(['train', ...extra]);
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(save)).toBe(false);
+
+    const wrongShape = await descentInProcess(['eval', '--model', join(dir, 'whole.json'), '--data', good]);
+    expect(wrongShape.code).toBe(2);
+    expect(wrongShape.stderr).toMatch(/the data has 4 features, the model was trained on 64/);
+  });
+});
