@@ -45,7 +45,7 @@ describe('descent schedule', () => {
     ]);
     const out = json<{ lr: number[] }>(r);
     expect(out.lr).toHaveLength(75);
-    out.lr.forEach((v, t) => expect(v).toBeCloseTo(sgdr(t, 0.1, 1e-5), 14));
+    for (const [t, v] of out.lr.entries()) expect(v).toBeCloseTo(sgdr(t, 0.1, 1e-5), 14);
     expect(c.code).toBe(0);
     expect(readFileSync(csv, 'utf8')).toBe('step,lr\n0,1\n1,1\n2,1\n3,0.5\n4,0.5\n5,0.5\n6,0.25\n');
   });

@@ -3,7 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdamW } from '@descent/core';
-import { digits, fit, iris, mlp, restoreCheckpoint, standardize, trainTestSplit } from '@descent/mlp';
+import {
+  digits,
+  fit as fitMlp,
+  iris,
+  mlp,
+  restoreCheckpoint,
+  standardize,
+  trainTestSplit,
+} from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
 import { binary, descent, descentInProcess, json } from '../test-support/descent.js';
 
@@ -56,7 +64,12 @@ describe('descent train and eval', () => {
     const split = trainTestSplit(digits(), { testFraction: 0.2, seed: 1, stratify: true });
     const { train } = standardize(split.train, split.test);
     const model = mlp({ sizes: [64, 16, 10], activation: 'relu', seed: 1 });
-    fit(model, train, { optimizer: (ps) => new AdamW(ps, { lr: 3e-3 }), epochs: 4, batchSize: 64, seed: 1 });
+    fitMlp(model, train, {
+      optimizer: (ps) => new AdamW(ps, { lr: 3e-3 }),
+      epochs: 4,
+      batchSize: 64,
+      seed: 1,
+    });
     const saved = restoreCheckpoint(JSON.parse(readFileSync(whole, 'utf8'))).model;
     expect(saved.stateDict()).toEqual(model.stateDict());
     saved.free();

@@ -12,7 +12,7 @@ import {
   type EpochRecord,
   type Evaluation,
   evaluate,
-  fit,
+  fit as fitMlp,
   mlp,
   restoreCheckpoint,
   type Sequential,
@@ -149,8 +149,7 @@ export async function train(
   let interrupted = false;
   let diverged: string | null = null;
   while (epoch < s.epochs) {
-    // biome-ignore lint/suspicious/noFocusedTests: mlp's fit(), not a focused test
-    const r = fit(model, prepared.train, {
+    const r = fitMlp(model, prepared.train, {
       optimizer,
       schedule: scheduler,
       regularizers,
