@@ -3,7 +3,7 @@
  * take a `WasmMatrix` (data in kernel memory); the factorization wrappers also accept a plain
  * `Matrix` whose data is a Float64Array and copy it in.
  */
-import { type DType, type FloatArray, WasmArray, alloc, fromArray } from './arena.js';
+import { alloc, type DType, type FloatArray, fromArray, WasmArray } from './arena.js';
 import { checkArray, checkDim } from './checks.js';
 
 export interface WasmMatrix<D extends DType = DType> {
@@ -45,6 +45,8 @@ export function checkMatrix(name: string, m: WasmMatrix, dtype?: DType): void {
   checkDim(`${name}.cols`, m.cols);
   checkArray(`${name}.data`, m.data, dtype);
   if (m.data.length !== m.rows * m.cols) {
-    throw new RangeError(`${name}.data has length ${m.data.length}, expected ${name}.rows * ${name}.cols = ${m.rows * m.cols}`);
+    throw new RangeError(
+      `${name}.data has length ${m.data.length}, expected ${name}.rows * ${name}.cols = ${m.rows * m.cols}`,
+    );
   }
 }
