@@ -85,7 +85,7 @@ async function activations(rows: number, cols: number): Promise<void> {
     }),
     [
       await time('JS loop', () => {
-        for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+        for (let i = 0; i < n; i++) y[i] = Math.max(x[i], 0);
         for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
       }),
       await tfCase('tfjs-wasm relu (valueAndGrad)', (t) => tf.relu(t)),
