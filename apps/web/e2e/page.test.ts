@@ -147,9 +147,11 @@ describe('the demo page in headless Chromium', () => {
     expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
     await section.locator('input[name="expression"]').fill('x^2 + y^2 + z^2');
     await section.locator('input[name="expression"]').press('Enter');
-    expect(await section.locator('output[name="kind"]').textContent()).toBe(
+    expect(await section.locator('.status').textContent()).toBe(
       'The formula has 3 variables (x, y, z); the plot needs two',
     );
+    // and the previous formula stays on show
+    expect(await section.locator('.marker-minimum').count()).toBe(2);
     await section.locator('select[name="problem"]').selectOption('saddle');
   });
 

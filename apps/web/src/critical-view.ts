@@ -90,7 +90,8 @@ export function criticalView(): HTMLElement {
     readout.append(dt, dd);
   }
   const explanation = Object.assign(document.createElement('p'), { className: 'explanation' });
-  form.append(picker.element, point, readout, explanation);
+  const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
+  form.append(picker.element, status, point, readout, explanation);
 
   let problem: Problem | undefined;
   let domain: Domain;
@@ -138,16 +139,17 @@ export function criticalView(): HTMLElement {
   const showProblem = () => {
     try {
       const current = picker.current();
+      const points = findCriticalPoints(current.problem, current.domain, { pointsPerDim: 12 });
+      plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;
+      found = points;
+      status.textContent = '';
     } catch (e) {
-      problem = undefined;
-      outs.kind.textContent = (e as Error).message;
-      outs.kind.className = 'error';
+      // the previous function stays on show, with its readout
+      status.textContent = (e as Error).message;
       return;
     }
-    plot.show((x) => problem!.f(x), domain);
-    found = findCriticalPoints(problem, domain, { pointsPerDim: 12 });
     outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');
     for (const c of found) {
       const m = plot.marker(
@@ -164,7 +166,7 @@ export function criticalView(): HTMLElement {
       });
     }
     const first = found.find((c) => c.kind === 'saddle') ?? found[0];
-    const at = first ? first.x : problem.x0;
+    const at = first ? first.x : problem!.x0;
     px.value = String(at[0]);
     py.value = String(at[1]);
     classify(at[0], at[1]);

@@ -87,14 +87,13 @@ export function raceView(): HTMLElement {
   const showProblem = () => {
     try {
       const current = picker.current();
+      plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;
-      plot.show((x) => problem!.f(x), domain);
       startX.value = String(problem.x0[0]);
       startY.value = String(problem.x0[1]);
       return true;
     } catch (e) {
-      problem = undefined;
       status.textContent = (e as Error).message;
       status.classList.add('error');
       section.dataset.state = 'error';
@@ -107,7 +106,7 @@ export function raceView(): HTMLElement {
     cancelAnimationFrame(animation);
     status.classList.remove('error');
     const x0 = [Number(startX.value), Number(startY.value)];
-    if (!x0.every(Number.isFinite)) {
+    if (startX.value.trim() === '' || startY.value.trim() === '' || !x0.every(Number.isFinite)) {
       status.textContent = `Invalid start: (${startX.value}, ${startY.value})`;
       status.classList.add('error');
       return;
