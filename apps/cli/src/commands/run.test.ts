@@ -168,7 +168,7 @@ describe('descent run', () => {
     const c = await descentInProcess(['run', '--config', join(dir, 'c.json')]);
     expect([a.code, b.code, c.code]).toEqual([2, 2, 2]);
     expect(a.stderr).toMatch(
-      /Unknown setting \(in --config .*a\.json\) "optimiser" \(did you mean "optimizer"\?/,
+      /Unknown setting "optimiser" in --config .*a\.json \(did you mean "optimizer"\?/,
     );
     expect(b.stderr).toMatch(/Invalid number for --steps: "many"/);
     expect(c.stderr).toMatch(/Invalid JSON in --config/);

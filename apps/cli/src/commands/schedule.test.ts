@@ -68,7 +68,7 @@ describe('descent schedule', () => {
 
   it.each([
     ['cosine-restart:T0=10', /Unknown schedule "cosine-restart" \(did you mean "cosine-restarts"\?/],
-    ['cosine-restarts:T=10', /Unknown key for schedule cosine-restarts "T" \(did you mean "T0"\?/],
+    ['cosine-restarts:T=10', /Unknown key "T" in schedule cosine-restarts \(did you mean "T0"\?/],
     [
       'cosine-restarts:T0=ten',
       /Invalid value for T0 in schedule "cosine-restarts:T0=ten": "ten" \(expected a number\)/,

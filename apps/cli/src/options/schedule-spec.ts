@@ -157,7 +157,7 @@ export function parseSchedule(spec: string, defaults: { lr: number; steps: numbe
     const eq = pair.indexOf('=');
     const key = (eq < 0 ? pair : pair.slice(0, eq)).trim();
     if (!Object.hasOwn(family.keys, key))
-      throw unknownNameError(`key for schedule ${name}`, key, Object.keys(family.keys));
+      throw unknownNameError('key', key, Object.keys(family.keys), `in schedule ${name}`);
     if (eq < 0) throw new UsageError(`Missing value for ${key} in schedule "${spec}" (write ${key}=VALUE)`);
     options[key] = parseValue(spec, key, family.keys[key], pair.slice(eq + 1).trim());
   }
@@ -168,7 +168,7 @@ export function parseSchedule(spec: string, defaults: { lr: number; steps: numbe
     schedule = family.make(options);
     for (const extra of extras) {
       const [key, value] = extra.split('=').map((s) => s.trim());
-      if (key !== 'warmup') throw unknownNameError(`modifier in schedule "${spec}"`, key, ['warmup']);
+      if (key !== 'warmup') throw unknownNameError('modifier', key, ['warmup'], `in schedule "${spec}"`);
       schedule = warmup(schedule, {
         warmupSteps: parseValue(spec, 'warmup', 'number', value ?? '') as number,
       });

@@ -76,10 +76,10 @@ export function readSettings<S extends z.ZodObject>(cmd: Command, schema: S): z.
   const flags = cmd.opts() as Record<string, unknown>;
   const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const where = typeof flags.config === 'string' ? ` (in --config ${flags.config})` : '';
+  const where = typeof flags.config === 'string' ? ` in --config ${flags.config}` : '';
   const known = Object.keys(schema.shape);
   for (const key of Object.keys(config)) {
-    if (!known.includes(key)) throw unknownNameError(`setting${where}`, key, known);
+    if (!known.includes(key)) throw unknownNameError('setting', key, known, where.trim());
   }
   const result = schema.strict().safeParse({ ...config, ...given });
   if (!result.success) {

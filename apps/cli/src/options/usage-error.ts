@@ -20,8 +20,12 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The known name closest to `name`, when it is close enough to be a likely typo. */
+/**
+ * The known name closest to `name`, when it is close enough to be a likely typo (an edit distance
+ * up to a third of its length, at least 2), or else the one known name that contains it.
+ */
 export function closestName(name: string, known: readonly string[]): string | undefined {
+  const containing = known.filter((k) => name.length >= 2 && k.toLowerCase().includes(name.toLowerCase()));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const k of known) {
@@ -31,12 +35,20 @@ export function closestName(name: string, known: readonly string[]): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))) return best;
+  return containing.length === 1 ? containing[0] : undefined;
 }
 
-/** `Unknown problem "rosenbrok" (did you mean "rosenbrock"?; known: a, b, c)`. */
-export function unknownNameError(what: string, name: string, known: readonly string[]): UsageError {
+/** `Unknown problem "rosenbrok" (did you mean "rosenbrock"? known: a, b, c)`; `where` follows the name. */
+export function unknownNameError(
+  what: string,
+  name: string,
+  known: readonly string[],
+  where?: string,
+): UsageError {
   const guess = closestName(name, known);
   const hint = guess ? `did you mean "${guess}"? ` : '';
-  return new UsageError(`Unknown ${what} "${name}" (${hint}known: ${known.join(', ')})`);
+  return new UsageError(
+    `Unknown ${what} "${name}"${where ? ` ${where}` : ''} (${hint}known: ${known.join(', ')})`,
+  );
 }
