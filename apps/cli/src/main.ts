@@ -21,7 +21,18 @@ export function buildProgram(): Command {
     .description('Deep-learning optimization toolkit: optimizers, schedules, Hessian analysis')
     .exitOverride()
     .showSuggestionAfterError()
-    .configureOutput({ outputError: (text, write) => write(`descent: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`descent: ${text.replace(/^error: /, '')}`) })
+    .addHelpText(
+      'after',
+      `
+Start with the tour, then try a command's --help for its options and examples:
+  $ descent tour
+  $ descent compare --problem rosenbrock --svg race.svg
+  $ descent analyze --expr "x^2 - y^2" --at 0,0
+
+Exit codes: 0 done (a diverged run is a result), 2 bad usage or input, 130 training interrupted
+(checkpoint written), 1 internal error.`,
+    );
   for (const register of [
     registerTour,
     registerNotes,

@@ -104,7 +104,9 @@ Examples:
         `  eigenvalues ${vector(r.eigenvalues)}`,
         `  this is ${kind}`,
         ...(r.escapeDirections.length
-          ? [`  f decreases along ${r.escapeDirections.map(vector).join(' and ')}`]
+          ? [
+              `  ${r.critical ? 'f decreases' : 'the curvature is negative'} along ${r.escapeDirections.map(vector).join(' and ')}`,
+            ]
           : []),
         `  condition number max|λ|/min|λ| = ${fmt(r.conditionNumber)}`,
         `  on the box ${r.domain.map(([lo, hi]) => `[${lo}, ${hi}]`).join(' x ')}: ${r.convexity.verdict} (smallest Hessian eigenvalue sampled ${fmt(r.convexity.minEigenvalue)})`,

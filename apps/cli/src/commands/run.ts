@@ -129,5 +129,5 @@ Examples:
 }
 
 function formatF(f: number): string {
-  return Number.isFinite(f) ? f.toPrecision(6) : String(f);
+  return Number.isFinite(f) ? String(Number(f.toPrecision(6))) : String(f);
 }
