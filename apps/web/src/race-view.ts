@@ -6,7 +6,7 @@
 import type { Problem } from '@descent/core';
 import { LineChart } from './line-chart.js';
 import { ProblemPicker } from './problem-picker.js';
-import { pathInside, type RaceRow, raceMethods, runRace } from './race.js';
+import { pathInside, type RaceRow, raceMethods, runRace, suggestedRates } from './race.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
@@ -28,7 +28,8 @@ export function raceView(): HTMLElement {
   section.innerHTML = `<h2>Optimizer race</h2>
     <p class="lede">Every optimizer starts from the same point (click the plot to move it) and runs
     <code>minimize(f, x0, { method, lr })</code> until ‖∇f‖∞ ≤ tolerance. First-order methods use
-    the fixed learning rate you set; L-BFGS and Newton choose their steps by line search.</p>
+    the fixed learning rate you set (suggested per function: 1/L for SGD, L the largest curvature
+    at the start; raise it to see divergence); L-BFGS and Newton choose their steps by line search.</p>
     <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
     <div class="view"><div class="chart-slot"></div><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
     <th title="iterations until ‖∇f‖∞ ≤ tolerance">steps to tol.</th><th>f evals</th><th>final loss</th>
@@ -92,6 +93,8 @@ export function raceView(): HTMLElement {
       domain = current.domain;
       startX.value = String(problem.x0[0]);
       startY.value = String(problem.x0[1]);
+      const rates = suggestedRates(problem, problem.x0, domain);
+      for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
       return true;
     } catch (e) {
       status.textContent = (e as Error).message;

@@ -1,6 +1,6 @@
 import { getProblem } from '@descent/core';
 import { describe, expect, it } from 'vitest';
-import { pathInside, raceMethods, runRace } from './race.js';
+import { pathInside, raceMethods, runRace, suggestedRates } from './race.js';
 
 const quadratic = getProblem('ill-conditioned');
 const defaults = raceMethods.map(({ method, lr }) => ({ method, lr }));
@@ -53,6 +53,31 @@ describe('the optimizer race', () => {
     expect(slow.stepsToTolerance).toBeNull();
     expect(slow.iterations).toBe(50);
   });
+
+  it('suggests 2/(L + mu) for gradient descent, from the Hessian eigenvalues at the start', () => {
+    const rates = suggestedRates(quadratic, quadratic.x0, quadratic.domain);
+    expect(rates.gd).toBe(0.48); // H = diag(0.2, 4): 2 / 4.2 = 0.476
+    expect(rates.momentum).toBe(0.13);
+    expect(rates.adam).toBe(0.5); // the plot is 24 wide, the defaults' reference width
+    const rosenbrock = getProblem('rosenbrock');
+    // H(-1.2, 1) = [[1330, 480], [480, 200]]: λ = (tr ± √(tr² − 4 det)) / 2, and L + μ = tr
+    const gd = suggestedRates(rosenbrock, rosenbrock.x0, rosenbrock.domain).gd;
+    expect(gd).toBe(Number((2 / 1530).toPrecision(2)));
+  });
+
+  it.each(['rosenbrock', 'himmelblau', 'beale', 'booth', 'six-hump-camel', 'styblinski-tang'])(
+    'keeps every racer from diverging on %s with the suggested rates',
+    (name) => {
+      const p = getProblem(name);
+      const rates = suggestedRates(p, p.x0, p.domain);
+      const rows = runRace(
+        p,
+        p.x0,
+        raceMethods.map(({ method }) => ({ method, lr: rates[method] })),
+      );
+      for (const r of rows) expect(r.message, r.method).not.toMatch(/^Diverged/);
+    },
+  );
 
   it('refuses a non-positive tolerance, naming it', () => {
     expect(() => runRace(quadratic, quadratic.x0, defaults, { gtol: 0 })).toThrow('Invalid tolerance: 0');

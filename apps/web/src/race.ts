@@ -9,7 +9,8 @@
  * their step by a line search, so they take none. A method whose options are invalid gets a row
  * with the error instead of a path; the other rows still run.
  */
-import { minimize, type Problem } from '@descent/core';
+import { hessian, minimize, type Problem } from '@descent/core';
+import { eigh } from '@descent/kernels';
 
 export interface RaceMethod {
   /** minimize()'s method name. */
@@ -31,6 +32,50 @@ export const raceMethods: RaceMethod[] = [
   { method: 'lbfgs', label: 'L-BFGS', colour: '#a9e34b' },
   { method: 'newton', label: 'Newton', colour: '#ffffff' },
 ];
+
+/**
+ * Learning rates that suit a problem, so that no racer starts out diverging:
+ *
+ *   gd                 η = 2 / (L + μ),   L = max |λ(∇²f(x0))|, μ = min |λ(∇²f(x0))|: the best
+ *                      fixed step on a quadratic with curvatures in [μ, L] (it converges for η < 2/L,
+ *                      and on an ill-conditioned bowl it zig-zags, as the notes show)
+ *   momentum, nesterov η = 0.5 / L     (the velocity sums ~1/(1-β) = 10 gradients; heavy ball on a
+ *                                      quadratic is stable for η < 2(1+β)/L)
+ *   adam, rmsprop, adagrad  the defaults above times w / 24, w the plot's width: these methods move
+ *                      each coordinate by about η per step whatever the gradient's scale, so their
+ *                      rate follows the size of the region (24 is the ill-conditioned quadratic's)
+ *
+ * Where L is 0 or not finite the defaults stay.
+ */
+export function suggestedRates(
+  problem: Problem,
+  x0: Float64Array,
+  domain: [number, number][],
+): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const m of raceMethods) if (m.lr !== undefined) rates[m.method] = m.lr;
+  let L = Number.NaN;
+  let mu = 0;
+  try {
+    const curvatures = Array.from(eigh(hessian(problem, x0)).values, Math.abs);
+    L = Math.max(...curvatures);
+    mu = Math.min(...curvatures);
+  } catch {
+    // a non-finite Hessian at x0: keep the defaults
+  }
+  if (L > 0 && Number.isFinite(L)) {
+    rates.gd = round(2 / (L + mu));
+    rates.momentum = rates.nesterov = round(0.5 / L);
+  }
+  const width = domain[0][1] - domain[0][0];
+  for (const m of ['adam', 'rmsprop', 'adagrad']) rates[m] = round((rates[m] * width) / 24);
+  return rates;
+}
+
+/** Two significant digits, for a rate shown in an input. */
+function round(v: number): number {
+  return Number(v.toPrecision(2));
+}
 
 export interface RaceEntry {
   method: string;
