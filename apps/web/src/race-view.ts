@@ -118,7 +118,10 @@ export function raceView(): HTMLElement {
     try {
       const entries = chosen
         .filter((c) => c.box.checked)
-        .map(({ m, lr }) => ({ method: m.method, lr: lr ? Number(lr.value) : undefined }));
+        .map(({ m, lr }) => ({
+          method: m.method,
+          lr: lr ? (lr.value.trim() === '' ? Number.NaN : Number(lr.value)) : undefined,
+        }));
       rows = runRace(problem, x0, entries, { gtol: Number(gtol.value), maxIter: Number(maxIter.value) });
     } catch (e) {
       status.textContent = (e as Error).message;
