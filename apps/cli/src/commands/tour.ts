@@ -51,15 +51,27 @@ function raceOn(name: string, steps: number): RaceOutcome {
   return { problem, trajectories: race(problem, problem.x0, racers, { steps, gtol: 1e-8, tol: 1e-6 }) };
 }
 
-function criticalRows(name: string): Cell[][] {
-  const problem = getProblem(name);
-  return findCriticalPoints(problem).map((p) => [
-    name,
-    `(${Array.from(p.x, (v) => Number(v.toFixed(4))).join(', ')})`,
-    p.f,
-    `(${Array.from(p.eigenvalues, (v) => Number(v.toPrecision(4))).join(', ')})`,
-    p.kind,
-  ]);
+interface ClassifiedPoint {
+  function: string;
+  x: number[];
+  f: number;
+  eigenvalues: number[];
+  kind: string;
+}
+
+function criticalPointsOf(name: string): ClassifiedPoint[] {
+  return findCriticalPoints(getProblem(name)).map((p) => ({
+    function: name,
+    x: Array.from(p.x),
+    f: p.f,
+    eigenvalues: Array.from(p.eigenvalues),
+    kind: p.kind,
+  }));
+}
+
+function criticalRow(p: ClassifiedPoint): Cell[] {
+  const show = (v: number[], digits: number) => `(${v.map((e) => Number(e.toPrecision(digits))).join(', ')})`;
+  return [p.function, show(p.x, 5), p.f, show(p.eigenvalues, 4), p.kind];
 }
 
 export function registerTour(program: Command): void {
@@ -107,7 +119,8 @@ export function registerTour(program: Command): void {
         });
       }
 
-      const critical = [...criticalRows('saddle'), ...criticalRows('himmelblau')];
+      const points = [...criticalPointsOf('saddle'), ...criticalPointsOf('himmelblau')];
+      const critical = points.map(criticalRow);
       const criticalHead = ['function', 'critical point', 'f', 'Hessian eigenvalues', 'kind'];
       say('\nCritical points of x^2 - y^2 and Himmelblau, classified by the Hessian eigenvalues');
       say(renderTable(criticalHead, critical));
@@ -169,13 +182,7 @@ export function registerTour(program: Command): void {
                 problem: problem.name,
                 results: raceJson(trajectories),
               })),
-              criticalPoints: critical.map(([fn, x, f, eig, kind]) => ({
-                function: fn,
-                x,
-                f,
-                eigenvalues: eig,
-                kind,
-              })),
+              criticalPoints: points,
               schedule: { spec: restartSpec, lr: curve },
               digits: { testAccuracy: accuracy, testLoss: trained.test.loss, history: trained.history },
               report,
