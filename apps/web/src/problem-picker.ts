@@ -18,7 +18,7 @@ export class ProblemPicker {
   readonly radius: HTMLInputElement;
   private readonly expressionRow: HTMLElement;
 
-  constructor(initial: string, initialExpression = 'x^2 - y^2 + 0.1*x*y^3') {
+  constructor(initial: string, initialExpression = 'x^4 - 2*x^2 + y^2 + 0.3*x*y') {
     this.element = document.createElement('div');
     this.element.className = 'problem-picker';
     this.select = document.createElement('select');

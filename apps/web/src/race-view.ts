@@ -28,8 +28,9 @@ export function raceView(): HTMLElement {
   section.innerHTML = `<h2>Optimizer race</h2>
     <p class="lede">Every optimizer starts from the same point (click the plot to move it) and runs
     <code>minimize(f, x0, { method, lr })</code> until ‖∇f‖∞ ≤ tolerance. First-order methods use
-    the fixed learning rate you set (suggested per function: 1/L for SGD, L the largest curvature
-    at the start; raise it to see divergence); L-BFGS and Newton choose their steps by line search.</p>
+    the fixed learning rate you set (suggested per function: 2/(L + μ) for SGD, from the largest
+    and smallest curvature at the start; raise it to see divergence); L-BFGS and Newton choose their
+    steps by line search.</p>
     <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
     <div class="view"><div class="chart-slot"></div><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
     <th title="iterations until ‖∇f‖∞ ≤ tolerance">steps to tol.</th><th>f evals</th><th>final loss</th>
