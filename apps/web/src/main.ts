@@ -8,8 +8,8 @@ import { trainingView } from './training-view.js';
 
 const app = document.querySelector<HTMLElement>('#app')!;
 app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient descent, momentum, Adam,
-  L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, and shape a
-  learning-rate schedule, and train a small network. Everything runs in this page, on SIMD WebAssembly.</p>
+  L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
+  learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.</p>
   <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a></nav></header>`;
 app.append(raceView(), criticalView(), scheduleView(), trainingView());
 
