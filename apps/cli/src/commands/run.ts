@@ -65,7 +65,7 @@ export function registerRun(program: Command): void {
     .option('--schedule <spec>', 'learning-rate schedule SPEC (see descent schedule --help)')
     .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
     .option('--format <f>', 'table (default), csv or json')
-    .option('--out <file>', 'write the CSV/JSON to a file instead of stdout')
+    .option('--out <file>', 'write the table, CSV or JSON to a file instead of stdout')
     .option('--rows <n>', 'table rows shown (evenly spaced; default 12)');
   withOptimizerOptions(cmd);
   withCommonOptions(cmd)
@@ -121,7 +121,7 @@ Examples:
           picks.map((k) => body[k]),
         )}\n${outcome(t)}: f = ${formatF(t.fun)}\n`;
       }
-      if (s.out !== undefined && format !== 'table') {
+      if (s.out !== undefined) {
         writeFileAtomic(s.out, text);
         if (!s.quiet) console.log(`${outcome(t)}; wrote ${s.out}`);
       } else process.stdout.write(text);
