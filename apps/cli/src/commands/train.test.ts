@@ -139,6 +139,7 @@ describe('descent train and eval', () => {
       ],
       [['--optimizer', 'lbfgs', '--save', save], /Unknown optimizer for training "lbfgs"/],
       [['--layers', '16,x', '--save', save], /Invalid number for --layers: "x"/],
+      [['--activation', 'rleu', '--save', save], /Unknown activation "rleu" \(did you mean "relu"\?/],
     ];
     for (const [extra, message] of cases) {
       const r = await descentInProcess(['train', ...extra]);

@@ -6,11 +6,12 @@
  * and exits with code 130.
  */
 import { readFileSync } from 'node:fs';
+import type { ActivationName } from '@descent/mlp';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { writeFileAtomic } from '../options/output-file.js';
 import { common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
-import { UsageError } from '../options/usage-error.js';
+import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { progressHooks } from '../training/progress.js';
 import { type ModelFile, type TrainSettings, train } from '../training/session.js';
 
@@ -47,6 +48,9 @@ const defaults: TrainSettings = {
   testFraction: 0.2,
 };
 
+/** The hidden activations of @descent/mlp (its ActivationName). */
+const activations: readonly ActivationName[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu'];
+
 const trainKeys = Object.keys({
   ...defaults,
   label: 0,
@@ -82,6 +86,9 @@ function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
         `Invalid value for --test-fraction: ${settings.testFraction} (expected a fraction in (0, 1))`,
       );
     }
+    if (!activations.includes(settings.activation as ActivationName)) {
+      throw unknownNameError('activation', settings.activation, activations);
+    }
     if (settings.layers.some((n) => !Number.isInteger(n) || n < 1)) {
       throw new UsageError(
         `Invalid value for --layers: ${settings.layers.join(',')} (expected positive integers)`,
@@ -107,7 +114,7 @@ export function registerTrain(program: Command): void {
     .option('--data <source>', 'digits (default), iris, or FILE.csv (numeric features, label last)')
     .option('--label <column>', 'the CSV label column by header name (default: the last column)')
     .option('--layers <sizes>', 'hidden layer widths (default 128,128)')
-    .option('--activation <name>', 'relu (default), tanh, sigmoid, gelu, leaky_relu, elu, ...')
+    .option('--activation <name>', `hidden activation: ${activations.join(', ')} (default relu)`)
     .option('--optimizer <name>', 'adamw (default), adam, sgd, momentum, nesterov, rmsprop, ...')
     .option('--lr <eta>', 'learning rate (default 1e-3)')
     .option('--momentum <mu>', 'momentum (SGD, RMSprop)')
