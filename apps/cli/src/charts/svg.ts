@@ -50,7 +50,12 @@ export function lineChartSpec(
     encoding: {
       x: { field: 'x', type: 'quantitative', title: axes.x },
       y: { field: 'y', type: 'quantitative', title: axes.y, scale: axes.logY ? { type: 'log' } : {} },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { scheme: 'category10', domain: series.map((s) => s.name) },
+      },
     },
   } as TopLevelSpec;
 }
@@ -101,7 +106,11 @@ export function pathsSpec(title: string, problem: Problem, paths: Path[]): TopLe
         title: 'x2',
       },
       order: { field: 'k', type: 'quantitative' },
-      color: { field: 'optimizer', type: 'nominal', scale: { scheme: 'category10' } },
+      color: {
+        field: 'optimizer',
+        type: 'nominal',
+        scale: { scheme: 'category10', domain: paths.map((p) => p.name) },
+      },
     },
   } as TopLevelSpec;
 }

@@ -11,6 +11,7 @@ import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { unknownNameError } from '../options/usage-error.js';
 import { optimizerNames } from '../race/optimizers.js';
+import { growing } from '../race/race.js';
 import { runTrajectory, type Trajectory } from '../race/trajectory.js';
 import { type Cell, renderCsv, renderTable } from '../report/table.js';
 
@@ -30,6 +31,7 @@ const schema = z.object({
 export function outcome(t: Trajectory): string {
   if (t.divergedAt !== null) return `diverged at step ${t.divergedAt}`;
   if (t.converged) return `converged in ${t.nit} steps`;
+  if (growing(t)) return `diverging after ${t.nit} steps (f rose above f(x0) = ${t.f[0]})`;
   return `stopped after ${t.nit} steps (${t.message})`;
 }
 

@@ -18,10 +18,16 @@ export function race(
   return optimizers.map((optimizer) => runTrajectory(problem, x0, { ...spec, optimizer }));
 }
 
+/** The run ended (at its step limit) with f above where it started. */
+export function growing(t: Trajectory): boolean {
+  return t.fun > t.f[0];
+}
+
 export const raceHead = ['optimizer', 'lr', 'steps to tol', 'final f', 'iterations', 'f evals', 'outcome'];
 
 export function outcomeOf(t: Trajectory): string {
   if (t.divergedAt !== null) return `diverged at step ${t.divergedAt}`;
+  if (!t.converged && growing(t)) return 'diverging: f rose above f(x0)';
   return t.converged
     ? 'converged'
     : /Maximum number of iterations/.test(t.message)

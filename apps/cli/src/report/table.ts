@@ -7,7 +7,7 @@ export type Cell = string | number | null;
 export function formatCell(v: Cell): string {
   if (v === null) return '—';
   if (typeof v === 'string') return v;
-  if (Number.isInteger(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
 
