@@ -5,7 +5,7 @@
  */
 import { fromExpression, getProblem, listProblems, type Problem } from '@descent/core';
 import { z } from 'zod';
-import { int, vec } from './settings.js';
+import { int } from './settings.js';
 import { UsageError, unknownNameError } from './usage-error.js';
 
 export const objectiveSettings = {
@@ -51,5 +51,3 @@ export function resolveStart(problem: Problem, start: number[] | undefined): Flo
   }
   return Float64Array.from(start);
 }
-
-export const startSetting = { start: vec('start').optional(), at: vec('at').optional() };
