@@ -64,7 +64,7 @@ const families: Family[] = [
       x.s[0][i] = m;
       x.s[1][i] = v;
       if (k.amsgrad) v = x.s[2][i] = Math.max(x.s[2][i], v);
-      const denom = r(r(r(Math.sqrt(v)) / r(k.bias2Sqrt as number)) + r(k.eps as number));
+      const denom = r(r(r(Math.sqrt(v)) * r(k.invBias2Sqrt as number)) + r(k.eps as number));
       x.p[i] = r(p - r(r(k.stepSize as number) * r(m / denom)));
     },
   },
@@ -116,9 +116,9 @@ const families: Family[] = [
 const common = { beta1: 0.9, beta2: 0.999, eps: 1e-3, weightDecay: 0, decay: 1, maximize: false };
 const scalars: Record<string, Array<Record<string, number | boolean>>> = {
   adam: [
-    { ...common, stepSize: 0.01, bias2Sqrt: 0.3, amsgrad: false },
-    { ...common, stepSize: 0.01, bias2Sqrt: 0.3, amsgrad: true, weightDecay: 0.1, maximize: true },
-    { ...common, stepSize: 0.02, bias2Sqrt: 0.9, amsgrad: false, decay: 0.999 },
+    { ...common, stepSize: 0.01, invBias2Sqrt: 1 / 0.3, amsgrad: false },
+    { ...common, stepSize: 0.01, invBias2Sqrt: 1 / 0.3, amsgrad: true, weightDecay: 0.1, maximize: true },
+    { ...common, stepSize: 0.02, invBias2Sqrt: 1 / 0.9, amsgrad: false, decay: 0.999 },
   ],
   nadam: [
     { ...common, bias2: 0.01, gradCoef: -0.003, avgCoef: -0.02 },

@@ -50,15 +50,15 @@ function checkScalars(s: AdamFamilyScalars): void {
 export interface AdamStepScalars extends AdamFamilyScalars {
   /** η / (1 - β1^t) */
   stepSize: number;
-  /** sqrt(1 - β2^t) */
-  bias2Sqrt: number;
+  /** 1 / sqrt(1 - β2^t) (a reciprocal, so the kernel multiplies instead of dividing) */
+  invBias2Sqrt: number;
   amsgrad: boolean;
 }
 
 const adamKernel = typedKernel('adam');
 
 /**
- * Adam / AdamW: p = p - stepSize m / (sqrt(v') / bias2Sqrt + eps), v' = amsgrad ? max(vmax, v) : v.
+ * Adam / AdamW: p = p - stepSize m / (sqrt(v') · invBias2Sqrt + eps), v' = amsgrad ? max(vmax, v) : v.
  * `maxExpAvgSq` is required with amsgrad and ignored otherwise.
  */
 export function fusedAdamStep(
@@ -80,7 +80,7 @@ export function fusedAdamStep(
   const dt = checkBuffers(p, g, buffers);
   checkScalars(s);
   checkScalar('stepSize', s.stepSize);
-  checkScalar('bias2Sqrt', s.bias2Sqrt);
+  checkScalar('invBias2Sqrt', s.invBias2Sqrt);
   adamKernel(dt)(
     p.length,
     p.ptr,
@@ -92,7 +92,7 @@ export function fusedAdamStep(
     s.beta2,
     1 - s.beta2,
     s.stepSize,
-    s.bias2Sqrt,
+    s.invBias2Sqrt,
     s.eps,
     s.weightDecay,
     s.decay,

@@ -156,7 +156,7 @@ async function adamCase(n: number): Promise<void> {
       decay: 1,
       maximize: false,
       stepSize: 1e-3 / (1 - 0.9 ** 100),
-      bias2Sqrt: Math.sqrt(1 - 0.999 ** 100),
+      invBias2Sqrt: 1 / Math.sqrt(1 - 0.999 ** 100),
       amsgrad: false,
     };
     const m = st.expAvg as WasmArray;

@@ -17,7 +17,8 @@
  * For decoupled decay θ = (1 - ηλ)θ - η·(Adam step), use AdamW.
  *
  * The default path is one fused kernel call per parameter (`fusedAdamStep`), the scalars η/(1-β1^t)
- * and √(1-β2^t) computed once per step here; `impl: 'reference'` runs `adamReferenceStep`.
+ * and 1/√(1-β2^t) computed once per step here (a reciprocal: one division less per element than
+ * torch's √v/√(1-β2^t), a difference of an ulp or so); `impl: 'reference'` runs `adamReferenceStep`.
  * State per parameter (torch's names, camelCased): step, expAvg, expAvgSq, maxExpAvgSq (amsgrad).
  */
 import {
@@ -80,7 +81,7 @@ export function adamReferenceStep(
     v[i] = s.beta2 * v[i] + (1 - s.beta2) * d * d;
     let vHat = v[i];
     if (s.amsgrad && vmax) vHat = vmax[i] = Math.max(vmax[i], v[i]);
-    p[i] = p[i] - s.stepSize * (m[i] / (Math.sqrt(vHat) / s.bias2Sqrt + s.eps));
+    p[i] = p[i] - s.stepSize * (m[i] / (Math.sqrt(vHat) * s.invBias2Sqrt + s.eps));
   }
 }
 
@@ -142,7 +143,7 @@ export class Adam extends Optimizer<AdamOptions> {
         decay: decoupled ? 1 - lr * weightDecay : 1,
         maximize: group.maximize,
         stepSize: lr / (1 - beta1 ** step),
-        bias2Sqrt: Math.sqrt(1 - beta2 ** step),
+        invBias2Sqrt: 1 / Math.sqrt(1 - beta2 ** step),
         amsgrad: group.amsgrad,
       };
       const vmax = group.amsgrad ? (st.maxExpAvgSq as WasmArray) : null;
