@@ -17,5 +17,6 @@ export * from './optim-adafactor';
 export * from './optim-rprop-asgd';
 export * from './optim-muon';
 export * from './nn';
+export * from './batchnorm';
 export * from './softmax';
 export * from './regularizers';

@@ -2,6 +2,7 @@
 
 export type { ArrayOf, DType, FloatArray } from './arena.js';
 export { alloc, bytesPer, dtypeOf, fromArray, growMemory, memoryStats, WasmArray } from './arena.js';
+export * from './batchnorm.js';
 export * from './blas1.js';
 export * from './blas2.js';
 export * from './cholesky.js';
