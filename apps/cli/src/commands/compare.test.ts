@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProblem, minimize } from '@descent/core';
 import { describe, expect, it } from 'vitest';
-import { descent, descentInProcess, json } from '../test-support/descent.js';
+import { descent, expectRefused, json } from '../test-support/descent.js';
 
 interface CompareJson {
   results: {
@@ -63,23 +63,21 @@ describe('descent compare', () => {
     expect((text.match(/mark-line role-mark/g) ?? []).length).toBeGreaterThan(0);
   });
 
-  it('refuses a contour plot of a 3-D problem and an unknown optimizer, writing nothing', async () => {
+  it.concurrent.each([
+    [['--problem', 'rosenbrock', '--dim', '3'], /--svg draws 2-D problems; rosenbrock has 3 variables/],
+    [
+      ['--problem', 'booth', '--optimizers', 'gd,nesterof'],
+      /Unknown optimizer "nesterof" \(did you mean "nesterov"\?/,
+    ],
+    [
+      ['--problem', 'booth', '--optimizers', ' , '],
+      /Invalid value for --optimizers: " , " \(expected a list of names\)/,
+    ],
+  ])('refuses %j with --svg, exit code 2 and nothing written', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-compare-bad-'));
     const svg = join(dir, 'race.svg');
-    const a = await descentInProcess(['compare', '--problem', 'rosenbrock', '--dim', '3', '--svg', svg]);
-    expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/--svg draws 2-D problems; rosenbrock has 3 variables/);
-    const b = await descentInProcess([
-      'compare',
-      '--problem',
-      'booth',
-      '--optimizers',
-      'gd,nesterof',
-      '--svg',
-      svg,
-    ]);
-    expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/Unknown optimizer "nesterof" \(did you mean "nesterov"\?/);
+    expectRefused(await descent(['compare', ...args, '--svg', svg]), message);
     expect(existsSync(svg)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProblem, minimize } from '@descent/core';
 import { describe, expect, it } from 'vitest';
-import { descent, descentInProcess, json } from '../test-support/descent.js';
+import { descent, expectRefused, json } from '../test-support/descent.js';
 
 interface RunJson {
   optimizer: string;
@@ -125,19 +125,23 @@ describe('descent run', () => {
     expect(readdirSync(dir).sort()).toEqual(['path.csv', 'run.json']);
   });
 
-  it('exits with code 2 from the binary itself on a bad name, writing only to stderr', async () => {
-    const r = await descent(['run', '--problem', 'rosenbrok']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^descent: Unknown problem "rosenbrok"/);
-  });
-
-  it.each([
-    [['--problem', 'rosenbrok'], /Unknown problem "rosenbrok" \(did you mean "rosenbrock"\?/],
+  it.concurrent.each([
+    [['--problem', 'rosenbrok'], /^descent: Unknown problem "rosenbrok" \(did you mean "rosenbrock"\?/],
     [['--problem', 'booth', '--optimizer', 'adma'], /Unknown optimizer "adma" \(did you mean "adam"\?/],
     [['--problem', 'booth', '--lr', '1e-3x'], /Invalid number for --lr: "1e-3x"/],
     [['--problem', 'booth', '--start', '1,two'], /Invalid number for --start: "two"/],
+    [['--problem', 'booth', '--start', '1,,2'], /Invalid number for --start: "" in "1,,2"/],
+    [
+      ['--problem', 'booth', '--start', ' '],
+      /Invalid value for --start: " " \(expected numbers separated by commas\)/,
+    ],
     [['--problem', 'booth', '--start', '1,2,3'], /--start has 3 coordinates, but booth has 2 variables/],
+    [['--problem', 'booth', '--steps', '0'], /Invalid value for --steps: "0" \(expected an integer >= 1\)/],
+    [
+      ['--problem', 'booth', '--steps', '2.5'],
+      /Invalid value for --steps: "2.5" \(expected an integer >= 1\)/,
+    ],
+    [/Unknown value for --format "xml" \(known: table, csv, json\)/],
     [['--expr', 'x^^2'], /Invalid expression "x\^\^2" at position 3/],
     [['--problem', 'booth', '--lr-rate', '3'], /unknown option '--lr-rate'/],
     [['--problem', 'booth', '--optimizer', 'gd', '--lr', '-1'], /Invalid learning rate: -1/],
@@ -149,28 +153,39 @@ describe('descent run', () => {
       ['--problem', 'booth', '--schedule', 'cosine-restart'],
       /Unknown schedule "cosine-restart" \(did you mean "cosine-restarts"\?/,
     ],
-  ])('refuses %j with a message on stderr and exit code 2', async (args, message) => {
+  ])('refuses %j with a message on stderr and exit code 2, writing nothing', async (args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-bad-'));
-    const r = await descentInProcess(['run', ...args, '--format', 'csv', '--out', join(dir, 'out.csv')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    const r = await descent(['run', ...args, '--format', 'csv', '--out', join(dir, 'out.csv')]);
+    expectRefused(r, message);
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('refuses config files with unknown keys or bad values, naming them', async () => {
+  it('refuses config files that are unreadable, not JSON objects, or have unknown keys or bad values, naming them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-config-'));
-    writeFileSync(join(dir, 'a.json'), JSON.stringify({ problem: 'booth', optimiser: 'gd' }));
-    writeFileSync(join(dir, 'b.json'), JSON.stringify({ problem: 'booth', steps: 'many' }));
-    writeFileSync(join(dir, 'c.json'), '{ "problem": ');
-    const a = await descentInProcess(['run', '--config', join(dir, 'a.json')]);
-    const b = await descentInProcess(['run', '--config', join(dir, 'b.json')]);
-    const c = await descentInProcess(['run', '--config', join(dir, 'c.json')]);
-    expect([a.code, b.code, c.code]).toEqual([2, 2, 2]);
-    expect(a.stderr).toMatch(
-      /Unknown setting "optimiser" in --config .*a\.json \(did you mean "optimizer"\?/,
+    const out = mkdtempSync(join(tmpdir(), 'descent-config-out-'));
+    const cases: [string, string | null, RegExp][] = [
+      [
+        'a.json',
+        JSON.stringify({ problem: 'booth', optimiser: 'gd' }),
+        /Unknown setting "optimiser" in --config .*a\.json \(did you mean "optimizer"\?/,
+      ],
+      ['b.json', JSON.stringify({ problem: 'booth', steps: 'many' }), /Invalid number for --steps: "many"/],
+      ['c.json', '{ "problem": ', /Invalid JSON in --config/],
+      ['d.json', '["booth"]', /Invalid --config .*d\.json: expected a JSON object of settings/],
+      [
+        'e.json',
+        JSON.stringify({ problem: 'booth', json: 'yes' }),
+        /Invalid value for --json in --config .*e\.json/,
+      ],
+      ['missing.json', null, /Cannot read --config .*missing\.json: ENOENT/],
+    ];
+    for (const [name, text] of cases) if (text !== null) writeFileSync(join(dir, name), text);
+    const results = await Promise.all(
+      cases.map(([name]) =>
+        descent(['run', '--config', join(dir, name), '--format', 'csv', '--out', join(out, 'path.csv')]),
+      ),
     );
-    expect(b.stderr).toMatch(/Invalid number for --steps: "many"/);
-    expect(c.stderr).toMatch(/Invalid JSON in --config/);
+    for (const [i, r] of results.entries()) expectRefused(r, cases[i][2], cases[i][0]);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { descent, descentInProcess, json } from '../test-support/descent.js';
+import { descent, descentInProcess, expectRefused, json } from '../test-support/descent.js';
 
 /** SGDR by hand: cycles of 10, 20, 40, ... steps, each a half cosine from lr down to etaMin. */
 function sgdr(t: number, lr: number, etaMin: number): number {
@@ -66,7 +66,7 @@ describe('descent schedule', () => {
     expect(svg.stdout).toContain('learning rate');
   });
 
-  it.each([
+  it.concurrent.each([
     ['cosine-restart:T0=10', /Unknown schedule "cosine-restart" \(did you mean "cosine-restarts"\?/],
     ['cosine-restarts:T=10', /Unknown key "T" in schedule cosine-restarts \(did you mean "T0"\?/],
     [
@@ -75,10 +75,23 @@ describe('descent schedule', () => {
     ],
     ['cosine-restarts:T0=0', /Invalid schedule "cosine-restarts:T0=0": .*T0/],
     ['step:gamma', /Missing value for gamma/],
-  ])('refuses %s with exit code 2', async (spec, message) => {
-    const r = await descentInProcess(['schedule', spec]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stdout).toBe('');
+    ['multi-step:milestones=3;x', /expected numbers separated by ;/],
+    ['exponential:gamma=0.9,staircase=yes', /expected true or false/],
+    ['exponential:gamma=0.9,alpha=0.1', /Invalid schedule .*exactly one of gamma/],
+    ['cosine+cooldown=3', /Unknown modifier "cooldown" in schedule "cosine\+cooldown=3" \(known: warmup\)/],
+  ])('refuses %s with exit code 2, writing nothing', async (spec, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-bad-'));
+    expectRefused(
+      await descent(['schedule', spec, '--format', 'csv', '--out', join(dir, 'lr.csv')]),
+      message,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.concurrent.each([
+    [[], /Missing schedule SPEC \(see descent schedule --help\)/],
+    [['cosine', '--format', 'pdf'], /Unknown value for --format "pdf" \(known: chart, csv, svg\)/],
+  ])('refuses %j (no SPEC, an unknown format) with exit code 2', async (args, message) => {
+    expectRefused(await descent(['schedule', ...args]), message);
   });
 });

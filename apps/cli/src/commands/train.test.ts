@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdamW } from '@descent/core';
@@ -13,7 +13,7 @@ import {
   trainTestSplit,
 } from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
-import { binary, descent, descentInProcess, json } from '../test-support/descent.js';
+import { binary, descent, expectRefused, json } from '../test-support/descent.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'descent-train-'));
 const args = [
@@ -103,7 +103,7 @@ describe('descent train and eval', () => {
     expect(scored.accuracy).toBeGreaterThan(0.8);
   });
 
-  it('trains on a CSV file and refuses bad CSV files naming the line and column', async () => {
+  it('trains on a CSV file, refuses bad CSV files naming the line and column, and refuses bad settings, checkpoints and models, writing nothing', async () => {
     const d = iris();
     const rows = Array.from({ length: d.n }, (_, i) => [...d.x.subarray(i * 4, i * 4 + 4), d.y[i]].join(','));
     const good = join(dir, 'iris.csv');
@@ -113,22 +113,12 @@ describe('descent train and eval', () => {
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'a,b,label\n1,2,0\n3,1\n');
 
-    const ok = await descentInProcess([
-      'train',
-      '--data',
-      good,
-      '--layers',
-      '8',
-      '--epochs',
-      '2',
-      '--lr',
-      '0.01',
-      '--json',
-    ]);
-    expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).history).toHaveLength(2);
-
     const save = join(dir, 'never.json');
+    const out = mkdtempSync(join(tmpdir(), 'descent-train-out-'));
+    const notModel = join(dir, 'not-a-model.json');
+    writeFileSync(notModel, '{"weights": []}');
+    const cut = join(dir, 'cut.json');
+    const checkpoint = readFileSync(cut, 'utf8');
     const cases: [string[], RegExp][] = [
       [['--data', bad, '--save', save], /bad\.csv.*line 3, column 2 \(b\)/],
       [['--data', ragged, '--save', save], /line 3 has 2 columns, expected 3/],
@@ -140,16 +130,31 @@ describe('descent train and eval', () => {
       [['--optimizer', 'lbfgs', '--save', save], /Unknown optimizer for training "lbfgs"/],
       [['--layers', '16,x', '--save', save], /Invalid number for --layers: "x"/],
       [['--activation', 'rleu', '--save', save], /Unknown activation "rleu" \(did you mean "relu"\?/],
+      [
+        ['--test-fraction', '1.5', '--save', join(out, 'model.json')],
+        /Invalid value for --test-fraction: 1\.5 \(expected a fraction in \(0, 1\)\)/,
+      ],
+      [['--resume', notModel], /--resume .*not-a-model\.json is not a model written by descent train --save/],
+      [
+        ['--resume', cut, '--lr', '0.5'],
+        /--lr 0\.5 differs from the checkpoint's 0\.003: a resumed run keeps its settings/,
+      ],
     ];
-    for (const [extra, message] of cases) {
-      const r = await descentInProcess(['train', ...extra]);
-      expect(r.code, extra.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
-    }
-    expect(existsSync(save)).toBe(false);
+    const [ok, wrongShape, noModel, ...refused] = await Promise.all([
+      descent(['train', '--data', good, '--layers', '8', '--epochs', '2', '--lr', '0.01', '--json']),
+      descent(['eval', '--model', join(dir, 'whole.json'), '--data', good]),
+      descent(['eval', '--data', good]),
+      ...cases.map(([extra]) => descent(['train', ...extra])),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).history).toHaveLength(2);
 
-    const wrongShape = await descentInProcess(['eval', '--model', join(dir, 'whole.json'), '--data', good]);
-    expect(wrongShape.code).toBe(2);
-    expect(wrongShape.stderr).toMatch(/the data has 4 features, the model was trained on 64/);
+    for (const [i, r] of refused.entries()) expectRefused(r, cases[i][1], cases[i][0].join(' '));
+    expect(existsSync(save)).toBe(false);
+    expect(readdirSync(out)).toEqual([]);
+    expect(readFileSync(cut, 'utf8')).toBe(checkpoint);
+
+    expectRefused(wrongShape, /the data has 4 features, the model was trained on 64/);
+    expectRefused(noModel, /Missing --model FILE \(written by descent train --save\)/);
   });
 });

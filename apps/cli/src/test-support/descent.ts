@@ -1,7 +1,14 @@
-/** Runs the built `descent` binary (dist/bin.js) as a subprocess and collects what it printed. */
-import { execFile } from 'node:child_process';
+/**
+ * Runs the built `descent` binary (dist/bin.js) as a subprocess, stdin closed, and collects what it
+ * printed and its exit code. A Node start costs about a second here (mostly loading mathjs), so
+ * tests run independent cases concurrently (`it.concurrent`, `Promise.all`); this module lets at
+ * most `maxRunning` of them run at once, which keeps a 2-core machine busy without thrashing it.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
+import { expect } from 'vitest';
 
 export const binary = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
@@ -11,18 +18,60 @@ export interface CliResult {
   stderr: string;
 }
 
-export function descent(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [binary, ...args],
-      { cwd: options.cwd, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+const maxRunning = 3;
+let running = 0;
+const queue: (() => void)[] = [];
+
+/** Waits for a free subprocess slot; the returned function gives it back. */
+async function acquireSlot(): Promise<() => void> {
+  if (running >= maxRunning) await new Promise<void>((resolve) => queue.push(resolve));
+  else running++;
+  return () => {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  };
+}
+
+/** `descent ...args` in a new Node process; a signal's death is reported as 128 + its number. */
+export async function descent(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  const release = await acquireSlot();
+  try {
+    return await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [binary, ...args], {
+        cwd: options.cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        const died = signal ? 128 + (constants.signals[signal] ?? 0) : 1;
+        resolve({ code: code ?? died, stdout, stderr });
+      });
+    });
+  } finally {
+    release();
+  }
+}
+
+/**
+ * What every refused command must do: exit code 2, `descent: <message>` on stderr, and nothing on
+ * stdout that could pass for a result. (That no output file was left is for the caller to check:
+ * it knows where the file would have gone.)
+ */
+export function expectRefused(r: CliResult, message: RegExp, label?: string): void {
+  expect(r.code, `${label ?? ''} exit code; stderr: ${r.stderr}`).toBe(2);
+  expect(r.stderr, label).toMatch(message);
+  expect(r.stderr, label).toMatch(/^descent: /);
+  expect(r.stdout, label).toBe('');
 }
 
 /** Parses stdout as JSON, failing with what was printed when it is not. */
@@ -36,8 +85,8 @@ export function json<T = unknown>(r: CliResult): T {
 
 /**
  * The built CLI's main() (dist/main.js) called in this process, with stdout and stderr captured:
- * the same code as the binary without a new Node start (each start loads mathjs, about a second),
- * for the many error-path cases. Calls must not overlap.
+ * the same code as the binary without a new Node start, for the many --help pages. Error paths go
+ * through the binary (`descent`). Calls must not overlap.
  */
 export async function descentInProcess(args: string[]): Promise<CliResult> {
   const { main } = (await import(new URL('../../dist/main.js', import.meta.url).href)) as {
