@@ -141,7 +141,6 @@ describe('descent run', () => {
       ['--problem', 'booth', '--steps', '2.5'],
       /Invalid value for --steps: "2.5" \(expected an integer >= 1\)/,
     ],
-    [/Unknown value for --format "xml" \(known: table, csv, json\)/],
     [['--expr', 'x^^2'], /Invalid expression "x\^\^2" at position 3/],
     [['--problem', 'booth', '--lr-rate', '3'], /unknown option '--lr-rate'/],
     [['--problem', 'booth', '--optimizer', 'gd', '--lr', '-1'], /Invalid learning rate: -1/],
