@@ -13,11 +13,21 @@
  *   backward (eval): dx_ij = dy_ij γ_j / √(running_var_j + ε)
  *
  * m is `momentum` (default 0.1), ε `eps` (default 1e-5); `affine: false` drops γ and β. The
- * per-feature statistics are computed in two plain passes over the batch (no kernel exists for
- * them yet); the batch is small (B x F, a few thousand numbers), the gemms around it dominate.
+ * work is two kernel calls per direction (@descent/kernels' batchNormForward / batchNormBackward:
+ * SIMD over the features, shifted two-pass statistics that stay accurate in f32 for a large common
+ * offset); the layer keeps μ, 1/√(σ² + ε) and x̂ of the last forward for its backward.
  */
 import { type Param, param } from '@descent/core';
-import { alloc, type DType, type FloatArray, type WasmArray, type WasmMatrix } from '@descent/kernels';
+import {
+  alloc,
+  type BatchNormSaved,
+  batchNormBackward,
+  batchNormForward,
+  type DType,
+  type FloatArray,
+  type WasmArray,
+  type WasmMatrix,
+} from '@descent/kernels';
 import { rename } from './dense.js';
 import {
   BatchBuffers,
@@ -55,12 +65,12 @@ export class BatchNorm1d implements Layer {
   private readonly out: BatchBuffers;
   private readonly dx: BatchBuffers;
   private readonly xhat: BatchBuffers;
-  /** 1/√(σ² + ε) of the last forward, per feature */
+  /** μ and 1/√(σ² + ε) of the last forward, per feature */
+  private readonly mean: WasmArray;
   private readonly invStd: WasmArray;
-  private last: { rows: number; training: boolean } | undefined;
-  /** per-feature sums (plain JS scratch, allocated once) */
-  private readonly s1: Float64Array;
-  private readonly s2: Float64Array;
+  /** the backward's per-feature sums (2F, allocated once) */
+  private readonly scratch: WasmArray;
+  private last: { saved: BatchNormSaved; training: boolean } | undefined;
   private _name: string;
 
   constructor(
@@ -83,8 +93,6 @@ export class BatchNorm1d implements Layer {
     this.outFeatures = inFeatures;
     this._name = options.name ?? 'bn';
     const F = inFeatures;
-    this.s1 = new Float64Array(F);
-    this.s2 = new Float64Array(F);
     const ones = this.dtype === 'f32' ? new Float32Array(F).fill(1) : new Float64Array(F).fill(1);
     this.weight = affine ? param(ones, { name: `${this._name}.weight`, shape: [F] }) : undefined;
     this.bias = affine
@@ -96,7 +104,9 @@ export class BatchNorm1d implements Layer {
     this.runningMean = alloc(this.dtype, F);
     this.runningVar = alloc(this.dtype, F);
     this.runningVar.data.fill(1);
+    this.mean = alloc(this.dtype, F);
     this.invStd = alloc(this.dtype, F);
+    this.scratch = alloc(this.dtype, 2 * F);
     this.out = new BatchBuffers(this.dtype, F);
     this.dx = new BatchBuffers(this.dtype, F);
     this.xhat = new BatchBuffers(this.dtype, F);
@@ -115,106 +125,36 @@ export class BatchNorm1d implements Layer {
   forward(x: WasmMatrix, training = false): WasmMatrix {
     checkInput(this, x);
     const B = x.rows;
-    const F = this.inFeatures;
     if (training && B < 2) {
       throw new RangeError(`${this.name}: batch norm in training needs more than 1 row per batch, got ${B}`);
     }
     const y = this.out.get(B);
-    const xh = this.xhat.get(B);
-    // views taken after every allocation above
-    const X = x.data.data;
-    const Y = y.data.data;
-    const XH = xh.data.data;
-    const inv = this.invStd.data;
-    const rm = this.runningMean.data;
-    const rv = this.runningVar.data;
-    if (training) {
-      const mean = this.s1.fill(0);
-      const sq = this.s2.fill(0);
-      for (let i = 0; i < B; i++) for (let j = 0; j < F; j++) mean[j] += X[i * F + j];
-      for (let j = 0; j < F; j++) mean[j] /= B;
-      for (let i = 0; i < B; i++) {
-        for (let j = 0; j < F; j++) {
-          const d = X[i * F + j] - mean[j];
-          sq[j] += d * d;
-        }
-      }
-      const m = this.momentum;
-      for (let j = 0; j < F; j++) {
-        const v = sq[j] / B;
-        inv[j] = 1 / Math.sqrt(v + this.eps);
-        rm[j] = (1 - m) * rm[j] + m * mean[j];
-        rv[j] = (1 - m) * rv[j] + m * (sq[j] / (B - 1));
-      }
-      for (let i = 0; i < B; i++)
-        for (let j = 0; j < F; j++) XH[i * F + j] = (X[i * F + j] - mean[j]) * inv[j];
-      this.numBatchesTracked++;
-    } else {
-      for (let j = 0; j < F; j++) inv[j] = 1 / Math.sqrt(rv[j] + this.eps);
-      for (let i = 0; i < B; i++) for (let j = 0; j < F; j++) XH[i * F + j] = (X[i * F + j] - rm[j]) * inv[j];
-    }
-    this.affine(XH, Y, B);
-    this.last = { rows: B, training };
+    const saved: BatchNormSaved = { mean: this.mean, invStd: this.invStd, xhat: this.xhat.get(B) };
+    batchNormForward(x, y, saved, {
+      training,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight?.value,
+      bias: this.bias?.value,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+    if (training) this.numBatchesTracked++;
+    this.last = { saved, training };
     return y;
   }
 
-  /** Y = γ x̂ + β (or Y = x̂ without affine). */
-  private affine(XH: FloatArray, Y: FloatArray, B: number): void {
-    const F = this.inFeatures;
-    if (!this.weight || !this.bias) {
-      Y.set(XH);
-      return;
-    }
-    const g = this.weight.data;
-    const b = this.bias.data;
-    for (let i = 0; i < B; i++) for (let j = 0; j < F; j++) Y[i * F + j] = g[j] * XH[i * F + j] + b[j];
-  }
-
   backward(dy: WasmMatrix): WasmMatrix {
-    checkOutputGrad(this, dy, this.last?.rows);
-    const { rows: B, training } = this.last as { rows: number; training: boolean };
-    const F = this.inFeatures;
-    const dx = this.dx.get(B);
-    const DY = dy.data.data;
-    const DX = dx.data.data;
-    const XH = this.xhat.get(B).data.data;
-    const inv = this.invStd.data;
-    const gamma = this.weight?.data;
-    if (this.weight && this.bias) {
-      const dg = this.weight.grad;
-      const db = this.bias.grad;
-      for (let i = 0; i < B; i++) {
-        for (let j = 0; j < F; j++) {
-          dg[j] += DY[i * F + j] * XH[i * F + j];
-          db[j] += DY[i * F + j];
-        }
-      }
-    }
-    if (!training) {
-      for (let i = 0; i < B; i++) {
-        for (let j = 0; j < F; j++) DX[i * F + j] = DY[i * F + j] * (gamma ? gamma[j] : 1) * inv[j];
-      }
-      return dx;
-    }
-    const meanG = this.s1.fill(0);
-    const meanGX = this.s2.fill(0);
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < F; j++) {
-        const g = DY[i * F + j] * (gamma ? gamma[j] : 1);
-        meanG[j] += g;
-        meanGX[j] += g * XH[i * F + j];
-      }
-    }
-    for (let j = 0; j < F; j++) {
-      meanG[j] /= B;
-      meanGX[j] /= B;
-    }
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < F; j++) {
-        const g = DY[i * F + j] * (gamma ? gamma[j] : 1);
-        DX[i * F + j] = inv[j] * (g - meanG[j] - XH[i * F + j] * meanGX[j]);
-      }
-    }
+    checkOutputGrad(this, dy, this.last?.saved.xhat.rows);
+    const { saved, training } = this.last as { saved: BatchNormSaved; training: boolean };
+    const dx = this.dx.get(dy.rows);
+    batchNormBackward(dy, dx, saved, {
+      training,
+      weight: this.weight?.value,
+      weightGrad: this.weight?.gradient,
+      biasGrad: this.bias?.gradient,
+      scratch: this.scratch,
+    });
     return dx;
   }
 
@@ -263,7 +203,9 @@ export class BatchNorm1d implements Layer {
     this.out.free();
     this.dx.free();
     this.xhat.free();
+    this.mean.free();
     this.invStd.free();
+    this.scratch.free();
     this.runningMean.free();
     this.runningVar.free();
     this.weight?.free();
