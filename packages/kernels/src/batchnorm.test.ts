@@ -1,139 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { alloc, type DType, fromArray, type WasmArray } from './arena.js';
-import { type BatchNormSaved, batchNormBackward, batchNormForward, columnMeanVar } from './batchnorm.js';
-import { matrix, matrixFrom, type WasmMatrix } from './matrix.js';
-import { randomArray, rng } from './test-support/random.js';
+import { alloc, type DType, fromArray } from './arena.js';
+import { batchNormBackward, batchNormForward, columnMeanVar } from './batchnorm.js';
+import { matrix, matrixFrom } from './matrix.js';
+import {
+  type Ctor,
+  expectNear,
+  features,
+  freeAll,
+  ref,
+  savedFor,
+} from './test-support/batchnorm-reference.js';
+import { randomArray } from './test-support/random.js';
 
-/** Float32Array's constructor has the same shape as Float64Array's: typed as the latter. */
-type Ctor = Float64ArrayConstructor;
 const dtypes: [DType, Ctor][] = [
   ['f32', Float32Array as unknown as Ctor],
   ['f64', Float64Array],
 ];
 const epsOf = (dt: DType): number => (dt === 'f32' ? 2 ** -24 : 2 ** -53);
 const FEATURES = Array.from({ length: 68 }, (_, F) => F);
-
-/** The naive reference, in f64 loops, straight from the formulas (inputs as the kernel saw them). */
-const ref = {
-  meanVar(X: ArrayLike<number>, B: number, F: number) {
-    const mean = new Float64Array(F);
-    const variance = new Float64Array(F);
-    for (let j = 0; j < F; j++) {
-      let s = 0;
-      for (let i = 0; i < B; i++) s += X[i * F + j];
-      mean[j] = B > 0 ? s / B : 0;
-      let q = 0;
-      for (let i = 0; i < B; i++) q += (X[i * F + j] - mean[j]) ** 2;
-      variance[j] = B > 0 ? q / B : 0;
-    }
-    return { mean, variance };
-  },
-  /** y, x̂, 1/√(σ² + ε) and the new running statistics. */
-  forward(
-    X: ArrayLike<number>,
-    B: number,
-    F: number,
-    o: {
-      training: boolean;
-      rm: ArrayLike<number>;
-      rv: ArrayLike<number>;
-      g?: ArrayLike<number>;
-      b?: ArrayLike<number>;
-    },
-    m = 0.1,
-    eps = 1e-5,
-  ) {
-    const { mean, variance } = o.training
-      ? ref.meanVar(X, B, F)
-      : { mean: Float64Array.from(o.rm), variance: Float64Array.from(o.rv) };
-    const rm = Float64Array.from(o.rm);
-    const rv = Float64Array.from(o.rv);
-    if (o.training) {
-      for (let j = 0; j < F; j++) {
-        rm[j] = (1 - m) * rm[j] + m * mean[j];
-        rv[j] = (1 - m) * rv[j] + (m * variance[j] * B) / (B - 1);
-      }
-    }
-    const inv = variance.map((v) => 1 / Math.sqrt(v + eps));
-    const xhat = new Float64Array(B * F);
-    const y = new Float64Array(B * F);
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < F; j++) {
-        xhat[i * F + j] = (X[i * F + j] - mean[j]) * inv[j];
-        y[i * F + j] = (o.g ? o.g[j] : 1) * xhat[i * F + j] + (o.b ? o.b[j] : 0);
-      }
-    }
-    return { mean, inv, xhat, y, rm, rv };
-  },
-  /** dx, Σ dy x̂, Σ dy, and the size of the terms dx is made of (for the tolerance). */
-  backward(
-    DY: ArrayLike<number>,
-    XH: ArrayLike<number>,
-    inv: ArrayLike<number>,
-    B: number,
-    F: number,
-    training: boolean,
-    g?: ArrayLike<number>,
-  ) {
-    const sdy = new Float64Array(F);
-    const sdx = new Float64Array(F);
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < F; j++) {
-        sdy[j] += DY[i * F + j];
-        sdx[j] += DY[i * F + j] * XH[i * F + j];
-      }
-    }
-    const dx = new Float64Array(B * F);
-    const scale = new Float64Array(B * F);
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < F; j++) {
-        const a = (g ? g[j] : 1) * inv[j];
-        const k = i * F + j;
-        const t = training ? [DY[k], -sdy[j] / B, -XH[k] * (sdx[j] / B)] : [DY[k]];
-        dx[k] = a * t.reduce((p, q) => p + q, 0);
-        scale[k] = Math.abs(a) * t.reduce((p, q) => p + Math.abs(q), 0);
-      }
-    }
-    return { dx, sdy, sdx, scale };
-  },
-};
-
-/** |got_k - want_k| <= tol_k for every k, naming the first offender. */
-function expectNear(
-  what: string,
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  tol: (k: number) => number,
-): void {
-  expect(got.length, `${what} length`).toBe(want.length);
-  for (let k = 0; k < want.length; k++) {
-    if (!(Math.abs(got[k] - want[k]) <= tol(k))) {
-      expect.fail(`${what}[${k}]: got ${got[k]}, expected ${want[k]} (tolerance ${tol(k)})`);
-    }
-  }
-}
-
-/** A per-feature array of F values in [lo, hi), seeded. */
-function features(C: Ctor, F: number, seed: number, lo: number, hi: number): Float64Array {
-  const r = rng(seed);
-  const a = new C(F);
-  for (let j = 0; j < F; j++) a[j] = lo + (hi - lo) * r();
-  return a;
-}
-
-/** A fresh saved state for a B x F batch. */
-function savedFor(dt: DType, B: number, F: number): BatchNormSaved {
-  return { mean: alloc(dt, F), invStd: alloc(dt, F), xhat: matrix(dt, B, F) };
-}
-
-function freeAll(...xs: (WasmArray | WasmMatrix | BatchNormSaved | undefined)[]): void {
-  for (const x of xs) {
-    if (!x) continue;
-    if ('ptr' in x) x.free();
-    else if ('rows' in x) x.data.free();
-    else freeAll(x.mean, x.invStd, x.xhat);
-  }
-}
 
 describe.each(dtypes)('batch norm kernels (%s)', (dt, C) => {
   const eps = epsOf(dt);
@@ -335,98 +219,5 @@ describe.each(dtypes)('batch norm kernels (%s)', (dt, C) => {
     expect(() => columnMeanVar(x, alloc(dt, 3), alloc(dt, 2))).toThrow(
       'variance has 2 elements, the batch has 3 features',
     );
-  });
-});
-
-describe('batch norm accuracy', () => {
-  it('keeps f32 statistics accurate for values 1e4 + noise, where a plain f32 Σx loses the mean', () => {
-    const [B, F] = [1024, 37];
-    const r = rng(11);
-    const xs = new Float32Array(B * F);
-    for (let k = 0; k < B * F; k++) xs[k] = 1e4 + (2 * r() - 1) * (1 + (k % F) / 8);
-    const X = matrixFrom(B, F, xs);
-    const mean = alloc('f32', F);
-    const variance = alloc('f32', F);
-    columnMeanVar(X, mean, variance);
-    const want = ref.meanVar(xs, B, F);
-    const ulp = 2 ** -10; // the spacing of f32 near 1e4
-    expectNear('mean', mean.data, want.mean, () => ulp);
-    expectNear('variance', variance.data, want.variance, (j) => 1e-4 * want.variance[j]);
-    // The bound is meaningful: an f32 running sum Σx (sums near 1e7) misses it by far.
-    let worst = 0;
-    for (let j = 0; j < F; j++) {
-      let s = Math.fround(0);
-      for (let i = 0; i < B; i++) s = Math.fround(s + xs[i * F + j]);
-      worst = Math.max(worst, Math.abs(Math.fround(s / B) - want.mean[j]));
-    }
-    expect(worst).toBeGreaterThan(10 * ulp);
-    // and the forward normalizes to mean 0, variance 1 per feature within f32 rounding of 1e4
-    const y = matrix('f32', B, F);
-    const saved = savedFor('f32', B, F);
-    const rm = alloc('f32', F);
-    const rv = fromArray(new Float32Array(F).fill(1));
-    batchNormForward(X, y, saved, { training: true, runningMean: rm, runningVar: rv, eps: 0 });
-    const got = ref.meanVar(y.data.data, B, F);
-    expectNear('mean of y', got.mean, new Float64Array(F), () => 1e-3);
-    expectNear('variance of y', got.variance, new Float64Array(F).fill(1), () => 1e-3);
-    freeAll(X, mean, variance, y, saved, rm, rv);
-  });
-
-  it('has a backward equal to central differences of Σ w ⊙ y through the batch statistics (f64)', () => {
-    const [B, F] = [5, 7];
-    const xs = randomArray(Float64Array, B * F, 21);
-    const w = randomArray(Float64Array, B * F, 22);
-    const g = features(Float64Array, F, 23, 0.5, 2);
-    const bb = features(Float64Array, F, 24, -1, 1);
-    /** L(x, γ, β) = Σ w ⊙ BN(x) in training mode. */
-    const loss = (xv: Float64Array, gv: Float64Array, bv: Float64Array): number => {
-      const y = ref.forward(xv, B, F, {
-        training: true,
-        rm: new Float64Array(F),
-        rv: new Float64Array(F),
-        g: gv,
-        b: bv,
-      }).y;
-      return y.reduce((s, v, k) => s + v * w[k], 0);
-    };
-    const x = matrixFrom(B, F, xs);
-    const y = matrix('f64', B, F);
-    const saved = savedFor('f64', B, F);
-    const [rm, rv, weight, bias] = [alloc('f64', F), alloc('f64', F), fromArray(g), fromArray(bb)];
-    const [weightGrad, biasGrad] = [alloc('f64', F), alloc('f64', F)];
-    batchNormForward(x, y, saved, { training: true, runningMean: rm, runningVar: rv, weight, bias });
-    const dy = matrixFrom(B, F, w);
-    const dx = matrix('f64', B, F);
-    batchNormBackward(dy, dx, saved, { training: true, weight, weightGrad, biasGrad });
-    const h = 1e-6;
-    const central = (v: Float64Array, k: number, f: () => number): number => {
-      const v0 = v[k];
-      v[k] = v0 + h;
-      const up = f();
-      v[k] = v0 - h;
-      const down = f();
-      v[k] = v0;
-      return (up - down) / (2 * h);
-    };
-    const f = () => loss(xs, g, bb);
-    expectNear(
-      'dx',
-      dx.data.data,
-      xs.map((_, k) => central(xs, k, f)),
-      () => 1e-7,
-    );
-    expectNear(
-      'dgamma',
-      weightGrad.data,
-      g.map((_, j) => central(g, j, f)),
-      () => 1e-7,
-    );
-    expectNear(
-      'dbeta',
-      biasGrad.data,
-      bb.map((_, j) => central(bb, j, f)),
-      () => 1e-7,
-    );
-    freeAll(x, y, saved, rm, rv, weight, bias, weightGrad, biasGrad, dy, dx);
   });
 });
