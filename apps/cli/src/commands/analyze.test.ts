@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descent, json } from '../test-support/descent.js';
+import { descent, expectRefused, json } from '../test-support/descent.js';
 
 interface AnalyzeJson {
   f: number;
@@ -16,7 +16,7 @@ interface AnalyzeJson {
   criticalPoints: { x: number[]; f: number; kind: string }[];
 }
 
-describe('descent analyze', () => {
+describe.concurrent('descent analyze', () => {
   it('gives the closed-form gradient and Hessian of x^3 + x*y at (1, 2), and a checkable Jensen counterexample', async () => {
     const r = json<AnalyzeJson>(await descent(['analyze', '--expr', 'x^3 + x*y', '--at', '1,2', '--json']));
     expect(r.f).toBeCloseTo(3, 14);
@@ -55,5 +55,12 @@ describe('descent analyze', () => {
     expect(r.criticalPoints.some((p) => Math.abs(p.x[0] - 3) < 1e-9 && Math.abs(p.x[1] - 2) < 1e-9)).toBe(
       true,
     );
+  });
+
+  it.each([
+    [['--problem', 'himmelblau', '--at', '1,2,3'], /--at has 3 coordinates, but himmelblau has 2 variables/],
+    [['--problem', 'booth', '--expr', 'x^2'], /Give either --problem or --expr, not both/],
+  ])('refuses %j with exit code 2 and nothing on stdout', async (args, message) => {
+    expectRefused(await descent(['analyze', ...args]), message);
   });
 });

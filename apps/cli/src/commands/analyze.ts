@@ -86,7 +86,7 @@ Examples:
     .action(() => {
       const s = readSettings(cmd, schema);
       const problem = resolveObjective(s);
-      const at = resolveStart(problem, s.at);
+      const at = resolveStart(problem, s.at, 'at');
       const r = analyze(problem, at, s.seed ?? 0);
       if (s.json) {
         console.log(JSON.stringify(r, null, 2));

@@ -17,7 +17,7 @@ interface CompareJson {
   }[];
 }
 
-describe('descent compare', () => {
+describe.concurrent('descent compare', () => {
   it('races the default six on the valley, as minimize() runs each, and draws the paths over contours', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-compare-'));
     const svg = join(dir, 'race.svg');
@@ -63,7 +63,7 @@ describe('descent compare', () => {
     expect((text.match(/mark-line role-mark/g) ?? []).length).toBeGreaterThan(0);
   });
 
-  it.concurrent.each([
+  it.each([
     [['--problem', 'rosenbrock', '--dim', '3'], /--svg draws 2-D problems; rosenbrock has 3 variables/],
     [
       ['--problem', 'booth', '--optimizers', 'gd,nesterof'],

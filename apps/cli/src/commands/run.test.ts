@@ -18,7 +18,7 @@ interface RunJson {
   trajectory: { step: number; f: number; x: number[] }[];
 }
 
-describe('descent run', () => {
+describe.concurrent('descent run', () => {
   it('prints the same iterates as minimize() for L-BFGS on Rosenbrock and momentum on the valley', async () => {
     const [lbfgs, momentum] = await Promise.all([
       descent(['run', '--problem', 'rosenbrock', '--optimizer', 'lbfgs', '--json']),
@@ -125,7 +125,7 @@ describe('descent run', () => {
     expect(readdirSync(dir).sort()).toEqual(['path.csv', 'run.json']);
   });
 
-  it.concurrent.each([
+  it.each([
     [['--problem', 'rosenbrok'], /^descent: Unknown problem "rosenbrok" \(did you mean "rosenbrock"\?/],
     [['--problem', 'booth', '--optimizer', 'adma'], /Unknown optimizer "adma" \(did you mean "adam"\?/],
     [['--problem', 'booth', '--lr', '1e-3x'], /Invalid number for --lr: "1e-3x"/],
@@ -137,10 +137,6 @@ describe('descent run', () => {
     ],
     [['--problem', 'booth', '--start', '1,2,3'], /--start has 3 coordinates, but booth has 2 variables/],
     [['--problem', 'booth', '--steps', '0'], /Invalid value for --steps: "0" \(expected an integer >= 1\)/],
-    [
-      ['--problem', 'booth', '--steps', '2.5'],
-      /Invalid value for --steps: "2.5" \(expected an integer >= 1\)/,
-    ],
     [['--expr', 'x^^2'], /Invalid expression "x\^\^2" at position 3/],
     [['--problem', 'booth', '--lr-rate', '3'], /unknown option '--lr-rate'/],
     [['--problem', 'booth', '--optimizer', 'gd', '--lr', '-1'], /Invalid learning rate: -1/],
@@ -171,11 +167,6 @@ describe('descent run', () => {
       ['b.json', JSON.stringify({ problem: 'booth', steps: 'many' }), /Invalid number for --steps: "many"/],
       ['c.json', '{ "problem": ', /Invalid JSON in --config/],
       ['d.json', '["booth"]', /Invalid --config .*d\.json: expected a JSON object of settings/],
-      [
-        'e.json',
-        JSON.stringify({ problem: 'booth', json: 'yes' }),
-        /Invalid value for --json in --config .*e\.json/,
-      ],
       ['missing.json', null, /Cannot read --config .*missing\.json: ENOENT/],
     ];
     for (const [name, text] of cases) if (text !== null) writeFileSync(join(dir, name), text);

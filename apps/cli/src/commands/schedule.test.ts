@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ function sgdr(t: number, lr: number, etaMin: number): number {
   return etaMin + 0.5 * (lr - etaMin) * (1 + Math.cos((Math.PI * (t - start)) / T));
 }
 
-describe('descent schedule', () => {
+describe.concurrent('descent schedule', () => {
   it('samples cosine-restarts:T0=10,TMult=2,etaMin=1e-5 as the SGDR formula gives it, and writes CSV', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-'));
     const csv = join(dir, 'lr.csv');
@@ -66,7 +66,7 @@ describe('descent schedule', () => {
     expect(svg.stdout).toContain('learning rate');
   });
 
-  it.concurrent.each([
+  it.each([
     ['cosine-restart:T0=10', /Unknown schedule "cosine-restart" \(did you mean "cosine-restarts"\?/],
     ['cosine-restarts:T=10', /Unknown key "T" in schedule cosine-restarts \(did you mean "T0"\?/],
     [
@@ -88,10 +88,20 @@ describe('descent schedule', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it.concurrent.each([
+  it.each([
     [[], /Missing schedule SPEC \(see descent schedule --help\)/],
     [['cosine', '--format', 'pdf'], /Unknown value for --format "pdf" \(known: chart, csv, svg\)/],
   ])('refuses %j (no SPEC, an unknown format) with exit code 2', async (args, message) => {
     expectRefused(await descent(['schedule', ...args]), message);
+  });
+
+  it('leaves no temporary file behind when the output cannot be renamed into place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-rename-'));
+    mkdirSync(join(dir, 'lr.csv'));
+    expectRefused(
+      await descent(['schedule', 'cosine', '--format', 'csv', '--out', join(dir, 'lr.csv')]),
+      /Cannot write .*lr\.csv: EISDIR/,
+    );
+    expect(readdirSync(dir)).toEqual(['lr.csv']);
   });
 });

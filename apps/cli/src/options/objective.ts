@@ -41,12 +41,12 @@ export function resolveObjective(s: ObjectiveSettings): Problem {
   }
 }
 
-/** The start: --start if given (its length checked against the problem), else the problem's x0. */
-export function resolveStart(problem: Problem, start: number[] | undefined): Float64Array {
+/** The start: --start (analyze: --at) if given, its length checked against the problem, else x0. */
+export function resolveStart(problem: Problem, start: number[] | undefined, flag = 'start'): Float64Array {
   if (start === undefined) return problem.x0.slice();
   if (start.length !== problem.dim) {
     throw new UsageError(
-      `--start has ${start.length} coordinates, but ${problem.name} has ${problem.dim} variables`,
+      `--${flag} has ${start.length} coordinates, but ${problem.name} has ${problem.dim} variables`,
     );
   }
   return Float64Array.from(start);
