@@ -77,7 +77,6 @@ describe.concurrent('descent schedule', () => {
     ['step:gamma', /Missing value for gamma/],
     ['multi-step:milestones=3;x', /expected numbers separated by ;/],
     ['exponential:gamma=0.9,staircase=yes', /expected true or false/],
-    ['exponential:gamma=0.9,alpha=0.1', /Invalid schedule .*exactly one of gamma/],
     ['cosine+cooldown=3', /Unknown modifier "cooldown" in schedule "cosine\+cooldown=3" \(known: warmup\)/],
   ])('refuses %s with exit code 2, writing nothing', async (spec, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-bad-'));

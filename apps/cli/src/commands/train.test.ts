@@ -113,8 +113,8 @@ describe('descent train and eval', () => {
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'a,b,label\n1,2,0\n3,1\n');
 
-    const save = join(dir, 'never.json');
     const out = mkdtempSync(join(tmpdir(), 'descent-train-out-'));
+    const save = join(out, 'never.json');
     const notModel = join(dir, 'not-a-model.json');
     writeFileSync(notModel, '{"weights": []}');
     const cut = join(dir, 'cut.json');
@@ -131,7 +131,7 @@ describe('descent train and eval', () => {
       [['--layers', '16,x', '--save', save], /Invalid number for --layers: "x"/],
       [['--activation', 'rleu', '--save', save], /Unknown activation "rleu" \(did you mean "relu"\?/],
       [
-        ['--test-fraction', '1.5', '--save', join(out, 'model.json')],
+        ['--test-fraction', '1.5', '--save', save],
         /Invalid value for --test-fraction: 1\.5 \(expected a fraction in \(0, 1\)\)/,
       ],
       [['--resume', notModel], /--resume .*not-a-model\.json is not a model written by descent train --save/],
@@ -153,6 +153,7 @@ describe('descent train and eval', () => {
     expect(existsSync(save)).toBe(false);
     expect(readdirSync(out)).toEqual([]);
     expect(readFileSync(cut, 'utf8')).toBe(checkpoint);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     expectRefused(wrongShape, /the data has 4 features, the model was trained on 64/);
     expectRefused(noModel, /Missing --model FILE \(written by descent train --save\)/);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseInteger, parseNames, parseNumber, parseVector } from './numbers.js';
 
+// Each error below also reaches the user through the binary: commands/run.test.ts (--lr, --start,
+// --steps) and commands/compare.test.ts (--optimizers) check its message and exit code 2.
+
 describe('numbers from flags and config files', () => {
   it('reads finite numbers from text or JSON numbers', () => {
     expect(parseNumber('lr', '1e-3')).toBe(1e-3);

@@ -18,6 +18,9 @@ import { describe, expect, it } from 'vitest';
 import { parseSchedule, scheduleNames } from './schedule-spec.js';
 import { UsageError } from './usage-error.js';
 
+// Each kind of error refused here is also refused by the binary: commands/schedule.test.ts checks
+// its message, exit code 2 and that no output file is left.
+
 const defaults = { lr: 0.1, steps: 60 };
 
 const cases: [string, Schedule][] = [

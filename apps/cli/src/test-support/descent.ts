@@ -85,8 +85,8 @@ export function json<T = unknown>(r: CliResult): T {
 
 /**
  * The built CLI's main() (dist/main.js) called in this process, with stdout and stderr captured:
- * the same code as the binary without a new Node start, for the many --help pages. Error paths go
- * through the binary (`descent`). Calls must not overlap.
+ * the same code as the binary without a new Node start, for the --help pages and schedule's charts.
+ * Error paths go through the binary (`descent`). Calls must not overlap.
  */
 export async function descentInProcess(args: string[]): Promise<CliResult> {
   const { main } = (await import(new URL('../../dist/main.js', import.meta.url).href)) as {
