@@ -61,8 +61,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     params: ParamsInput<AdadeltaOptions>,
     options: Partial<AdadeltaOptions> & OptimizerBehaviour = {},
   ) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Adadelta', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Adadelta', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: AdadeltaOptions): void {

@@ -134,8 +134,7 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
     params: ParamsInput<AdafactorOptions>,
     options: Partial<AdafactorOptions> & OptimizerBehaviour = {},
   ) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Adafactor', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Adafactor', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: AdafactorOptions): void {

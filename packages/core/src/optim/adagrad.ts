@@ -75,8 +75,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: ParamsInput<AdagradOptions>,
     options: Partial<AdagradOptions> & OptimizerBehaviour = {},
   ) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Adagrad', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Adagrad', params, DEFAULTS, options);
     // as torch, the accumulators exist from the start (filled with initialAccumulatorValue)
     for (const g of this.paramGroups) {
       for (const p of g.params) this.stateOf<AdagradState>(p, () => initState(p, g.initialAccumulatorValue));

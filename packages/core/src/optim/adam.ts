@@ -109,13 +109,9 @@ export class Adam extends Optimizer<AdamOptions> {
   readonly name: string;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
     const kind = new.target as typeof Adam;
     const defaults = kind.decoupled ? { ...ADAM_DEFAULTS, weightDecay: 1e-2 } : ADAM_DEFAULTS;
-    super(kind.displayName, params, { ...defaults, ...rest }, Object.keys(ADAM_DEFAULTS), {
-      onNonFinite,
-      impl,
-    });
+    super(kind.displayName, params, defaults, options);
     this.name = kind.displayName;
   }
 

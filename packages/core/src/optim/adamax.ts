@@ -77,11 +77,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   readonly name = 'Adamax';
 
   constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
-    super('Adamax', params, { ...ADAMAX_DEFAULTS, ...rest }, Object.keys(ADAMAX_DEFAULTS), {
-      onNonFinite,
-      impl,
-    });
+    super('Adamax', params, ADAMAX_DEFAULTS, options);
   }
 
   protected validateGroup(o: AdamaxOptions): void {

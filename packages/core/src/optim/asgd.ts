@@ -70,8 +70,7 @@ export class ASGD extends Optimizer<ASGDOptions> {
   readonly name = 'ASGD';
 
   constructor(params: ParamsInput<ASGDOptions>, options: Partial<ASGDOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('ASGD', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('ASGD', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: ASGDOptions): void {

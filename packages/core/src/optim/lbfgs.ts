@@ -58,16 +58,6 @@ export interface LBFGSOptions extends BaseOptions {
   lineSearchFn: 'strong_wolfe' | null;
 }
 
-const optionNames = [
-  'lr',
-  'maxIter',
-  'maxEval',
-  'toleranceGrad',
-  'toleranceChange',
-  'historySize',
-  'lineSearchFn',
-] as const;
-
 /** The kernel path: SIMD BLAS-1 over kernel memory. */
 const fusedOps: VectorOps = { dot, axpy, scal, copy, maxAbs };
 
@@ -110,8 +100,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   private history: LbfgsHistory | undefined;
 
   constructor(params: ParamsInput<LBFGSOptions>, options: Partial<LBFGSOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
-    const maxIter = rest.maxIter ?? 20;
+    const maxIter = options.maxIter ?? 20;
     const defaults: LBFGSOptions = {
       lr: 1,
       maxIter,
@@ -120,9 +109,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       toleranceChange: 1e-9,
       historySize: 100,
       lineSearchFn: null,
-      ...rest,
     };
-    super('LBFGS', params, defaults, optionNames, { onNonFinite, impl });
+    super('LBFGS', params, defaults, options);
     if (this.paramGroups.length !== 1) {
       throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");
     }

@@ -58,8 +58,7 @@ export class Lion extends Optimizer<LionOptions> {
   readonly name = 'Lion';
 
   constructor(params: ParamsInput<LionOptions>, options: Partial<LionOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Lion', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Lion', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: LionOptions): void {

@@ -101,8 +101,7 @@ export class Muon extends Optimizer<MuonOptions> {
   readonly name = 'Muon';
 
   constructor(params: ParamsInput<MuonOptions>, options: Partial<MuonOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Muon', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Muon', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: MuonOptions): void {

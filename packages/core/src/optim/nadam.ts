@@ -95,11 +95,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
   readonly name = 'NAdam';
 
   constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
-    super('NAdam', params, { ...NADAM_DEFAULTS, ...rest }, Object.keys(NADAM_DEFAULTS), {
-      onNonFinite,
-      impl,
-    });
+    super('NAdam', params, NADAM_DEFAULTS, options);
   }
 
   protected validateGroup(o: NAdamOptions): void {

@@ -73,16 +73,26 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** Steps skipped because of non-finite gradients. */
   skippedSteps = 0;
 
+  /** The option names groups may set: the keys of the defaults. */
+  readonly optionNames: readonly string[];
+
+  /**
+   * `defaults` are the optimizer's own (torch's); `options` are the user's: group options laid over
+   * the defaults, plus the optimizer's behaviour (`onNonFinite`, `impl`). Unknown names throw.
+   */
   protected constructor(
     displayName: string,
     params: ParamsInput<O>,
     defaults: O,
-    readonly optionNames: readonly string[],
-    behaviour: OptimizerBehaviour = {},
+    options: Partial<O> & OptimizerBehaviour = {},
   ) {
-    checkKnownOptions(displayName, defaults, [...optionNames, 'onNonFinite', 'impl']);
-    this.validateGroup(defaults);
-    this.defaults = Object.freeze({ ...defaults });
+    const { onNonFinite: onNonFiniteOption, impl: implOption, ...given } = options;
+    this.optionNames = Object.keys(defaults);
+    checkKnownOptions(displayName, given, this.optionNames);
+    const merged = { ...defaults, ...given } as O;
+    this.validateGroup(merged);
+    this.defaults = Object.freeze(merged);
+    const behaviour: OptimizerBehaviour = { onNonFinite: onNonFiniteOption, impl: implOption };
     const onNonFinite = behaviour.onNonFinite ?? 'error';
     if (onNonFinite !== 'error' && onNonFinite !== 'skip') {
       throw new RangeError(`Invalid onNonFinite value: ${String(onNonFinite)} (expected 'error' or 'skip')`);

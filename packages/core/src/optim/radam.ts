@@ -102,11 +102,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
   readonly name = 'RAdam';
 
   constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
-    super('RAdam', params, { ...RADAM_DEFAULTS, ...rest }, Object.keys(RADAM_DEFAULTS), {
-      onNonFinite,
-      impl,
-    });
+    super('RAdam', params, RADAM_DEFAULTS, options);
   }
 
   protected validateGroup(o: RAdamOptions): void {

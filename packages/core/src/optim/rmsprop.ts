@@ -82,8 +82,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     params: ParamsInput<RMSpropOptions>,
     options: Partial<RMSpropOptions> & OptimizerBehaviour = {},
   ) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('RMSprop', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('RMSprop', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: RMSpropOptions): void {

@@ -65,8 +65,7 @@ export class Rprop extends Optimizer<RpropOptions> {
   readonly name = 'Rprop';
 
   constructor(params: ParamsInput<RpropOptions>, options: Partial<RpropOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...opts } = options;
-    super('Rprop', params, { ...DEFAULTS, ...opts }, Object.keys(DEFAULTS), { onNonFinite, impl });
+    super('Rprop', params, DEFAULTS, options);
   }
 
   protected validateGroup(o: RpropOptions): void {

@@ -81,8 +81,7 @@ export class SGD extends Optimizer<SGDOptions> {
   readonly name = 'SGD';
 
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> & OptimizerBehaviour = {}) {
-    const { onNonFinite, impl, ...rest } = options;
-    super('SGD', params, { ...SGD_DEFAULTS, ...rest }, Object.keys(SGD_DEFAULTS), { onNonFinite, impl });
+    super('SGD', params, SGD_DEFAULTS, options);
   }
 
   protected validateGroup(o: SGDOptions): void {
