@@ -76,8 +76,18 @@ function expectClose(got: FloatArray, want: Float64Array, tol: number, what: str
 }
 
 // [m, n, k]: odd shapes, vectors, and sizes that straddle the blocking (MR = 4, NR = 8 f32 / 4 f64,
-// KC = 256, MC = 128, NC = 2048).
+// KC = 256, MC = 128, NC = 2048). Untransposed products with n a multiple of NR, k <= KC and
+// n <= NC take the single-block path (4x8, 32x128x64, 36x16x256, with m % 4 rows left to the
+// general path in 7x16x5, 33x24x64 and 6x8x3); 8x2048x9 and 12x8x257 just miss it.
 const shapes = [
+  [4, 8, 1],
+  [32, 128, 64],
+  [36, 16, 256],
+  [7, 16, 5],
+  [33, 24, 64],
+  [6, 8, 3],
+  [8, 2048, 9],
+  [12, 8, 257],
   [1, 1, 1],
   [1, 19, 7],
   [19, 1, 7],
@@ -123,6 +133,7 @@ describe.each(dtypes)('gemm (%s)', (dt, Ctor) => {
           [7, 13, 5],
           [9, 10, 0],
           [33, 20, 300],
+          [10, 24, 9],
         ]) {
           const { got, want } = runBoth(Ctor, s, tA, tB, alpha, beta, 42);
           expectClose(got, want, eps * 8 * (s[2] + 2), `${s.join('x')} alpha ${alpha} beta ${beta}`);
@@ -134,6 +145,7 @@ describe.each(dtypes)('gemm (%s)', (dt, Ctor) => {
   it('overwrites C when beta = 0, even where C holds NaN (full tiles, edges and k = 0)', () => {
     for (const [m, n, k] of [
       [8, 16, 5],
+      [6, 24, 7],
       [7, 13, 300],
       [3, 4, 0],
     ]) {
