@@ -5,6 +5,9 @@
  *              x̂_ij = (x_ij - μ_j) / √(σ²_j + ε),   y_ij = γ_j x̂_ij + β_j
  *              running_mean ← (1 - m) running_mean + m μ_j
  *              running_var  ← (1 - m) running_var  + m σ²_j B/(B - 1)         (unbiased, as torch)
+ *              with m = `momentum`, or m = 1/t on the t-th training batch for `momentum: null`
+ *              (torch's cumulative moving average: the running statistics are then the plain
+ *              means of the batch statistics seen so far)
  *   eval:      x̂_ij = (x_ij - running_mean_j) / √(running_var_j + ε)
  *
  *   backward (training), with g = dy ⊙ γ:
@@ -42,8 +45,11 @@ import {
 export interface BatchNorm1dOptions {
   /** ε added to the variance (default 1e-5). */
   eps?: number;
-  /** m in running ← (1 - m) running + m batch (default 0.1, torch's). */
-  momentum?: number;
+  /**
+   * m in running ← (1 - m) running + m batch (default 0.1, torch's); `null`: the cumulative
+   * moving average, m = 1/t on the t-th training batch (torch's `momentum=None`).
+   */
+  momentum?: number | null;
   /** Learn γ (init 1) and β (init 0) (default true). */
   affine?: boolean;
   dtype?: DType;
@@ -55,7 +61,7 @@ export class BatchNorm1d implements Layer {
   readonly dtype: DType;
   readonly outFeatures: number;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
   readonly weight: Param | undefined;
   readonly bias: Param | undefined;
   readonly runningMean: WasmArray;
@@ -82,8 +88,8 @@ export class BatchNorm1d implements Layer {
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) {
       throw new RangeError(`Invalid eps: ${String(eps)} (expected a finite number >= 0)`);
     }
-    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-      throw new RangeError(`Invalid momentum: ${String(momentum)} (expected a number in [0, 1])`);
+    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))) {
+      throw new RangeError(`Invalid momentum: ${String(momentum)} (expected a number in [0, 1], or null)`);
     }
     if (typeof affine !== 'boolean')
       throw new RangeError(`Invalid affine: ${String(affine)} (expected a boolean)`);
@@ -136,7 +142,8 @@ export class BatchNorm1d implements Layer {
       runningVar: this.runningVar,
       weight: this.weight?.value,
       bias: this.bias?.value,
-      momentum: this.momentum,
+      // torch counts the batch first: m = 1/t on the t-th training batch.
+      momentum: this.momentum ?? 1 / (this.numBatchesTracked + 1),
       eps: this.eps,
     });
     if (training) this.numBatchesTracked++;

@@ -5,6 +5,7 @@ import { BatchNorm1d } from './batch-norm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Layer } from './layer.js';
+import { sequentialFromConfig } from './sequential.js';
 
 const B = 5;
 const cases: Array<{ name: string; make: () => Layer; training: boolean; scale?: number }> = [
@@ -120,6 +121,35 @@ describe('BatchNorm1d', () => {
     expect(bn.runningVar.data[0]).toBeCloseTo(0.9 + 0.1 * (14 / 3), 12);
     expect(bn.runningMean.data[1]).toBeCloseTo(2.5, 12);
     expect(bn.numBatchesTracked).toBe(1);
+  });
+
+  it('with momentum null keeps the plain means of the batch statistics (torch momentum=None)', () => {
+    const bn = new BatchNorm1d(3, { dtype: 'f64', momentum: null });
+    const means = [0, 0, 0];
+    const vars = [0, 0, 0];
+    const T = 5;
+    for (let t = 0; t < T; t++) {
+      const B = 4 + t;
+      const x = randomMatrix(B, 3, 20 + t, 3);
+      const X = x.data.toArray();
+      bn.forward(x, true);
+      for (let j = 0; j < 3; j++) {
+        let m = 0;
+        for (let i = 0; i < B; i++) m += X[i * 3 + j] / B;
+        let v = 0;
+        for (let i = 0; i < B; i++) v += (X[i * 3 + j] - m) ** 2 / (B - 1);
+        means[j] += m / T;
+        vars[j] += v / T;
+      }
+    }
+    for (let j = 0; j < 3; j++) {
+      expect(bn.runningMean.data[j]).toBeCloseTo(means[j], 12);
+      expect(bn.runningVar.data[j]).toBeCloseTo(vars[j], 12);
+    }
+    expect(bn.numBatchesTracked).toBe(T);
+    expect(bn.config().momentum).toBeNull();
+    const rebuilt = sequentialFromConfig({ dtype: 'f64', layers: [bn.config()] }).layers[0] as BatchNorm1d;
+    expect(rebuilt.momentum).toBeNull();
   });
 
   it('normalizes each feature to mean 0 and variance 1 in training', () => {

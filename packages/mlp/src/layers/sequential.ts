@@ -201,7 +201,7 @@ export function sequentialFromConfig(config: ModelConfig): Sequential {
       case 'batchNorm1d':
         return new BatchNorm1d(n('features'), {
           eps: n('eps'),
-          momentum: n('momentum'),
+          momentum: c.momentum === null ? null : n('momentum'),
           affine: c.affine !== false,
           dtype,
           name,
