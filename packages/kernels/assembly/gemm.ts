@@ -23,8 +23,8 @@
  * A or B in place instead of packing is slower except for the very smallest products; the k loop
  * counts on the B pointer alone, which saves V8 an increment and a compare per step.
  *
- * Products that fit in one block without transposes (k <= KC, n <= NC, n a multiple of NR: the
- * MLP's forward shapes) take a faster single-block path, `gemmOneBlock` below.
+ * Products that fit in one block (k <= KC, n <= NC, n a multiple of NR: the MLP's shapes) take a
+ * faster single-block path, `gemmOneBlock` below.
  */
 
 const MR = 4;
@@ -78,6 +78,8 @@ function packB<T>(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i
           dst += <usize>NR * sz;
         }
       }
+    } else if (sizeof<T>() == 4 && w == NR) {
+      packPanelBT(b + (<usize>(jc + jr) * k + pc) * 4, <usize>k * 4, kc, dst);
     } else {
       // op(B)[p, j] = B[j, p]: walk each column j of the panel along contiguous memory.
       for (let j = 0; j < NR; j++) {
@@ -91,6 +93,43 @@ function packB<T>(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32, kc: i
       }
     }
   }
+}
+
+/**
+ * One full f32 panel of Bᵀ: dst row p (8 values) = B[0:8, p] for p < kc, where B's eight rows
+ * start at `src`, `ldb` bytes apart. Four k steps at a time: eight v128 loads (rows 0..7, columns
+ * p..p+3) and two 4 x 4 register transposes give rows p..p+3 of the panel, instead of 32 scalar
+ * loads and stores.
+ */
+function packPanelBT(src: usize, ldb: usize, kc: i32, dst: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const o = <usize>p * 4;
+    const d = dst + <usize>p * 32;
+    transpose4x4Strided(src + o, ldb, d);
+    transpose4x4Strided(src + 4 * ldb + o, ldb, d + 16);
+  }
+  for (; p < kc; p++) {
+    const d = dst + <usize>p * 32;
+    for (let j = 0; j < 8; j++) store<f32>(d + <usize>j * 4, load<f32>(src + <usize>j * ldb + <usize>p * 4));
+  }
+}
+
+/** The 4 x 4 f32 block at src (rows ldb bytes apart), transposed: its column c at dst + 32 c. */
+// @ts-ignore: decorator
+@inline function transpose4x4Strided(src: usize, ldb: usize, dst: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + ldb);
+  const r2 = v128.load(src + 2 * ldb);
+  const r3 = v128.load(src + 3 * ldb);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
 }
 
 /**
@@ -242,15 +281,16 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, bet
 /**
  * One MR x NR tile of the single-block path: C[0:MR, 0:NR] = alpha sum_p A[0:MR, p]^T B[p, 0:NR]
  * + beta C, from a pre-broadcast A panel (`ap`: record p = MR v128, the r-th holding A[r, p] in
- * every lane) and a packed B panel (`bp`: row p = NR values, two v128). With `PA` the tile reads A
- * in place (rows `lda` bytes apart, broadcasting each value) and writes the A panel as it goes;
+ * every lane) and a packed B panel (`bp`: row p = NR values, two v128). With `PA` the tile reads
+ * op(A) in place (A[r, p] to A[r + 1, p] is `aStepR` bytes, to A[r, p + 1] `aStepK`: row-major A,
+ * or Aᵀ) broadcasting each value, and writes the A panel as it goes;
  * with `PB` it reads B in place (rows `ldb` bytes apart) and writes the B panel. The first tile of
  * each row of tiles packs A, the tiles of the first row pack B, so packing costs no separate pass.
  * `PLAIN` (alpha = 1, beta = 0) stores the sums as they are: the branches of the general update,
  * eight per tile, cost V8 about 8% of the product.
  */
 // @ts-ignore: decorator
-@inline function oneBlockTile<T>(PLAIN: bool, PA: bool, PB: bool, kc: i32, a: usize, lda: usize, ap: usize, b: usize, ldb: usize, bp: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
+@inline function oneBlockTile<T>(PLAIN: bool, PA: bool, PB: bool, kc: i32, a: usize, aStepR: usize, aStepK: usize, ap: usize, b: usize, ldb: usize, bp: usize, c: usize, ldc: usize, alpha: T, beta: T): void {
   const sz = sizeof<T>();
   let c00 = v128.splat<T>(0);
   let c01 = v128.splat<T>(0);
@@ -260,9 +300,9 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, bet
   let c21 = v128.splat<T>(0);
   let c30 = v128.splat<T>(0);
   let c31 = v128.splat<T>(0);
-  let a1 = a + lda;
-  let a2 = a1 + lda;
-  let a3 = a2 + lda;
+  let a1 = a + aStepR;
+  let a2 = a1 + aStepR;
+  let a3 = a2 + aStepR;
   const bEnd = bp + <usize>kc * 32;
   while (bp < bEnd) {
     let b0: v128;
@@ -290,10 +330,10 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, bet
       v128.store(ap, x1, 16);
       v128.store(ap, x2, 32);
       v128.store(ap, x3, 48);
-      a += sz;
-      a1 += sz;
-      a2 += sz;
-      a3 += sz;
+      a += aStepK;
+      a1 += aStepK;
+      a2 += aStepK;
+      a3 += aStepK;
     } else {
       x0 = v128.load(ap);
       x1 = v128.load(ap, 16);
@@ -339,9 +379,11 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, bet
 }
 
 /**
- * The single-block path: C[0:m, :] = alpha A B + beta C for A m x k, B k x n (no transposes),
- * m a multiple of MR, n of NR, k <= KC, n <= NC. Scratch: Bp (n / NR panels of k rows of NR
- * values), then one pre-broadcast A panel, reused by every row of tiles.
+ * The single-block path: C[0:m, :] = alpha op(A) op(B) + beta C for op(A) m x k, op(B) k x n,
+ * m a multiple of MR, n of NR, k <= KC, n <= NC (with Aᵀ, A is k x m). Scratch: Bp (n / NR
+ * panels of k rows of NR values), then one pre-broadcast A panel, reused by every row of tiles.
+ * Untransposed B is packed by the first row of tiles as it goes; Bᵀ (a gather across B's rows) by
+ * packB first.
  *
  * Why pre-broadcast A: V8 compiles a load_splat at a constant offset as a lea plus the load (the
  * offset is not folded into the address), so the packed kernel's four broadcasts cost seven
@@ -351,27 +393,34 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, bet
  * packing passes (about 1 us of the 14 us of a 32x64 * 64x128 product).
  */
 // @ts-ignore: decorator
-@inline function gemmOneBlock<T>(PLAIN: bool, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
+@inline function gemmOneBlock<T>(PLAIN: bool, transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
   const sz = sizeof<T>();
   const NR = nr<T>();
-  const lda = <usize>k * sz;
-  const ld = <usize>n * sz; // B's and C's rows
+  const aStepR: usize = transA ? sz : <usize>k * sz;
+  const aStepK: usize = transA ? <usize>m * sz : sz;
+  const ld = <usize>n * sz; // B's (untransposed) and C's rows
   const bp = scratch;
   const ap = bp + <usize>k * n * sz;
   const panel = <usize>k * 32; // bytes per packed B panel
-  // The first row of tiles packs every B panel; its first tile also packs A.
-  oneBlockTile<T>(PLAIN, true, true, k, a, lda, ap, b, ld, bp, c, ld, alpha, beta);
-  for (let jr = NR; jr < n; jr += NR) {
-    const j = <usize>jr * sz;
-    oneBlockTile<T>(PLAIN, false, true, k, a, lda, ap, b + j, ld, bp + <usize>(jr / NR) * panel, c + j, ld, alpha, beta);
-  }
-  for (let ir = MR; ir < m; ir += MR) {
-    const aRow = a + <usize>ir * lda;
+  if (transB) packB<T>(1, b, n, k, 0, 0, k, n, bp);
+  for (let ir = 0; ir < m; ir += MR) {
+    const aRow = a + <usize>ir * aStepR;
     const cRow = c + <usize>ir * ld;
-    oneBlockTile<T>(PLAIN, true, false, k, aRow, lda, ap, b, ld, bp, cRow, ld, alpha, beta);
-    for (let jr = NR; jr < n; jr += NR) {
-      const j = <usize>jr * sz;
-      oneBlockTile<T>(PLAIN, false, false, k, aRow, lda, ap, b, ld, bp + <usize>(jr / NR) * panel, cRow + j, ld, alpha, beta);
+    if (ir == 0 && !transB) {
+      // The first row of tiles packs every B panel; its first tile also packs A.
+      oneBlockTile<T>(PLAIN, true, true, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
+      for (let jr = NR; jr < n; jr += NR) {
+        const j = <usize>jr * sz;
+        const bPanel = bp + <usize>(jr / NR) * panel;
+        oneBlockTile<T>(PLAIN, false, true, k, aRow, aStepR, aStepK, ap, b + j, ld, bPanel, cRow + j, ld, alpha, beta);
+      }
+    } else {
+      oneBlockTile<T>(PLAIN, true, false, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
+      for (let jr = NR; jr < n; jr += NR) {
+        const j = <usize>jr * sz;
+        const bPanel = bp + <usize>(jr / NR) * panel;
+        oneBlockTile<T>(PLAIN, false, false, k, aRow, aStepR, aStepK, ap, b, ld, bPanel, cRow + j, ld, alpha, beta);
+      }
     }
   }
 }
@@ -395,11 +444,12 @@ function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: 
   }
   const sz = sizeof<T>();
   const NR = nr<T>();
-  if (!transA && !transB && k <= KC && n <= NC && n % NR == 0 && m >= MR) {
-    // Whole MR-row tiles on the single-block path; the last m % MR rows, if any, below.
+  if (k <= KC && n <= NC && n % NR == 0 && m >= MR && (!transA || m % MR == 0)) {
+    // Whole MR-row tiles on the single-block path; the last m % MR rows of an untransposed A, if
+    // any, below (Aᵀ's rows are its columns, which the general path cannot be pointed at).
     const m4 = m - m % MR;
-    if (alpha == 1 && beta == 0) gemmOneBlock<T>(true, m4, n, k, alpha, a, b, beta, c, scratch);
-    else gemmOneBlock<T>(false, m4, n, k, alpha, a, b, beta, c, scratch);
+    if (alpha == 1 && beta == 0) gemmOneBlock<T>(true, transA, transB, m4, n, k, alpha, a, b, beta, c, scratch);
+    else gemmOneBlock<T>(false, transA, transB, m4, n, k, alpha, a, b, beta, c, scratch);
     if (m4 == m) return;
     a += <usize>m4 * k * sz;
     c += <usize>m4 * n * sz;

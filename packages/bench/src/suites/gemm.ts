@@ -6,8 +6,9 @@
  *   - a naive JS triple loop over Float32Arrays, in the cache-friendly i-k-j order (the stronger
  *     of the two naive orders; the textbook i-j-k order is timed too, at n <= 512 only, because at
  *     n = 1024 it takes seconds per call).
- * Square n = 256, 512, 1024, then the small shapes of the MLP's forward and backward passes
- * (32x64 * 64x128, Aᵀ B with A 32x64 and B 32x128, A Bᵀ with A 32x128 and B 64x128) per call.
+ * Square n = 256, 512, 1024 (and f64 at n = 256, against ml-matrix and naive JS), then the small
+ * shapes of the MLP's forward and backward passes (32x64 * 64x128, Aᵀ B with A 32x64 and B 32x128,
+ * A Bᵀ with A 32x128 and B 64x128) per call.
  * Targets: >= 1x TF.js-wasm and >= 25x naive JS for square sizes; >= 2x TF.js-wasm for small ones.
  * Ours and TF.js-wasm are timed alternately, three times each, keeping each side's best.
  */
@@ -27,7 +28,14 @@ function randomF32(n: number, seed: number): Float32Array {
 }
 
 /** C = A B, naive, i-k-j order: the inner loop runs along rows of B and C (unit stride). */
-function naiveIkj(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void {
+function naiveIkj<A extends Float32Array | Float64Array>(
+  m: number,
+  n: number,
+  k: number,
+  a: A,
+  b: A,
+  c: A,
+): void {
   c.fill(0);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
@@ -199,8 +207,41 @@ async function small(
   C.data.free();
 }
 
+/**
+ * dgemm (f64) at n = 256, informational: TF.js has no f64 matMul on its wasm backend, so the peers
+ * are ml-matrix (f64 throughout) and the naive i-k-j loop over Float64Arrays.
+ */
+async function squareF64(n: number): Promise<void> {
+  const a = Float64Array.from(randomF32(n * n, n));
+  const b = Float64Array.from(randomF32(n * n, n + 1));
+  const A: WasmMatrix = { rows: n, cols: n, data: fromArray(a) };
+  const B: WasmMatrix = { rows: n, cols: n, data: fromArray(b) };
+  const C = matrix('f64', n, n);
+  const ours = await time('descent gemm f64', () => gemm(A, B, C));
+  const ma = new Matrix(n, n);
+  const mb = new Matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      ma.set(i, j, a[i * n + j]);
+      mb.set(i, j, b[i * n + j]);
+    }
+  }
+  const mlMatrix = await time('ml-matrix mmul', () => ma.mmul(mb), { samples: 5, warmup: 1 });
+  const c = new Float64Array(n * n);
+  const ikj = await time('naive JS loop (i-k-j, f64)', () => naiveIkj(n, n, n, a, b, c), {
+    samples: 5,
+    warmup: 1,
+  });
+  report(`dgemm n = ${n}`, ours, [mlMatrix, ikj]);
+  console.log(`  GFLOP/s: descent ${gflops(2 * n * n * n, ours)}, naive i-k-j ${gflops(2 * n * n * n, ikj)}`);
+  A.data.free();
+  B.data.free();
+  C.data.free();
+}
+
 export async function run(): Promise<void> {
   for (const n of [256, 512, 1024]) await square(n);
+  await squareF64(256);
   await small('MLP forward A B, A 32x64, B 64x128', [32, 64], [64, 128], false, false);
   await small('MLP backward Aᵀ B, A 32x64, B 32x128', [32, 64], [32, 128], true, false);
   await small('MLP backward A Bᵀ, A 32x128, B 64x128', [32, 128], [64, 128], false, true);
