@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../analysis/seeded-random.js';
+import { fromExpression } from '../expression.js';
 import { himmelblau, sixHumpCamel } from './classic-2d.js';
 import { rosenbrock } from './classic-nd.js';
-import { fromExpression } from './expression.js';
 import { monkeySaddle, saddle } from './notes.js';
 import type { Problem } from './problem.js';
 

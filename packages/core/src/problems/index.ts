@@ -1,6 +1,5 @@
 export { beale, booth, goldsteinPrice, himmelblau, sixHumpCamel } from './classic-2d.js';
 export { ackley, rastrigin, rosenbrock, styblinskiTang } from './classic-nd.js';
-export { type ExpressionOptions, type ExpressionProblem, fromExpression } from './expression.js';
 export { type LeastSquaresSpec, leastSquaresProblem } from './least-squares.js';
 export {
   biggsExp6,
