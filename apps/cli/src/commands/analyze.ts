@@ -83,9 +83,9 @@ Examples:
   $ descent analyze --expr "x^2 - y^2" --at 0,0
   $ descent analyze --problem himmelblau --json`,
     )
-    .action(() => {
+    .action(async () => {
       const s = readSettings(cmd, schema);
-      const problem = resolveObjective(s);
+      const problem = await resolveObjective(s);
       const at = resolveStart(problem, s.at, 'at');
       const r = analyze(problem, at, s.seed ?? 0);
       if (s.json) {

@@ -51,7 +51,7 @@ Examples:
     )
     .action(async () => {
       const s = readSettings(cmd, schema);
-      const problem = resolveObjective(s);
+      const problem = await resolveObjective(s);
       const list = s.optimizers ?? defaultRace;
       for (const name of list)
         if (!optimizerNames.includes(name)) throw unknownNameError('optimizer', name, optimizerNames);

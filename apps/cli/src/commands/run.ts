@@ -82,9 +82,9 @@ Examples:
   $ descent run --expr "0.1*x^2 + 2*y^2" --optimizer momentum --lr 0.1 --start 10,1 --format csv
   $ descent run --problem ill-conditioned --optimizer gd --lr 0.4 --schedule cosine:TMax=50 --steps 50`,
     )
-    .action(() => {
+    .action(async () => {
       const s = readSettings(cmd, schema);
-      const problem = resolveObjective(s);
+      const problem = await resolveObjective(s);
       const optimizer = s.optimizer ?? 'gd';
       if (!optimizerNames.includes(optimizer)) throw unknownNameError('optimizer', optimizer, optimizerNames);
       const x0 = resolveStart(problem, s.start);

@@ -2,8 +2,11 @@
  * `--problem NAME` (the zoo, `descent problems`) or `--expr "x^2 - y^2"` (symbolic gradient and
  * Hessian by fromExpression), optionally `--dim N` for the n-dimensional problems and
  * `--start x,y` for the starting point.
+ *
+ * fromExpression is imported only when --expr is given: its module, @descent/core/expression,
+ * loads mathjs, which costs most of a second at every start of the command.
  */
-import { fromExpression, getProblem, listProblems, type Problem } from '@descent/core';
+import { getProblem, listProblems, type Problem } from '@descent/core';
 import { z } from 'zod';
 import { int } from './settings.js';
 import { UsageError, unknownNameError } from './usage-error.js';
@@ -20,11 +23,12 @@ export interface ObjectiveSettings {
   dim?: number;
 }
 
-export function resolveObjective(s: ObjectiveSettings): Problem {
+export async function resolveObjective(s: ObjectiveSettings): Promise<Problem> {
   if (s.problem !== undefined && s.expr !== undefined) {
     throw new UsageError('Give either --problem or --expr, not both');
   }
   if (s.expr !== undefined) {
+    const { fromExpression } = await import('@descent/core/expression');
     try {
       return fromExpression(s.expr);
     } catch (e) {

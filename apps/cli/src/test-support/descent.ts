@@ -1,7 +1,7 @@
 /**
  * Runs the built `descent` binary (dist/bin.js) as a subprocess, stdin closed, and collects what it
- * printed and its exit code. A Node start costs about a second here (mostly loading mathjs), so
- * tests run independent cases concurrently (`it.concurrent`, `Promise.all`); this module lets at
+ * printed and its exit code. A Node start costs about 0.3 s here (over a second with --expr, which
+ * loads mathjs), so tests run independent cases concurrently (`it.concurrent`, `Promise.all`); this module lets at
  * most `maxRunning` of them run at once, which keeps a 2-core machine busy without thrashing it.
  */
 import { spawn } from 'node:child_process';
@@ -33,12 +33,18 @@ async function acquireSlot(): Promise<() => void> {
   };
 }
 
-/** `descent ...args` in a new Node process; a signal's death is reported as 128 + its number. */
-export async function descent(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+/**
+ * `descent ...args` in a new Node process (`nodeArgs` go to node itself, before the script); a
+ * signal's death is reported as 128 + its number.
+ */
+export async function descent(
+  args: string[],
+  options: { cwd?: string; nodeArgs?: string[] } = {},
+): Promise<CliResult> {
   const release = await acquireSlot();
   try {
     return await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [binary, ...args], {
+      const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binary, ...args], {
         cwd: options.cwd,
         env: { ...process.env, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
