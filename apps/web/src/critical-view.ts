@@ -136,9 +136,13 @@ export function criticalView(): HTMLElement {
     }
   };
 
-  const showProblem = () => {
+  let latest = 0;
+  const showProblem = async () => {
+    const call = ++latest;
     try {
-      const current = picker.current();
+      const current = await picker.current();
+      // a newer choice was made while this formula's module loaded: that one is shown instead
+      if (call !== latest) return;
       const points = findCriticalPoints(current.problem, current.domain, { pointsPerDim: 12 });
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
@@ -147,7 +151,7 @@ export function criticalView(): HTMLElement {
       status.textContent = '';
     } catch (e) {
       // the previous function stays on show, with its readout
-      status.textContent = (e as Error).message;
+      if (call === latest) status.textContent = (e as Error).message;
       return;
     }
     outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');

@@ -2,11 +2,27 @@
  * Choosing the function to look at: every two-dimensional problem of @descent/core's zoo
  * (`listProblems`/`getProblem`, with its description, standard start and plotting box), or a
  * formula typed by the user (`fromExpression`, differentiated symbolically, on [-r, r]^2).
+ *
+ * fromExpression comes from `@descent/core/expression`, imported dynamically: it brings mathjs,
+ * most of the page's JavaScript, which Vite puts in a chunk of its own that is fetched only when
+ * "your formula…" is chosen. So `current()` is asynchronous.
  */
-import { fromExpression, getProblem, listProblems, type Problem } from '@descent/core';
+import { getProblem, listProblems, type Problem } from '@descent/core';
 import type { Domain } from './surface.js';
 
 export const EXPRESSION = 'expression';
+
+type ExpressionModule = typeof import('@descent/core/expression');
+let expressionModule: Promise<ExpressionModule> | undefined;
+
+/** `@descent/core/expression`, fetched once (a failed fetch is tried again at the next call). */
+export function loadExpressionModule(): Promise<ExpressionModule> {
+  expressionModule ??= import('@descent/core/expression').catch((e: unknown) => {
+    expressionModule = undefined;
+    throw e;
+  });
+  return expressionModule;
+}
 
 /** The zoo's problems of dimension 2, by name. */
 export const twoDimensionalProblems: string[] = listProblems().filter((name) => getProblem(name).dim === 2);
@@ -48,6 +64,8 @@ export class ProblemPicker {
     this.element.append(label, this.expressionRow);
     const sync = () => {
       this.expressionRow.hidden = this.select.value !== EXPRESSION;
+      // start fetching while the user types; a failure is reported by current()
+      if (this.select.value === EXPRESSION) loadExpressionModule().catch(() => {});
     };
     this.select.addEventListener('change', sync);
     sync();
@@ -60,8 +78,11 @@ export class ProblemPicker {
     this.radius.addEventListener('change', changed);
   }
 
-  /** The chosen problem and its plotting box; throws a RangeError with a readable message. */
-  current(): { problem: Problem; domain: Domain } {
+  /**
+   * The chosen problem and its plotting box; rejects with a RangeError (or the formula's
+   * SyntaxError) with a readable message. A formula waits for @descent/core/expression the first time.
+   */
+  async current(): Promise<{ problem: Problem; domain: Domain }> {
     if (this.select.value !== EXPRESSION) {
       const problem = getProblem(this.select.value);
       return { problem, domain: problem.domain as Domain };
@@ -73,13 +94,15 @@ export class ProblemPicker {
       [-r, r],
       [-r, r],
     ];
+    const text = this.expression.value;
+    const { fromExpression } = await loadExpressionModule();
     // parsed once without a box to count the variables, so that the message names them
-    const { dim, variables } = fromExpression(this.expression.value);
+    const { dim, variables } = fromExpression(text);
     if (dim !== 2) {
       throw new RangeError(
         `The formula has ${dim} variable${dim === 1 ? '' : 's'} (${variables.join(', ')}); the plot needs two`,
       );
     }
-    return { problem: fromExpression(this.expression.value, { domain, x0: [r / 2, r / 3] }), domain };
+    return { problem: fromExpression(text, { domain, x0: [r / 2, r / 3] }), domain };
   }
 }

@@ -86,9 +86,14 @@ export function raceView(): HTMLElement {
   let problem: Problem | undefined;
   let animation = 0;
 
-  const showProblem = () => {
+  let latest = 0;
+  /** Shows the chosen function; false if it is invalid (the error is shown) or a newer choice replaced it. */
+  const showProblem = async () => {
+    const call = ++latest;
     try {
-      const current = picker.current();
+      const current = await picker.current();
+      // a newer choice was made while this formula's module loaded: that one is shown instead
+      if (call !== latest) return false;
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;
@@ -98,6 +103,7 @@ export function raceView(): HTMLElement {
       for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
       return true;
     } catch (e) {
+      if (call !== latest) return false;
       status.textContent = (e as Error).message;
       status.classList.add('error');
       section.dataset.state = 'error';
@@ -176,8 +182,8 @@ export function raceView(): HTMLElement {
     animation = requestAnimationFrame(tick);
   };
 
-  picker.onChange(() => {
-    if (showProblem()) race();
+  picker.onChange(async () => {
+    if (await showProblem()) race();
   });
   plot.onPick((x, y) => {
     const digits = Math.max(0, 2 - Math.floor(Math.log10(domain[0][1] - domain[0][0])));
@@ -189,8 +195,8 @@ export function raceView(): HTMLElement {
     event.preventDefault();
     race();
   });
-  requestAnimationFrame(() => {
-    if (showProblem()) race();
+  requestAnimationFrame(async () => {
+    if (await showProblem()) race();
   });
   return section;
 }
