@@ -69,34 +69,18 @@ export function packB<T>(transB: i32, b: usize, n: i32, k: i32, pc: i32, jc: i32
  * loads and stores.
  */
 function packPanelBT(src: usize, ldb: usize, kc: i32, dst: usize): void {
+  const one = f32x4.splat(1);
   let p = 0;
   for (; p + 4 <= kc; p += 4) {
     const o = <usize>p * 4;
     const d = dst + <usize>p * 32;
-    transpose4x4Strided(src + o, ldb, d);
-    transpose4x4Strided(src + 4 * ldb + o, ldb, d + 16);
+    transpose4<f32>(src + o, ldb, one, d, 32);
+    transpose4<f32>(src + 4 * ldb + o, ldb, one, d + 16, 32);
   }
   for (; p < kc; p++) {
     const d = dst + <usize>p * 32;
     for (let j = 0; j < 8; j++) store<f32>(d + <usize>j * 4, load<f32>(src + <usize>j * ldb + <usize>p * 4));
   }
-}
-
-/** The 4 x 4 f32 block at src (rows ldb bytes apart), transposed: its column c at dst + 32 c. */
-// @ts-ignore: decorator
-@inline function transpose4x4Strided(src: usize, ldb: usize, dst: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src + ldb);
-  const r2 = v128.load(src + 2 * ldb);
-  const r3 = v128.load(src + 3 * ldb);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
-  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
-  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
 }
 
 /**
@@ -135,7 +119,7 @@ export function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32
       let p = 0;
       for (; p + L <= kc; p += L) {
         const o = <usize>p * sz;
-        transpose4<T>(src + o, lda, va, dst + <usize>p * MR * sz);
+        transpose4<T>(src + o, lda, va, dst + <usize>p * MR * sz, 16);
       }
       for (; p < kc; p++) {
         for (let r = 0; r < MR; r++) {
@@ -158,11 +142,12 @@ export function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32
 }
 
 /**
- * Stores va * (the 4 x L block at src, rows lda bytes apart) transposed: L columns of 4 values at
- * dst (L = 4 f32 or 2 f64 per v128), i.e. dst[c * 4 + r] = alpha src[r, c].
+ * Stores va * (the 4 x L block at src, rows lda bytes apart) transposed (L = 4 f32 or 2 f64 per
+ * v128): for f32, column c of the block (4 values) at dst + c * stride; for f64, the L columns of
+ * 4 values contiguous at dst (stride 16 only).
  */
 // @ts-ignore: decorator
-@inline function transpose4<T>(src: usize, lda: usize, va: v128, dst: usize): void {
+@inline function transpose4<T>(src: usize, lda: usize, va: v128, dst: usize, stride: usize): void {
   const r0 = v128.mul<T>(va, v128.load(src));
   const r1 = v128.mul<T>(va, v128.load(src + lda));
   const r2 = v128.mul<T>(va, v128.load(src + 2 * lda));
@@ -173,9 +158,9 @@ export function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32
     const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
     const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
     v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-    v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-    v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-    v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+    v128.store(dst + stride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+    v128.store(dst + 2 * stride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+    v128.store(dst + 3 * stride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
   } else {
     v128.store(dst, v128.shuffle<f64>(r0, r1, 0, 2));
     v128.store(dst, v128.shuffle<f64>(r2, r3, 0, 2), 16);

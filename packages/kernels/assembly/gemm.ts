@@ -29,7 +29,7 @@
  */
 
 import { KC, MC, MR, NC, nr, packA, packB, roundUp } from './gemm-pack';
-import { microKernel, oneBlockTile } from './gemm-kernels';
+import { microKernel } from './gemm-kernels';
 
 /** Elements of scratch space gemm needs for these sizes: Ap, then Bp, then one MR x NR tile. */
 function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
@@ -70,21 +70,27 @@ function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
     const cRow = c + <usize>ir * ld;
     if (ir == 0 && !transB) {
       // The first row of tiles packs every B panel; its first tile also packs A.
-      oneBlockTile<T>(PLAIN, true, true, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
+      microKernel<T>(true, PLAIN, true, true, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
       for (let jr = NR; jr < n; jr += NR) {
         const j = <usize>jr * sz;
         const bPanel = bp + <usize>(jr / NR) * panel;
-        oneBlockTile<T>(PLAIN, false, true, k, aRow, aStepR, aStepK, ap, b + j, ld, bPanel, cRow + j, ld, alpha, beta);
+        microKernel<T>(true, PLAIN, false, true, k, aRow, aStepR, aStepK, ap, b + j, ld, bPanel, cRow + j, ld, alpha, beta);
       }
     } else {
-      oneBlockTile<T>(PLAIN, true, false, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
+      microKernel<T>(true, PLAIN, true, false, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
       for (let jr = NR; jr < n; jr += NR) {
         const j = <usize>jr * sz;
         const bPanel = bp + <usize>(jr / NR) * panel;
-        oneBlockTile<T>(PLAIN, false, false, k, aRow, aStepR, aStepK, ap, b, ld, bPanel, cRow + j, ld, alpha, beta);
+        microKernel<T>(true, PLAIN, false, false, k, aRow, aStepR, aStepK, ap, b, ld, bPanel, cRow + j, ld, alpha, beta);
       }
     }
   }
+}
+
+/** One tile of the general path: C[0:MR, 0:NR] = Ap-panel * Bp-panel + beta C (alpha is in Ap). */
+function packedTile<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, beta: T): void {
+  if (beta == 0) microKernel<T>(false, true, false, false, kc, 0, 0, 0, ap, 0, 0, bp, c, ldc, 1, 0);
+  else microKernel<T>(false, false, false, false, kc, 0, 0, 0, ap, 0, 0, bp, c, ldc, 1, beta);
 }
 
 /** C = beta C (beta = 0 writes zeros without reading C). */
@@ -138,10 +144,10 @@ function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: 
             const aPanel = ap + <usize>ir * kc * sz;
             const cBlk = c + (<usize>(ic + ir) * n + jc + jr) * sz;
             if (h == MR && w == NR) {
-              microKernel<T>(kc, aPanel, bPanel, cBlk, ldc, betaBlk);
+              packedTile<T>(kc, aPanel, bPanel, cBlk, ldc, betaBlk);
             } else {
               // Edge: compute the full tile into scratch, then merge its h x w corner into C.
-              microKernel<T>(kc, aPanel, bPanel, tile, <usize>NR * sz, <T>0);
+              packedTile<T>(kc, aPanel, bPanel, tile, <usize>NR * sz, <T>0);
               for (let i = 0; i < h; i++) {
                 for (let j = 0; j < w; j++) {
                   const pC = cBlk + <usize>i * ldc + <usize>j * sz;

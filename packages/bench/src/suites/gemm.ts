@@ -58,6 +58,13 @@ function naiveIjk(m: number, n: number, k: number, a: Float32Array, b: Float32Ar
   }
 }
 
+/** The n x n row-major values as an ml-matrix Matrix. */
+function toMlMatrix(n: number, values: Float32Array | Float64Array): Matrix {
+  const out = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out.set(i, j, values[i * n + j]);
+  return out;
+}
+
 const gflops = (flops: number, t: Timing) => `${(flops / t.seconds / 1e9).toFixed(1)} GFLOP/s`;
 
 /** Times TF.js matMul on `backend` for op(A) op(B) with the given stored shapes. */
@@ -150,14 +157,7 @@ async function square(n: number): Promise<void> {
     () => timeTf('wasm', a, [n, n], b, [n, n], false, false),
   );
   const tfCpu = await timeTf('cpu', a, [n, n], b, [n, n], false, false, slow);
-  const ma = new Matrix(n, n);
-  const mb = new Matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      ma.set(i, j, a[i * n + j]);
-      mb.set(i, j, b[i * n + j]);
-    }
-  }
+  const [ma, mb] = [toMlMatrix(n, a), toMlMatrix(n, b)];
   const mlMatrix = await time('ml-matrix mmul', () => ma.mmul(mb), slow);
   const c = new Float32Array(n * n);
   const ikj = await time('naive JS loop (i-k-j)', () => naiveIkj(n, n, n, a, b, c), slow);
@@ -218,14 +218,7 @@ async function squareF64(n: number): Promise<void> {
   const B: WasmMatrix = { rows: n, cols: n, data: fromArray(b) };
   const C = matrix('f64', n, n);
   const ours = await time('descent gemm f64', () => gemm(A, B, C));
-  const ma = new Matrix(n, n);
-  const mb = new Matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      ma.set(i, j, a[i * n + j]);
-      mb.set(i, j, b[i * n + j]);
-    }
-  }
+  const [ma, mb] = [toMlMatrix(n, a), toMlMatrix(n, b)];
   const mlMatrix = await time('ml-matrix mmul', () => ma.mmul(mb), { samples: 5, warmup: 1 });
   const c = new Float64Array(n * n);
   const ikj = await time('naive JS loop (i-k-j, f64)', () => naiveIkj(n, n, n, a, b, c), {
