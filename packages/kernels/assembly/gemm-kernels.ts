@@ -25,13 +25,13 @@ import { MR } from './gemm-pack';
  * either packed (`PRE` false: record p = the MR values A[0:MR, p], broadcast as they are loaded)
  * or pre-broadcast (`PRE`: record p = MR v128, the r-th holding A[r, p] in every lane).
  *
- * Pre-broadcasting is the single-block path's: V8 compiles a load_splat at a constant offset as
+ * Why pre-broadcast: V8 compiles a load_splat at a constant offset as
  * a lea plus the load (the offset is not folded into the address), so the four broadcasts cost
  * seven instructions per k step, where plain v128 loads fold their offsets; storing A[r, p] in
  * all four lanes quadruples the A panel and makes the k loop about 15% faster (about 47 vs
- * 40 GFLOP/s in place, on Zen 4). The general path keeps the packed panel: with few B panels to
- * reuse it, writing four times the bytes costs more than the loop saves (8-13% slower at
- * 32x10x128), and at n = 1024 the gain is 7%.
+ * 40 GFLOP/s in place, on Zen 4). The general path pre-broadcasts only for wide products: with
+ * few B panels to reuse each A panel, writing four times the bytes costs more than the loop saves
+ * (8-13% slower at 32x10x128), while at n = 300..1024 the gain is 3-7%.
  *
  * With `PA` (and `PRE`) the tile reads op(A) in place instead (A[r, p] to A[r + 1, p] is `aStepR`
  * bytes, to A[r, p + 1] `aStepK`: row-major A, or Aᵀ), broadcasting each value, and writes the

@@ -169,3 +169,38 @@ export function packA<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32
   }
 }
 
+/**
+ * Packs Ap = alpha op(A)[ic:ic+mc, pc:pc+kc] pre-broadcast (for wide products, see gemm.ts):
+ * each MR-row panel as kc records of MR v128, the r-th holding alpha op(A)[ir + r, p] in every
+ * lane (zero records past row mc). A is m x k (transA = 0) or k x m (transA = 1).
+ */
+export function packABroadcast<T>(transA: i32, a: usize, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, alpha: T, ap: usize): void {
+  const sz = sizeof<T>();
+  const va = v128.splat<T>(alpha);
+  // From op(A)[i, p] to op(A)[i + 1, p], and to op(A)[i, p + 1], in bytes.
+  const stepR: usize = transA ? sz : <usize>k * sz;
+  const stepK: usize = transA ? <usize>m * sz : sz;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const h = min(MR, mc - ir);
+    let dst = ap + <usize>ir * kc * 16;
+    let src = a + <usize>(ic + ir) * stepR + <usize>pc * stepK;
+    const end = dst + <usize>kc * 64;
+    if (h == MR) {
+      for (; dst < end; dst += 64) {
+        v128.store(dst, v128.mul<T>(va, v128.load_splat<T>(src)));
+        v128.store(dst, v128.mul<T>(va, v128.load_splat<T>(src + stepR)), 16);
+        v128.store(dst, v128.mul<T>(va, v128.load_splat<T>(src + 2 * stepR)), 32);
+        v128.store(dst, v128.mul<T>(va, v128.load_splat<T>(src + 3 * stepR)), 48);
+        src += stepK;
+      }
+    } else {
+      for (; dst < end; dst += 64) {
+        for (let r = 0; r < MR; r++) {
+          const v = r < h ? v128.mul<T>(va, v128.load_splat<T>(src + <usize>r * stepR)) : v128.splat<T>(0);
+          v128.store(dst + <usize>r * 16, v);
+        }
+        src += stepK;
+      }
+    }
+  }
+}
