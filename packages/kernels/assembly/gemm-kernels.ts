@@ -1,6 +1,6 @@
 /**
- * gemm's micro-kernels (gemm.ts): each computes one MR x NR tile of C from packed panels, keeping
- * the tile in 2 MR v128 registers.
+ * gemm's micro-kernel (gemm.ts): one MR x NR tile of C from packed panels, the tile kept in
+ * 2 MR v128 registers, and the update of C it ends with.
  */
 import { MR } from './gemm-pack';
 
@@ -25,13 +25,18 @@ import { MR } from './gemm-pack';
  * either packed (`PRE` false: record p = the MR values A[0:MR, p], broadcast as they are loaded)
  * or pre-broadcast (`PRE`: record p = MR v128, the r-th holding A[r, p] in every lane).
  *
- * Why pre-broadcast: V8 compiles a load_splat at a constant offset as
- * a lea plus the load (the offset is not folded into the address), so the four broadcasts cost
- * seven instructions per k step, where plain v128 loads fold their offsets; storing A[r, p] in
- * all four lanes quadruples the A panel and makes the k loop about 15% faster (about 47 vs
- * 40 GFLOP/s in place, on Zen 4). The general path pre-broadcasts only for wide products: with
- * few B panels to reuse each A panel, writing four times the bytes costs more than the loop saves
- * (8-13% slower at 32x10x128), while at n = 300..1024 the gain is 3-7%.
+ * Why pre-broadcast: V8 compiles a load_splat at a constant offset as a lea plus the load (the
+ * offset is not folded into the address), so the four broadcasts cost seven instructions per
+ * k step, where plain v128 loads fold their offsets; storing A[r, p] in all four lanes quadruples
+ * the A panel and makes the k loop about 15% faster (about 47 vs 40 GFLOP/s in place, on Zen 4).
+ * The general path pre-broadcasts only for wide products: with few B panels to reuse each A
+ * panel, writing four times the bytes costs more than the loop saves (8-13% slower at
+ * 32x10x128), while at n = 300..1024 the gain is 3-7%.
+ *
+ * Measured alternatives, all slower in V8 (x64, no FMA in plain wasm SIMD): 6 x 8, 5 x 8 or
+ * 2 x 16 tiles and an unrolled k loop (V8 hoists every load of the loop body and spills past 15
+ * live v128s: 5 x 8 runs at half speed), broadcasts by shuffles, and B read in place (its
+ * power-of-two row stride thrashes L1 sets).
  *
  * With `PA` (and `PRE`) the tile reads op(A) in place instead (A[r, p] to A[r + 1, p] is `aStepR`
  * bytes, to A[r, p + 1] `aStepK`: row-major A, or Aᵀ), broadcasting each value, and writes the

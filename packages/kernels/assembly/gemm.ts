@@ -11,21 +11,16 @@
  *     for pc in steps of KC over k:                  pack op(B)[pc:+KC, jc:+NC] -> Bp  (L3/L2)
  *       for ic in steps of MC over m:                pack alpha op(A)[ic:+MC, pc:+KC] -> Ap  (L2)
  *         for jr in steps of NR, ir in steps of MR:  C[MR x NR] (+)= Ap-panel * Bp-panel  (L1)
- * Packing lays each MR-row panel of A out as kc columns of MR values, and each NR-column panel of
- * B as kc rows of NR values, zero-padded at the edges, so the micro-kernel reads both with unit
+ * Packing lays each MR-row panel of A out as kc records of MR values (or, for wide products,
+ * of MR v128 holding each value broadcast: see gemm-kernels.ts) and each NR-column panel of B
+ * as kc rows of NR values, zero-padded at the edges, so the micro-kernel reads both with unit
  * stride whatever the transposes were. The micro-kernel keeps the MR x NR block of C in
- * 2 * MR v128 registers (MR = 4 rows, NR = two vectors: 8 f32 or 4 f64 columns) and for each k
- * loads one row of the B panel and broadcasts each of the MR values of the A panel.
+ * 2 * MR v128 registers (MR = 4 rows, NR = two vectors: 8 f32 or 4 f64 columns).
  * The scratch space for Ap, Bp and one edge tile is passed in (`gemm_scratch_*` says how much).
- *
- * Measured choices (V8, x64, no FMA in plain wasm SIMD): 4 x 8 beats 6 x 8 and 2 x 16 (V8 hoists
- * the broadcasts and spills past 15 live v128s); unrolling the k loop also makes V8 spill; reading
- * A or B in place instead of packing is slower except for the very smallest products; the k loop
- * counts on the B pointer alone, which saves V8 an increment and a compare per step.
  *
  * Products that fit in one block (k <= KC, n <= NC, n a multiple of NR: the MLP's shapes) take a
  * faster single-block path, `gemmOneBlock` below. Packing lives in gemm-pack.ts, the
- * micro-kernels in gemm-kernels.ts.
+ * micro-kernel and the measurements behind its shape in gemm-kernels.ts.
  */
 
 import { KC, MC, MR, NC, nr, packA, packABroadcast, packB, roundUp } from './gemm-pack';
@@ -44,15 +39,10 @@ function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
  * The single-block path: C[0:m, :] = alpha op(A) op(B) + beta C for op(A) m x k, op(B) k x n,
  * m a multiple of MR, n of NR, k <= KC, n <= NC (with Aᵀ, A is k x m). Scratch: Bp (n / NR
  * panels of k rows of NR values), then one pre-broadcast A panel, reused by every row of tiles.
- * Untransposed B is packed by the first row of tiles as it goes; Bᵀ (a gather across B's rows) by
- * packB first.
- *
- * Why pre-broadcast A: V8 compiles a load_splat at a constant offset as a lea plus the load (the
- * offset is not folded into the address), so the packed kernel's four broadcasts cost seven
- * instructions per k step; plain v128 loads fold their offsets. Storing A[r, p] in all four lanes
- * quadruples the A panel (still L1-sized) and makes the k loop of the micro-kernel about 20%
- * faster (47 vs 40 GFLOP/s in place, on Zen 4). Packing fused into the first tiles saves the
- * packing passes (about 1 us of the 14 us of a 32x64 * 64x128 product).
+ * The first tile of each row of tiles packs its A panel as it goes, and the first row of tiles
+ * packs every panel of an untransposed B (Bᵀ, a gather across B's rows, is packed by packB
+ * first): fusing the packing into the tiles saves its passes, about 1 us of a 12 us
+ * 32x64 * 64x128 product. gemm-kernels.ts says why A is pre-broadcast.
  */
 // @ts-ignore: decorator
 @inline function gemmOneBlock<T>(PLAIN: bool, transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
