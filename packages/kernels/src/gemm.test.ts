@@ -76,9 +76,11 @@ function expectClose(got: FloatArray, want: Float64Array, tol: number, what: str
 }
 
 // [m, n, k]: odd shapes, vectors, and sizes that straddle the blocking (MR = 4, NR = 8 f32 / 4 f64,
-// KC = 256, MC = 128, NC = 2048). Untransposed products with n a multiple of NR, k <= KC and
-// n <= NC take the single-block path (4x8, 32x128x64, 36x16x256, with m % 4 rows left to the
-// general path in 7x16x5, 33x24x64 and 6x8x3); 8x2048x9 and 12x8x257 just miss it.
+// KC = 256, MC = 128, NC = 2048). Products with n a multiple of NR, k <= KC and n <= NC take
+// the single-block path (4x8, 32x128x64, 36x16x256, 8x2048x9 at n = NC; with m % 4 rows left to
+// the general path in 7x16x5, 33x24x64 and 6x8x3, or all of them with Aᵀ); 12x8x257 just misses
+// it. The general path pre-broadcasts A for n >= 8 NR (129x65x33, 5x2049x3, 257x9x513 does not;
+// 9x72x300 below, with beta, across two k blocks).
 const shapes = [
   [4, 8, 1],
   [32, 128, 64],
@@ -134,6 +136,7 @@ describe.each(dtypes)('gemm (%s)', (dt, Ctor) => {
           [9, 10, 0],
           [33, 20, 300],
           [10, 24, 9],
+          [9, 72, 300],
         ]) {
           const { got, want } = runBoth(Ctor, s, tA, tB, alpha, beta, 42);
           expectClose(got, want, eps * 8 * (s[2] + 2), `${s.join('x')} alpha ${alpha} beta ${beta}`);
