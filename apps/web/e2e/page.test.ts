@@ -162,6 +162,34 @@ describe('the demo page in headless Chromium', () => {
     await section.locator('select[name="problem"]').selectOption('saddle');
   });
 
+  it('shows the newest choice when an earlier formula is still loading its module', async () => {
+    // A page of its own, so that @descent/core/expression is not loaded yet; its chunk is held
+    // back for a second, and the user picks a zoo problem meanwhile.
+    const context = await session.page.context().browser()!.newContext();
+    const page = await context.newPage();
+    try {
+      let delivered = false;
+      await page.route(/\/expression-[^/]*\.js$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await route.continue();
+        delivered = true;
+      });
+      await page.goto(session.url);
+      const section = page.locator('#critical');
+      await section.locator('select[name="problem"]').selectOption('expression');
+      await section.locator('select[name="problem"]').selectOption('saddle');
+      await expect.poll(() => section.locator('output[name="found"]').textContent()).toBe('saddle');
+      await expect.poll(() => delivered, { timeout: 10_000 }).toBe(true);
+      // the formula's late answer (two minima) is dropped
+      await page.waitForTimeout(300);
+      expect(await section.locator('output[name="found"]').textContent()).toBe('saddle');
+      expect(await section.locator('.marker-minimum').count()).toBe(0);
+      expect(await section.locator('.status').textContent()).toBe('');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("draws a schedule curve with the library sample()'s length and end values", async () => {
     const { page } = session;
     const section = page.locator('#schedules');

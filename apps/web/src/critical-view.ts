@@ -136,13 +136,11 @@ export function criticalView(): HTMLElement {
     }
   };
 
-  let latest = 0;
   const showProblem = async () => {
-    const call = ++latest;
     try {
       const current = await picker.current();
       // a newer choice was made while this formula's module loaded: that one is shown instead
-      if (call !== latest) return;
+      if (!current) return;
       const points = findCriticalPoints(current.problem, current.domain, { pointsPerDim: 12 });
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
@@ -151,7 +149,7 @@ export function criticalView(): HTMLElement {
       status.textContent = '';
     } catch (e) {
       // the previous function stays on show, with its readout
-      if (call === latest) status.textContent = (e as Error).message;
+      status.textContent = (e as Error).message;
       return;
     }
     outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');

@@ -33,6 +33,8 @@ export class ProblemPicker {
   readonly expression: HTMLInputElement;
   readonly radius: HTMLInputElement;
   private readonly expressionRow: HTMLElement;
+  /** calls of current() so far: a call answers only if no later one began before it resolved */
+  private calls = 0;
 
   constructor(initial: string, initialExpression = 'x^4 - 2*x^2 + y^2 + 0.3*x*y') {
     this.element = document.createElement('div');
@@ -80,9 +82,22 @@ export class ProblemPicker {
 
   /**
    * The chosen problem and its plotting box; rejects with a RangeError (or the formula's
-   * SyntaxError) with a readable message. A formula waits for @descent/core/expression the first time.
+   * SyntaxError) with a readable message. A formula waits for @descent/core/expression the first
+   * time: if current() is called again meanwhile (the user chose something else), this call
+   * resolves to undefined, error or not, and only the newest choice is shown.
    */
-  async current(): Promise<{ problem: Problem; domain: Domain }> {
+  async current(): Promise<{ problem: Problem; domain: Domain } | undefined> {
+    const call = ++this.calls;
+    try {
+      const chosen = await this.choose();
+      return call === this.calls ? chosen : undefined;
+    } catch (e) {
+      if (call === this.calls) throw e;
+      return undefined;
+    }
+  }
+
+  private async choose(): Promise<{ problem: Problem; domain: Domain }> {
     if (this.select.value !== EXPRESSION) {
       const problem = getProblem(this.select.value);
       return { problem, domain: problem.domain as Domain };

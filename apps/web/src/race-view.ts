@@ -86,14 +86,12 @@ export function raceView(): HTMLElement {
   let problem: Problem | undefined;
   let animation = 0;
 
-  let latest = 0;
   /** Shows the chosen function; false if it is invalid (the error is shown) or a newer choice replaced it. */
   const showProblem = async () => {
-    const call = ++latest;
     try {
       const current = await picker.current();
       // a newer choice was made while this formula's module loaded: that one is shown instead
-      if (call !== latest) return false;
+      if (!current) return false;
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;
@@ -103,7 +101,6 @@ export function raceView(): HTMLElement {
       for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
       return true;
     } catch (e) {
-      if (call !== latest) return false;
       status.textContent = (e as Error).message;
       status.classList.add('error');
       section.dataset.state = 'error';

@@ -1,8 +1,9 @@
 /**
  * Runs the built `descent` binary (dist/bin.js) as a subprocess, stdin closed, and collects what it
  * printed and its exit code. A Node start costs about 0.3 s here (over a second with --expr, which
- * loads mathjs), so tests run independent cases concurrently (`it.concurrent`, `Promise.all`); this module lets at
- * most `maxRunning` of them run at once, which keeps a 2-core machine busy without thrashing it.
+ * loads mathjs), so tests run independent cases concurrently (`it.concurrent`, `Promise.all`);
+ * this module lets at most `maxRunning` of them run at once, which keeps a 2-core machine busy
+ * without thrashing it.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
