@@ -9,8 +9,8 @@
  *   (H v)_γ  += Σ_i (R{g}_ij x̂_ij + g_ij R{x}_ij / s_j)        (H v)_β += Σ_i R{g}_ij
  *   R{∂L/∂x}  = (γ / s) ⊙ R{g} + (v_γ / s) ⊙ g
  *
- * (`affine: false`: γ = 1 and no v_γ, v_β.) Element-wise loops: the layer has no kernel for its
- * statistics either, and B x F is small next to the gemms around it.
+ * (`affine: false`: γ = 1 and no v_γ, v_β.) Element-wise loops: B x F is small next to the gemms
+ * around it.
  */
 import type { WasmMatrix } from '@descent/kernels';
 import type { BatchNorm1d } from '../layers/batch-norm.js';
