@@ -60,6 +60,7 @@ export function prepareData(
   }
   const F = dtype === 'f32' ? Float32Array : Float64Array;
   const xs = x instanceof F ? x : F.from(x);
+  checkFinite(`${name}.x`, xs, features);
   if (loss.targets === 'labels') {
     if (!(y instanceof Int32Array)) {
       throw new TypeError(`${name}.y must be an Int32Array of class labels for ${loss.name}`);
@@ -81,14 +82,25 @@ export function prepareData(
       `Length mismatch: ${name}.y has ${y.length} values, ${name}.n * the model's ${outFeatures} outputs = ${n * outFeatures}`,
     );
   }
-  return {
-    n,
-    features,
-    x: xs,
-    targetWidth: outFeatures,
-    y: y instanceof F ? y : F.from(y),
-    labels: undefined,
-  };
+  const ys = y instanceof F ? y : F.from(y);
+  checkFinite(`${name}.y`, ys, outFeatures);
+  return { n, features, x: xs, targetWidth: outFeatures, y: ys, labels: undefined };
+}
+
+/**
+ * Throws a RangeError naming the first non-finite value of `values` (n x width, row-major) by row
+ * and column (0-based): one NaN in the inputs makes every loss NaN, so it is refused up front.
+ * Checked in the dtype training uses, so an f64 value that overflows f32 is caught too.
+ */
+function checkFinite(name: string, values: Float32Array | Float64Array, width: number): void {
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k])) {
+      const row = Math.floor(k / width);
+      throw new RangeError(
+        `Invalid ${name}: row ${row}, column ${k - row * width} is ${values[k]} (every value must be finite)`,
+      );
+    }
+  }
 }
 
 /** One batch in kernel memory: inputs, targets, and the row indices it holds. */

@@ -315,3 +315,75 @@ describe('fit', () => {
     expect(r.history[59].accuracy).toBeUndefined();
   });
 });
+
+describe('fit refuses non-finite numbers and never zeroes the weights', () => {
+  const sgd: FitOptions['optimizer'] = (ps) => new SGD(ps, { lr: 0.1 });
+
+  it('refuses a NaN input naming its row and column, changing no weight', () => {
+    const model = mlp({ sizes: [2, 8, 3], seed: 1 });
+    const before = model.stateDict();
+    const data = blobs(16, 1);
+    data.x[2 * 5 + 1] = Number.NaN; // row 5, column 1 of a 2-column matrix
+    expect(() => fitModel(model, data, { optimizer: sgd, epochs: 1 })).toThrow(
+      /Invalid data\.x: row 5, column 1 is NaN/,
+    );
+    data.x[11] = 0;
+    expect(() =>
+      fitModel(model, blobs(16, 1), {
+        optimizer: sgd,
+        epochs: 1,
+        validation: { ...data, x: data.x.map((v, i) => (i === 0 ? Infinity : v)) },
+      }),
+    ).toThrow(/Invalid validation\.x: row 0, column 0 is Infinity/);
+    expect(model.stateDict()).toEqual(before);
+  });
+
+  it('refuses an f64 input that overflows the f32 model, and a non-finite regression target', () => {
+    const model = mlp({ sizes: [2, 4, 1], seed: 1 });
+    const x = new Float64Array([1, 2, 3, 1e300]); // 1e300 is Infinity in f32
+    const y = new Float64Array([0, 1]);
+    expect(() => fitModel(model, { x, y, n: 2, features: 2 }, { optimizer: sgd, epochs: 1 })).toThrow(
+      /Invalid data\.x: row 1, column 1 is Infinity/,
+    );
+    x[3] = 4;
+    y[1] = Number.NaN;
+    expect(() => fitModel(model, { x, y, n: 2, features: 2 }, { optimizer: sgd, epochs: 1 })).toThrow(
+      /Invalid data\.y: row 1, column 0 is NaN/,
+    );
+  });
+
+  it('refuses a model holding a NaN weight (a damaged checkpoint), changing nothing', () => {
+    const model = mlp({ sizes: [2, 8, 3], seed: 1 });
+    const sd = model.stateDict();
+    (sd['dense1.weight'] as Float32Array)[4] = Number.NaN;
+    model.loadStateDict(sd);
+    const before = model.stateDict();
+    expect(() => fitModel(model, blobs(16, 1), { optimizer: sgd, epochs: 1 })).toThrow(
+      /Invalid model: dense1\.weight\[4\] is NaN/,
+    );
+    const after = model.stateDict();
+    for (const k of Object.keys(before)) expect(bits(after[k]), k).toEqual(bits(before[k]));
+  });
+
+  it('keeps the starting weights (not zeros) when the very first batch has a non-finite loss', () => {
+    const model = mlp({ sizes: [2, 32, 3], seed: 1 });
+    const before = model.stateDict();
+    const data = blobs(16, 1);
+    data.x.fill(3e38); // finite in f32, but the products overflow: the first loss is not finite
+    const r = fitModel(model, data, { optimizer: sgd, epochs: 2, batchSize: 4 });
+    expect(r.stopReason).toBe('diverged');
+    expect(r.message).toMatch(
+      /epoch 0, step 0; no step had a finite loss, the weights are those training started with/,
+    );
+    expect(r.history).toEqual([]);
+    const after = model.stateDict();
+    for (const k of Object.keys(before)) expect(bits(after[k]), k).toEqual(bits(before[k]));
+    expect((after['dense0.weight'] as Float32Array).some((v) => v !== 0)).toBe(true);
+  });
+});
+
+function bits(a: unknown): unknown {
+  return a instanceof Float32Array || a instanceof Float64Array
+    ? Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    : a;
+}

@@ -11,7 +11,9 @@
  * It returns the history (per epoch: mean training loss and accuracy over its batches, validation
  * loss and accuracy, the lr the epoch started with, and each layer's gradient norm √(Σ‖∂W‖²+‖∂b‖²)
  * averaged over the epoch's steps), and why it stopped. A non-finite loss (or gradient) stops
- * training and restores the weights of the last step whose loss was finite.
+ * training and restores the weights of the last step whose loss was finite (when the very first
+ * batch's loss is not finite, the weights stay as they were). Non-finite inputs, targets or
+ * parameters are refused up front with a RangeError naming the row and column (or parameter).
  *
  * Resuming: `initialEpoch: k` starts at epoch k (epochs counts the total, as Keras'); with the
  * model, optimizer and scheduler restored from a checkpoint the run continues bit-identically.
@@ -158,20 +160,42 @@ function checkOptions(o: FitOptions) {
   return { epochs, initialEpoch, batchSize, seed, shuffle, scheduleEvery };
 }
 
-/** Copies of every parameter's values, restorable in one call each way. */
+/**
+ * Copies of every parameter's values, restorable in one call each way. `restore()` before any
+ * `save()` does nothing (it returns false): there is nothing to go back to, and the parameters
+ * already hold the values training started from.
+ */
 class WeightSnapshot {
   private readonly copies: WasmArray[];
+  private saved = false;
   constructor(private readonly params: Param[]) {
     this.copies = params.map((p) => alloc(p.dtype, p.length));
   }
   save(): void {
     for (let i = 0; i < this.params.length; i++) copy(this.params[i].value, this.copies[i]);
+    this.saved = true;
   }
-  restore(): void {
+  restore(): boolean {
+    if (!this.saved) return false;
     for (let i = 0; i < this.params.length; i++) copy(this.copies[i], this.params[i].value);
+    return true;
   }
   free(): void {
     for (const c of this.copies) c.free();
+  }
+}
+
+/** A non-finite weight makes every loss NaN: refuse it up front, naming the parameter and index. */
+function checkFiniteParameters(params: Param[]): void {
+  for (const p of params) {
+    const v = p.data;
+    for (let i = 0; i < v.length; i++) {
+      if (!Number.isFinite(v[i])) {
+        throw new RangeError(
+          `Invalid model: ${p.name}[${i}] is ${v[i]} (every parameter must be finite to train)`,
+        );
+      }
+    }
   }
 }
 
@@ -183,6 +207,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
     prepareData('validation', options.validation, model.dtype, model.inFeatures, model.outFeatures, loss);
   }
   const params = model.parameters();
+  checkFiniteParameters(params);
   const optimizer = typeof options.optimizer === 'function' ? options.optimizer(params) : options.optimizer;
   const optimized = new Set(optimizer.params());
   for (const p of params) {
@@ -263,9 +288,10 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
         options.onStep?.({ epoch, step: s, loss: dataLoss, lr: optimizer.paramGroups[0].lr });
       }
       if (diverged) {
-        lastGood.restore();
         stopReason = 'diverged';
-        message = `Training diverged: ${diverged}; the weights of the last step with a finite loss were restored`;
+        message = lastGood.restore()
+          ? `Training diverged: ${diverged}; the weights of the last step with a finite loss were restored`
+          : `Training diverged: ${diverged}; no step had a finite loss, the weights are those training started with`;
         break;
       }
       const record: EpochRecord = { epoch, loss: lossSum / train.n, lr, gradNorms: {} };
