@@ -29,7 +29,18 @@ export function registerEval(program: Command): void {
       if (s.model === undefined)
         throw new UsageError('Missing --model FILE (written by descent train --save)');
       const file = readModelFile(s.model, '--model');
-      const raw = await loadData(s.data ?? file.cli.settings.data, s.label);
+      const names = file.cli.classNames;
+      if (names !== undefined && !(Array.isArray(names) && names.every((c) => typeof c === 'string'))) {
+        throw new UsageError(`Invalid --model ${s.model}: cli.classNames is not a list of names`);
+      }
+      const source = s.data ?? file.cli.settings.data;
+      // the model's label numbering, not one rebuilt from this file (which may lack a class)
+      const raw = await loadData(source, s.label, file.cli.classNames);
+      if (!file.cli.classNames && raw.classNames) {
+        throw new UsageError(
+          `--data ${source} has text labels (${raw.classNames.join(', ')}), the model was trained on integer labels`,
+        );
+      }
       const data = applyScaling(raw, file.cli.mean, file.cli.scale);
       let restored: ReturnType<typeof restoreCheckpoint>;
       try {

@@ -32,6 +32,7 @@ const schema = z.object({
   testFraction: num('test-fraction').optional(),
   save: z.string().optional(),
   resume: z.string().optional(),
+  acceptDataChange: z.boolean().optional(),
 });
 
 type Given = z.output<typeof schema>;
@@ -125,13 +126,16 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'rows per step (default 32)')
     .option('--test-fraction <f>', 'held-out test share, stratified (default 0.2)')
     .option('--save <file>', 'write the model (with optimizer state) here; also where Ctrl-C checkpoints go')
-    .option('--resume <file>', 'continue a run saved with --save (same settings; --epochs may grow)');
+    .option('--resume <file>', 'continue a run saved with --save (same settings; --epochs may grow)')
+    .option('--accept-data-change', 'resume even though the training data changed since the checkpoint');
   withCommonOptions(cmd)
     .addHelpText(
       'after',
       `
 Ctrl-C stops after the current epoch and writes a checkpoint (--save, else --resume's file, else
 descent-checkpoint.json); resume it with --resume. The exit code is then 130.
+The checkpoint records the training data's row count and SHA-256: --resume refuses data that
+changed since (rows appended, values edited) unless --accept-data-change is given.
 
 Examples:
   $ descent train --data digits --layers 128,128 --optimizer adamw --lr 1e-3 --epochs 20 --save model.json
@@ -152,7 +156,9 @@ Examples:
       const progress = progressHooks(Boolean(s.quiet || s.json));
       let outcome: Awaited<ReturnType<typeof train>>;
       try {
-        outcome = await train(settings, { ...progress, shouldStop: () => stopRequested }, resumed);
+        outcome = await train(settings, { ...progress, shouldStop: () => stopRequested }, resumed, {
+          acceptDataChange: s.acceptDataChange,
+        });
       } catch (e) {
         if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
         throw e;

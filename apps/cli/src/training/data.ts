@@ -7,21 +7,53 @@
 import { type ClassificationDataset, digits, iris, loadCsv, standardize, trainTestSplit } from '@descent/mlp';
 import { UsageError } from '../options/usage-error.js';
 
-export async function loadData(source: string, label?: string): Promise<ClassificationDataset> {
-  if (source === 'digits') return digits();
-  if (source === 'iris') return iris();
+/**
+ * The data set `source` names. With `classNames` (a trained model's), labels keep that model's
+ * numbering: label `classNames[k]` is class k even when the file lacks some classes, and a label
+ * the model does not know is refused naming its line.
+ */
+export async function loadData(
+  source: string,
+  label?: string,
+  classNames?: string[],
+): Promise<ClassificationDataset> {
+  if (source === 'digits' || source === 'iris') {
+    const data = source === 'digits' ? digits() : iris();
+    return classNames ? renumber(data, classNames, source) : data;
+  }
   if (!/\.csv$/i.test(source)) {
     throw new UsageError(
       `Invalid --data ${JSON.stringify(source)}: expected digits, iris or a file ending in .csv`,
     );
   }
   try {
-    return await loadCsv(source, label === undefined ? {} : { labelColumn: label });
+    return await loadCsv(source, {
+      ...(label === undefined ? {} : { labelColumn: label }),
+      ...(classNames === undefined ? {} : { classNames }),
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code) throw new UsageError(`Cannot read --data ${source}: ${err.code}`);
     throw new UsageError(err.message);
   }
+}
+
+/** A built-in data set's labels numbered by `classNames` (a model's) instead of its own. */
+function renumber(data: ClassificationDataset, classNames: string[], source: string): ClassificationDataset {
+  const own = data.classNames ?? Array.from({ length: data.classes }, (_, k) => String(k));
+  const index = new Map(classNames.map((c, k) => [c, k]));
+  const to = own.map((c) => index.get(c));
+  const y = new Int32Array(data.n);
+  for (let i = 0; i < data.n; i++) {
+    const k = to[data.y[i]];
+    if (k === undefined) {
+      throw new UsageError(
+        `--data ${source} has the label ${JSON.stringify(own[data.y[i]])}, which the model does not know (its classes are ${classNames.join(', ')})`,
+      );
+    }
+    y[i] = k;
+  }
+  return { ...data, y, classes: classNames.length, classNames: [...classNames] };
 }
 
 export interface Prepared {

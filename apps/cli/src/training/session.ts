@@ -24,6 +24,7 @@ import { parseSchedule } from '../options/schedule-spec.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { firstOrder } from '../race/optimizers.js';
 import { loadData, type Prepared, prepare } from './data.js';
+import { type DataFingerprint, dataChange, fingerprint } from './fingerprint.js';
 
 export interface TrainSettings {
   data: string;
@@ -49,6 +50,8 @@ export interface ModelFile extends ReturnType<typeof checkpoint> {
     mean: number[];
     scale: number[];
     classNames?: string[];
+    /** The training data's fingerprint (rows + SHA-256), checked by --resume. */
+    data?: DataFingerprint;
     history: EpochRecord[];
     test?: Evaluation;
   };
@@ -66,6 +69,11 @@ export interface TrainHooks {
   onEpoch?(record: EpochRecord): void;
   /** Asked after every epoch: true stops training there (Ctrl-C). */
   shouldStop?(): boolean;
+}
+
+export interface ResumeOptions {
+  /** Resume even when the data's fingerprint differs from the checkpoint's (--accept-data-change). */
+  acceptDataChange?: boolean;
 }
 
 export interface TrainOutcome {
@@ -98,8 +106,16 @@ function schedulerFactory(s: TrainSettings) {
 }
 
 /** Checks every setting and builds everything before training starts (a bad one changes nothing). */
-async function setUp(s: TrainSettings, resume: ModelFile | undefined) {
+async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: ResumeOptions) {
   const data = await loadData(s.data, s.label);
+  const print = fingerprint(data);
+  const saved = resume?.cli.data;
+  const change = saved && dataChange(saved, print);
+  if (change && !options.acceptDataChange) {
+    throw new UsageError(
+      `--data ${s.data}: ${change}; a resumed run would go on with other data. Pass --accept-data-change to resume anyway`,
+    );
+  }
   const prepared: Prepared = prepare(data, s.testFraction, s.seed);
   const makeOptimizer = optimizerFactory(s);
   const makeScheduler = schedulerFactory(s);
@@ -113,6 +129,7 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined) {
     }
     return {
       prepared,
+      print,
       model: r.model,
       optimizer: r.optimizer as AnyOptimizer,
       scheduler: r.scheduler,
@@ -125,15 +142,16 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined) {
     seed: s.seed,
   });
   const optimizer = makeOptimizer(model.parameters());
-  return { prepared, model, optimizer, scheduler: makeScheduler?.(optimizer), start: 0 };
+  return { prepared, print, model, optimizer, scheduler: makeScheduler?.(optimizer), start: 0 };
 }
 
 export async function train(
   s: TrainSettings,
   hooks: TrainHooks = {},
   resume?: ModelFile,
+  options: ResumeOptions = {},
 ): Promise<TrainOutcome> {
-  const { prepared, model, optimizer, scheduler, start } = await setUp(s, resume);
+  const { prepared, print, model, optimizer, scheduler, start } = await setUp(s, resume, options);
   const history: EpochRecord[] = [...(resume?.cli.history ?? [])];
   const regularizers = s.l2
     ? { penalties: [l2(s.l2)], exclude: (p: Param) => p.name.endsWith('.bias') }
@@ -180,6 +198,7 @@ export async function train(
       mean: Array.from(prepared.mean),
       scale: Array.from(prepared.scale),
       classNames: prepared.train.classNames,
+      data: print,
       history,
       test,
     },

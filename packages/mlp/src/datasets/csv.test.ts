@@ -34,6 +34,24 @@ describe('parseCsv', () => {
     expect(d.classes).toBe(3);
   });
 
+  it('keeps a given label mapping when the file lacks a class (or has integer-looking names)', () => {
+    // built from this file alone, dog would be class 0; with the model's names it stays class 1
+    const alone = parseCsv('x,kind\n1,dog\n2,emu\n');
+    expect(Array.from(alone.y)).toEqual([0, 1]);
+    const d = parseCsv('x,kind\n1,dog\n2,emu\n', { classNames: ['cat', 'dog', 'emu'] });
+    expect(Array.from(d.y)).toEqual([1, 2]);
+    expect(d.classes).toBe(3);
+    expect(d.classNames).toEqual(['cat', 'dog', 'emu']);
+    // names sorted as text: "10" < "2"; the integers 2 and 10 are not the classes 2 and 10
+    const numeric = parseCsv('x,k\n1,2\n2,10\n', { classNames: ['10', '2', 'x'] });
+    expect(Array.from(numeric.y)).toEqual([1, 0]);
+  });
+
+  it('reads the largest integer label an Int32Array holds without wrapping', () => {
+    const d = parseCsv('a,y\n1,2147483646\n');
+    expect(d.y[0]).toBe(2 ** 31 - 2);
+  });
+
   it('reads regression targets (several columns) with target: value', () => {
     const d = parseCsv('a,t1,b,t2\n1,0.5,2,-1\n3,1.5,4,-2\n', { labelColumn: ['t1', 't2'], target: 'value' });
     expect(d.targets).toBe(2);
@@ -96,6 +114,19 @@ describe('parseCsv', () => {
     ['a header without rows', 'a,y\n', {}, /a header but no rows/],
     ['a bad delimiter', 'a,y\n1,0\n', { delimiter: ',,' }, /^Invalid delimiter: ",,"/],
     ['two class columns', 'a,b,y\n1,2,0\n', { labelColumn: ['b', 'y'] }, /one class column/],
+    [
+      'an integer label that would wrap in an Int32Array',
+      'a,y\n1,0\n2,3000000000\n',
+      {},
+      /^line 3, column 2 \(y\): class label 3000000000 is out of range \(integer labels are 0 \.\. 2147483646\)$/,
+    ],
+    [
+      'a label outside the given classNames',
+      'a,y\n1,cat\n2,emu\n',
+      { classNames: ['cat', 'dog'] },
+      /^line 3, column 2 \(y\): unknown label "emu" \(the classes are cat, dog\)$/,
+    ],
+    ['repeated classNames', 'a,y\n1,cat\n', { classNames: ['cat', 'cat'] }, /^Invalid classNames/],
   ];
   it.each(errors)('names the line and column of %s', (_what, csv, options, message) => {
     expect(() => parseCsv(csv, options)).toThrow(message);

@@ -3,8 +3,11 @@
  *
  * Every cell but the label must be a finite number; the label column holds class labels, either
  * integers 0 .. K-1 (kept as they are) or any other text, mapped to 0 .. K-1 in sorted order
- * (sklearn's LabelEncoder; the names become `classNames`). With `target: 'value'` the label
- * column(s) are numeric regression targets instead.
+ * (sklearn's LabelEncoder; the names become `classNames`). Integer labels must be at most
+ * 2^31 - 2 (an Int32Array holds them; larger ones would wrap to negative classes). Pass
+ * `classNames` (a trained model's) to keep that mapping instead: label `classNames[k]` is class k,
+ * whichever classes the file happens to contain, and a label not among them is an error. With
+ * `target: 'value'` the label column(s) are numeric regression targets instead.
  *
  * Fields follow RFC 4180: a comma (or `delimiter`) separates them, double quotes may enclose a
  * field ("" is a quote inside one), lines end with \n or \r\n, blank lines are skipped. Bad input
@@ -28,7 +31,15 @@ export interface CsvOptions {
   target?: 'class' | 'value';
   /** What to call the input in error messages (loadCsv passes the path). */
   name?: string;
+  /**
+   * The class names of an existing mapping (a trained model's `classNames`): label text
+   * `classNames[k]` becomes class k; any other label throws. Default: built from this file.
+   */
+  classNames?: string[];
 }
+
+/** The largest integer label: classes = label + 1 must fit an Int32. */
+const MAX_CSV_LABEL = 2 ** 31 - 2;
 
 interface Record {
   line: number;
@@ -121,6 +132,18 @@ export function parseCsv(text: string, options?: CsvOptions): ClassificationData
 export function parseCsv(text: string, options: CsvOptions = {}): ClassificationDataset | RegressionDataset {
   if (typeof text !== 'string') throw new TypeError('parseCsv: text must be a string');
   const { labelColumn = -1, header = true, delimiter = ',', target = 'class', name } = options;
+  const given = options.classNames;
+  if (
+    given !== undefined &&
+    (!Array.isArray(given) ||
+      given.length === 0 ||
+      !given.every((c) => typeof c === 'string') ||
+      new Set(given).size !== given.length)
+  ) {
+    throw new RangeError(
+      `Invalid classNames: ${JSON.stringify(given)} (expected distinct strings, at least one)`,
+    );
+  }
   if (
     typeof delimiter !== 'string' ||
     delimiter.length !== 1 ||
@@ -201,11 +224,30 @@ export function parseCsv(text: string, options: CsvOptions = {}): Classification
   const y = new Int32Array(n);
   let classes: number;
   let classNames: string[] | undefined;
-  if (cells.every((c) => /^\+?\d+$/.test(c))) {
+  if (given) {
+    const index = new Map(given.map((c, k) => [c, k]));
+    for (let i = 0; i < n; i++) {
+      const k = index.get(cells[i]);
+      if (k === undefined) {
+        throw new RangeError(
+          `${where}line ${rows[i].line}, column ${lc + 1}${colName(lc)}: unknown label ${JSON.stringify(cells[i])} (the classes are ${given.join(', ')})`,
+        );
+      }
+      y[i] = k;
+    }
+    classNames = [...given];
+    classes = given.length;
+  } else if (cells.every((c) => /^\+?\d+$/.test(c))) {
     classes = 0;
     for (let i = 0; i < n; i++) {
-      y[i] = Number(cells[i]);
-      classes = Math.max(classes, y[i] + 1);
+      const label = Number(cells[i]);
+      if (label > MAX_CSV_LABEL) {
+        throw new RangeError(
+          `${where}line ${rows[i].line}, column ${lc + 1}${colName(lc)}: class label ${cells[i]} is out of range (integer labels are 0 .. ${MAX_CSV_LABEL})`,
+        );
+      }
+      y[i] = label;
+      classes = Math.max(classes, label + 1);
     }
   } else {
     classNames = [...new Set(cells)].sort();
