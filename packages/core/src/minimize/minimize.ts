@@ -4,8 +4,9 @@
  *   const r = minimize(rosenbrock(10), x0, { method: 'lbfgs' });
  *   r.x, r.fun, r.converged, r.message, r.nit, r.nfev, r.history.f
  *
- * objective: a problem `{ f(x), grad(x, out), hessian?(x, out) }` or one function `(x, g?) => f`
- * that fills g when given one (see objective.ts). Methods:
+ * objective: a problem `{ f(x), grad(x, out), hessian?(x, out) }`, one function `(x, g?) => f`
+ * that fills g when given one, or a value-only `(x) => f`, differentiated by '2-point' finite
+ * differences (see objective.ts; `jac: '2-point' | '3-point'` asks for differences). Methods:
  *
  *   'lbfgs'   limited-memory BFGS, two-loop recursion, Moré–Thuente line search (default)
  *   'bfgs'    dense inverse-Hessian BFGS with a strong-Wolfe line search (SciPy's BFGS)
@@ -22,11 +23,13 @@ import { minimizeBfgs } from './bfgs.js';
 import { firstOrderMethodNames, isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
 import { minimizeLbfgs } from './lbfgs-method.js';
 import { minimizeNewton } from './newton.js';
+import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
 import type { MinimizeResult } from './result.js';
 import type { Stopping } from './stopping.js';
 
-export type { Objective, ObjectiveFunction, ObjectiveProblem } from './objective.js';
+export { approxFprime, approxGradient, checkGrad } from './numdiff.js';
+export type { GradientSource, Objective, ObjectiveFunction, ObjectiveProblem } from './objective.js';
 export type { MinimizeHistory, MinimizeResult } from './result.js';
 
 export type MinimizeMethod =
@@ -52,6 +55,12 @@ export interface MinimizeOptions {
   maxIter?: number;
   /** Limit on evaluations of f (default 15000 for lbfgs, unlimited otherwise). */
   maxFev?: number;
+  /**
+   * How ∇f is computed: from the objective (default), or by finite differences of f, '2-point'
+   * or '3-point' (SciPy's approx_derivative steps, see numdiff.ts). A value-only objective `(x) => f`
+   * gets '2-point' without asking. 'cs' (complex step) is refused: JS functions take real arrays.
+   */
+  jac?: '2-point' | '3-point';
   /** Keep every iterate in `history.x` (default false). */
   recordPath?: boolean;
   /** Called after each iteration with (x, f, nit); returning true stops the run. */
@@ -76,6 +85,7 @@ const knownOptions = [
   'ftol',
   'maxIter',
   'maxFev',
+  'jac',
   'recordPath',
   'callback',
   'historySize',
@@ -91,7 +101,10 @@ export function minimize(
   x0: Float64Array | ArrayLike<number>,
   options: MinimizeOptions = {},
 ): MinimizeResult {
-  const obj = new CountedObjective(objective);
+  if (options && typeof options === 'object' && options.jac !== undefined) {
+    checkFiniteDifferenceMethod('jac', options.jac);
+  }
+  const obj = new CountedObjective(objective, options?.jac);
   if (!x0 || typeof (x0 as ArrayLike<number>).length !== 'number') {
     throw new TypeError('minimize: x0 must be a Float64Array or an array of numbers');
   }

@@ -7,10 +7,12 @@
  *   nfev, ngev, nhev   evaluations of f, ∇f and the Hessian
  *   converged  true when a tolerance (gtol or ftol) was met; false on limits, line-search failure
  *              or divergence, with the reason in `message`
+ *   gradSource 'analytic', or '2-point' / '3-point' when ∇f came from finite differences of f
+ *              (the `jac` option, or a value-only objective: then `message` says so too)
  *   history    f at x0 and after every iteration (history.f[k] = f(x_k)); the iterates themselves
  *              too (history.x) with `recordPath: true`
  */
-import type { CountedObjective } from './objective.js';
+import type { CountedObjective, GradientSource } from './objective.js';
 
 export interface MinimizeHistory {
   f: number[];
@@ -27,6 +29,7 @@ export interface MinimizeResult {
   nhev: number;
   converged: boolean;
   message: string;
+  gradSource: GradientSource;
   history: MinimizeHistory;
 }
 
@@ -61,7 +64,10 @@ export function makeResult(
     ngev: obj.ngev,
     nhev: obj.nhev,
     converged,
-    message,
+    message: obj.detectedValueOnly
+      ? `${message} (gradient by '2-point' finite differences: the objective wrote no gradient)`
+      : message,
+    gradSource: obj.gradSource,
     history,
   };
 }
