@@ -12,6 +12,7 @@ export { Dense, type DenseOptions } from './layers/dense.js';
 export * from './layers/dropout.js';
 export { checkInit, type InitScheme, initDense } from './layers/init.js';
 export type { Layer, LayerConfig } from './layers/layer.js';
+export { checkParameterMemory, parameterBytes, WASM_MEMORY_LIMIT } from './layers/memory.js';
 export * from './layers/sequential.js';
 export * from './losses/losses.js';
 export * from './mlp.js';

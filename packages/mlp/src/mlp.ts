@@ -5,7 +5,8 @@
  *   Dense(n_{l-1}, n_l) -> [BatchNorm1d(n_l)] -> activation -> [Dropout(p)]
  *
  * and a final Dense(n_{L-1}, n_L) with no activation (logits: pair it with softmaxCrossEntropy or
- * bceWithLogits). Every random draw (initialization, dropout masks) comes from `seed`.
+ * bceWithLogits). Every random draw (initialization, dropout masks) comes from `seed`. A model
+ * whose parameters and gradients cannot fit the kernels' 4 GiB is refused before any allocation.
  */
 import type { DType } from '@descent/kernels';
 import { Activation, type ActivationName, checkActivation } from './layers/activations.js';
@@ -14,6 +15,7 @@ import { Dense } from './layers/dense.js';
 import { Dropout } from './layers/dropout.js';
 import { checkInit, type InitScheme } from './layers/init.js';
 import type { Layer } from './layers/layer.js';
+import { checkParameterMemory } from './layers/memory.js';
 import { Sequential } from './layers/sequential.js';
 import { deriveSeed, Rng } from './random.js';
 
@@ -59,6 +61,11 @@ export function mlp(options: MlpOptions): Sequential {
   if (typeof batchNorm !== 'boolean')
     throw new RangeError(`Invalid batchNorm: ${String(batchNorm)} (expected a boolean)`);
   if (!Number.isInteger(seed)) throw new RangeError(`Invalid seed: ${String(seed)} (expected an integer)`);
+  let parameters = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    parameters += (sizes[l - 1] + 1) * sizes[l] + (batchNorm && l < sizes.length - 1 ? 2 * sizes[l] : 0);
+  }
+  checkParameterMemory(`The model ${JSON.stringify(sizes)}`, parameters, dtype);
   const rng = new Rng(seed);
   const layers: Layer[] = [];
   const L = sizes.length - 1;

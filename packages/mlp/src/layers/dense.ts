@@ -20,6 +20,7 @@ import {
   type Layer,
   type LayerConfig,
 } from './layer.js';
+import { checkParameterMemory } from './memory.js';
 
 export interface DenseOptions {
   /** Add a bias (default true). */
@@ -59,6 +60,11 @@ export class Dense implements Layer {
     const withBias = options.bias ?? true;
     if (typeof withBias !== 'boolean')
       throw new RangeError(`Invalid bias: ${String(withBias)} (expected a boolean)`);
+    checkParameterMemory(
+      `Dense(${inFeatures}, ${outFeatures})`,
+      (inFeatures + (withBias ? 1 : 0)) * outFeatures,
+      dtype,
+    );
     const rng = options.rng ?? new Rng(options.seed ?? 0);
     this.dtype = dtype;
     this._name = options.name ?? 'dense';

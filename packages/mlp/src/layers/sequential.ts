@@ -14,6 +14,7 @@ import { BatchNorm1d } from './batch-norm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Layer, LayerConfig } from './layer.js';
+import { checkParameterMemory } from './memory.js';
 
 const PREFIX: Record<string, string> = { dense: 'dense', batchNorm1d: 'bn', dropout: 'dropout' };
 
@@ -188,6 +189,15 @@ export function sequentialFromConfig(config: ModelConfig): Sequential {
     throw new TypeError('Expected a model config { dtype, layers: [...] }');
   }
   const dtype = config.dtype;
+  // the whole model checked before its first layer allocates (a checkpoint may name any size)
+  let parameters = 0;
+  for (const c of config.layers) {
+    const size = (k: string) => (typeof c?.[k] === 'number' ? (c[k] as number) : 0);
+    if (c?.type === 'dense')
+      parameters += (size('inFeatures') + (c.bias !== false ? 1 : 0)) * size('outFeatures');
+    else if (c?.type === 'batchNorm1d' && c.affine !== false) parameters += 2 * size('features');
+  }
+  checkParameterMemory('The model', parameters, dtype);
   const layers = config.layers.map((c, i): Layer => {
     const n = (k: string) => {
       const v = c[k];
