@@ -11,10 +11,13 @@
  *   for i = k-m … k-1:  β = ρ_i y_iᵀr,  r += (α_i - β) s_i;     d = -r
  *
  * A pair is stored only when s_iᵀy_i > ε (-∇f_iᵀs_i) (L-BFGS-B's curvature test), which keeps H_k
- * positive definite. Unlike L-BFGS-B, ftol is off by default (0): L-BFGS-B's relative-reduction
- * test stops it early on Wood (f = 7.88) and Powell's badly scaled function (f = 0.135); this one
- * goes on until ‖∇f‖∞ <= gtol. When a search finds no decrease, the memory is dropped and the
- * search retried along -∇f once; a second failure ends the run.
+ * positive definite. The defaults are L-BFGS-B's as SciPy sets them: ftol = factr·ε =
+ * 2.220446049250313e-09 (factr = 1e7), gtol = 1e-5, maxIter = maxFev = 15000, and so are the
+ * messages ('CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH', ...). Like L-BFGS-B, the
+ * relative-reduction test stops it early on Wood (f = 7.88) and Powell's badly scaled function
+ * (f = 0.135); `ftol: 0` goes on until ‖∇f‖∞ <= gtol. When a search finds no decrease, the memory
+ * is dropped and the search retried along -∇f once; a second failure ends the run
+ * ('ABNORMAL_TERMINATION_IN_LNSRCH').
  */
 import { moreThuente } from './line-search.js';
 import type { CountedObjective } from './objective.js';
@@ -68,7 +71,8 @@ export function minimizeLbfgs(
     }
     if (search.step === 0 || !search.point) {
       const why = lineSearchFailure(search.task, search.unbounded);
-      return makeResult(obj, state, why.converged, why.message, rec.history);
+      const message = search.unbounded ? why.message : `ABNORMAL_TERMINATION_IN_LNSRCH: ${why.message}`;
+      return makeResult(obj, state, why.converged, message, rec.history);
     }
 
     // accept x_{k+1} = x_k + α d, and store (s, y) when the curvature condition allows

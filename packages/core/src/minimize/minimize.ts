@@ -15,8 +15,8 @@
  *   'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', … : a first-order optimizer class
  *             of @descent/core stepped with a fixed learning rate (see first-order.ts)
  *
- * Stopping (stopping.ts): gtol on ‖∇f‖∞ (SciPy's 1e-5), ftol on the relative change of f (off by
- * default), maxIter, maxFev; a non-finite f ends the run with converged: false and a message.
+ * Stopping (stopping.ts): gtol on ‖∇f‖∞ (SciPy's 1e-5), ftol on the relative change of f (L-BFGS-B's
+ * factr·ε for lbfgs, off for the others), maxIter, maxFev; a non-finite f ends the run with converged: false and a message.
  * Invalid options throw a RangeError naming the option; nothing is evaluated before the checks.
  */
 import { minimizeBfgs } from './bfgs.js';
@@ -26,7 +26,10 @@ import { minimizeNewton } from './newton.js';
 import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
 import type { MinimizeResult } from './result.js';
-import type { Stopping } from './stopping.js';
+import { lbfgsbMessages, type Stopping } from './stopping.js';
+
+/** L-BFGS-B's default ftol in SciPy: factr · ε with factr = 1e7. */
+const LBFGSB_FTOL = 1e7 * Number.EPSILON;
 
 export { approxFprime, approxGradient, checkGrad } from './numdiff.js';
 export type { GradientSource, Objective, ObjectiveFunction, ObjectiveProblem } from './objective.js';
@@ -49,7 +52,10 @@ export interface MinimizeOptions {
   method?: MinimizeMethod;
   /** Stop when ‖∇f‖∞ <= gtol (default 1e-5, SciPy's). */
   gtol?: number;
-  /** Stop when |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol (default 0: off). */
+  /**
+   * Stop when |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol (default: L-BFGS-B's
+   * factr·ε = 2.220446049250313e-09 for lbfgs, 0 (off) for the other methods).
+   */
   ftol?: number;
   /** Iteration limit (default: 200 n for bfgs and newton, 15000 for lbfgs, 1000 for first-order). */
   maxIter?: number;
@@ -131,11 +137,12 @@ export function minimize(
   }
   const stop: Stopping = {
     gtol: options.gtol ?? 1e-5,
-    ftol: options.ftol ?? 0,
+    ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : 0),
     maxIter: options.maxIter ?? (method === 'lbfgs' ? 15000 : firstOrder ? 1000 : 200 * n),
     maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
     recordPath: options.recordPath ?? false,
     callback: options.callback,
+    messages: method === 'lbfgs' ? lbfgsbMessages : undefined,
   };
   checkNumber('gtol', stop.gtol, 0, Number.POSITIVE_INFINITY);
   checkNumber('ftol', stop.ftol, 0, 1);

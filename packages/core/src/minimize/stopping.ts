@@ -2,8 +2,8 @@
  * When a minimizer stops, shared by every method:
  *
  *   gtol     ‖∇f(x_k)‖∞ <= gtol                                    converged
- *   ftol     |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol     converged (L-BFGS-B's test;
- *            off with ftol = 0)
+ *   ftol     |f_{k-1} - f_k| / max(|f_{k-1}|, |f_k|, 1) <= ftol     converged (L-BFGS-B's test,
+ *            factr·ε = 2.220446049250313e-09 by default for lbfgs; off with ftol = 0)
  *   maxIter  k >= maxIter                                           not converged
  *   maxFev   nfev >= maxFev                                         not converged
  *   a non-finite f or ∇f (divergence)                               not converged
@@ -18,6 +18,8 @@ export interface Stopping {
   maxIter: number;
   maxFev: number;
   recordPath: boolean;
+  /** The method's own wording of the messages (lbfgs: L-BFGS-B's). */
+  messages?: StopMessages;
   /** Called after every iteration with the iterate and f; returning true stops the run. */
   callback?: (x: Float64Array, f: number, nit: number) => unknown;
 }
@@ -34,6 +36,17 @@ export const messages = {
   maxFev: 'Maximum number of function evaluations reached',
   callback: 'Stopped by the callback',
 } as const;
+
+export type StopMessages = { [K in keyof typeof messages]: string };
+
+/** SciPy's L-BFGS-B messages (scipy.optimize.minimize(method='L-BFGS-B').message), for 'lbfgs'. */
+export const lbfgsbMessages: StopMessages = {
+  gtol: 'CONVERGENCE: NORM_OF_PROJECTED_GRADIENT_<=_PGTOL',
+  ftol: 'CONVERGENCE: REL_REDUCTION_OF_F_<=_FACTR*EPSMCH',
+  maxIter: 'STOP: TOTAL NO. of ITERATIONS REACHED LIMIT',
+  maxFev: 'STOP: TOTAL NO. of f AND g EVALUATIONS EXCEEDS LIMIT',
+  callback: messages.callback,
+};
 
 export function diverged(f: number, nit: number): StopReason {
   return {
@@ -55,18 +68,19 @@ export function checkStop(
   x: Float64Array,
   g: Float64Array,
 ): StopReason | undefined {
+  const m = s.messages ?? messages;
   const gnorm = normInf(g);
   if (!Number.isFinite(f)) return diverged(f, nit);
   if (!Number.isFinite(gnorm)) {
     return { converged: false, message: `Diverged: the gradient is not finite at iteration ${nit}` };
   }
-  if (gnorm <= s.gtol) return { converged: true, message: messages.gtol };
+  if (gnorm <= s.gtol) return { converged: true, message: m.gtol };
   if (nit > 0 && s.ftol > 0 && Math.abs(fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= s.ftol) {
-    return { converged: true, message: messages.ftol };
+    return { converged: true, message: m.ftol };
   }
-  if (nit > 0 && s.callback?.(x, f, nit) === true) return { converged: false, message: messages.callback };
-  if (nit >= s.maxIter) return { converged: false, message: messages.maxIter };
-  if (obj.nfev >= s.maxFev) return { converged: false, message: messages.maxFev };
+  if (nit > 0 && s.callback?.(x, f, nit) === true) return { converged: false, message: m.callback };
+  if (nit >= s.maxIter) return { converged: false, message: m.maxIter };
+  if (obj.nfev >= s.maxFev) return { converged: false, message: m.maxFev };
   return undefined;
 }
 
