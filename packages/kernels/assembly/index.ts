@@ -20,3 +20,5 @@ export * from './nn';
 export * from './batchnorm';
 export * from './softmax';
 export * from './regularizers';
+export * from './elementwise';
+export { stridesScratch } from './strides';

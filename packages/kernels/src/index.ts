@@ -7,6 +7,7 @@ export * from './blas1.js';
 export * from './blas2.js';
 export * from './cholesky.js';
 export * from './eigh.js';
+export * from './elementwise.js';
 export * from './gemm.js';
 export * from './lu.js';
 export * from './matrix.js';
