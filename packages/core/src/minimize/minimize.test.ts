@@ -220,7 +220,7 @@ describe('minimize() rejects bad input before evaluating anything', () => {
   };
   const bad: [string, unknown, MinimizeOptions | undefined, string | RegExp][] = [
     ['an unknown option', [1, 1], { maxiter: 5 } as MinimizeOptions, /Unknown minimize option: maxiter/],
-    ['an unknown method', [1, 1], { method: 'cg' }, /Invalid method: cg \(known: lbfgs, bfgs, newton, gd/],
+    ['an unknown method', [1, 1], { method: 'cg' }, /Invalid method: cg \(known: lbfgs, bfgs, newton, .*gd/],
     ['a negative gtol', [1, 1], { gtol: -1 }, 'Invalid gtol value: -1'],
     ['an ftol of 2', [1, 1], { ftol: 2 }, 'Invalid ftol value: 2'],
     ['maxIter 0', [1, 1], { maxIter: 0 }, 'Invalid maxIter value: 0 (expected a positive integer)'],
@@ -274,5 +274,55 @@ describe('minimize() rejects bad input before evaluating anything', () => {
 
   it('throws a TypeError for an objective that is neither form', () => {
     expect(() => minimize({ f: () => 0 } as never, [1])).toThrow(TypeError);
+  });
+});
+
+describe("minimize() accepts SciPy's method names and result fields", () => {
+  const p = rosenbrock(3);
+
+  it("runs 'L-BFGS-B' and 'BFGS' (any case) exactly as 'lbfgs' and 'bfgs'", () => {
+    for (const [alias, own] of [
+      ['L-BFGS-B', 'lbfgs'],
+      ['l-bfgs-b', 'lbfgs'],
+      ['BFGS', 'bfgs'],
+      ['Bfgs', 'bfgs'],
+      ['LBFGS', 'lbfgs'],
+      ['Adam', 'adam'],
+    ]) {
+      const a = minimize(p, p.x0, { method: alias, maxIter: 50 });
+      const b = minimize(p, p.x0, { method: own, maxIter: 50 });
+      expect(Array.from(a.x), alias).toEqual(Array.from(b.x));
+      expect(a.nfev).toBe(b.nfev);
+    }
+  });
+
+  it('refuses bounds instead of ignoring them, naming the method', () => {
+    const bounds = [
+      [0, 2],
+      [0, 2],
+      [0, 2],
+    ];
+    expect(() => minimize(p, p.x0, { method: 'L-BFGS-B', bounds })).toThrow(
+      /bounds are not supported by method L-BFGS-B/,
+    );
+  });
+
+  it('names unknown methods with the SciPy aliases in the message', () => {
+    expect(() => minimize(p, p.x0, { method: 'SLSQP' })).toThrow(/Invalid method: SLSQP.*'L-BFGS-B'/);
+  });
+
+  it('adds success, status, jac and njev beside converged, grad and ngev', () => {
+    const done = minimize(p, p.x0, { method: 'BFGS' });
+    expect(done.success).toBe(true);
+    expect(done.status).toBe(0);
+    expect(done.jac).toBe(done.grad);
+    expect(done.njev).toBe(done.ngev);
+    expect(minimize(p, p.x0, { method: 'BFGS', maxIter: 2 }).status).toBe(1);
+    expect(minimize(p, p.x0, { method: 'L-BFGS-B', maxFev: 5 }).status).toBe(1);
+    const nan = minimize((x) => (x[0] > 0.5 ? Number.NaN : (x[0] - 1) ** 2), [0], { method: 'gd', lr: 0.6 });
+    expect(nan.success).toBe(false);
+    expect(nan.status).toBe(3);
+    const cb = minimize(p, p.x0, { callback: () => true });
+    expect(cb.status).toBe(99);
   });
 });

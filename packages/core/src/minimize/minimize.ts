@@ -20,8 +20,9 @@
  * Invalid options throw a RangeError naming the option; nothing is evaluated before the checks.
  */
 import { minimizeBfgs } from './bfgs.js';
-import { firstOrderMethodNames, isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
+import { isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
 import { minimizeLbfgs } from './lbfgs-method.js';
+import { resolveMethod } from './method-names.js';
 import { minimizeNewton } from './newton.js';
 import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
@@ -48,7 +49,10 @@ export type MinimizeMethod =
   | (string & {});
 
 export interface MinimizeOptions {
-  /** 'lbfgs' (default), 'bfgs', 'newton', or a first-order method name. */
+  /**
+   * 'lbfgs' (default), 'bfgs', 'newton', or a first-order method name; case-insensitive, and
+   * SciPy's names ('L-BFGS-B', 'BFGS', ...) are aliases (method-names.ts).
+   */
   method?: MinimizeMethod;
   /** Stop when ‖∇f‖∞ <= gtol (default 1e-5, SciPy's). */
   gtol?: number;
@@ -83,6 +87,8 @@ export interface MinimizeOptions {
   lr?: number;
   /** First-order methods: more options for the optimizer class (e.g. { betas: [0.9, 0.99] }). */
   optimizerOptions?: Record<string, unknown>;
+  /** Not supported yet by any method: refused with a RangeError rather than ignored. */
+  bounds?: unknown;
 }
 
 const knownOptions = [
@@ -100,6 +106,7 @@ const knownOptions = [
   'hessianDelta',
   'lr',
   'optimizerOptions',
+  'bounds',
 ];
 
 export function minimize(
@@ -127,14 +134,15 @@ export function minimize(
       throw new RangeError(`Unknown minimize option: ${k} (known: ${knownOptions.join(', ')})`);
     }
   }
-  const method = options.method ?? 'lbfgs';
-  const n = x.length;
-  const firstOrder = isFirstOrderMethod(method);
-  if (!firstOrder && method !== 'lbfgs' && method !== 'bfgs' && method !== 'newton') {
+  const methodName = options.method ?? 'lbfgs';
+  const method = resolveMethod(methodName);
+  if (options.bounds !== undefined) {
     throw new RangeError(
-      `Invalid method: ${String(method)} (known: lbfgs, bfgs, newton, ${firstOrderMethodNames().join(', ')})`,
+      `bounds are not supported by method ${String(methodName)} (no bounded method yet: minimize is unconstrained)`,
     );
   }
+  const n = x.length;
+  const firstOrder = isFirstOrderMethod(method);
   const stop: Stopping = {
     gtol: options.gtol ?? 1e-5,
     ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : 0),
@@ -184,6 +192,11 @@ export function minimize(
       }
       return minimizeNewton(obj, x, stop, { hessian, lineSearch, delta: options.hessianDelta });
     }
+    case 'newton-cg':
+    case 'trust-ncg':
+    case 'nelder-mead':
+    case 'powell':
+      throw new RangeError(`method ${String(methodName)} is not implemented yet`);
     default:
       return minimizeFirstOrder(obj, x, stop, method, options.lr, options.optimizerOptions ?? {});
   }

@@ -11,6 +11,15 @@
  *              (the `jac` option, or a value-only objective: then `message` says so too)
  *   history    f at x0 and after every iteration (history.f[k] = f(x_k)); the iterates themselves
  *              too (history.x) with `recordPath: true`
+ *
+ * and, beside them, the same facts under SciPy's names (a SciPy user's code reads as before):
+ *
+ *   success = converged,  jac = grad,  njev = ngev,
+ *   status  0 converged, 1 iteration or evaluation limit, 2 line search failed (precision loss),
+ *           3 non-finite f or gradient (SciPy's BFGS "NaN result encountered"), 99 the callback
+ *           stopped it
+ *
+ * Derivative-free methods ('nelder-mead', 'powell') evaluate no gradient: grad / jac are empty.
  */
 import type { CountedObjective, GradientSource } from './objective.js';
 
@@ -31,6 +40,23 @@ export interface MinimizeResult {
   message: string;
   gradSource: GradientSource;
   history: MinimizeHistory;
+  /** SciPy's name for `converged`. */
+  success: boolean;
+  /** SciPy's termination code: 0 converged, 1 limit, 2 line-search failure, 3 non-finite, 99 callback. */
+  status: number;
+  /** SciPy's name for `grad`. */
+  jac: Float64Array;
+  /** SciPy's name for `ngev`. */
+  njev: number;
+}
+
+/** SciPy-style status from how a run ended (see the file comment). */
+export function statusOf(converged: boolean, message: string): number {
+  if (converged) return 0;
+  if (message.startsWith('Diverged')) return 3;
+  if (/^Maximum number|^STOP: TOTAL/.test(message)) return 1;
+  if (message.startsWith('Stopped by the callback')) return 99;
+  return 2;
 }
 
 /** Records f (and x with `recordPath`) at each iterate. */
@@ -69,5 +95,9 @@ export function makeResult(
       : message,
     gradSource: obj.gradSource,
     history,
+    success: converged,
+    status: statusOf(converged, message),
+    jac: state.g,
+    njev: obj.ngev,
   };
 }
