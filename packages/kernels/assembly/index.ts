@@ -22,3 +22,4 @@ export * from './softmax';
 export * from './regularizers';
 export * from './elementwise';
 export { stridesScratch } from './strides';
+export * from './reduce';
