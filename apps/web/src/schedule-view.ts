@@ -94,8 +94,15 @@ export function scheduleView(): HTMLElement {
       };
       set('first', curve[0]);
       set('last', curve[n - 1]);
-      set('max', Math.max(...curve));
-      set('min', Math.min(...curve));
+      // a loop, not Math.max(...curve): spreading up to 100000 arguments overflows some engines' stacks
+      let max = Number.NEGATIVE_INFINITY;
+      let min = Number.POSITIVE_INFINITY;
+      for (const v of curve) {
+        if (v > max) max = v;
+        if (v < min) min = v;
+      }
+      set('max', max);
+      set('min', min);
     } catch (e) {
       status.textContent = (e as Error).message;
       chart.draw([]);

@@ -3,6 +3,7 @@
  * width, with a legend. Colours only when stdout is a terminal.
  */
 import * as asciichart from 'asciichart';
+import { maxOf, minOf } from '../report/extent.js';
 
 export interface Series {
   name: string;
@@ -32,7 +33,7 @@ export function asciiChart(
 ): string {
   const usable = series.filter((s) => s.values.some(Number.isFinite));
   if (usable.length === 0) return '(nothing finite to plot)';
-  const length = Math.max(...usable.map((s) => s.values.length));
+  const length = maxOf(usable.map((s) => s.values.length));
   const width = Math.min(options.width ?? 64, length);
   const color = process.stdout.isTTY === true;
   const data = usable.map((s) =>
@@ -45,8 +46,8 @@ export function asciiChart(
   const finite = data.flat().filter(Number.isFinite);
   const chart = asciichart.plot(data, {
     height: options.height ?? 12,
-    min: Math.min(...finite),
-    max: Math.max(...finite),
+    min: minOf(finite),
+    max: maxOf(finite),
     colors: color ? usable.map((_, i) => palette[i % palette.length]) : undefined,
     format: (x) => x.toPrecision(3).padStart(10),
   });

@@ -5,6 +5,7 @@
 import type { Problem } from '@descent/core';
 import type * as Vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { minOf } from '../report/extent.js';
 
 /** vega and vega-lite, loaded on first use (they add most of a second to every start). */
 async function charting() {
@@ -131,7 +132,7 @@ export async function renderContourSvg(
       values[r * grid + c] = problem.f(p);
     }
   }
-  const fMin = Math.min(...values.filter(Number.isFinite));
+  const fMin = minOf(values.filter(Number.isFinite));
   const levels = values.map((v) => (Number.isFinite(v) ? Math.log10(v - fMin + 1) : Number.NaN));
   const { vega, compile } = await charting();
   const spec = compile(pathsSpec(title, problem, paths)).spec as Vega.Spec & Record<string, unknown[]>;

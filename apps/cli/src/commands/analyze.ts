@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
 import { common, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { maxAbs } from '../report/extent.js';
 import { renderTable } from '../report/table.js';
 
 const schema = z.object({ ...common, ...objectiveSettings, at: vec('at').optional() });
@@ -28,7 +29,7 @@ export function analyze(problem: Problem, at: Float64Array, seed: number) {
   const g = problem.grad(at, new Float64Array(n));
   const H = hessian(problem, at);
   const c = classifyCriticalPoint(H);
-  const gradNorm = Math.max(...Array.from(g, Math.abs));
+  const gradNorm = maxAbs(g);
   const convexity = checkConvexity(problem, problem.domain, { seed });
   const critical = n <= 4 ? findCriticalPoints(problem) : null;
   return {

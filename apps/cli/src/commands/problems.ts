@@ -3,6 +3,7 @@ import { getProblem, listProblems } from '@descent/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
+import { minOf } from '../report/extent.js';
 import { renderTable } from '../report/table.js';
 
 export function problemRows() {
@@ -11,7 +12,7 @@ export function problemRows() {
     return {
       name,
       dim: p.dim,
-      minimum: p.minima.length ? Math.min(...p.minima.map((m) => m.f)) : null,
+      minimum: p.minima.length ? minOf(p.minima.map((m) => m.f)) : null,
       start: Array.from(p.x0),
       description: p.description ?? '',
     };

@@ -29,6 +29,7 @@ import {
   SGD,
 } from '@descent/core';
 import { eigvalsh } from '@descent/kernels';
+import { maxAbs, maxOf } from '../report/extent.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each optimizer class has its own options type
 type OptimizerClass = new (params: Param[], options: any) => Optimizer<{ lr: number }>;
@@ -68,9 +69,9 @@ export function isFirstOrder(name: string): boolean {
 export function automaticLr(name: string, problem: Problem, x0: Float64Array): number | undefined {
   if (!isFirstOrder(name)) return undefined;
   if (firstOrder[name].adaptive) {
-    return 0.01 * Math.max(...problem.domain.map(([lo, hi]) => hi - lo));
+    return 0.01 * maxOf(problem.domain.map(([lo, hi]) => hi - lo));
   }
   const H = hessian(problem, x0);
-  const top = Math.max(...Array.from(eigvalsh(H), Math.abs));
+  const top = maxAbs(eigvalsh(H));
   return Number.isFinite(top) && top > 0 ? Number((1 / top).toPrecision(3)) : 1e-3;
 }

@@ -6,6 +6,7 @@
 import type { Problem } from '@descent/core';
 import type { Series } from '../charts/ascii.js';
 import type { LineSeries } from '../charts/svg.js';
+import { minOf } from '../report/extent.js';
 import type { Cell } from '../report/table.js';
 import { knownMinimum, type RunSpec, runTrajectory, type Trajectory } from './trajectory.js';
 
@@ -49,8 +50,7 @@ export function raceRows(trajectories: Trajectory[]): Cell[][] {
 
 /** log10 of the gap to the known minimum (or to the lowest f seen), floored at 1e-16. */
 function gaps(problem: Problem, trajectories: Trajectory[]): { name: string; values: number[] }[] {
-  const fStar =
-    knownMinimum(problem) ?? Math.min(...trajectories.flatMap((t) => t.f.filter(Number.isFinite)));
+  const fStar = knownMinimum(problem) ?? minOf(trajectories.map((t) => minOf(t.f.filter(Number.isFinite))));
   return trajectories.map((t) => ({
     name: t.optimizer,
     values: t.f.map((f) => (Number.isFinite(f) ? Math.log10(Math.max(f - fStar, 1e-16)) : Number.NaN)),

@@ -10,6 +10,7 @@
 import { type MinimizeResult, minimize, type Problem, param } from '@descent/core';
 import type { Schedule } from '@descent/schedulers';
 import { UsageError } from '../options/usage-error.js';
+import { maxAbs, minOf } from '../report/extent.js';
 import { automaticLr, firstOrder, isFirstOrder } from './optimizers.js';
 
 export interface RunSpec {
@@ -50,7 +51,7 @@ export interface Trajectory {
 
 /** The lowest known minimum value of the problem, if any. */
 export function knownMinimum(problem: Problem): number | undefined {
-  return problem.minima.length ? Math.min(...problem.minima.map((m) => m.f)) : undefined;
+  return problem.minima.length ? minOf(problem.minima.map((m) => m.f)) : undefined;
 }
 
 export function runTrajectory(problem: Problem, x0: Float64Array, spec: RunSpec): Trajectory {
@@ -136,7 +137,7 @@ function scheduledDescent(problem: Problem, x0: Float64Array, spec: RunSpec, lr:
       });
       if (!Number.isFinite(f) || !g.every(Number.isFinite))
         return done(false, `Diverged: f(x) = ${f} at iteration ${k}`);
-      if (Math.max(...g.map(Math.abs)) <= spec.gtol)
+      if (maxAbs(g) <= spec.gtol)
         return done(true, 'Optimization terminated successfully: gradient norm <= gtol');
       if (k >= spec.steps) return done(false, 'Maximum number of iterations reached');
       optimizer.paramGroups[0].lr = (spec.schedule as Schedule)(k);

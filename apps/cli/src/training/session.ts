@@ -182,7 +182,7 @@ export async function train(
       break;
     }
     epoch = r.epoch;
-    history.push(...r.history);
+    for (const h of r.history) history.push(h);
     for (const h of r.history) hooks.onEpoch?.(h);
     await new Promise((resolve) => setTimeout(resolve, 1));
     if (epoch < s.epochs && hooks.shouldStop?.()) {

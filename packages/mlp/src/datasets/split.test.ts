@@ -133,3 +133,13 @@ describe('trainValTestSplit', () => {
     );
   });
 });
+
+describe('splits of large data sets', () => {
+  it('stratify 1,200,000 rows (400k per class, where push(...list) overflowed the stack)', () => {
+    const data = numbered(1_200_000);
+    const { train, test } = trainTestSplit(data, { testFraction: 0.25, seed: 1, stratify: true });
+    // 300,000 test rows, a quarter of each class's 400,000
+    expect(Array.from(classCounts(test))).toEqual([100000, 100000, 100000]);
+    expect(train.n + test.n).toBe(1_200_000);
+  });
+});

@@ -85,8 +85,8 @@ function take(
   const rest: number[] = [];
   classes.forEach((c, k) => {
     const list = byClass.get(c)!;
-    taken.push(...list.slice(0, counts[k]));
-    rest.push(...list.slice(counts[k]));
+    // element by element: push(...list) overflows the call stack for ~125k rows
+    for (let i = 0; i < list.length; i++) (i < counts[k] ? taken : rest).push(list[i]);
   });
   const a = Int32Array.from(taken);
   const b = Int32Array.from(rest);
