@@ -23,3 +23,4 @@ export * from './regularizers';
 export * from './elementwise';
 export { stridesScratch } from './strides';
 export * from './reduce';
+export * from './strided';

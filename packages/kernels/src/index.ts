@@ -24,5 +24,6 @@ export * from './optim-sgd.js';
 export * from './reduce.js';
 export * from './regularizers.js';
 export * from './softmax.js';
+export * from './strided.js';
 export * from './transpose.js';
 export { simdSupported } from './wasm.js';

@@ -47,9 +47,13 @@ export function checkShape(name: string, shape: readonly number[]): number {
   return size;
 }
 
+/** The first and last element addressed by the latest checkStrides call (reused, not allocated). */
+export const addressed = { lo: 0, hi: 0 };
+
 /**
  * Throws unless `strides` has one integer per dim of `shape` and, for a non-empty shape, every
- * element `offset + Σ i_d strides_d` lies inside `array` (negative strides allowed).
+ * element `offset + Σ i_d strides_d` lies inside `array` (negative strides allowed). Leaves the
+ * range of elements addressed in `addressed`.
  */
 export function checkStrides(
   name: string,
@@ -78,6 +82,8 @@ export function checkStrides(
       `${name} address elements ${lo}..${hi} of ${arrayName}, which has ${array.length} elements`,
     );
   }
+  addressed.lo = lo;
+  addressed.hi = hi;
 }
 
 /** True when `strides` are the row-major strides of `shape` (size-1 dims ignored). */
