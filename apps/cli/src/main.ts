@@ -56,9 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    const e = err as { exitCode?: number; code?: string; message?: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (e.code?.startsWith('commander.')) return 2;
+    // any value may be thrown: a DOMException's code is a number, a string's is undefined
+    const e = (err ?? {}) as { code?: unknown; message?: string };
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (code.startsWith('commander.')) return 2;
     if (err instanceof UsageError || err instanceof RangeError || err instanceof SyntaxError) {
       process.stderr.write(`descent: ${e.message}\n`);
       return 2;

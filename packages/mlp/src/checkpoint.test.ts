@@ -99,4 +99,16 @@ describe('checkpoints', () => {
     const broken = { ...c, weights: { ...c.weights, 'dense0.weight': undefined } };
     expect(() => restoreCheckpoint(broken)).toThrow(/dense0.weight is missing/);
   });
+
+  it('refuse a damaged base64 string with a TypeError naming the weights (not a DOMException)', () => {
+    const model = mlp({ sizes: [4, 3], seed: 1 });
+    const c = checkpoint({ model });
+    const w = c.weights['dense0.weight'] as { base64: string };
+    const damaged = {
+      ...c,
+      weights: { ...c.weights, 'dense0.weight': { ...w, base64: `!${w.base64.slice(1)}` } },
+    };
+    expect(() => restoreCheckpoint(damaged)).toThrow(TypeError);
+    expect(() => restoreCheckpoint(damaged)).toThrow(/^Invalid checkpoint weights: /);
+  });
 });

@@ -63,6 +63,19 @@ export function checkpoint(parts: CheckpointParts): Checkpoint {
   };
 }
 
+/**
+ * decodeStateDict, with any failure (atob's DOMException on a damaged base64 string, say) as a
+ * TypeError naming the part of the checkpoint.
+ */
+function decoded<T>(what: string, value: unknown): T {
+  try {
+    return decodeStateDict<T>(value);
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw e;
+    throw new TypeError(`Invalid checkpoint ${what}: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
 function checkFormat(c: unknown): Checkpoint {
   const ck = c as Checkpoint;
   if (!ck || typeof ck !== 'object' || ck.format !== CHECKPOINT_FORMAT) {
@@ -100,7 +113,7 @@ export function restoreCheckpoint(c: unknown, options: RestoreOptions = {}): Res
   const ck = checkFormat(c);
   const model = sequentialFromConfig(ck.model);
   try {
-    model.loadStateDict(decodeStateDict<Record<string, unknown>>(ck.weights));
+    model.loadStateDict(decoded<Record<string, unknown>>('weights', ck.weights));
     let optimizer: AnyOptimizer | undefined;
     let scheduler: Scheduler | undefined;
     if (options.optimizer) {
@@ -121,8 +134,8 @@ export function restoreCheckpoint(c: unknown, options: RestoreOptions = {}): Res
         }
       }
       // after the scheduler's constructor, which writes the groups' lr: the saved groups win
-      optimizer.loadStateDict(decodeStateDict<OptimizerStateDict>(ck.optimizer.state));
-      scheduler?.loadStateDict(decodeStateDict<SchedulerState>(ck.scheduler?.state));
+      optimizer.loadStateDict(decoded<OptimizerStateDict>('optimizer state', ck.optimizer.state));
+      scheduler?.loadStateDict(decoded<SchedulerState>('scheduler state', ck.scheduler?.state));
     } else if (options.scheduler) {
       throw new RangeError('Restoring a scheduler needs the optimizer factory too');
     }

@@ -8,7 +8,7 @@ import { asciiChart } from '../charts/ascii.js';
 import { renderContourSvg } from '../charts/svg.js';
 import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
 import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
-import { writeFileAtomic } from '../options/output-file.js';
+import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, names, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { optimizerNames } from '../race/optimizers.js';
@@ -51,6 +51,7 @@ Examples:
     )
     .action(async () => {
       const s = readSettings(cmd, schema);
+      if (s.svg !== undefined) checkWritable(s.svg, '--svg');
       const problem = await resolveObjective(s);
       const list = s.optimizers ?? defaultRace;
       for (const name of list)

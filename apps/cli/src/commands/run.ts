@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
 import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
-import { writeFileAtomic } from '../options/output-file.js';
+import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { unknownNameError } from '../options/usage-error.js';
@@ -84,6 +84,7 @@ Examples:
     )
     .action(async () => {
       const s = readSettings(cmd, schema);
+      if (s.out !== undefined) checkWritable(s.out, '--out');
       const problem = await resolveObjective(s);
       const optimizer = s.optimizer ?? 'gd';
       if (!optimizerNames.includes(optimizer)) throw unknownNameError('optimizer', optimizer, optimizerNames);

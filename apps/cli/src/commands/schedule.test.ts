@@ -94,12 +94,12 @@ describe.concurrent('descent schedule', () => {
     expectRefused(await descent(['schedule', ...args]), message);
   });
 
-  it('leaves no temporary file behind when the output cannot be renamed into place', async () => {
+  it('refuses an output that is a directory before writing, leaving no temporary file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'descent-schedule-rename-'));
     mkdirSync(join(dir, 'lr.csv'));
     expectRefused(
       await descent(['schedule', 'cosine', '--format', 'csv', '--out', join(dir, 'lr.csv')]),
-      /Cannot write .*lr\.csv: EISDIR/,
+      /Cannot write --out .*lr\.csv: it is a directory/,
     );
     expect(readdirSync(dir)).toEqual(['lr.csv']);
   });

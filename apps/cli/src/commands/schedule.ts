@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { asciiChart } from '../charts/ascii.js';
 import { lineChartSpec, renderSvg } from '../charts/svg.js';
-import { writeFileAtomic } from '../options/output-file.js';
+import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, num, readSettings, withCommonOptions } from '../options/settings.js';
 import { UsageError } from '../options/usage-error.js';
@@ -48,6 +48,7 @@ Examples:
     )
     .action(async (specArg: string | undefined) => {
       const s = readSettings(cmd, schema);
+      if (s.out !== undefined) checkWritable(s.out, '--out');
       const spec = specArg ?? s.spec;
       if (spec === undefined) throw new UsageError('Missing schedule SPEC (see descent schedule --help)');
       const steps = s.steps ?? 100;

@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { asciiChart } from '../charts/ascii.js';
 import { lineChartSpec, renderContourSvg, renderSvg } from '../charts/svg.js';
-import { writeFileAtomic } from '../options/output-file.js';
+import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
 import { lossLines, lossSeries, race, raceHead, raceJson, raceRows } from '../race/race.js';
@@ -95,6 +95,7 @@ export function registerTour(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ descent tour --report tour.html')
     .action(async () => {
       const s = readSettings(cmd, schema);
+      if (s.report !== undefined) checkWritable(s.report, '--report');
       const say = (text: string) => {
         if (!s.json) console.log(text);
       };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { ActivationName } from '@descent/mlp';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { writeFileAtomic } from '../options/output-file.js';
+import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { progressHooks } from '../training/progress.js';
@@ -147,6 +147,8 @@ Examples:
       const resumed = s.resume === undefined ? undefined : readModelFile(s.resume, '--resume');
       const settings = settingsOf({ ...s, seed: s.seed ?? (resumed ? undefined : 0) }, resumed);
       const target = s.save ?? s.resume;
+      // before training: a model that cannot be saved is refused now, not after the last epoch
+      if (target !== undefined) checkWritable(target, s.save !== undefined ? '--save' : '--resume');
       let stopRequested = false;
       const onSigint = () => {
         stopRequested = true;

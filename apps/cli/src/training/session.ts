@@ -120,7 +120,12 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
   const makeOptimizer = optimizerFactory(s);
   const makeScheduler = schedulerFactory(s);
   if (resume) {
-    const r = restoreCheckpoint(resume, { optimizer: makeOptimizer, scheduler: makeScheduler });
+    let r: ReturnType<typeof restoreCheckpoint>;
+    try {
+      r = restoreCheckpoint(resume, { optimizer: makeOptimizer, scheduler: makeScheduler });
+    } catch (e) {
+      throw new UsageError(`Cannot resume from the checkpoint: ${(e as Error)?.message ?? String(e)}`);
+    }
     if (r.epoch >= s.epochs) {
       r.model.free();
       throw new UsageError(
