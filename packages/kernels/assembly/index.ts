@@ -24,3 +24,4 @@ export * from './elementwise';
 export { stridesScratch } from './strides';
 export * from './reduce';
 export * from './strided';
+export * from './index-ops';

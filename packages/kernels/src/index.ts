@@ -9,6 +9,7 @@ export * from './cholesky.js';
 export * from './eigh.js';
 export * from './elementwise.js';
 export * from './gemm.js';
+export * from './index-ops.js';
 export * from './lu.js';
 export * from './matrix.js';
 export * from './nn.js';

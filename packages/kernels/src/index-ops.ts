@@ -1,0 +1,82 @@
+/**
+ * Gather and scatter-add along one axis (f32 or f64). x is viewed as [outer, V, inner] (V rows
+ * along the axis); `indices` is a WasmArray of x's dtype holding m integers in [0, V):
+ *
+ *   indexSelect:  out[o, j, i] = x[o, indices[j], i]        (torch.index_select, embeddings)
+ *   indexAdd:     dst[o, indices[j], i] += src[o, j, i]     (its backward; repeats add up)
+ *
+ * Every index is checked inside wasm before anything is written; a bad one throws a RangeError
+ * naming its position and value.
+ */
+import type { WasmArray } from './arena.js';
+import { checkArray, checkDim, checkLength, checkNoOverlap } from './checks.js';
+import { typedKernel } from './exports.js';
+
+const kIndexCheck = typedKernel('indexCheck');
+const kIndexSelect = typedKernel('indexSelect');
+const kIndexAdd = typedKernel('indexAdd');
+
+/** Throws unless every element of `indices` is an integer in [0, V). */
+function checkIndices(indices: WasmArray, V: number): void {
+  const bad = kIndexCheck(indices.dtype)(indices.length, indices.ptr, V);
+  if (bad >= 0) {
+    throw new RangeError(`indices[${bad}] is ${indices.data[bad]}, not an integer in [0, ${V})`);
+  }
+}
+
+function checkDims(outer: number, V: number, m: number, inner: number): void {
+  checkDim('outer', outer);
+  checkDim('V', V);
+  checkDim('m', m);
+  checkDim('inner', inner);
+}
+
+/** x viewed as [outer, V, inner]: out[o, j, i] = x[o, indices[j], i], j < m = indices.length. */
+export function indexSelect(
+  x: WasmArray,
+  outer: number,
+  V: number,
+  inner: number,
+  indices: WasmArray,
+  out: WasmArray,
+): void {
+  checkArray('x', x);
+  checkArray('indices', indices, x.dtype);
+  checkArray('out', out, x.dtype);
+  const m = indices.length;
+  checkDims(outer, V, m, inner);
+  checkLength('x', x, outer * V * inner);
+  checkLength('out', out, outer * m * inner);
+  checkNoOverlap('out', out, 'x', x);
+  checkNoOverlap('out', out, 'indices', indices);
+  checkIndices(indices, V);
+  if (out.length === 0) return;
+  kIndexSelect(x.dtype)(x.ptr, outer, V, inner, indices.ptr, m, out.ptr);
+}
+
+/**
+ * The backward of indexSelect: dst[o, indices[j], i] += src[o, j, i] (src is [outer, m, inner],
+ * dst is [outer, V, inner]; repeated indices add up).
+ */
+export function indexAdd(
+  src: WasmArray,
+  outer: number,
+  m: number,
+  inner: number,
+  indices: WasmArray,
+  dst: WasmArray,
+  V: number,
+): void {
+  checkArray('src', src);
+  checkArray('indices', indices, src.dtype);
+  checkArray('dst', dst, src.dtype);
+  checkDims(outer, V, m, inner);
+  checkLength('indices', indices, m);
+  checkLength('src', src, outer * m * inner);
+  checkLength('dst', dst, outer * V * inner);
+  checkNoOverlap('dst', dst, 'src', src);
+  checkNoOverlap('dst', dst, 'indices', indices);
+  checkIndices(indices, V);
+  if (src.length === 0) return;
+  kIndexAdd(src.dtype)(src.ptr, outer, m, inner, indices.ptr, dst.ptr, V);
+}
