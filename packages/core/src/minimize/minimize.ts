@@ -12,6 +12,8 @@
  *   'bfgs'    dense inverse-Hessian BFGS with a strong-Wolfe line search (SciPy's BFGS)
  *   'newton'  Newton's method, exact or finite-difference Hessian, modified when not positive
  *             definite, with a line search
+ *   'nelder-mead'  SciPy's Nelder–Mead simplex (adaptive option, xatol/fatol), no gradient
+ *   'powell'  SciPy's Powell conjugate directions with Brent line searches, no gradient
  *   'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', … : a first-order optimizer class
  *             of @descent/core stepped with a fixed learning rate (see first-order.ts)
  *
@@ -23,9 +25,11 @@ import { minimizeBfgs } from './bfgs.js';
 import { isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
 import { minimizeLbfgs } from './lbfgs-method.js';
 import { resolveMethod } from './method-names.js';
+import { minimizeNelderMead } from './nelder-mead.js';
 import { minimizeNewton } from './newton.js';
 import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
+import { minimizePowell } from './powell.js';
 import type { MinimizeResult } from './result.js';
 import { lbfgsbMessages, type Stopping } from './stopping.js';
 
@@ -87,6 +91,18 @@ export interface MinimizeOptions {
   lr?: number;
   /** First-order methods: more options for the optimizer class (e.g. { betas: [0.9, 0.99] }). */
   optimizerOptions?: Record<string, unknown>;
+  /** nelder-mead: stop when every vertex is within xatol of the best (‖·‖∞) … (default 1e-4) */
+  xatol?: number;
+  /** nelder-mead: … and every f is within fatol of the best (default 1e-4). */
+  fatol?: number;
+  /** nelder-mead: Gao & Han's dimension-dependent coefficients (default false). */
+  adaptive?: boolean;
+  /** nelder-mead: the n + 1 starting vertices (default: SciPy's 5% / 0.00025 rule around x0). */
+  initialSimplex?: ArrayLike<number>[];
+  /** powell: line-search tolerance, Brent's tol = 100 xtol (default 1e-4); ftol defaults to 1e-4. */
+  xtol?: number;
+  /** powell: the n starting directions (default: the coordinate axes). */
+  direc?: ArrayLike<number>[];
   /** Not supported yet by any method: refused with a RangeError rather than ignored. */
   bounds?: unknown;
 }
@@ -107,6 +123,12 @@ const knownOptions = [
   'lr',
   'optimizerOptions',
   'bounds',
+  'xatol',
+  'fatol',
+  'adaptive',
+  'initialSimplex',
+  'xtol',
+  'direc',
 ];
 
 export function minimize(
@@ -143,11 +165,21 @@ export function minimize(
   }
   const n = x.length;
   const firstOrder = isFirstOrderMethod(method);
+  const derivativeFree = method === 'nelder-mead' || method === 'powell';
+  if (derivativeFree && options.jac !== undefined) {
+    throw new RangeError(`jac is not used by method ${String(methodName)} (it evaluates no gradient)`);
+  }
+  const limits = derivativeFree
+    ? scipyLimits(options.maxIter, options.maxFev, (method === 'powell' ? 1000 : 200) * n)
+    : {
+        maxIter: options.maxIter ?? (method === 'lbfgs' ? 15000 : firstOrder ? 1000 : 200 * n),
+        maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
+      };
   const stop: Stopping = {
     gtol: options.gtol ?? 1e-5,
-    ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : 0),
-    maxIter: options.maxIter ?? (method === 'lbfgs' ? 15000 : firstOrder ? 1000 : 200 * n),
-    maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
+    ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : method === 'powell' ? 1e-4 : 0),
+    maxIter: limits.maxIter,
+    maxFev: limits.maxFev,
     recordPath: options.recordPath ?? false,
     callback: options.callback,
     messages: method === 'lbfgs' ? lbfgsbMessages : undefined,
@@ -192,10 +224,21 @@ export function minimize(
       }
       return minimizeNewton(obj, x, stop, { hessian, lineSearch, delta: options.hessianDelta });
     }
+    case 'nelder-mead':
+      return minimizeNelderMead(obj, x, stop, {
+        xatol: nonNegative('xatol', options.xatol ?? 1e-4),
+        fatol: nonNegative('fatol', options.fatol ?? 1e-4),
+        adaptive: flag('adaptive', options.adaptive ?? false),
+        initialSimplex: options.initialSimplex && vectors('initialSimplex', options.initialSimplex, n + 1, n),
+      });
+    case 'powell':
+      return minimizePowell(obj, x, stop, {
+        xtol: nonNegative('xtol', options.xtol ?? 1e-4),
+        ftol: stop.ftol,
+        direc: options.direc && vectors('direc', options.direc, n, n),
+      });
     case 'newton-cg':
     case 'trust-ncg':
-    case 'nelder-mead':
-    case 'powell':
       throw new RangeError(`method ${String(methodName)} is not implemented yet`);
     default:
       return minimizeFirstOrder(obj, x, stop, method, options.lr, options.optimizerOptions ?? {});
@@ -212,6 +255,43 @@ function checkNumber(label: string, v: unknown, lo: number, hi: number, exclusiv
   ) {
     throw new RangeError(`Invalid ${label} value: ${String(v)}`);
   }
+}
+
+/**
+ * SciPy's limits for Nelder-Mead and Powell: both `dflt` when neither is set; when only one is set
+ * the other is unlimited (unless the one set is itself unlimited).
+ */
+function scipyLimits(maxIter: number | undefined, maxFev: number | undefined, dflt: number) {
+  const inf = Number.POSITIVE_INFINITY;
+  if (maxIter === undefined && maxFev === undefined) return { maxIter: dflt, maxFev: dflt };
+  if (maxIter === undefined) return { maxIter: maxFev === inf ? dflt : inf, maxFev: maxFev as number };
+  if (maxFev === undefined) return { maxIter, maxFev: maxIter === inf ? dflt : inf };
+  return { maxIter, maxFev };
+}
+
+function nonNegative(label: string, v: unknown): number {
+  checkNumber(label, v, 0, Number.POSITIVE_INFINITY);
+  return v as number;
+}
+
+function flag(label: string, v: unknown): boolean {
+  if (typeof v !== 'boolean')
+    throw new RangeError(`Invalid ${label} value: ${String(v)} (expected true or false)`);
+  return v;
+}
+
+/** `rows` finite vectors of length `cols`, copied; a RangeError naming the option otherwise. */
+function vectors(label: string, v: unknown, rows: number, cols: number): Float64Array[] {
+  if (!Array.isArray(v) || v.length !== rows) {
+    throw new RangeError(`Invalid ${label} value: expected ${rows} points of length ${cols}`);
+  }
+  return v.map((row, i) => {
+    const r = Float64Array.from((row ?? []) as ArrayLike<number>);
+    if (r.length !== cols || !r.every(Number.isFinite)) {
+      throw new RangeError(`Invalid ${label} value: row ${i} must be ${cols} finite numbers`);
+    }
+    return r;
+  });
 }
 
 function checkCount(label: string, v: unknown): void {
