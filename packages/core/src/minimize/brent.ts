@@ -109,8 +109,8 @@ export function brent(func: (a: number) => number, tol = 1.48e-8, maxIter = 500)
   let fx = br.fb;
   let fw = fx;
   let fv = fx;
-  let a = br.xa < br.xc ? br.xa : br.xc;
-  let b = br.xa < br.xc ? br.xc : br.xa;
+  let a = Math.min(br.xa, br.xc);
+  let b = Math.max(br.xa, br.xc);
   let deltax = 0;
   let rat = 0;
   let iter = 0;
