@@ -20,6 +20,7 @@ export * from './nn';
 export * from './batchnorm';
 export * from './softmax';
 export * from './regularizers';
+export * from './conv';
 export * from './elementwise';
 export { stridesScratch } from './strides';
 export * from './reduce';

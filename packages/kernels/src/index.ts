@@ -6,6 +6,7 @@ export * from './batchnorm.js';
 export * from './blas1.js';
 export * from './blas2.js';
 export * from './cholesky.js';
+export * from './conv.js';
 export * from './eigh.js';
 export * from './elementwise.js';
 export * from './gemm.js';
