@@ -333,6 +333,60 @@ function select<T>(rank: i32, c: usize, a: usize, b: usize, out: usize): void {
   }
 }
 
+/**
+ * ELU: x > 0 ? x : alpha (e^x - 1). For u = min(x, 0), e^u - 1 = 2t / (1 - t) with t = tanh(u/2)
+ * in (-1, 0]: no cancellation near 0 (1 - t >= 1), and vtanh is accurate to a few ulp.
+ */
+// @ts-ignore: decorator
+@inline function eluV<T>(x: v128, alpha: v128): v128 {
+  const zero = splat<T>(0);
+  const t = vtanh<T>(v128.mul<T>(v128.min<T>(x, zero), splat<T>(0.5)));
+  const em1 = v128.div<T>(v128.add<T>(t, t), v128.sub<T>(splat<T>(1), t));
+  const neg = v128.mul<T>(alpha, em1);
+  return v128.bitselect(x, neg, v128.gt<T>(x, zero));
+}
+
+/** ELU's derivative times dy, from the input x: dy (x > 0 ? 1 : alpha e^x). */
+// @ts-ignore: decorator
+@inline function eluGradV<T>(x: v128, alpha: v128, dy: v128): v128 {
+  const zero = splat<T>(0);
+  const slope = v128.mul<T>(alpha, vexp<T>(v128.min<T>(x, zero)));
+  return v128.mul<T>(dy, v128.bitselect(splat<T>(1), slope, v128.gt<T>(x, zero)));
+}
+
+/** out = elu(x). Reads x, writes out (may be x). */
+function elu<T>(n: i32, x: usize, alpha: T, out: usize): void {
+  const L = lanes<T>();
+  const sz = <usize>sizeof<T>();
+  const va = v128.splat<T>(alpha);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const o = <usize>i * sz;
+    v128.store(out + o, eluV<T>(v128.load(x + o), va));
+  }
+  if (i < n) {
+    const o = <usize>i * sz;
+    storeTail<T>(out + o, eluV<T>(loadTail<T>(x + o, n - i), va), n - i);
+  }
+}
+
+/** dx = dy (x > 0 ? 1 : alpha e^x), from the saved INPUT x. Reads x, dy; writes dx (may be dy). */
+function eluBackward<T>(n: i32, x: usize, alpha: T, dy: usize, dx: usize): void {
+  const L = lanes<T>();
+  const sz = <usize>sizeof<T>();
+  const va = v128.splat<T>(alpha);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const o = <usize>i * sz;
+    v128.store(dx + o, eluGradV<T>(v128.load(x + o), va, v128.load(dy + o)));
+  }
+  if (i < n) {
+    const o = <usize>i * sz;
+    const g = eluGradV<T>(loadTail<T>(x + o, n - i), va, loadTail<T>(dy + o, n - i));
+    storeTail<T>(dx + o, g, n - i);
+  }
+}
+
 export function unary_f32(op: i32, n: i32, x: usize, out: usize): void { unary<f32>(op, n, x, out); }
 export function unary_f64(op: i32, n: i32, x: usize, out: usize): void { unary<f64>(op, n, x, out); }
 export function affine_f32(n: i32, x: usize, a: f32, b: f32, out: usize): void { affine<f32>(n, x, a, b, out); }
@@ -343,3 +397,7 @@ export function binary_f32(op: i32, rank: i32, a: usize, b: usize, out: usize): 
 export function binary_f64(op: i32, rank: i32, a: usize, b: usize, out: usize): void { binary<f64>(op, rank, a, b, out); }
 export function select_f32(rank: i32, c: usize, a: usize, b: usize, out: usize): void { select<f32>(rank, c, a, b, out); }
 export function select_f64(rank: i32, c: usize, a: usize, b: usize, out: usize): void { select<f64>(rank, c, a, b, out); }
+export function elu_f32(n: i32, x: usize, alpha: f32, out: usize): void { elu<f32>(n, x, alpha, out); }
+export function elu_f64(n: i32, x: usize, alpha: f64, out: usize): void { elu<f64>(n, x, alpha, out); }
+export function eluBackward_f32(n: i32, x: usize, alpha: f32, dy: usize, dx: usize): void { eluBackward<f32>(n, x, alpha, dy, dx); }
+export function eluBackward_f64(n: i32, x: usize, alpha: f64, dy: usize, dx: usize): void { eluBackward<f64>(n, x, alpha, dy, dx); }

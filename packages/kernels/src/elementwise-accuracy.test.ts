@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { alloc, type DType, fromArray } from './arena.js';
-import { type UnaryOp, unary } from './elementwise.js';
+import { elu, type UnaryOp, unary } from './elementwise.js';
 
 function f32Index(v: number): number {
   const i = new Int32Array(new Float32Array([v]).buffer)[0];
@@ -24,7 +24,8 @@ function worstError(
   for (let i = 0; i < n; i++) grid[i] = lo + ((hi - lo) * i) / (n - 1);
   const x = fromArray(grid);
   const y = alloc(dtype, n);
-  unary(op, x, y);
+  if (op === 'elu') elu(x, 1, y);
+  else unary(op, x, y);
   let worst = 0;
   for (let i = 0; i < n; i++) {
     const r = ref(x.data[i]);
@@ -41,7 +42,7 @@ function worstError(
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 
 // softplus in f32 sums two rounded f32 terms (max(x, 0) and log1p(e^{-|x|})): 3 ulp near x = 0.
-const cases: { op: UnaryOp; ref: (x: number) => number; lo: number; hi: number; ulps?: number }[] = [
+const cases: { op: UnaryOp | 'elu'; ref: (x: number) => number; lo: number; hi: number; ulps?: number }[] = [
   { op: 'exp', ref: Math.exp, lo: -80, hi: 80 },
   { op: 'exp', ref: Math.exp, lo: -1e-3, hi: 1e-3 },
   { op: 'log', ref: Math.log, lo: 1e-6, hi: 1e6 },
@@ -54,6 +55,8 @@ const cases: { op: UnaryOp; ref: (x: number) => number; lo: number; hi: number; 
   { op: 'softplus', ref: softplus, lo: -80, hi: 80, ulps: 3 },
   { op: 'sigmoid', ref: (x) => 1 / (1 + Math.exp(-x)), lo: -80, hi: 80 },
   { op: 'tanh', ref: Math.tanh, lo: -20, hi: 20 },
+  { op: 'elu', ref: (x) => (x > 0 ? x : Math.expm1(x)), lo: -40, hi: 5 },
+  { op: 'elu', ref: (x) => (x > 0 ? x : Math.expm1(x)), lo: -1e-3, hi: 1e-3 },
 ];
 
 describe('f32 unary ops, in ulps of the correctly rounded result', () => {

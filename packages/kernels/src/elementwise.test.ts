@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { alloc, type DType, fromArray, type WasmArray } from './arena.js';
-import { affine, type BinaryOp, binary, powScalar, select, type UnaryOp, unary } from './elementwise.js';
+import {
+  affine,
+  type BinaryOp,
+  binary,
+  elu,
+  eluBackward,
+  powScalar,
+  select,
+  type UnaryOp,
+  unary,
+} from './elementwise.js';
 import { rng } from './test-support/random.js';
 import { broadcastStrides, forEachIndex, rowMajorStrides } from './test-support/tensor-reference.js';
 
@@ -300,5 +310,41 @@ describe.each(dtypes)('select (%s)', (dt) => {
     const b = arrayOf(dt, [7]);
     expect(() => select(a, [1], a, [1], b, [0], b, [3])).toThrow(/out has length 1, expected 3/);
     expect(Array.from(out.data)).toEqual([0, 0, 0]);
+  });
+});
+
+describe.each(dtypes)('elu (%s)', (dt) => {
+  const values = [...special, ...sample(37, 21)];
+
+  it.each([1, 0.3])('elu with alpha = %s is x or alpha expm1(x), in place too', (alpha) => {
+    const x = arrayOf(dt, values);
+    const a = round(dt)(alpha);
+    const want = Array.from(x.data, (v) => (v > 0 ? v : a * Math.expm1(v)));
+    const out = alloc(dt, x.length);
+    elu(x, alpha, out);
+    expectClose(dt, out.data, want, 4);
+    elu(x, alpha, x);
+    expectClose(dt, x.data, want, 4);
+  });
+
+  it('eluBackward is dy (x > 0 ? 1 : alpha e^x) from the input x, dx = dy allowed', () => {
+    const x = arrayOf(dt, values);
+    const dy = arrayOf(dt, sample(values.length, 22));
+    const a = round(dt)(0.7);
+    const want = Array.from(x.data, (v, i) => dy.data[i] * (v > 0 ? 1 : a * Math.exp(v)));
+    const dx = alloc(dt, x.length);
+    eluBackward(x, 0.7, dy, dx);
+    expectClose(dt, dx.data, want, 4);
+    eluBackward(x, 0.7, dy, dy);
+    expectClose(dt, dy.data, want, 4);
+  });
+
+  it('rejects a length mismatch and a non-number alpha, writing nothing', () => {
+    const x = arrayOf(dt, [1, -1, 2]);
+    const dx = alloc(dt, 3);
+    expect(() => elu(x, 1, alloc(dt, 2))).toThrow(/Length mismatch/);
+    expect(() => elu(x, undefined as unknown as number, dx)).toThrow(/alpha must be a number/);
+    expect(() => eluBackward(x, 1, alloc(dt, 4), dx)).toThrow(/Length mismatch: x has 3 elements, dy has 4/);
+    expect(Array.from(dx.data)).toEqual([0, 0, 0]);
   });
 });

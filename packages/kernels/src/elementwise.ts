@@ -107,6 +107,8 @@ function checkNumber(name: string, v: number): void {
 const kUnary = typedKernel('unary');
 const kAffine = typedKernel('affine');
 const kPowScalar = typedKernel('powScalar');
+const kElu = typedKernel('elu');
+const kEluBackward = typedKernel('eluBackward');
 const kBinary = typedKernel('binary');
 const kSelect = typedKernel('select');
 
@@ -133,6 +135,22 @@ export function affine(x: WasmArray, alpha: number, beta: number, out: WasmArray
 export function powScalar(x: WasmArray, p: number, out: WasmArray): void {
   checkNumber('p', p);
   kPowScalar(checkUnary(x, out))(x.length, x.ptr, p, out.ptr);
+}
+
+/** ELU: out = x > 0 ? x : alpha (e^x - 1) (SIMD expm1, accurate near 0); out may be x. */
+export function elu(x: WasmArray, alpha: number, out: WasmArray): void {
+  checkNumber('alpha', alpha);
+  kElu(checkUnary(x, out))(x.length, x.ptr, alpha, out.ptr);
+}
+
+/** ELU's backward from the saved INPUT x: dx = dy (x > 0 ? 1 : alpha e^x); dx may be dy. */
+export function eluBackward(x: WasmArray, alpha: number, dy: WasmArray, dx: WasmArray): void {
+  checkNumber('alpha', alpha);
+  const dt = checkPair('x', x, 'dy', dy);
+  checkPair('dy', dy, 'dx', dx);
+  if (dx.ptr !== dy.ptr) checkNoOverlap('dx', dx, 'dy', dy);
+  if (dx.ptr !== x.ptr) checkNoOverlap('dx', dx, 'x', x);
+  kEluBackward(dt)(x.length, x.ptr, alpha, dy.ptr, dx.ptr);
 }
 
 /**
