@@ -52,7 +52,8 @@ export function trajectoryJson(problem: string, start: Float64Array, t: Trajecto
     nhev: t.nhev,
     fun: t.fun,
     x: Array.from(t.x),
-    trajectory: t.f.map((f, k) => ({ step: k, f, x: t.path[k] ? Array.from(t.path[k]) : null })),
+    /** every step up to 10,000 steps; beyond, evenly spaced ones (a power-of-two stride) and the last */
+    trajectory: t.f.map((f, i) => ({ step: t.steps[i], f, x: t.path[i] ? Array.from(t.path[i]) : null })),
   };
 }
 
@@ -105,7 +106,7 @@ Examples:
       const format = s.json ? 'json' : (s.format ?? 'table');
       const names = Array.from({ length: problem.dim }, (_, i) => `x${i + 1}`);
       const head = ['step', 'f(x)', ...names];
-      const body: Cell[][] = t.f.map((f, k) => [k, f, ...Array.from(t.path[k] ?? [])]);
+      const body: Cell[][] = t.f.map((f, i) => [t.steps[i], f, ...Array.from(t.path[i] ?? [])]);
       let text: string;
       if (format === 'json') text = `${JSON.stringify(trajectoryJson(problem.name, x0, t), null, 2)}\n`;
       else if (format === 'csv') text = renderCsv(head, body);

@@ -62,9 +62,9 @@ export function lossSeries(problem: Problem, trajectories: Trajectory[]): Series
 }
 
 export function lossLines(problem: Problem, trajectories: Trajectory[]): LineSeries[] {
-  return gaps(problem, trajectories).map((g) => ({
+  return gaps(problem, trajectories).map((g, i) => ({
     name: g.name,
-    x: g.values.map((_, k) => k),
+    x: trajectories[i].steps,
     y: g.values.map((v) => 10 ** v),
   }));
 }

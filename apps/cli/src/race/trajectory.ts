@@ -6,12 +6,16 @@
  * With a fixed learning rate the run is minimize() itself. With a schedule, minimize() has no hook
  * to change the rate, so the same loop runs here (x_{k+1} = optimizer.step(x_k, ∇f(x_k)) with
  * η_k = schedule(k) set before step k), on the same optimizer class minimize() would build.
+ *
+ * Memory stays bounded however many steps run: the iterates go to a ThinnedPath (every step up to
+ * 10,000 steps, evenly spaced ones beyond, and the last), never to one array per step.
  */
 import { type MinimizeResult, minimize, type Problem, param } from '@descent/core';
 import type { Schedule } from '@descent/schedulers';
 import { UsageError } from '../options/usage-error.js';
 import { maxAbs, minOf } from '../report/extent.js';
 import { automaticLr, firstOrder, isFirstOrder } from './optimizers.js';
+import { ThinnedPath } from './thinned-path.js';
 
 export interface RunSpec {
   optimizer: string;
@@ -31,9 +35,11 @@ export interface RunSpec {
 export interface Trajectory {
   optimizer: string;
   lr: number | null;
-  /** f(x_k), k = 0 .. nit. */
+  /** The steps k recorded: 0 .. nit, every one up to 10,000 steps, evenly spaced beyond, and nit. */
+  steps: number[];
+  /** f(x_k) at the recorded steps. */
   f: number[];
-  /** x_k, k = 0 .. nit. */
+  /** x_k at the recorded steps. */
   path: Float64Array[];
   x: Float64Array;
   fun: number;
@@ -70,29 +76,51 @@ export function runTrajectory(problem: Problem, x0: Float64Array, spec: RunSpec)
     }
   }
   const lr = spec.lr ?? automaticLr(name, problem, x0);
+  const fStar = knownMinimum(problem);
+  const path = new ThinnedPath();
+  let reached = -1;
+  const see = (k: number, f: number, x: Float64Array) => {
+    path.offer(k, f, x);
+    if (reached < 0 && fStar !== undefined && f - fStar <= spec.tol) reached = k;
+  };
   let result: MinimizeResult;
   try {
-    result = spec.schedule
-      ? scheduledDescent(problem, x0, spec, lr as number)
-      : minimize(problem, x0, {
-          method: name,
-          maxIter: spec.steps,
-          gtol: spec.gtol,
-          recordPath: true,
-          ...(lr !== undefined ? { lr, optimizerOptions: extra } : {}),
-        });
+    if (spec.schedule) result = scheduledDescent(problem, x0, spec, lr as number, see);
+    else {
+      see(0, problem.f(x0), x0);
+      // the callback sees x_1, x_2, ...; only f is kept per step (by minimize), not the iterates
+      result = minimize(problem, x0, {
+        method: name,
+        maxIter: spec.steps,
+        gtol: spec.gtol,
+        callback: (x: Float64Array, f: number, k: number) => {
+          if (k > 0) see(k, f, x);
+        },
+        ...(lr !== undefined ? { lr, optimizerOptions: extra } : {}),
+      });
+    }
   } catch (e) {
     if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(`${name}: ${e.message}`);
     throw e;
   }
-  const fStar = knownMinimum(problem);
-  const reached = fStar === undefined ? -1 : result.history.f.findIndex((f) => f - fStar <= spec.tol);
+  if (result.nit > 0 && path.steps[path.steps.length - 1] !== result.nit) {
+    see(result.nit, result.fun, result.x); // the last iterate, when no callback reported it
+  }
+  path.finish(result.nit, result.fun, result.x);
+  const fs = result.history.f; // minimize's record of f(x_k) for every k (8 bytes a step)
+  if (!spec.schedule && fs.length === result.nit + 1) {
+    path.steps.forEach((k, i) => {
+      path.f[i] = fs[k];
+    });
+    reached = fStar === undefined ? -1 : fs.findIndex((f) => f - fStar <= spec.tol);
+  }
   const diverged = /^Diverged/.test(result.message);
   return {
     optimizer: name,
     lr: lr ?? null,
-    f: result.history.f,
-    path: result.history.x ?? [],
+    steps: path.steps,
+    f: path.f,
+    path: path.x,
     x: result.x,
     fun: result.fun,
     nit: result.nit,
@@ -107,13 +135,19 @@ export function runTrajectory(problem: Problem, x0: Float64Array, spec: RunSpec)
 }
 
 /** x_{k+1} = step(x_k, ∇f(x_k)) with η_k = schedule(k); stops on gtol, steps, or a non-finite f. */
-function scheduledDescent(problem: Problem, x0: Float64Array, spec: RunSpec, lr: number): MinimizeResult {
+function scheduledDescent(
+  problem: Problem,
+  x0: Float64Array,
+  spec: RunSpec,
+  lr: number,
+  see: (k: number, f: number, x: Float64Array) => void,
+): MinimizeResult {
   const { cls, implied } = firstOrder[spec.optimizer];
   const p = param(x0.slice());
   const optimizer = new cls([p], { ...implied, ...spec.options, lr: spec.schedule?.(0) ?? lr });
   const n = x0.length;
   const g = new Float64Array(n);
-  const history = { f: [] as number[], x: [] as Float64Array[] };
+  const history = { f: [] as number[] }; // the iterates went to `see`
   let nfev = 0;
   try {
     for (let k = 0; ; k++) {
@@ -121,20 +155,28 @@ function scheduledDescent(problem: Problem, x0: Float64Array, spec: RunSpec, lr:
       const f = problem.f(x);
       problem.grad(x, g);
       nfev++;
-      history.f.push(f);
-      history.x.push(x);
-      const done = (converged: boolean, message: string): MinimizeResult => ({
-        x,
-        fun: f,
-        grad: g.slice(),
-        nit: k,
-        nfev,
-        ngev: nfev,
-        nhev: 0,
-        converged,
-        message,
-        history,
-      });
+      see(k, f, x);
+      const done = (converged: boolean, message: string): MinimizeResult => {
+        const grad = g.slice();
+        const status = converged ? 0 : message.startsWith('Diverged') ? 3 : 1; // SciPy's codes
+        return {
+          x,
+          fun: f,
+          grad,
+          nit: k,
+          nfev,
+          ngev: nfev,
+          nhev: 0,
+          converged,
+          message,
+          gradSource: 'analytic',
+          history,
+          success: converged,
+          status,
+          jac: grad,
+          njev: nfev,
+        };
+      };
       if (!Number.isFinite(f) || !g.every(Number.isFinite))
         return done(false, `Diverged: f(x) = ${f} at iteration ${k}`);
       if (maxAbs(g) <= spec.gtol)
