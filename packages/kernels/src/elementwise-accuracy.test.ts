@@ -14,7 +14,7 @@ function f32Index(v: number): number {
 
 function worstError(
   dtype: DType,
-  op: UnaryOp,
+  op: UnaryOp | 'elu',
   ref: (x: number) => number,
   lo: number,
   hi: number,
