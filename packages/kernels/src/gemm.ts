@@ -27,12 +27,12 @@ export interface GemmOptions {
   beta?: number;
 }
 
-const kGemm = typedKernel('gemm');
-const kScratch = typedKernel('gemm_scratch');
+export const kGemm = typedKernel('gemm');
+export const kScratch = typedKernel('gemm_scratch');
 const scratch: Record<DType, WasmArray | undefined> = { f32: undefined, f64: undefined };
 
-/** The dtype's packing scratch, grown to at least `n` elements. */
-function scratchFor(dtype: DType, n: number): WasmArray {
+/** The dtype's packing scratch, grown to at least `n` elements (shared with gemm-batched.ts). */
+export function scratchFor(dtype: DType, n: number): WasmArray {
   const s = scratch[dtype];
   if (s && s.length >= n) return s;
   s?.free();
