@@ -30,8 +30,8 @@ Start with the tour, then try a command's --help for its options and examples:
   $ descent compare --problem rosenbrock --svg race.svg
   $ descent analyze --expr "x^2 - y^2" --at 0,0
 
-Exit codes: 0 done (a diverged run is a result), 2 bad usage or input, 130 training interrupted
-(checkpoint written), 1 internal error.`,
+Exit codes: 0 done (a diverged run is a result), 2 bad usage or input, 130 / 143 training
+stopped by Ctrl-C / SIGTERM (checkpoint written), 1 internal error.`,
     );
   for (const register of [
     registerTour,

@@ -2,11 +2,13 @@
  * `descent train` under hostile sizes, paths and signals: it refuses what cannot work before
  * training (nothing written), and a stop by signal always leaves a checkpoint.
  */
+
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { descent, expectRefused } from '../test-support/descent.js';
+import { binary, descent, expectRefused } from '../test-support/descent.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'descent-train-limits-'));
 
@@ -76,5 +78,25 @@ describe('descent train --resume with a damaged checkpoint', () => {
       await descent(['train', '--resume', saved, '--epochs', '2']),
       /Cannot resume from the checkpoint: Invalid checkpoint weights: /,
     );
+  });
+});
+
+describe('descent train stopped by a signal', () => {
+  it('writes a checkpoint on SIGTERM as on Ctrl-C, and exits with 143 (128 + 15)', async () => {
+    const save = join(dir, 'terminated.json');
+    const code = await new Promise<number | null>((resolve) => {
+      const args = ['train', '--data', 'digits', '--layers', '16', '--epochs', '20', '--batch-size', '64'];
+      const child = spawn(process.execPath, [binary, ...args, '--save', save]);
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (/epoch 1\/20/.test(out) && !child.killed) child.kill('SIGTERM');
+      });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(143);
+    const saved = JSON.parse(readFileSync(save, 'utf8'));
+    expect(saved.training.epoch).toBeGreaterThanOrEqual(1);
+    expect(saved.training.epoch).toBeLessThan(20);
   });
 });

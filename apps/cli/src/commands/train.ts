@@ -2,8 +2,8 @@
  * `descent train`: a multilayer perceptron on digits, iris or a CSV file, with any first-order
  * optimizer, a schedule SPEC and an L2 penalty; progress while it runs, the test accuracy at the
  * end. `--save FILE` writes the model with its optimizer and scheduler state; `--resume FILE`
- * continues such a run bit-identically; Ctrl-C stops after the current epoch, writes a checkpoint
- * and exits with code 130.
+ * continues such a run bit-identically; Ctrl-C or SIGTERM stops after the current epoch, writes a
+ * checkpoint and exits with code 130 or 143.
  */
 import { readFileSync } from 'node:fs';
 import type { ActivationName } from '@descent/mlp';
@@ -132,8 +132,9 @@ export function registerTrain(program: Command): void {
     .addHelpText(
       'after',
       `
-Ctrl-C stops after the current epoch and writes a checkpoint (--save, else --resume's file, else
-descent-checkpoint.json); resume it with --resume. The exit code is then 130.
+Ctrl-C (or SIGTERM) stops after the current epoch and writes a checkpoint (--save, else
+--resume's file, else descent-checkpoint.json); resume it with --resume. The exit code is then 130
+(143 after SIGTERM).
 The checkpoint records the training data's row count and SHA-256: --resume refuses data that
 changed since (rows appended, values edited) unless --accept-data-change is given.
 
@@ -149,24 +150,33 @@ Examples:
       const target = s.save ?? s.resume;
       // before training: a model that cannot be saved is refused now, not after the last epoch
       if (target !== undefined) checkWritable(target, s.save !== undefined ? '--save' : '--resume');
-      let stopRequested = false;
-      const onSigint = () => {
-        stopRequested = true;
-        process.stderr.write('\ndescent: stopping after this epoch to write a checkpoint (Ctrl-C)\n');
+      // SIGINT (Ctrl-C) and SIGTERM (kill, a scheduler's stop) alike: finish the epoch, write a
+      // checkpoint, exit with 128 + the signal's number (130, 143)
+      let stopSignal: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        stopSignal ??= signal;
+        process.stderr.write(`\ndescent: stopping after this epoch to write a checkpoint (${signal})\n`);
       };
-      process.on('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const progress = progressHooks(Boolean(s.quiet || s.json));
       let outcome: Awaited<ReturnType<typeof train>>;
       try {
-        outcome = await train(settings, { ...progress, shouldStop: () => stopRequested }, resumed, {
-          acceptDataChange: s.acceptDataChange,
-        });
+        outcome = await train(
+          settings,
+          { ...progress, shouldStop: () => stopSignal !== undefined },
+          resumed,
+          {
+            acceptDataChange: s.acceptDataChange,
+          },
+        );
       } catch (e) {
         if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
         throw e;
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       const written = outcome.interrupted ? (target ?? 'descent-checkpoint.json') : target;
       if (written !== undefined) writeFileAtomic(written, JSON.stringify(outcome.file));
@@ -199,6 +209,6 @@ Examples:
           );
         else if (written && !s.quiet) console.log(`model saved to ${written}`);
       }
-      if (outcome.interrupted) process.exitCode = 130;
+      if (outcome.interrupted) process.exitCode = 128 + (stopSignal === 'SIGTERM' ? 15 : 2);
     });
 }
