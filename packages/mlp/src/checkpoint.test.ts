@@ -57,6 +57,20 @@ describe('checkpoints', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).format).toBe('descent-mlp-checkpoint');
   });
 
+  it('save 40 times to one path at once: every save succeeds, no temporary file is left, the file is whole', async () => {
+    const model = mlp({ sizes: [4, 8, 3], seed: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'mlp-ckpt-race-'));
+    const path = join(dir, 'model.json');
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, epoch) => saveCheckpoint(path, { model, epoch })),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['model.json']);
+    const back = await loadCheckpoint(path);
+    expect(back.training?.epoch).toBeGreaterThanOrEqual(0);
+    expect(back.weights).toEqual(checkpoint({ model }).weights);
+  });
+
   it('resume bit-identically: 2 epochs, save, load into fresh objects, 2 more == 4 epochs', () => {
     const make = () => mlp({ sizes: [4, 16, 3], dropout: 0.3, seed: 5 });
     const straight = make();

@@ -13,8 +13,9 @@
  * Typed arrays use core's `encodeStateDict` encoding (little-endian bytes in base64), so weights
  * and optimizer moments round-trip bit-exactly; random state (dropout masks) is an integer per
  * layer and the shuffles depend only on (seed, epoch), so a run resumed from a checkpoint is
- * bit-identical to one that never stopped. `saveCheckpoint` writes to a temporary name in the same
- * directory and renames it over the target: a crash never leaves half a checkpoint.
+ * bit-identical to one that never stopped. `saveCheckpoint` writes to a temporary name of its own in
+ * the same directory, fsyncs it and renames it over the target: a crash never leaves half a
+ * checkpoint, and concurrent saves never collide.
  */
 import { decodeStateDict, encodeStateDict, type OptimizerStateDict } from '@descent/core';
 import type { SchedulerState } from '@descent/schedulers';
@@ -156,16 +157,30 @@ export function parseCheckpoint(text: string): Checkpoint {
   return checkFormat(JSON.parse(text));
 }
 
-/** Writes the checkpoint to `path` (Node): a temporary file in the same directory, then a rename. */
+let saves = 0;
+
+/**
+ * Writes the checkpoint to `path` (Node): a temporary file of its own in the same directory (pid,
+ * a counter and random digits: two saves, even in the same millisecond, never share one), flushed
+ * to disk with fsync, then renamed over `path`. Concurrent saves to one path all succeed; the last
+ * rename wins, and the file is always one whole checkpoint.
+ */
 export async function saveCheckpoint(path: string, parts: CheckpointParts): Promise<void> {
-  const { writeFile, rename, rm } = await import('node:fs/promises');
+  const { open, rename, rm } = await import('node:fs/promises');
   const text = serializeCheckpoint(parts);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  saves += 1;
+  const tmp = `${path}.tmp-${process.pid}-${saves}-${Math.random().toString(36).slice(2, 10)}`;
+  let file: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    await writeFile(tmp, text);
+    file = await open(tmp, 'wx');
+    await file.writeFile(text);
+    await file.sync();
+    await file.close();
+    file = undefined;
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await file?.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
   }
 }
