@@ -14,6 +14,8 @@
  *             definite, with a line search
  *   'nelder-mead'  SciPy's Nelder–Mead simplex (adaptive option, xatol/fatol), no gradient
  *   'powell'  SciPy's Powell conjugate directions with Brent line searches, no gradient
+ *   'newton-cg'  SciPy's truncated Newton: CG on Hessian-vector products, line search
+ *   'trust-ncg'  SciPy's trust-region Newton with Steihaug-CG, Hessian-vector products
  *   'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', … : a first-order optimizer class
  *             of @descent/core stepped with a fixed learning rate (see first-order.ts)
  *
@@ -23,15 +25,18 @@
  */
 import { minimizeBfgs } from './bfgs.js';
 import { isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
+import type { HessianVectorSource } from './hessian-vector.js';
 import { minimizeLbfgs } from './lbfgs-method.js';
 import { resolveMethod } from './method-names.js';
 import { minimizeNelderMead } from './nelder-mead.js';
 import { minimizeNewton } from './newton.js';
+import { minimizeNewtonCg } from './newton-cg.js';
 import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
 import { minimizePowell } from './powell.js';
 import type { MinimizeResult } from './result.js';
 import { lbfgsbMessages, type Stopping } from './stopping.js';
+import { minimizeTrustNcg } from './trust-ncg.js';
 
 /** L-BFGS-B's default ftol in SciPy: factr · ε with factr = 1e7. */
 const LBFGSB_FTOL = 1e7 * Number.EPSILON;
@@ -83,7 +88,11 @@ export interface MinimizeOptions {
   historySize?: number;
   /** bfgs, newton: 'wolfe' (default) or 'exact' (minimize along each direction exactly). */
   lineSearch?: 'wolfe' | 'exact';
-  /** newton: 'exact' (the objective's hessian; the default when it has one) or 'fd' (finite differences of ∇f). */
+  /**
+   * newton: 'exact' (the objective's hessian; the default when it has one) or 'fd' (finite
+   * differences of ∇f). newton-cg, trust-ncg: 'exact' uses the objective's hvp (else its hessian),
+   * 'fd' differences of ∇f along v; the default is the best the objective offers.
+   */
   hessian?: 'exact' | 'fd';
   /** newton: smallest eigenvalue kept when the Hessian is modified (default 1e-8 · max(1, max|λ|)). */
   hessianDelta?: number;
@@ -99,10 +108,19 @@ export interface MinimizeOptions {
   adaptive?: boolean;
   /** nelder-mead: the n + 1 starting vertices (default: SciPy's 5% / 0.00025 rule around x0). */
   initialSimplex?: ArrayLike<number>[];
-  /** powell: line-search tolerance, Brent's tol = 100 xtol (default 1e-4); ftol defaults to 1e-4. */
+  /**
+   * powell: line-search tolerance, Brent's tol = 100 xtol (default 1e-4; ftol defaults to 1e-4);
+   * newton-cg: stop when ‖x_{k+1} - x_k‖₁ <= n · xtol (default 1e-5).
+   */
   xtol?: number;
   /** powell: the n starting directions (default: the coordinate axes). */
   direc?: ArrayLike<number>[];
+  /** trust-ncg: the first trust radius Δ (default 1). */
+  initialTrustRadius?: number;
+  /** trust-ncg: the largest Δ (default 1000). */
+  maxTrustRadius?: number;
+  /** trust-ncg: a step is taken when actual / predicted reduction > eta (default 0.15). */
+  eta?: number;
   /** Not supported yet by any method: refused with a RangeError rather than ignored. */
   bounds?: unknown;
 }
@@ -129,6 +147,9 @@ const knownOptions = [
   'initialSimplex',
   'xtol',
   'direc',
+  'initialTrustRadius',
+  'maxTrustRadius',
+  'eta',
 ];
 
 export function minimize(
@@ -176,7 +197,7 @@ export function minimize(
         maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
       };
   const stop: Stopping = {
-    gtol: options.gtol ?? 1e-5,
+    gtol: options.gtol ?? (method === 'trust-ncg' ? 1e-4 : 1e-5),
     ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : method === 'powell' ? 1e-4 : 0),
     maxIter: limits.maxIter,
     maxFev: limits.maxFev,
@@ -238,8 +259,29 @@ export function minimize(
         direc: options.direc && vectors('direc', options.direc, n, n),
       });
     case 'newton-cg':
-    case 'trust-ncg':
-      throw new RangeError(`method ${String(methodName)} is not implemented yet`);
+      return minimizeNewtonCg(obj, x, stop, {
+        xtol: positive('xtol', options.xtol ?? 1e-5),
+        hvp: hvpSource(obj, options.hessian),
+      });
+    case 'trust-ncg': {
+      const initialTrustRadius = positive('initialTrustRadius', options.initialTrustRadius ?? 1);
+      const maxTrustRadius = positive('maxTrustRadius', options.maxTrustRadius ?? 1000);
+      if (initialTrustRadius >= maxTrustRadius) {
+        throw new RangeError(
+          `Invalid initialTrustRadius value: ${initialTrustRadius} (must be below maxTrustRadius = ${maxTrustRadius})`,
+        );
+      }
+      const eta = options.eta ?? 0.15;
+      if (typeof eta !== 'number' || !(eta >= 0 && eta < 0.25)) {
+        throw new RangeError(`Invalid eta value: ${String(eta)} (expected 0 <= eta < 0.25)`);
+      }
+      return minimizeTrustNcg(obj, x, stop, {
+        hvp: hvpSource(obj, options.hessian),
+        initialTrustRadius,
+        maxTrustRadius,
+        eta,
+      });
+    }
     default:
       return minimizeFirstOrder(obj, x, stop, method, options.lr, options.optimizerOptions ?? {});
   }
@@ -267,6 +309,27 @@ function scipyLimits(maxIter: number | undefined, maxFev: number | undefined, df
   if (maxIter === undefined) return { maxIter: maxFev === inf ? dflt : inf, maxFev: maxFev as number };
   if (maxFev === undefined) return { maxIter, maxFev: maxIter === inf ? dflt : inf };
   return { maxIter, maxFev };
+}
+
+/** Where 'newton-cg' and 'trust-ncg' get ∇²f v: `hessian: 'fd'` forces differences of ∇f. */
+function hvpSource(obj: CountedObjective, hessian: unknown): HessianVectorSource {
+  if (hessian !== undefined && hessian !== 'exact' && hessian !== 'fd') {
+    throw new RangeError(`Invalid hessian value: ${String(hessian)} (expected 'exact' or 'fd')`);
+  }
+  if (hessian === 'fd') return 'fd';
+  if (obj.hasHvp) return 'hvp';
+  if (obj.hasHessian) return 'hessian';
+  if (hessian === 'exact') {
+    throw new RangeError(
+      "Invalid hessian value: 'exact', but the objective has neither hvp(x, v, out) nor hessian(x, out)",
+    );
+  }
+  return 'fd';
+}
+
+function positive(label: string, v: unknown): number {
+  checkNumber(label, v, 0, Number.POSITIVE_INFINITY, true);
+  return v as number;
 }
 
 function nonNegative(label: string, v: unknown): number {

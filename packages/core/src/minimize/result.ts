@@ -15,9 +15,9 @@
  * and, beside them, the same facts under SciPy's names (a SciPy user's code reads as before):
  *
  *   success = converged,  jac = grad,  njev = ngev,
- *   status  0 converged, 1 iteration or evaluation limit, 2 line search failed (precision loss),
- *           3 non-finite f or gradient (SciPy's BFGS "NaN result encountered"), 99 the callback
- *           stopped it
+ *   status  0 converged, 1 iteration or evaluation limit, 2 line search failed (precision loss)
+ *           or no predicted decrease (trust-ncg), 3 non-finite f or gradient (SciPy's BFGS "NaN
+ *           result encountered") or CG out of iterations (newton-cg), 99 the callback stopped it
  *
  * Derivative-free methods ('nelder-mead', 'powell') evaluate no gradient: grad / jac are empty.
  */
@@ -54,7 +54,7 @@ export interface MinimizeResult {
 export function statusOf(converged: boolean, message: string): number {
   if (converged) return 0;
   if (message.startsWith('Diverged')) return 3;
-  if (/^Maximum number|^STOP: TOTAL/.test(message)) return 1;
+  if (/^(Warning: )?Maximum number|^STOP: TOTAL/.test(message)) return 1;
   if (message.startsWith('Stopped by the callback')) return 99;
   return 2;
 }
@@ -80,6 +80,7 @@ export function makeResult(
   converged: boolean,
   message: string,
   history: MinimizeHistory,
+  status = statusOf(converged, message),
 ): MinimizeResult {
   return {
     x: state.x,
@@ -96,7 +97,7 @@ export function makeResult(
     gradSource: obj.gradSource,
     history,
     success: converged,
-    status: statusOf(converged, message),
+    status,
     jac: state.g,
     njev: obj.ngev,
   };
