@@ -21,6 +21,7 @@ export * from './batchnorm';
 export * from './softmax';
 export * from './regularizers';
 export * from './conv';
+export * from './pool';
 export * from './elementwise';
 export { stridesScratch } from './strides';
 export * from './reduce';
