@@ -67,6 +67,16 @@ describe('backward', () => {
     expect([...(x.grad as Tensor).data]).toEqual([2, 0, 4]);
   });
 
+  it('leaves the caller’s seed alive, so one seed serves several backward passes', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = mul(x, 3);
+    const seed = tensor([1, 1]);
+    y.backward(seed, { retainGraph: true });
+    y.backward(seed);
+    expect(seed.freed).toBe(false);
+    expect([...(x.grad as Tensor).data]).toEqual([6, 6]);
+  });
+
   it('refuses a second backward through a released graph, and allows it with retainGraph', () => {
     const x = tensor([2], { requiresGrad: true });
     const y = sum(square(x));

@@ -42,7 +42,9 @@ export function runBackward(
   const targetSet = new Set(targets ?? []);
 
   const results = new Map<Tensor, Tensor>();
-  const survives = (t: Tensor) => createGraph || [...results.values()].includes(t);
+  const resultGrads = new Set<Tensor>(); // never freed here: returned, or the caller's seeds
+  for (const seed of seeds) if (seed) resultGrads.add(seed);
+  const survives = (t: Tensor) => createGraph || resultGrads.has(t);
   scoped(
     () =>
       withGradMode(createGraph, () => {
@@ -58,7 +60,7 @@ export function runBackward(
         const drop = (g: Tensor) => {
           const n = (uses.get(g) ?? 1) - 1;
           uses.set(g, n);
-          if (n <= 0 && !createGraph && ![...results.values()].includes(g)) g.free();
+          if (n <= 0 && !createGraph && !resultGrads.has(g)) g.free();
         };
         for (let i = 0; i < roots.length; i++) put(roots[i], seeds[i] ?? ew.onesLike(roots[i]));
 
@@ -69,6 +71,7 @@ export function runBackward(
           grads.delete(t);
           if (targetSet.has(t)) {
             results.set(t, g);
+            resultGrads.add(g);
             if (!t.node) continue;
           } else if (!t.node) {
             if (!targets && t.requiresGrad) t.accumulateGrad(g, createGraph);
@@ -115,33 +118,39 @@ function checkRoot(root: Tensor, seed: Tensor | null): void {
 /** Tensors reachable from the roots through inputs that require gradients, inputs before users. */
 function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
-  const state = new Map<Tensor, 1 | 2>(); // 1: on the stack, 2: done
-  const stack: [Tensor, number][] = [];
+  const mark = ++epoch; // a tensor whose visitMark is `mark` was seen in this walk
+  const stack: Tensor[] = [];
+  const next: number[] = [];
   for (const root of roots) {
-    if (state.has(root)) continue;
-    stack.push([root, 0]);
-    state.set(root, 1);
+    if (root.visitMark === mark) continue;
+    root.visitMark = mark;
+    stack.push(root);
+    next.push(0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const [t, i] = top;
+      const top = stack.length - 1;
+      const t = stack[top];
+      const i = next[top];
       const node = t.node;
       if (node && i === 0) checkNode(t, node);
       if (node && i < node.inputs.length) {
-        top[1] = i + 1;
+        next[top] = i + 1;
         const x = node.inputs[i];
-        if (x.requiresGrad && !state.has(x)) {
-          state.set(x, 1);
-          stack.push([x, 0]);
+        if (x.requiresGrad && x.visitMark !== mark) {
+          x.visitMark = mark;
+          stack.push(x);
+          next.push(0);
         }
         continue;
       }
       stack.pop();
-      state.set(t, 2);
+      next.pop();
       order.push(t);
     }
   }
   return order;
 }
+
+let epoch = 0;
 
 function checkNode(t: Tensor, node: Node): void {
   if (node.backward === null)

@@ -47,6 +47,8 @@ export class Tensor<D extends DType = DType> {
   node: Node | null = null;
   /** survives every enclosing `tidy` (see `keep`) */
   kept = false;
+  /** @internal the engine's mark for its graph walk */
+  visitMark = 0;
   /** the core Param this leaf views, if any: gradients accumulate into `param.grad` */
   readonly param: Param<D> | undefined;
   private storageRef: Storage | null;

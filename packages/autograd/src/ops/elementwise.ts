@@ -45,6 +45,8 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   return [ta, tb];
 }
 
+const ONE = [1];
+
 /** The raw broadcast kernel call: out = op(a, b), no graph. */
 export function binaryRaw(kop: BinaryOp, op: string, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(op, a.shape, b.shape);
