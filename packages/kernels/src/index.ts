@@ -26,6 +26,7 @@ export * from './optim-rprop-asgd.js';
 export * from './optim-sgd.js';
 export * from './pool.js';
 export * from './reduce.js';
+export * from './pool.js';
 export * from './regularizers.js';
 export * from './softmax.js';
 export * from './strided.js';
