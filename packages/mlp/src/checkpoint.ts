@@ -45,32 +45,47 @@ export interface CheckpointParts {
   seed?: number;
 }
 
-/** The checkpoint of `parts` as a JSON-safe object (copies: training can go on). */
-export function checkpoint(parts: CheckpointParts): Checkpoint {
+/**
+ * The checkpoint of `parts` (copies: training can go on), JSON-safe: typed arrays as base64. With
+ * `{ encode: false }` the arrays stay typed arrays (for `saveCheckpointSafetensors`, or
+ * structuredClone), and `restoreCheckpoint` takes that form too.
+ */
+export function checkpoint(parts: CheckpointParts, options: { encode?: boolean } = {}): Checkpoint {
   const { model, optimizer, scheduler, epoch, seed } = parts;
   if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 0)) {
     throw new RangeError(`Invalid epoch: ${String(epoch)} (expected an integer >= 0)`);
   }
+  const encode = options.encode ?? true;
+  const out = (v: unknown) => (encode ? encodeStateDict(v) : v);
   return {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     model: model.config(),
-    weights: encodeStateDict(model.stateDict()) as Record<string, unknown>,
-    optimizer: optimizer ? { name: optimizer.name, state: encodeStateDict(optimizer.stateDict()) } : null,
-    scheduler: scheduler
-      ? { name: scheduler.constructor.name, state: encodeStateDict(scheduler.stateDict()) }
-      : null,
+    weights: out(model.stateDict()) as Record<string, unknown>,
+    optimizer: optimizer ? { name: optimizer.name, state: out(optimizer.stateDict()) } : null,
+    scheduler: scheduler ? { name: scheduler.constructor.name, state: out(scheduler.stateDict()) } : null,
     training: epoch === undefined && seed === undefined ? null : { epoch: epoch ?? 0, seed: seed ?? 0 },
   };
 }
 
+/** Typed arrays kept as they are (a safetensors checkpoint's), encoded leaves decoded by core. */
+function decodeTree(v: unknown): unknown {
+  if (v instanceof Float32Array || v instanceof Float64Array) return v;
+  if (Array.isArray(v)) return v.map(decodeTree);
+  if (v && typeof v === 'object') {
+    if ('$typed' in v || '$number' in v) return decodeStateDict(v);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodeTree(x)]));
+  }
+  return v;
+}
+
 /**
- * decodeStateDict, with any failure (atob's DOMException on a damaged base64 string, say) as a
- * TypeError naming the part of the checkpoint.
+ * The state dict `value` decoded, with any failure (atob's DOMException on a damaged base64
+ * string, say) as a TypeError naming the part of the checkpoint.
  */
 function decoded<T>(what: string, value: unknown): T {
   try {
-    return decodeStateDict<T>(value);
+    return decodeTree(value) as T;
   } catch (e) {
     if (e instanceof RangeError || e instanceof TypeError) throw e;
     throw new TypeError(`Invalid checkpoint ${what}: ${(e as Error)?.message ?? String(e)}`);
@@ -145,6 +160,11 @@ export function restoreCheckpoint(c: unknown, options: RestoreOptions = {}): Res
     model.free();
     throw e;
   }
+}
+
+/** Checks an already parsed checkpoint object's format and version (as `parseCheckpoint` does text). */
+export function parseCheckpointObject(c: unknown): Checkpoint {
+  return checkFormat(c);
 }
 
 /** The checkpoint as JSON text. */

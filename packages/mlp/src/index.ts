@@ -2,6 +2,7 @@
 
 export { type Batch, BatchLoader, type Dataset } from './batches.js';
 export * from './checkpoint.js';
+export * from './checkpoint-safetensors.js';
 export * from './datasets/index.js';
 export * from './diagnostics/index.js';
 export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
@@ -17,3 +18,4 @@ export * from './layers/sequential.js';
 export * from './losses/losses.js';
 export * from './mlp.js';
 export { deriveSeed, Rng } from './random.js';
+export * from './safetensors.js';
