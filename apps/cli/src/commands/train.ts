@@ -6,7 +6,13 @@
  * checkpoint and exits with code 130 or 143.
  */
 import { readFileSync } from 'node:fs';
-import type { ActivationName } from '@descent/mlp';
+import {
+  type ActivationName,
+  checkpointFromSafetensors,
+  checkpointToSafetensors,
+  decodeSafetensors,
+  writeSafetensors,
+} from '@descent/mlp';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
@@ -61,13 +67,26 @@ const trainKeys = Object.keys({
   l2: 0,
 }) as (keyof TrainSettings)[];
 
+/** A model file is safetensors (arrays as raw tensors, for large models) when its name says so. */
+const isSafetensors = (path: string) => /\.safetensors$/i.test(path);
+
 export function readModelFile(path: string, flag: string): ModelFile {
   let value: ModelFile;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8')) as ModelFile;
+    const bytes = readFileSync(path);
+    value = (
+      isSafetensors(path)
+        ? checkpointFromSafetensors(
+            decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path),
+            path,
+          )
+        : JSON.parse(bytes.toString('utf8'))
+    ) as ModelFile;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`Cannot read ${flag} ${path}: ${err.code ?? err.message}`);
+    throw new UsageError(
+      `Cannot read ${flag} ${path}: ${typeof err.code === 'string' ? err.code : err.message}`,
+    );
   }
   if (value?.format !== 'descent-mlp-checkpoint' || !value.cli) {
     throw new UsageError(`${flag} ${path} is not a model written by descent train --save`);
@@ -125,7 +144,10 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'total epochs (default 20)')
     .option('--batch-size <n>', 'rows per step (default 32)')
     .option('--test-fraction <f>', 'held-out test share, stratified (default 0.2)')
-    .option('--save <file>', 'write the model (with optimizer state) here; also where Ctrl-C checkpoints go')
+    .option(
+      '--save <file>',
+      'write the model (with optimizer state) here, as JSON, or as safetensors if FILE ends in .safetensors; also where Ctrl-C checkpoints go',
+    )
     .option('--resume <file>', 'continue a run saved with --save (same settings; --epochs may grow)')
     .option('--accept-data-change', 'resume even though the training data changed since the checkpoint');
   withCommonOptions(cmd)
@@ -179,7 +201,16 @@ Examples:
         process.off('SIGTERM', onSignal);
       }
       const written = outcome.interrupted ? (target ?? 'descent-checkpoint.json') : target;
-      if (written !== undefined) writeFileAtomic(written, JSON.stringify(outcome.file));
+      if (written !== undefined && isSafetensors(written)) {
+        const shapes = Object.fromEntries(outcome.model.parameters().map((p) => [p.name, p.shape]));
+        const { tensors, metadata } = checkpointToSafetensors(
+          outcome.modelFile({ encode: false }) as unknown as Record<string, unknown>,
+          shapes,
+        );
+        await writeSafetensors(written, tensors, metadata).catch((e: NodeJS.ErrnoException) => {
+          throw new UsageError(`Cannot write ${written}: ${e.code ?? e.message}`);
+        });
+      } else if (written !== undefined) writeFileAtomic(written, JSON.stringify(outcome.modelFile()));
       outcome.model.free();
       const accuracy = outcome.test.accuracy ?? Number.NaN;
       if (s.json) {

@@ -78,7 +78,11 @@ export interface ResumeOptions {
 
 export interface TrainOutcome {
   model: Sequential;
-  file: ModelFile;
+  /**
+   * What --save writes, made on demand (while `model` is not freed): arrays as base64 for JSON,
+   * or kept typed (`encode: false`) for a safetensors file.
+   */
+  modelFile(options?: { encode?: boolean }): ModelFile;
   history: EpochRecord[];
   /** Epochs completed in total. */
   epoch: number;
@@ -196,21 +200,21 @@ export async function train(
     }
   }
   const test = evaluate(model, prepared.test);
-  const file: ModelFile = {
-    ...checkpoint({ model, optimizer, scheduler, epoch, seed: s.seed }),
-    cli: {
-      settings: s,
-      mean: Array.from(prepared.mean),
-      scale: Array.from(prepared.scale),
-      classNames: prepared.train.classNames,
-      data: print,
-      history,
-      test,
-    },
+  const cli: ModelFile['cli'] = {
+    settings: s,
+    mean: Array.from(prepared.mean),
+    scale: Array.from(prepared.scale),
+    classNames: prepared.train.classNames,
+    data: print,
+    history,
+    test,
   };
   return {
     model,
-    file,
+    modelFile: (options = {}) => ({
+      ...checkpoint({ model, optimizer, scheduler, epoch, seed: s.seed }, options),
+      cli,
+    }),
     history,
     epoch,
     interrupted,
