@@ -10,9 +10,12 @@
  *
  * (its last call counts, for lines in loops; a note after " — " is not checked). Printed values are joined by spaces; arrays and
  * typed arrays print as [1, 2, 3], strings as themselves. Every block must check at least one line,
- * so an example that stops printing what the README says fails here.
+ * so an example that stops printing what the README says fails here. The blocks are also
+ * type-checked (strict, as the package) against this package's source and its dependencies' types.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as core from '@descent/core';
 import * as kernels from '@descent/kernels';
 import * as schedulers from '@descent/schedulers';
@@ -113,9 +116,55 @@ function run(block: Block): { printed: (string | undefined)[]; expectations: Exp
 
 const blocks = blocksOf(readme);
 
+/** TypeScript's errors in the blocks, each as `block N line L: message`. */
+function typeErrors(list: readonly Block[]): string[] {
+  const src = dirname(fileURLToPath(import.meta.url));
+  const config = join(src, '..', 'tsconfig.json');
+  const parsed = ts.parseJsonConfigFileContent(
+    ts.readConfigFile(config, ts.sys.readFile).config,
+    ts.sys,
+    dirname(config),
+  );
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    noEmit: true,
+    declaration: false,
+    declarationMap: false,
+    paths: { '@descent/autograd': [join(src, 'index.ts')] },
+  };
+  const files = new Map(
+    list.map((b, i) => [join(src, `readme-block-${i + 1}.ts`), `${b.code}\nexport {};\n`]),
+  );
+  const host = ts.createCompilerHost(options);
+  const { fileExists, readFile, getSourceFile } = host;
+  host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => files.get(f) ?? readFile.call(host, f);
+  host.getSourceFile = (f, language, ...rest) => {
+    const text = files.get(f);
+    return text === undefined
+      ? getSourceFile.call(host, f, language, ...rest)
+      : ts.createSourceFile(f, text, language);
+  };
+  const program = ts.createProgram([...files.keys()], options, host);
+  const names = [...files.keys()];
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.has(d.file.fileName))
+    .map((d) => {
+      const file = d.file as ts.SourceFile;
+      const { line } = file.getLineAndCharacterOfPosition(d.start ?? 0);
+      const block = list[names.indexOf(file.fileName)];
+      return `README line ${block.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+}
+
 describe('README', () => {
   it('has runnable examples (the ten-line model, minimize, the spectrum and the reference sections)', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('has examples that type-check (strict) against the package and its dependencies', () => {
+    expect(typeErrors(blocks)).toEqual([]);
   });
 
   for (const [i, block] of blocks.entries()) {
