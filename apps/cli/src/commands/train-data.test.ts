@@ -5,9 +5,10 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { iris } from '@descent/mlp';
+import { iris, loadCsv } from '@descent/mlp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { descent, expectRefused, json } from '../test-support/descent.js';
+import { fingerprint } from '../training/fingerprint.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'descent-train-data-'));
 const names = ['setosa', 'versicolor', 'virginica'];
@@ -87,6 +88,28 @@ describe('descent train --resume checks the data', () => {
     ]);
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(json<{ epoch: number }>(accepted).epoch).toBe(4);
+  });
+
+  it('keeps the model’s label numbering when resuming on changed data that lacks a class', async () => {
+    const data = join(dir, 'shrinking.csv');
+    writeFileSync(data, header + rows.map(line).join('\n'));
+    const ck = join(dir, 'shrinking.json');
+    expect((await descent([...train.map((a) => (a === full ? data : a)), '--save', ck])).code).toBe(0);
+    // without setosa, the file alone would number versicolor 0 and virginica 1
+    writeFileSync(
+      data,
+      header +
+        rows
+          .filter((i) => d.y[i] !== 0)
+          .map(line)
+          .join('\n'),
+    );
+    const r = await descent(['train', '--resume', ck, '--epochs', '4', '--accept-data-change', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    // the run trained on labels numbered by the model's names: its recorded fingerprint is theirs
+    const saved = JSON.parse(readFileSync(ck, 'utf8')).cli.data;
+    expect(saved).toEqual(fingerprint(await loadCsv(data, { classNames: names })));
+    expect(saved).not.toEqual(fingerprint(await loadCsv(data)));
   });
 });
 

@@ -111,7 +111,8 @@ function schedulerFactory(s: TrainSettings) {
 
 /** Checks every setting and builds everything before training starts (a bad one changes nothing). */
 async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: ResumeOptions) {
-  const data = await loadData(s.data, s.label);
+  // resumed: labels numbered as the model was trained (a changed file may lack or add a class)
+  const data = await loadData(s.data, s.label, resume?.cli.classNames);
   const print = fingerprint(data);
   const saved = resume?.cli.data;
   const change = saved && dataChange(saved, print);
