@@ -90,6 +90,16 @@ describe('descent train --resume checks the data', () => {
     expect(json<{ epoch: number }>(accepted).epoch).toBe(4);
   });
 
+  it('warns when the checkpoint predates fingerprints, and resumes', async () => {
+    const old = join(dir, 'old.json');
+    const file = JSON.parse(readFileSync(model, 'utf8'));
+    delete file.cli.data;
+    writeFileSync(old, JSON.stringify(file));
+    const r = await descent(['train', '--resume', old, '--epochs', '4', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: the checkpoint records no data fingerprint/);
+  });
+
   it('keeps the model’s label numbering when resuming on changed data that lacks a class', async () => {
     const data = join(dir, 'shrinking.csv');
     writeFileSync(data, header + rows.map(line).join('\n'));

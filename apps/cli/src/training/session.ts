@@ -115,6 +115,11 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
   const data = await loadData(s.data, s.label, resume?.cli.classNames);
   const print = fingerprint(data);
   const saved = resume?.cli.data;
+  if (resume && !saved) {
+    process.stderr.write(
+      'descent: warning: the checkpoint records no data fingerprint (an older descent wrote it), so --resume cannot tell whether the data changed\n',
+    );
+  }
   const change = saved && dataChange(saved, print);
   if (change && !options.acceptDataChange) {
     throw new UsageError(
