@@ -2,7 +2,8 @@
  * minimize()'s method names, and SciPy's accepted as aliases. Names are case-insensitive:
  *
  *   SciPy            descent
- *   'L-BFGS-B'   ->  'lbfgs'        (no bounds: `bounds` is refused, never ignored)
+ *   'L-BFGS-B'   ->  'lbfgs'        (with `bounds`: L-BFGS-B proper, lbfgsb.ts; other methods
+ *                                   refuse `bounds` rather than ignore them)
  *   'BFGS'       ->  'bfgs'
  *   'Newton-CG'  ->  'newton-cg'
  *   'trust-ncg'  ->  'trust-ncg'

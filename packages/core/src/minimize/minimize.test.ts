@@ -296,15 +296,17 @@ describe("minimize() accepts SciPy's method names and result fields", () => {
     }
   });
 
-  it('refuses bounds instead of ignoring them, naming the method', () => {
-    const bounds = [
+  it('refuses bounds instead of ignoring them in a method without them, naming the method', () => {
+    const bounds: [number, number][] = [
       [0, 2],
       [0, 2],
       [0, 2],
     ];
-    expect(() => minimize(p, p.x0, { method: 'L-BFGS-B', bounds })).toThrow(
-      /bounds are not supported by method L-BFGS-B/,
-    );
+    for (const method of ['BFGS', 'Newton-CG', 'Nelder-Mead', 'adam']) {
+      expect(() => minimize(p, p.x0, { method, bounds })).toThrow(
+        `bounds are not supported by method ${method}`,
+      );
+    }
   });
 
   it('names unknown methods with the SciPy aliases in the message', () => {

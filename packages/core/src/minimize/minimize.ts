@@ -1,5 +1,6 @@
 /**
- * minimize(objective, x0, options): SciPy's `scipy.optimize.minimize` for unconstrained problems.
+ * minimize(objective, x0, options): SciPy's `scipy.optimize.minimize`, unconstrained or (L-BFGS-B)
+ * with bounds.
  *
  *   const r = minimize(rosenbrock(10), x0, { method: 'lbfgs' });
  *   r.x, r.fun, r.converged, r.message, r.nit, r.nfev, r.history.f
@@ -8,7 +9,8 @@
  * that fills g when given one, or a value-only `(x) => f`, differentiated by '2-point' finite
  * differences (see objective.ts; `jac: '2-point' | '3-point'` asks for differences). Methods:
  *
- *   'lbfgs'   limited-memory BFGS, two-loop recursion, Moré–Thuente line search (default)
+ *   'lbfgs'   limited-memory BFGS, two-loop recursion, Moré–Thuente line search (default); with
+ *             `bounds`, L-BFGS-B (generalized Cauchy point, subspace minimization, lbfgsb.ts)
  *   'bfgs'    dense inverse-Hessian BFGS with a strong-Wolfe line search (SciPy's BFGS)
  *   'newton'  Newton's method, exact or finite-difference Hessian, modified when not positive
  *             definite, with a line search
@@ -27,6 +29,7 @@ import { minimizeBfgs } from './bfgs.js';
 import { isFirstOrderMethod, minimizeFirstOrder } from './first-order.js';
 import type { HessianVectorSource } from './hessian-vector.js';
 import { minimizeLbfgs } from './lbfgs-method.js';
+import { minimizeLbfgsb } from './lbfgsb.js';
 import { resolveMethod } from './method-names.js';
 import { minimizeNelderMead } from './nelder-mead.js';
 import { minimizeNewton } from './newton.js';
@@ -121,8 +124,13 @@ export interface MinimizeOptions {
   maxTrustRadius?: number;
   /** trust-ncg: a step is taken when actual / predicted reduction > eta (default 0.15). */
   eta?: number;
-  /** Not supported yet by any method: refused with a RangeError rather than ignored. */
-  bounds?: unknown;
+  /**
+   * lbfgs ('L-BFGS-B'): l_i <= x_i <= u_i, as SciPy's `bounds`: one [l, u] pair per coordinate
+   * (null / undefined / ±Infinity for no bound) or { lb, ub } arrays. Other methods refuse bounds.
+   */
+  bounds?:
+    | ([number | null | undefined, number | null | undefined] | null)[]
+    | { lb: ArrayLike<number>; ub: ArrayLike<number> };
 }
 
 const knownOptions = [
@@ -179,12 +187,13 @@ export function minimize(
   }
   const methodName = options.method ?? 'lbfgs';
   const method = resolveMethod(methodName);
-  if (options.bounds !== undefined) {
+  const n = x.length;
+  const bounds = options.bounds === undefined ? undefined : parseBounds(options.bounds, n);
+  if (bounds && method !== 'lbfgs') {
     throw new RangeError(
-      `bounds are not supported by method ${String(methodName)} (no bounded method yet: minimize is unconstrained)`,
+      `bounds are not supported by method ${String(methodName)} (use 'L-BFGS-B' / 'lbfgs' for bounds)`,
     );
   }
-  const n = x.length;
   const firstOrder = isFirstOrderMethod(method);
   const derivativeFree = method === 'nelder-mead' || method === 'powell';
   if (derivativeFree && options.jac !== undefined) {
@@ -228,6 +237,8 @@ export function minimize(
           `Invalid historySize value: ${String(historySize)} (expected a positive integer)`,
         );
       }
+      if (bounds?.some)
+        return minimizeLbfgsb(obj, x, stop, { historySize, lower: bounds.lower, upper: bounds.upper });
       return minimizeLbfgs(obj, x, stop, { historySize });
     }
     case 'bfgs':
@@ -309,6 +320,47 @@ function scipyLimits(maxIter: number | undefined, maxFev: number | undefined, df
   if (maxIter === undefined) return { maxIter: maxFev === inf ? dflt : inf, maxFev: maxFev as number };
   if (maxFev === undefined) return { maxIter, maxFev: maxIter === inf ? dflt : inf };
   return { maxIter, maxFev };
+}
+
+/** Bounds as lower / upper arrays (±Infinity for none); `some` when any is finite. */
+function parseBounds(b: unknown, n: number): { lower: Float64Array; upper: Float64Array; some: boolean } {
+  const lower = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const upper = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const bad = (why: string) => new RangeError(`Invalid bounds value: ${why}`);
+  const read = (v: unknown, dflt: number, what: string) => {
+    if (v === null || v === undefined) return dflt;
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw bad(`${what} is ${String(v)} (expected a number, null or ±Infinity)`);
+    return v;
+  };
+  if (Array.isArray(b)) {
+    if (b.length !== n) throw bad(`${b.length} pairs for ${n} coordinates`);
+    b.forEach((pair, i) => {
+      if (pair === null || pair === undefined) return;
+      if (!Array.isArray(pair) || pair.length !== 2) throw bad(`entry ${i} must be a pair [lower, upper]`);
+      lower[i] = read(pair[0], Number.NEGATIVE_INFINITY, `lower bound ${i}`);
+      upper[i] = read(pair[1], Number.POSITIVE_INFINITY, `upper bound ${i}`);
+    });
+  } else if (b && typeof b === 'object' && 'lb' in b && 'ub' in b) {
+    const { lb, ub } = b as { lb: ArrayLike<number>; ub: ArrayLike<number> };
+    if (lb?.length !== n || ub?.length !== n) throw bad(`lb and ub must have length ${n}`);
+    for (let i = 0; i < n; i++) {
+      lower[i] = read(lb[i], Number.NEGATIVE_INFINITY, `lb[${i}]`);
+      upper[i] = read(ub[i], Number.POSITIVE_INFINITY, `ub[${i}]`);
+    }
+  } else {
+    throw bad('expected [lower, upper] pairs, one per coordinate, or { lb, ub }');
+  }
+  let some = false;
+  for (let i = 0; i < n; i++) {
+    if (lower[i] > upper[i])
+      throw bad(`lower bound ${lower[i]} > upper bound ${upper[i]} at coordinate ${i}`);
+    if (lower[i] === Number.POSITIVE_INFINITY || upper[i] === Number.NEGATIVE_INFINITY) {
+      throw bad(`coordinate ${i} has an empty range [${lower[i]}, ${upper[i]}]`);
+    }
+    if (Number.isFinite(lower[i]) || Number.isFinite(upper[i])) some = true;
+  }
+  return { lower, upper, some };
 }
 
 /** Where 'newton-cg' and 'trust-ncg' get ∇²f v: `hessian: 'fd'` forces differences of ∇f. */
