@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alloc, type DType, fromArray, type WasmArray } from './arena.js';
+import { alloc, type DType, fromArray, growMemory, type WasmArray } from './arena.js';
 import {
   affine,
   type BinaryOp,
@@ -247,6 +247,25 @@ describe.each(dtypes)('binary (%s)', (dt) => {
     const want = naiveBinary(binaryRefs.mul, a.data, [5, 1], b.data, [0, 1], [3, 5]);
     binary('mul', a, [5, 1], b, [0, 1], a, [3, 5]);
     expectClose(dt, a.data, want);
+  });
+
+  it('writes into b (out = b) when b is not broadcast', () => {
+    const a = arrayOf(dt, sample(4, 5));
+    const b = arrayOf(dt, sample(12, 6));
+    const want = naiveBinary(binaryRefs.div, a.data, [0, 1], b.data, [4, 1], [3, 4]);
+    binary('div', a, [0, 1], b, [4, 1], b, [3, 4]);
+    expectClose(dt, b.data, want);
+  });
+
+  it('still reads the shape correctly after memory growth (the scratch view is re-derived)', () => {
+    const a = arrayOf(dt, sample(6, 7));
+    const b = arrayOf(dt, sample(3, 8));
+    const want = naiveBinary(binaryRefs.add, a.data, [3, 1], b.data, [0, 1], [2, 3]);
+    const out = alloc(dt, 6);
+    binary('mul', a, [1], a, [1], out, [6]); // leaves one flat run of 6 in the scratch area
+    growMemory(1 << 20);
+    binary('add', a, [3, 1], b, [0, 1], out, [2, 3]);
+    expectClose(dt, out.data, want);
   });
 
   it('rejects bad arguments with a message naming them, and writes nothing', () => {
