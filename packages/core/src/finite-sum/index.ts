@@ -1,0 +1,3 @@
+export * from './finite-sum.js';
+export * from './iris.js';
+export * from './linear-models.js';
