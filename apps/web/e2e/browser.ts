@@ -1,11 +1,13 @@
 /**
  * Browser-test support: build the page with Vite (no special configuration), serve it on
- * localhost with `vite preview`, and drive Debian's Chromium through playwright-core.
+ * localhost with `vite preview`, and drive a Chromium through playwright-core: the one that
+ * chromium.ts finds (DESCENT_CHROMIUM, CHROMIUM_PATH, CHROME_PATH, the usual install paths,
+ * Playwright's cache), started with the flags a headless root container needs (no sandbox, no GPU,
+ * no background connections to Google's hosts).
  */
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ensureChromium, thisMachine } from './chromium.js';
 
 export interface PageSession {
   page: Page;
@@ -21,7 +23,7 @@ export async function openBuiltPage(root: string): Promise<PageSession> {
   if (!address || typeof address === 'string') throw new Error('vite preview did not bind a port');
   const url = `http://127.0.0.1:${address.port}/`;
   const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: ensureChromium(thisMachine).path,
     headless: true,
     args: [
       '--no-sandbox',
@@ -31,6 +33,7 @@ export async function openBuiltPage(root: string): Promise<PageSession> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
   });
   const page = await browser.newPage();
