@@ -12,6 +12,10 @@
  */
 import type { Timing } from './harness.js';
 
+/** What the printed times are, for the suites' output. */
+export const CPU_TIME_NOTE =
+  'times: CPU seconds of this process per call, median of 15 samples taken in turn with the other sides';
+
 export interface Contender {
   name: string;
   fn: () => unknown | Promise<unknown>;

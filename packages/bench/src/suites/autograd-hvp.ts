@@ -24,7 +24,7 @@ import {
   PARAMETERS,
 } from '../digits-mlp.js';
 import { report } from '../harness.js';
-import { timeInterleaved } from '../interleaved.js';
+import { CPU_TIME_NOTE, timeInterleaved } from '../interleaved.js';
 import { useJax } from '../jax-peer.js';
 
 interface HvpSide {
@@ -111,6 +111,7 @@ function checkSameHvp(all: HvpSide[], v: Float64Array): void {
 
 export async function run(): Promise<void> {
   const weights = initialWeights();
+  console.log(`  ${CPU_TIME_NOTE}`);
   const v = direction(PARAMETERS);
   for (const rows of [32, 256]) {
     const batch = digitsBatch(rows);

@@ -8,7 +8,7 @@
  * throws. Targets: >= 3x TF.js-wasm and >= 3x jax-js jit.
  */
 import { report } from '../harness.js';
-import { timeInterleaved } from '../interleaved.js';
+import { CPU_TIME_NOTE, timeInterleaved } from '../interleaved.js';
 import {
   autogradObjective,
   jaxObjective,
@@ -44,6 +44,7 @@ function checkSameValueAndGrad(all: Objective[], theta: Float32Array): void {
 
 export async function run(): Promise<void> {
   const data = logRegData(5000, 30);
+  console.log(`  ${CPU_TIME_NOTE}`);
   const theta = startingPoint(data.d + 1);
   const all = [
     autogradObjective(data),

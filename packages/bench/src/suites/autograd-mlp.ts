@@ -26,7 +26,7 @@ import {
   tfSide,
 } from '../digits-mlp.js';
 import { report } from '../harness.js';
-import { timeInterleaved } from '../interleaved.js';
+import { CPU_TIME_NOTE, timeInterleaved } from '../interleaved.js';
 import { jaxThreads } from '../jax-peer.js';
 
 async function sides(weights: LayerWeights[], batch: DigitsBatch): Promise<TrainingSide[]> {
@@ -63,6 +63,7 @@ async function checkSameLosses(all: TrainingSide[]): Promise<void> {
 export async function run(): Promise<void> {
   const weights = initialWeights();
   console.log(`  jax-js: ${jaxThreads()}`);
+  console.log(`  ${CPU_TIME_NOTE}`);
   for (const rows of [32, 256]) {
     const all = await sides(weights, digitsBatch(rows));
     console.log(`\n  batch ${rows}, sides: ${all.map((s) => s.name).join(' | ')}`);
