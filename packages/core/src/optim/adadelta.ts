@@ -10,7 +10,8 @@
  * The paper has no learning rate (η = 1, torch's default); torch keeps η as a multiplier.
  * Defaults are torch's: lr 1.0, rho 0.9, eps 1e-6, weightDecay 0.
  */
-import { alloc, type FloatArray, fusedAdadeltaStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedAdadeltaStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -72,13 +73,17 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<AdadeltaState>(p, () => ({
+      step: 0,
+      squareAvg: this.stateArray(p.dtype, p.length),
+      accDelta: this.stateArray(p.dtype, p.length),
+    }));
+  }
+
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<AdadeltaState>(p, () => ({
-        step: 0,
-        squareAvg: alloc(p.dtype, p.length),
-        accDelta: alloc(p.dtype, p.length),
-      }));
+      const st = this.state.get(p) as AdadeltaState;
       st.step += 1;
       if (this.impl === 'fused') fusedAdadeltaStep(p.value, p.gradient, st.squareAvg, st.accDelta, group);
       else adadeltaReferenceStep(p.data, p.grad, st.squareAvg.data, st.accDelta.data, group);

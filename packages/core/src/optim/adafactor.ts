@@ -22,7 +22,6 @@ import {
   type AdafactorScalars,
   adafactorFactorLengths,
   adafactorIsFactored,
-  alloc,
   type FloatArray,
   fusedAdafactorStep,
   type WasmArray,
@@ -163,9 +162,13 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
     return p.length;
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<AdafactorState>(p, () => initState(p, (n) => this.stateArray(p.dtype, n)));
+  }
+
   protected updateGroup(group: ParamGroup<AdafactorOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<AdafactorState>(p, () => initState(p));
+      const st = this.state.get(p) as AdafactorState;
       st.step += 1;
       const s: AdafactorScalars = {
         step: st.step,
@@ -195,8 +198,8 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
   }
 }
 
-function initState(p: Param): AdafactorState {
-  if (!adafactorIsFactored(p.shape)) return { step: 0, variance: alloc(p.dtype, p.length) };
+function initState(p: Param, alloc: (length: number) => WasmArray): AdafactorState {
+  if (!adafactorIsFactored(p.shape)) return { step: 0, variance: alloc(p.length) };
   const n = adafactorFactorLengths(p.shape);
-  return { step: 0, rowVar: alloc(p.dtype, n.rowVar), colVar: alloc(p.dtype, n.colVar) };
+  return { step: 0, rowVar: alloc(n.rowVar), colVar: alloc(n.colVar) };
 }

@@ -10,7 +10,7 @@
  * large for rare features, small for frequent ones. Defaults are torch's: lr 1e-2, lrDecay 0,
  * weightDecay 0, initialAccumulatorValue 0, eps 1e-10. The fused kernel is the default path.
  */
-import { alloc, type FloatArray, fusedAdagradStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedAdagradStep, type WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import {
   type BaseOptions,
@@ -78,7 +78,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     super('Adagrad', params, DEFAULTS, options);
     // as torch, the accumulators exist from the start (filled with initialAccumulatorValue)
     for (const g of this.paramGroups) {
-      for (const p of g.params) this.stateOf<AdagradState>(p, () => initState(p, g.initialAccumulatorValue));
+      for (const p of g.params) this.prepareState(p, g);
     }
   }
 
@@ -91,9 +91,17 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param, group: ParamGroup<AdagradOptions>): void {
+    this.stateOf<AdagradState>(p, () => {
+      const sum = this.stateArray(p.dtype, p.length);
+      sum.data.fill(group.initialAccumulatorValue);
+      return { step: 0, sum };
+    });
+  }
+
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<AdagradState>(p, () => initState(p, group.initialAccumulatorValue));
+      const st = this.state.get(p) as AdagradState;
       st.step += 1;
       const s: AdagradStepScalars = {
         clr: group.lr / (1 + (st.step - 1) * group.lrDecay),
@@ -105,10 +113,4 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       else adagradReferenceStep(p.data, p.grad, st.sum.data, s);
     }
   }
-}
-
-function initState(p: Param, initial: number): AdagradState {
-  const sum = alloc(p.dtype, p.length);
-  sum.data.fill(initial);
-  return { step: 0, sum };
 }

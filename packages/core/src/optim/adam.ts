@@ -21,13 +21,8 @@
  * torch's √v/√(1-β2^t), a difference of an ulp or so); `impl: 'reference'` runs `adamReferenceStep`.
  * State per parameter (torch's names, camelCased): step, expAvg, expAvgSq, maxExpAvgSq (amsgrad).
  */
-import {
-  type AdamStepScalars,
-  alloc,
-  type FloatArray,
-  fusedAdamStep,
-  type WasmArray,
-} from '@descent/kernels';
+import { type AdamStepScalars, type FloatArray, fusedAdamStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -119,17 +114,21 @@ export class Adam extends Optimizer<AdamOptions> {
     validateAdamOptions(o);
   }
 
+  protected override prepareState(p: Param, group: ParamGroup<AdamOptions>): void {
+    const st = this.stateOf<AdamState>(p, () => ({
+      step: 0,
+      expAvg: this.stateArray(p.dtype, p.length),
+      expAvgSq: this.stateArray(p.dtype, p.length),
+    }));
+    if (group.amsgrad && !st.maxExpAvgSq) st.maxExpAvgSq = this.stateArray(p.dtype, p.length);
+  }
+
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
     const decoupled = (this.constructor as typeof Adam).decoupled;
     const [beta1, beta2] = group.betas;
     const { lr, weightDecay } = group;
     for (const p of group.params) {
-      const st = this.stateOf<AdamState>(p, () => ({
-        step: 0,
-        expAvg: alloc(p.dtype, p.length),
-        expAvgSq: alloc(p.dtype, p.length),
-      }));
-      if (group.amsgrad && !st.maxExpAvgSq) st.maxExpAvgSq = alloc(p.dtype, p.length);
+      const st = this.state.get(p) as AdamState;
       const step = ++st.step;
       const scalars: AdamStepScalars = {
         beta1,

@@ -12,13 +12,8 @@
  * Fused path: `fusedAdamaxStep`; `impl: 'reference'` runs `adamaxReferenceStep`.
  * State: step, expAvg, expInf.
  */
-import {
-  type AdamaxStepScalars,
-  alloc,
-  type FloatArray,
-  fusedAdamaxStep,
-  type WasmArray,
-} from '@descent/kernels';
+import { type AdamaxStepScalars, type FloatArray, fusedAdamaxStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -88,14 +83,18 @@ export class Adamax extends Optimizer<AdamaxOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<AdamaxState>(p, () => ({
+      step: 0,
+      expAvg: this.stateArray(p.dtype, p.length),
+      expInf: this.stateArray(p.dtype, p.length),
+    }));
+  }
+
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {
     const [beta1, beta2] = group.betas;
     for (const p of group.params) {
-      const st = this.stateOf<AdamaxState>(p, () => ({
-        step: 0,
-        expAvg: alloc(p.dtype, p.length),
-        expInf: alloc(p.dtype, p.length),
-      }));
+      const st = this.state.get(p) as AdamaxState;
       const t = ++st.step;
       const scalars: AdamaxStepScalars = {
         beta1,

@@ -12,7 +12,7 @@
  * estimate ASGD is about: at step t it is the mean of the iterates θ_{t0+2} .. θ_t. Defaults are torch's:
  * lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6, weightDecay 0.
  */
-import { alloc, type FloatArray, fusedAsgdStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedAsgdStep, type WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import {
   type BaseOptions,
@@ -82,14 +82,18 @@ export class ASGD extends Optimizer<ASGDOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param, group: ParamGroup<ASGDOptions>): void {
+    this.stateOf<ASGDState>(p, () => ({
+      step: 0,
+      eta: group.lr,
+      mu: 1,
+      ax: this.stateArray(p.dtype, p.length),
+    }));
+  }
+
   protected updateGroup(group: ParamGroup<ASGDOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<ASGDState>(p, () => ({
-        step: 0,
-        eta: group.lr,
-        mu: 1,
-        ax: alloc(p.dtype, p.length),
-      }));
+      const st = this.state.get(p) as ASGDState;
       st.step += 1;
       const s = {
         eta: st.eta,

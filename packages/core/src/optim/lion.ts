@@ -13,7 +13,8 @@
  * 1e-3; we keep 0 as the torch-style libraries do). The paper advises an lr 3-10x smaller and a
  * weight decay 3-10x larger than AdamW's, since sign updates have a larger norm.
  */
-import { alloc, type FloatArray, fusedLionStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedLionStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -68,9 +69,13 @@ export class Lion extends Optimizer<LionOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<LionState>(p, () => ({ expAvg: this.stateArray(p.dtype, p.length) }));
+  }
+
   protected updateGroup(group: ParamGroup<LionOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<LionState>(p, () => ({ expAvg: alloc(p.dtype, p.length) }));
+      const st = this.state.get(p) as LionState;
       if (this.impl === 'fused') {
         fusedLionStep(p.value, p.gradient, st.expAvg, {
           lr: group.lr,

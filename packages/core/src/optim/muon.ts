@@ -134,9 +134,13 @@ export class Muon extends Optimizer<MuonOptions> {
     }
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<MuonState>(p, () => ({ momentumBuffer: this.stateArray(p.dtype, p.length) }));
+  }
+
   protected updateGroup(group: ParamGroup<MuonOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<MuonState>(p, () => ({ momentumBuffer: alloc(p.dtype, p.length) }));
+      const st = this.state.get(p) as MuonState;
       if (this.impl === 'fused') this.fusedStep(p, st, group);
       else muonReferenceStep(p.data, p.grad, st.momentumBuffer.data, p.shape, group);
     }

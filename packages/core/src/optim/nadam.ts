@@ -20,13 +20,8 @@
  * Fused path: `fusedNAdamStep`, every scalar computed once per step here; `impl: 'reference'` runs
  * `nadamReferenceStep`. State: step, muProduct, expAvg, expAvgSq.
  */
-import {
-  alloc,
-  type FloatArray,
-  fusedNAdamStep,
-  type NAdamStepScalars,
-  type WasmArray,
-} from '@descent/kernels';
+import { type FloatArray, fusedNAdamStep, type NAdamStepScalars, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -108,17 +103,21 @@ export class NAdam extends Optimizer<NAdamOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<NAdamState>(p, () => ({
+      step: 0,
+      muProduct: 1,
+      expAvg: this.stateArray(p.dtype, p.length),
+      expAvgSq: this.stateArray(p.dtype, p.length),
+    }));
+  }
+
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, weightDecay, momentumDecay } = group;
     const decoupled = group.decoupledWeightDecay;
     for (const p of group.params) {
-      const st = this.stateOf<NAdamState>(p, () => ({
-        step: 0,
-        muProduct: 1,
-        expAvg: alloc(p.dtype, p.length),
-        expAvgSq: alloc(p.dtype, p.length),
-      }));
+      const st = this.state.get(p) as NAdamState;
       const t = ++st.step;
       const mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
       const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));

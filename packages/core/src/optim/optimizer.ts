@@ -16,8 +16,26 @@
  * By default a NaN or Inf throws `NonFiniteGradientError` naming the parameter and the step, with
  * parameters and state untouched; `onNonFinite: 'skip'` skips the whole step instead (counted in
  * `skippedSteps`).
+ *
+ * A step is all or nothing. In order, before the first write:
+ *   1. every group's options are checked with the constructor's rules (schedulers, and users, write
+ *      `paramGroups[i].lr` between steps: a NaN or negative lr, momentum, eps, ... throws a
+ *      RangeError naming the group and the option);
+ *   2. every gradient is checked (above);
+ *   3. every state buffer this step needs is allocated (`prepareState`), so running out of kernel
+ *      memory fails here, and the buffers allocated so far are freed again.
+ * Then the update runs on a snapshot: each parameter's values and its state (arrays and scalars) are
+ * copied first (into JS memory, reused from step to step). If the update throws, or leaves a
+ * parameter non-finite that was finite before (a finite but overflowing lr such as 1e308), the
+ * snapshot is put back and the step throws (`NonFiniteStepError` for the overflow): parameters,
+ * state and step counters are exactly as before, and retrying cannot step anything twice. The copy
+ * costs one memcpy per array per step; the check one SIMD pass per parameter.
+ *
+ * Memory: parameters and state live in kernel memory. `free()` returns the state's memory at once;
+ * an optimizer that is simply dropped is collected with its state (the arena frees forgotten
+ * arrays through a FinalizationRegistry), only later.
  */
-import { allFinite, fromArray, WasmArray } from '@descent/kernels';
+import { allFinite, alloc, type DType, type FloatArray, fromArray, WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
 import { checkKnownOptions } from './validate.js';
@@ -59,6 +77,21 @@ export class NonFiniteGradientError extends Error {
   }
 }
 
+/** A step whose result overflowed (finite before, NaN/Inf after); everything was put back. */
+export class NonFiniteStepError extends RangeError {
+  constructor(
+    readonly paramName: string,
+    readonly step: number,
+    readonly group: number,
+    readonly lr: number,
+  ) {
+    super(
+      `Step ${step} would make ${paramName} non-finite (group ${group}, lr ${lr}): the update overflowed; parameters and state left unchanged (lower the learning rate)`,
+    );
+    this.name = 'NonFiniteStepError';
+  }
+}
+
 export abstract class Optimizer<O extends BaseOptions> {
   /** The optimizer's name, as in messages ("Adam"). */
   abstract readonly name: string;
@@ -72,6 +105,10 @@ export abstract class Optimizer<O extends BaseOptions> {
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
   skippedSteps = 0;
+  /** The step's snapshot arrays (JS memory), reused from step to step. */
+  private scratch: FloatArray[] = [];
+  /** State arrays allocated by the step in progress (freed again if it fails). */
+  private allocatedThisStep: WasmArray[] | undefined;
 
   /** The option names groups may set: the keys of the defaults. */
   readonly optionNames: readonly string[];
@@ -166,11 +203,129 @@ export abstract class Optimizer<O extends BaseOptions> {
    * its gradients, and returns the loss) it is called first and its loss returned.
    */
   step(closure?: () => number): number | undefined {
+    this.checkGroups();
     const loss = closure?.();
     if (!this.checkGradients()) return loss;
-    for (const g of this.paramGroups) this.updateGroup(g);
+    this.atomically(() => {
+      for (const g of this.paramGroups) for (const p of g.params) this.prepareState(p, g);
+      this.paramGroups.forEach((g, i) => {
+        try {
+          this.updateGroup(g);
+        } catch (e) {
+          // the kernels refuse non-finite step scalars (lr 1e308 / (1 - β1) = Inf): say where
+          if (e instanceof RangeError && !(e instanceof NonFiniteStepError)) {
+            e.message = `${this.name}.step: paramGroups[${i}] (lr ${g.lr}): ${e.message}; parameters and state left unchanged`;
+          }
+          throw e;
+        }
+      });
+    });
     this.stepsTaken++;
     return loss;
+  }
+
+  /**
+   * Checks every group's options with the constructor's rules (they may have been changed since);
+   * a RangeError names the group. Runs before anything is written.
+   */
+  protected checkGroups(): void {
+    this.paramGroups.forEach((g, i) => {
+      try {
+        this.validateGroup(g);
+      } catch (e) {
+        if (e instanceof Error) {
+          e.message = `${this.name}.step: paramGroups[${i}]: ${e.message}; nothing was changed`;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Allocates the state `p` needs for this step (called for every parameter before any update, so
+   * an allocation failure changes nothing). Optimizers with state override it.
+   */
+  protected prepareState(_p: Param, _group: ParamGroup<O>): void {}
+
+  /**
+   * A zeroed state array. Use it (not `alloc`) for state: during a step the base class remembers
+   * it, so a step that fails after allocating frees it again (even if it never reached the state).
+   */
+  protected stateArray(dtype: DType, length: number): WasmArray {
+    const a = alloc(dtype, length);
+    this.allocatedThisStep?.push(a);
+    return a;
+  }
+
+  /**
+   * Runs `update` on a snapshot of every parameter and its state: if it throws, or makes a finite
+   * parameter non-finite, everything is put back as it was and the error is thrown.
+   */
+  protected atomically(update: () => void): void {
+    const snap = this.snapshot();
+    this.allocatedThisStep = [];
+    try {
+      update();
+      this.paramGroups.forEach((g, gi) => {
+        for (const p of g.params) {
+          if (allFinite(p.value)) continue;
+          const before = snap.values.get(p);
+          if (before?.every(Number.isFinite)) {
+            throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
+          }
+        }
+      });
+    } catch (e) {
+      this.restore(snap);
+      throw e;
+    } finally {
+      this.allocatedThisStep = undefined;
+    }
+  }
+
+  /** Copies of every parameter's values and state, into scratch arrays reused across steps. */
+  private snapshot(): Snapshot {
+    const records = new Map<Param, ParamState | undefined>();
+    const values = new Map<Param, FloatArray>();
+    const arrays: Array<[WasmArray, FloatArray]> = [];
+    let k = 0;
+    const save = (a: WasmArray): FloatArray => {
+      let c = this.scratch[k];
+      if (!c || c.length !== a.length || c instanceof Float32Array !== (a.dtype === 'f32')) {
+        c = a.dtype === 'f32' ? new Float32Array(a.length) : new Float64Array(a.length);
+        this.scratch[k] = c;
+      }
+      k++;
+      c.set(a.data);
+      arrays.push([a, c]);
+      return c;
+    };
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        values.set(p, save(p.value));
+        const s = this.state.get(p);
+        records.set(p, s && { ...s });
+        if (s) for (const v of Object.values(s)) if (v instanceof WasmArray && !v.freed) save(v);
+      }
+    }
+    this.scratch.length = k;
+    return { records, values, arrays };
+  }
+
+  private restore(snap: Snapshot): void {
+    for (const [a, c] of snap.arrays) if (!a.freed) a.data.set(c);
+    for (const [p, before] of snap.records) {
+      const now = this.state.get(p);
+      const kept = new Set(before ? Object.values(before) : []);
+      if (now) for (const v of Object.values(now)) if (v instanceof WasmArray && !kept.has(v)) v.free();
+      if (before) {
+        if (now) {
+          for (const k of Object.keys(now)) delete now[k];
+          Object.assign(now, before);
+        } else this.state.set(p, before);
+      } else this.state.delete(p);
+    }
+    for (const a of this.allocatedThisStep ?? []) a.free(); // new this step: never in the old state
   }
 
   /** True if every gradient is finite; otherwise throws, or counts a skip and returns false. */
@@ -308,6 +463,15 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const s of this.state.values()) freeState(s);
     this.state.clear();
   }
+}
+
+interface Snapshot {
+  /** Shallow copies of the state records (undefined: no state yet). */
+  records: Map<Param, ParamState | undefined>;
+  /** Each parameter's values before the step. */
+  values: Map<Param, FloatArray>;
+  /** Every array saved, with its copy. */
+  arrays: Array<[WasmArray, FloatArray]>;
 }
 
 function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {

@@ -16,13 +16,8 @@
  * Defaults as torch: lr 1e-3. Fused path: `fusedRAdamStep`; `impl: 'reference'` runs
  * `radamReferenceStep`. State: step, expAvg, expAvgSq.
  */
-import {
-  alloc,
-  type FloatArray,
-  fusedRAdamStep,
-  type RAdamStepScalars,
-  type WasmArray,
-} from '@descent/kernels';
+import { type FloatArray, fusedRAdamStep, type RAdamStepScalars, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -114,16 +109,20 @@ export class RAdam extends Optimizer<RAdamOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param): void {
+    this.stateOf<RAdamState>(p, () => ({
+      step: 0,
+      expAvg: this.stateArray(p.dtype, p.length),
+      expAvgSq: this.stateArray(p.dtype, p.length),
+    }));
+  }
+
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, weightDecay } = group;
     const decoupled = group.decoupledWeightDecay;
     for (const p of group.params) {
-      const st = this.stateOf<RAdamState>(p, () => ({
-        step: 0,
-        expAvg: alloc(p.dtype, p.length),
-        expAvgSq: alloc(p.dtype, p.length),
-      }));
+      const st = this.state.get(p) as RAdamState;
       const t = ++st.step;
       const { rectify, rect } = radamRectification(beta2, t);
       const scalars: RAdamStepScalars = {

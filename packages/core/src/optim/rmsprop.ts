@@ -11,7 +11,8 @@
  * Note ε is added outside the square root (as torch; TF puts it inside). Defaults are torch's:
  * lr 1e-2, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
  */
-import { alloc, type FloatArray, fusedRmspropStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedRmspropStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -95,12 +96,19 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param, group: ParamGroup<RMSpropOptions>): void {
+    const st = this.stateOf<RMSpropState>(p, () => ({
+      step: 0,
+      squareAvg: this.stateArray(p.dtype, p.length),
+    }));
+    // buffers appear when their option is first on (torch creates them at the first step)
+    if (group.centered && !st.gradAvg) st.gradAvg = this.stateArray(p.dtype, p.length);
+    if (group.momentum > 0 && !st.momentumBuffer) st.momentumBuffer = this.stateArray(p.dtype, p.length);
+  }
+
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<RMSpropState>(p, () => ({ step: 0, squareAvg: alloc(p.dtype, p.length) }));
-      // buffers appear when their option is first on (torch creates them at the first step)
-      if (group.centered && !st.gradAvg) st.gradAvg = alloc(p.dtype, p.length);
-      if (group.momentum > 0 && !st.momentumBuffer) st.momentumBuffer = alloc(p.dtype, p.length);
+      const st = this.state.get(p) as RMSpropState;
       st.step += 1;
       const gradAvg = group.centered ? (st.gradAvg as WasmArray) : undefined;
       const momentumBuffer = st.momentumBuffer as WasmArray | undefined;

@@ -12,7 +12,8 @@
  * Full-batch only in spirit: sign flips from minibatch noise shrink steps. Defaults are torch's:
  * lr 1e-2, etas [0.5, 1.2], stepSizes [1e-6, 50]. No weight decay (torch has none either).
  */
-import { alloc, type FloatArray, fusedRpropStep, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedRpropStep, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -85,13 +86,17 @@ export class Rprop extends Optimizer<RpropOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
+  protected override prepareState(p: Param, group: ParamGroup<RpropOptions>): void {
+    this.stateOf<RpropState>(p, () => {
+      const stepSize = this.stateArray(p.dtype, p.length);
+      stepSize.data.fill(group.lr);
+      return { step: 0, prev: this.stateArray(p.dtype, p.length), stepSize };
+    });
+  }
+
   protected updateGroup(group: ParamGroup<RpropOptions>): void {
     for (const p of group.params) {
-      const st = this.stateOf<RpropState>(p, () => {
-        const stepSize = alloc(p.dtype, p.length);
-        stepSize.data.fill(group.lr);
-        return { step: 0, prev: alloc(p.dtype, p.length), stepSize };
-      });
+      const st = this.state.get(p) as RpropState;
       st.step += 1;
       if (this.impl === 'fused') {
         fusedRpropStep(p.value, p.gradient, st.prev, st.stepSize, {

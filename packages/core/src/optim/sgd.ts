@@ -25,7 +25,8 @@
  * Default lr: 1e-3 (torch >= 2.2; torch 1.13 required lr). The default path is the fused kernel
  * (`fusedSgdStep`, one pass over θ, g and b); `impl: 'reference'` runs `sgdReferenceStep` below.
  */
-import { alloc, type FloatArray, fusedSgdStep, type SgdStepScalars, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedSgdStep, type SgdStepScalars, type WasmArray } from '@descent/kernels';
+import type { Param } from '../param.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -98,19 +99,22 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** Parameters whose momentum buffer was created for this step (torch: the first is b_1 = g). */
+  private readonly freshBuffers = new Set<Param>();
+
+  protected override prepareState(p: Param, group: ParamGroup<SGDOptions>): void {
+    if (group.momentum === 0) return;
+    const s = this.state.get(p);
+    if (s?.momentumBuffer) return;
+    this.state.set(p, { ...s, momentumBuffer: this.stateArray(p.dtype, p.length) });
+    this.freshBuffers.add(p);
+  }
+
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
     for (const p of group.params) {
       let buf: WasmArray | null = null;
-      let first = false;
-      if (group.momentum !== 0) {
-        const s = this.state.get(p);
-        if (s?.momentumBuffer) buf = s.momentumBuffer as WasmArray;
-        else {
-          buf = alloc(p.dtype, p.length);
-          this.state.set(p, { ...s, momentumBuffer: buf });
-          first = true;
-        }
-      }
+      const first = this.freshBuffers.delete(p);
+      if (group.momentum !== 0) buf = this.state.get(p)?.momentumBuffer as WasmArray;
       const scalars: SgdStepScalars = {
         lr: group.lr,
         momentum: group.momentum,
