@@ -40,10 +40,16 @@ function packagesReachedFrom(file: string): { packages: Set<string>; modules: nu
 
 const isMathjs = (specifier: string) => specifier === 'mathjs' || specifier.startsWith('mathjs/');
 
-/** Imports `file` in a new Node process whose resolver throws on 'mathjs'; resolves to its stderr. */
-async function importRefusingMathjs(file: string): Promise<{ ok: boolean; stderr: string }> {
+/**
+ * Imports `file` in a new Node process whose resolver throws on 'mathjs' (an Error of its own, or,
+ * with `asNode`, the error Node throws for a package that is not installed); resolves to its stderr.
+ */
+async function importRefusingMathjs(file: string, asNode = false): Promise<{ ok: boolean; stderr: string }> {
+  const refuse = asNode
+    ? `Object.assign(new Error("Cannot find package 'mathjs' imported from " + c.parentURL), { code: 'ERR_MODULE_NOT_FOUND' })`
+    : `new Error('mathjs imported by ' + c.parentURL)`;
   const hooks = `export async function resolve(s, c, next) {
-    if (s === 'mathjs' || s.startsWith('mathjs/')) throw new Error('mathjs imported by ' + c.parentURL);
+    if (s === 'mathjs' || s.startsWith('mathjs/')) throw ${refuse};
     return next(s, c);
   }`;
   const setup = `import { register } from 'node:module';
@@ -91,6 +97,31 @@ describe('the entry points', () => {
     expect(expression.ok).toBe(false);
     expect(expression.stderr).toContain('mathjs imported by');
     expect(expression.stderr).toContain('problems/expression.js');
+  });
+
+  it('in Node, @descent/core/expression without mathjs says to install it (mathjs is an optional peer)', async () => {
+    const nodeEntry = join(packageRoot, 'dist/expression-node.js');
+    const exportsEntry = packageJson.exports['./expression'] as unknown as { node: { import: string } };
+    expect(join(packageRoot, exportsEntry.node.import)).toBe(nodeEntry);
+    const missing = await importRefusingMathjs(nodeEntry, true);
+    expect(missing.ok).toBe(false);
+    expect(missing.stderr).toContain(
+      '@descent/core/expression needs mathjs, an optional peer dependency of @descent/core',
+    );
+    expect(missing.stderr).toContain('npm install mathjs');
+    // any other failure inside mathjs is passed on as it is, not called "missing"
+    const other = await importRefusingMathjs(nodeEntry, false);
+    expect(other.stderr).toContain('mathjs imported by');
+    expect(other.stderr).not.toContain('npm install mathjs');
+  });
+
+  it('the Node entry gives the same fromExpression as the plain one', async () => {
+    const [plain, viaNode] = await Promise.all([
+      import(pathToFileURL(entry('./expression')).href),
+      import(pathToFileURL(join(packageRoot, 'dist/expression-node.js')).href),
+    ]);
+    expect(viaNode.fromExpression).toBe(plain.fromExpression);
+    expect(Object.keys(viaNode).sort()).toEqual(Object.keys(plain).sort());
   });
 
   it('@descent/core/expression gives fromExpression, with its symbolic gradient and Hessian', async () => {
