@@ -86,25 +86,6 @@ export interface TrainingSide {
   dispose(): void;
 }
 
-/** @descent/autograd: the model as the user writes it, on Params that core's Adam steps. */
-export function autogradSide(weights: LayerWeights[], batch: DigitsBatch): TrainingSide & AutogradModel {
-  const model = autogradModel(weights, batch);
-  const opt = new Adam(model.params, { lr: ADAM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.eps });
-  return {
-    ...model,
-    name: 'descent autograd',
-    step: () =>
-      tidy(() => {
-        opt.zeroGrad();
-        const loss = model.loss();
-        loss.backward();
-        const value = loss.item();
-        opt.step();
-        return value;
-      }),
-  };
-}
-
 export interface AutogradModel {
   params: Param<'f32'>[];
   /** W1, b1, W2, b2, W3, b3 as leaf tensors over the params */
@@ -136,8 +117,27 @@ export function autogradModel(weights: LayerWeights[], batch: DigitsBatch): Auto
       x.free();
       y.free();
       for (const l of leaves) l.free();
-      for (const p of params) p.free?.();
+      for (const p of params) p.free();
     },
+  };
+}
+
+/** @descent/autograd: the model as the user writes it, on Params that core's Adam steps. */
+export function autogradSide(weights: LayerWeights[], batch: DigitsBatch): TrainingSide & AutogradModel {
+  const model = autogradModel(weights, batch);
+  const opt = new Adam(model.params, { lr: ADAM.lr, betas: [ADAM.beta1, ADAM.beta2], eps: ADAM.eps });
+  return {
+    ...model,
+    name: 'descent autograd',
+    step: () =>
+      tidy(() => {
+        opt.zeroGrad();
+        const loss = model.loss();
+        loss.backward();
+        const value = loss.item();
+        opt.step();
+        return value;
+      }),
   };
 }
 
