@@ -27,3 +27,4 @@ export * from './optim/validate.js';
 export * from './param.js';
 export * from './problems/index.js';
 export * from './projections.js';
+export * from './variance-reduction/index.js';
