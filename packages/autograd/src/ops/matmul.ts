@@ -12,11 +12,16 @@
  *
  * and the gradient of a shared matrix sums over the batch inside gemm (β = 1 accumulation), so a
  * weight matrix applied to a batch never materialises one gradient per entry.
+ *
+ * A matrix times a vector (either side) runs on gemv instead, without packing the matrix:
+ *
+ *   y = A x     Ā = ḡ xᵀ (an outer product),  x̄ = Aᵀ ḡ        y = Aᵀ x    Ā = x ḡᵀ,  x̄ = A ḡ
  */
-import { gemmBatched } from '@descent/kernels';
+import { gemmBatched, gemv } from '@descent/kernels';
 import { broadcastShapes } from '../broadcast.js';
 import { record } from '../graph.js';
 import { empty, sameShape, shapeSize, type Tensor } from '../tensor.js';
+import { mul } from './elementwise.js';
 import { broadcastTo } from './reduce.js';
 import { reshape } from './shape.js';
 
@@ -33,6 +38,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const kb = b.rank === 1 ? b.shape[0] : b.shape[b.rank - 2];
   if (k !== kb)
     throw new RangeError(`matmul: ${text(a)} x ${text(b)} (inner dimensions ${k} and ${kb} differ)`);
+  if (a.rank === 2 && b.rank === 1) return mv(a, b, false);
+  if (a.rank === 1 && b.rank === 2) return mv(b, a, true);
   const a2 = a.rank === 1 ? reshape(a, [1, k]) : a;
   const b2 = b.rank === 1 ? reshape(b, [k, 1]) : b;
   let out: Tensor;
@@ -98,5 +105,19 @@ export function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean, sumBatch: boo
       else gb = ta ? prod(g, a, true, true, b) : prod(g, a, true, false, b);
     }
     return [ga, gb];
+  });
+}
+
+/** y = op(A) x for a matrix A [m, n] and a vector x (gemv); differentiable in both. */
+export function mv(A: Tensor, x: Tensor, trans: boolean): Tensor {
+  const [m, n] = A.shape;
+  const out = empty([trans ? n : m], A.dtype);
+  gemv({ rows: m, cols: n, data: A.buffer }, x.buffer, out.buffer, { trans });
+  return record(out, 'matmul', [A, x], (g) => {
+    const outer = (u: Tensor, v: Tensor) => mul(reshape(u, [u.size, 1]), reshape(v, [1, v.size]));
+    return [
+      A.requiresGrad ? (trans ? outer(x, g) : outer(g, x)) : null,
+      x.requiresGrad ? mv(A, g, !trans) : null,
+    ];
   });
 }

@@ -5,7 +5,8 @@
  *   - TF.js on its wasm backend (one thread): `tf.valueAndGrads`;
  *   - jax-js on its wasm backend: `jit(valueAndGrad(f))` and, untargeted, eager `valueAndGrad`.
  * Before timing, every side's value and gradient at the same θ must agree to 1e-5, or the suite
- * throws. Targets: >= 3x TF.js-wasm and >= 3x jax-js jit.
+ * throws. Target: >= 3x TF.js-wasm (issue 14's target for this case); the jax-js ratios are
+ * reported without a target.
  */
 import { report } from '../harness.js';
 import { CPU_TIME_NOTE, timeInterleaved } from '../interleaved.js';
@@ -61,10 +62,7 @@ export async function run(): Promise<void> {
     'Logistic regression value + gradient, 5,000 x 30, f32',
     ours,
     [tf, jaxJit, jaxEager],
-    [
-      { peer: tf.name, atLeast: 3 },
-      { peer: jaxJit.name, atLeast: 3 },
-    ],
+    [{ peer: tf.name, atLeast: 3 }],
   );
   for (const o of all) o.dispose();
 }
