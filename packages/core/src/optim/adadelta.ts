@@ -19,6 +19,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkInRange, checkLr, checkNonNegative } from './validate.js';
 
@@ -79,6 +80,14 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       squareAvg: this.stateArray(p.dtype, p.length),
       accDelta: this.stateArray(p.dtype, p.length),
     }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<AdadeltaOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      squareAvg: { kind: 'array', required: true },
+      accDelta: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {

@@ -34,6 +34,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -164,6 +165,16 @@ export class Adafactor extends Optimizer<AdafactorOptions> {
 
   protected override prepareState(p: Param): void {
     this.stateOf<AdafactorState>(p, () => initState(p, (n) => this.stateArray(p.dtype, n)));
+  }
+
+  protected override stateSpec(p: Param): StateSpec {
+    const factored = adafactorIsFactored(p.shape);
+    return {
+      step: { kind: 'number', required: true },
+      variance: { kind: 'array', required: !factored },
+      rowVar: { kind: 'array', required: factored },
+      colVar: { kind: 'array', required: factored },
+    };
   }
 
   protected updateGroup(group: ParamGroup<AdafactorOptions>): void {

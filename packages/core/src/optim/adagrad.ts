@@ -19,6 +19,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -97,6 +98,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       sum.data.fill(group.initialAccumulatorValue);
       return { step: 0, sum };
     });
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<AdagradOptions>): StateSpec {
+    return { step: { kind: 'number', required: true }, sum: { kind: 'array', required: true } };
   }
 
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {

@@ -29,6 +29,7 @@ import {
   type OptimizerBehaviour,
   type ParamGroup,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -121,6 +122,15 @@ export class Adam extends Optimizer<AdamOptions> {
       expAvgSq: this.stateArray(p.dtype, p.length),
     }));
     if (group.amsgrad && !st.maxExpAvgSq) st.maxExpAvgSq = this.stateArray(p.dtype, p.length);
+  }
+
+  protected override stateSpec(_p: Param, group: ParamGroup<AdamOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      expAvg: { kind: 'array', required: true },
+      expAvgSq: { kind: 'array', required: true },
+      maxExpAvgSq: { kind: 'array', required: group.amsgrad },
+    };
   }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {

@@ -20,6 +20,7 @@ import {
   type OptimizerBehaviour,
   type ParamGroup,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -89,6 +90,14 @@ export class Adamax extends Optimizer<AdamaxOptions> {
       expAvg: this.stateArray(p.dtype, p.length),
       expInf: this.stateArray(p.dtype, p.length),
     }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<AdamaxOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      expAvg: { kind: 'array', required: true },
+      expInf: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {

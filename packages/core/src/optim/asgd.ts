@@ -21,6 +21,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -89,6 +90,15 @@ export class ASGD extends Optimizer<ASGDOptions> {
       mu: 1,
       ax: this.stateArray(p.dtype, p.length),
     }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<ASGDOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      eta: { kind: 'number', required: true },
+      mu: { kind: 'number', required: true },
+      ax: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<ASGDOptions>): void {

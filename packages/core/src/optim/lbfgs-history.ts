@@ -179,9 +179,11 @@ export class LbfgsHistory {
       }
       return v;
     };
-    const ro = s.ro ?? [];
-    if (!Array.isArray(ro) || !ro.every((r) => typeof r === 'number')) {
-      throw new RangeError('loadStateDict: LBFGS state ro must be an array of numbers');
+    const ro = s.ro;
+    if (!Array.isArray(ro) || !ro.every((r) => typeof r === 'number' && Number.isFinite(r))) {
+      throw new RangeError(
+        `loadStateDict: LBFGS state ro must be an array of finite numbers, got ${String(ro)}`,
+      );
     }
     return {
       funcEvals: count('funcEvals'),

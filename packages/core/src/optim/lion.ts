@@ -22,6 +22,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -71,6 +72,10 @@ export class Lion extends Optimizer<LionOptions> {
 
   protected override prepareState(p: Param): void {
     this.stateOf<LionState>(p, () => ({ expAvg: this.stateArray(p.dtype, p.length) }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<LionOptions>): StateSpec {
+    return { expAvg: { kind: 'array', required: true } };
   }
 
   protected updateGroup(group: ParamGroup<LionOptions>): void {

@@ -29,6 +29,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -136,6 +137,10 @@ export class Muon extends Optimizer<MuonOptions> {
 
   protected override prepareState(p: Param): void {
     this.stateOf<MuonState>(p, () => ({ momentumBuffer: this.stateArray(p.dtype, p.length) }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<MuonOptions>): StateSpec {
+    return { momentumBuffer: { kind: 'array', required: true } };
   }
 
   protected updateGroup(group: ParamGroup<MuonOptions>): void {

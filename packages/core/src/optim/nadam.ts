@@ -28,6 +28,7 @@ import {
   type OptimizerBehaviour,
   type ParamGroup,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -110,6 +111,15 @@ export class NAdam extends Optimizer<NAdamOptions> {
       expAvg: this.stateArray(p.dtype, p.length),
       expAvgSq: this.stateArray(p.dtype, p.length),
     }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<NAdamOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      muProduct: { kind: 'number', required: true },
+      expAvg: { kind: 'array', required: true },
+      expAvgSq: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {

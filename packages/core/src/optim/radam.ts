@@ -24,6 +24,7 @@ import {
   type OptimizerBehaviour,
   type ParamGroup,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -115,6 +116,14 @@ export class RAdam extends Optimizer<RAdamOptions> {
       expAvg: this.stateArray(p.dtype, p.length),
       expAvgSq: this.stateArray(p.dtype, p.length),
     }));
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<RAdamOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      expAvg: { kind: 'array', required: true },
+      expAvgSq: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {

@@ -20,6 +20,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr, checkNonNegative } from './validate.js';
 
@@ -104,6 +105,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     // buffers appear when their option is first on (torch creates them at the first step)
     if (group.centered && !st.gradAvg) st.gradAvg = this.stateArray(p.dtype, p.length);
     if (group.momentum > 0 && !st.momentumBuffer) st.momentumBuffer = this.stateArray(p.dtype, p.length);
+  }
+
+  protected override stateSpec(_p: Param, group: ParamGroup<RMSpropOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      squareAvg: { kind: 'array', required: true },
+      gradAvg: { kind: 'array', required: group.centered },
+      momentumBuffer: { kind: 'array', required: group.momentum > 0 },
+    };
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {

@@ -21,6 +21,7 @@ import {
   type ParamGroup,
   type ParamState,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkLr } from './validate.js';
 
@@ -92,6 +93,14 @@ export class Rprop extends Optimizer<RpropOptions> {
       stepSize.data.fill(group.lr);
       return { step: 0, prev: this.stateArray(p.dtype, p.length), stepSize };
     });
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<RpropOptions>): StateSpec {
+    return {
+      step: { kind: 'number', required: true },
+      prev: { kind: 'array', required: true },
+      stepSize: { kind: 'array', required: true },
+    };
   }
 
   protected updateGroup(group: ParamGroup<RpropOptions>): void {

@@ -33,6 +33,7 @@ import {
   type OptimizerBehaviour,
   type ParamGroup,
   type ParamsInput,
+  type StateSpec,
 } from './optimizer.js';
 import { checkBoolean, checkInRange, checkLr, checkNonNegative } from './validate.js';
 
@@ -108,6 +109,10 @@ export class SGD extends Optimizer<SGDOptions> {
     if (s?.momentumBuffer) return;
     this.state.set(p, { ...s, momentumBuffer: this.stateArray(p.dtype, p.length) });
     this.freshBuffers.add(p);
+  }
+
+  protected override stateSpec(_p: Param, _group: ParamGroup<SGDOptions>): StateSpec {
+    return { momentumBuffer: { kind: 'array', required: true } };
   }
 
   protected updateGroup(group: ParamGroup<SGDOptions>): void {

@@ -14,6 +14,8 @@ export type StateValue = number | boolean | number[] | Float32Array | Float64Arr
 export type ParamStateDict = Record<string, StateValue>;
 
 export interface OptimizerStateDict {
+  /** The optimizer that wrote it ("Adam"); checked by loadStateDict when present. */
+  optimizer?: string;
   state: Record<number, ParamStateDict>;
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
   /** Steps taken so far (for error messages after a resume); not in torch's format. */

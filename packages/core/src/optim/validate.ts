@@ -61,12 +61,53 @@ export function checkPositiveInt(label: string, value: unknown): void {
   }
 }
 
-/** Throws on option names the optimizer does not know (catches typos like `weight_decay`). */
-export function checkKnownOptions(optimizer: string, given: object, known: readonly string[]): void {
+/** Edit distance between a and b, case-insensitive, '_' ignored (so weight_decay ~ weightDecay). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase().replaceAll('_', '');
+  const y = b.toLowerCase().replaceAll('_', '');
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length];
+}
+
+/** The known name closest to `key`, if any is close (at most a third of its letters differ). */
+export function closestName(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.ceil(key.length / 3)) ? best : undefined;
+}
+
+/** " (did you mean X?)" for the closest known name, or "". */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const c = closestName(key, known);
+  return c === undefined ? '' : ` (did you mean ${c}?)`;
+}
+
+/**
+ * Throws unless `given` is a plain object (or undefined) whose keys the optimizer knows (catches
+ * typos like `weight_decay`, naming the closest known name, and `SGD([w], 5)`).
+ */
+export function checkKnownOptions(optimizer: string, given: unknown, known: readonly string[]): void {
+  if (given === undefined) return;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new TypeError(`Invalid ${optimizer} options: ${String(given)} (expected an object of options)`);
+  }
   for (const key of Object.keys(given)) {
     if (key === 'params') continue;
     if (!known.includes(key)) {
-      throw new RangeError(`Unknown ${optimizer} option: ${key} (known: ${known.join(', ')})`);
+      throw new RangeError(
+        `Unknown ${optimizer} option: ${key}${didYouMean(key, known)} (known: ${known.join(', ')})`,
+      );
     }
   }
 }
