@@ -10,14 +10,25 @@
  *   bytes 8+N..      the data: each tensor's values, little-endian, row-major, at
  *                    [begin, end) counted from the data's start; the tensors tile it exactly
  *
- * Only F32 and F64 are read and written here (what the kernels compute in). `encodeSafetensors` /
+ * F32 and F64 are read and written (what the kernels compute in), and I64 (torch's integer
+ * buffers such as BatchNorm's num_batches_tracked) as a BigInt64Array. F16 and BF16 are read,
+ * widened exactly to a Float32Array (BF16 is the upper half of an f32's bits; F16 has 5 exponent
+ * bits, subnormals included). The header may be at most 100 MB (the reference implementation's
+ * limit), the tensors must tile the data without gaps or overlaps, and a file that breaks any rule
+ * is refused whole with an error naming the tensor and what is wrong. `encodeSafetensors` /
  * `decodeSafetensors` work on bytes in memory (browser or Node); `writeSafetensors` streams each
  * tensor's bytes to a file without building the whole file in memory, through a temporary name
  * that is fsynced and renamed; `readSafetensors` reads the header, then each tensor into an array
  * of its own. Files written here load with Python's `safetensors.numpy.load_file`.
  */
 
-export type TensorData = Float32Array | Float64Array;
+export type TensorData = Float32Array | Float64Array | BigInt64Array;
+
+/** The header's largest allowed size in bytes (safetensors' MAX_HEADER_SIZE). */
+export const SAFETENSORS_MAX_HEADER = 100_000_000;
+
+/** Bytes per element of each dtype read here. */
+const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8 };
 
 export interface Tensor {
   data: TensorData;
@@ -54,8 +65,8 @@ function header(
   for (const [name, t] of Object.entries(tensors)) {
     if (name === '__metadata__') throw new RangeError('A tensor may not be named __metadata__');
     const data = t?.data;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new TypeError(`Tensor ${name}: data must be a Float32Array or Float64Array`);
+    if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof BigInt64Array)) {
+      throw new TypeError(`Tensor ${name}: data must be a Float32Array, Float64Array or BigInt64Array`);
     }
     const shape = [...(t.shape ?? [data.length])];
     if (
@@ -65,7 +76,7 @@ function header(
       throw new RangeError(`Tensor ${name}: shape [${shape}] does not hold ${data.length} values`);
     }
     json[name] = {
-      dtype: data instanceof Float32Array ? 'F32' : 'F64',
+      dtype: data instanceof Float32Array ? 'F32' : data instanceof Float64Array ? 'F64' : 'I64',
       shape,
       data_offsets: [offset, offset + data.byteLength],
     };
@@ -111,9 +122,12 @@ function checkHeader(
   }
   const entries = Object.entries(rest as Record<string, HeaderEntry>);
   for (const [name, e] of entries) {
-    const bytes = e?.dtype === 'F32' ? 4 : e?.dtype === 'F64' ? 8 : 0;
-    if (!bytes)
-      throw new TypeError(`${where}: tensor ${name} has dtype ${String(e?.dtype)} (F32 and F64 are read)`);
+    const bytes = Object.hasOwn(DTYPE_BYTES, e?.dtype) ? DTYPE_BYTES[e.dtype] : 0;
+    if (!bytes) {
+      throw new TypeError(
+        `${where}: tensor ${name} has dtype ${String(e?.dtype)} (F32 and F64 are read, and F16, BF16, I64)`,
+      );
+    }
     const [begin, end] = Array.isArray(e.data_offsets) ? e.data_offsets : [Number.NaN, Number.NaN];
     const count = Array.isArray(e.shape) ? e.shape.reduce((a, b) => a * b, 1) : Number.NaN;
     if (
@@ -125,13 +139,24 @@ function checkHeader(
     ) {
       throw new RangeError(`${where}: tensor ${name}: shape and data_offsets disagree`);
     }
+    if (begin < 0 || end > dataBytes) {
+      throw new RangeError(
+        `${where}: tensor ${name}: data_offsets [${begin}, ${end}] run past the end of the data (${dataBytes} bytes)`,
+      );
+    }
   }
   entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
   let at = 0;
+  let previous = '';
   for (const [name, e] of entries) {
-    if (e.data_offsets[0] !== at)
+    if (e.data_offsets[0] < at)
+      throw new RangeError(
+        `${where}: tensor ${name} overlaps tensor ${previous} (bytes ${e.data_offsets[0]}..${at})`,
+      );
+    if (e.data_offsets[0] > at)
       throw new RangeError(`${where}: tensor ${name} does not start where the previous one ends`);
     at = e.data_offsets[1];
+    previous = name;
   }
   if (at !== dataBytes) {
     throw new RangeError(`${where}: the tensors cover ${at} bytes of data, the file has ${dataBytes}`);
@@ -143,6 +168,9 @@ function checkHeader(
 function headerLength(first8: Uint8Array, available: number, where: string): number {
   if (first8.length < 8) throw new RangeError(`${where}: too short for a safetensors file`);
   const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(SAFETENSORS_MAX_HEADER)) {
+    throw new RangeError(`${where}: the header length ${n} is over the ${SAFETENSORS_MAX_HEADER}-byte limit`);
+  }
   if (n > BigInt(available)) {
     throw new RangeError(`${where}: the header length ${n} exceeds the ${available} bytes that follow`);
   }
@@ -157,10 +185,34 @@ function parseHeader(bytes: Uint8Array, where: string): unknown {
   }
 }
 
-/** A new typed array of `dtype` holding a copy of `bytes` (so it is aligned). */
+/** f16 bits -> the same number: sign, 5 exponent bits (bias 15), 10 mantissa bits. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24; // subnormal (and ±0)
+  if (e === 31) return m ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/**
+ * A new typed array holding a copy of `bytes` (so it is aligned): F32 / F64 / I64 as stored,
+ * F16 and BF16 widened to f32 (exactly: every f16 and bf16 value is an f32 value).
+ */
 function tensorFrom(dtype: string, bytes: Uint8Array): TensorData {
   const buffer = bytes.slice().buffer;
-  return dtype === 'F32' ? new Float32Array(buffer) : new Float64Array(buffer);
+  if (dtype === 'F32') return new Float32Array(buffer);
+  if (dtype === 'F64') return new Float64Array(buffer);
+  if (dtype === 'I64') return new BigInt64Array(buffer);
+  const half = new Uint16Array(buffer);
+  const out = new Float32Array(half.length);
+  if (dtype === 'BF16') {
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < half.length; i++) bits[i] = half[i] << 16;
+  } else {
+    for (let i = 0; i < half.length; i++) out[i] = halfToFloat(half[i]);
+  }
+  return out;
 }
 
 /** Parses a whole file held in memory; every tensor is a copy. */
@@ -240,11 +292,7 @@ export async function readSafetensors(path: string): Promise<Safetensors> {
     const tensors: Safetensors['tensors'] = {};
     for (const [k, e] of entries) {
       const [b, end] = e.data_offsets;
-      const bytes = await readAt(8 + n + b, end - b);
-      tensors[k] = {
-        data: e.dtype === 'F32' ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer),
-        shape: e.shape,
-      };
+      tensors[k] = { data: tensorFrom(e.dtype, await readAt(8 + n + b, end - b)), shape: e.shape };
     }
     return { tensors, metadata: { ...metadata } };
   } finally {
