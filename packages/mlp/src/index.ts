@@ -17,5 +17,6 @@ export { checkParameterMemory, parameterBytes, WASM_MEMORY_LIMIT } from './layer
 export * from './layers/sequential.js';
 export * from './losses/losses.js';
 export * from './mlp.js';
+export * from './onnx/index.js';
 export { deriveSeed, Rng } from './random.js';
 export * from './safetensors.js';
