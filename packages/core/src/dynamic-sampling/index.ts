@@ -1,0 +1,2 @@
+export * from './batch-size.js';
+export * from './minibatch-sgd.js';
