@@ -111,3 +111,49 @@ export function perGroup(
   const v = check(name, value);
   return new Array<number>(groups).fill(v);
 }
+
+/** Edit distance, case-insensitive, '_' ignored (so step_size ~ stepSize). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase().replaceAll('_', '');
+  const y = b.toLowerCase().replaceAll('_', '');
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[y.length];
+}
+
+/** The known name closest to `key`, when one is close (at most a third of its letters differ). */
+export function closestName(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.ceil(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * The options object of `owner` (a scheduler or schedule), checked before anything else: not an
+ * object -> TypeError; a name `owner` does not know (`{ gama: 0.5 }`) -> RangeError naming it and
+ * the closest known name, as the optimizers' constructors do. `undefined` passes (all defaults).
+ */
+export function checkOptions(owner: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`Invalid ${owner} options: ${show(options)} (expected an object of options)`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      const c = closestName(key, known);
+      throw new RangeError(
+        `Unknown ${owner} option: ${key}${c ? ` (did you mean ${c}?)` : ''} (known: ${known.join(', ')})`,
+      );
+    }
+  }
+}

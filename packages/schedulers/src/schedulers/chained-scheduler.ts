@@ -46,6 +46,7 @@ export class ChainedScheduler extends LRScheduler {
   }
 
   override loadStateDict(state: SchedulerState): void {
-    loadNested(this, state, (own) => super.loadStateDict(own));
+    this.checkStateDict(state);
+    loadNested(this, state, (own) => this.applyState(own));
   }
 }

@@ -1,4 +1,4 @@
-import { checkInRange, checkPositiveInteger, invalid } from '../validate.js';
+import { checkInRange, checkOptions, checkPositiveInteger, invalid } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface ConstantLROptions {
@@ -23,6 +23,7 @@ export class ConstantLR extends LRScheduler {
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, options: ConstantLROptions = {}) {
+    checkOptions('ConstantLR', options, ['factor', 'totalIters', 'lastEpoch']);
     const factor = checkInRange('factor', options.factor ?? 1 / 3, 0, 1);
     if (factor === 0) throw invalid('factor', factor, 'a number in (0, 1]');
     const totalIters = checkPositiveInteger('totalIters', options.totalIters ?? 5);

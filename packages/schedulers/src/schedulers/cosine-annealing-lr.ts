@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositiveInteger } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositiveInteger } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {
@@ -35,6 +35,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
 
   constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions) {
+    checkOptions('CosineAnnealingLR', options, ['TMax', 'etaMin', 'lastEpoch']);
     const TMax = checkPositiveInteger('TMax', options.TMax);
     const etaMin = checkNonNegative('etaMin', options.etaMin ?? 0);
     super(optimizer, options.lastEpoch);

@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositiveInteger, invalid } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositiveInteger, invalid } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingWarmRestartsOptions {
@@ -37,6 +37,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   Tcur: number;
 
   constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingWarmRestartsOptions) {
+    checkOptions('CosineAnnealingWarmRestarts', options, ['T0', 'TMult', 'etaMin', 'lastEpoch']);
     const T0 = checkPositiveInteger('T0', options.T0);
     const TMult = options.TMult ?? 1;
     if (typeof TMult !== 'number' || !Number.isInteger(TMult) || TMult < 1) {

@@ -2,6 +2,7 @@ import {
   checkBoolean,
   checkNonNegative,
   checkOneOf,
+  checkOptions,
   checkPositive,
   checkPositiveInteger,
   perGroup,
@@ -66,6 +67,20 @@ export class CyclicLR extends LRScheduler {
   readonly useBeta1: boolean[];
 
   constructor(optimizer: SchedulableOptimizer, options: CyclicLROptions) {
+    checkOptions('CyclicLR', options, [
+      'baseLr',
+      'maxLr',
+      'stepSizeUp',
+      'stepSizeDown',
+      'mode',
+      'gamma',
+      'scaleFn',
+      'scaleMode',
+      'cycleMomentum',
+      'baseMomentum',
+      'maxMomentum',
+      'lastEpoch',
+    ]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = checkLastEpoch(optimizer, options.lastEpoch ?? -1);
     const baseLrs = perGroup('baseLr', options.baseLr, n, checkNonNegative);

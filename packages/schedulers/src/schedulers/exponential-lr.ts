@@ -1,4 +1,4 @@
-import { checkPositive } from '../validate.js';
+import { checkOptions, checkPositive } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface ExponentialLROptions {
@@ -19,6 +19,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
+    checkOptions('ExponentialLR', options, ['gamma', 'lastEpoch']);
     const gamma = checkPositive('gamma', options.gamma);
     super(optimizer, options.lastEpoch);
     this.gamma = gamma;

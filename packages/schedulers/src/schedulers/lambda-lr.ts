@@ -1,3 +1,4 @@
+import { checkOptions } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 /** A factor as a function of the step index t. */
@@ -38,6 +39,7 @@ export class LambdaLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, options: LambdaLROptions) {
+    checkOptions('LambdaLR', options, ['lrLambda', 'lastEpoch']);
     const lrLambdas = lrLambdasFor(optimizer, options.lrLambda);
     super(optimizer, options.lastEpoch);
     this.lrLambdas = lrLambdas;

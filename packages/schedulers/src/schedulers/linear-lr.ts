@@ -1,4 +1,4 @@
-import { checkInRange, checkPositiveInteger, invalid } from '../validate.js';
+import { checkInRange, checkOptions, checkPositiveInteger, invalid } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface LinearLROptions {
@@ -24,6 +24,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = checkInRange('startFactor', options.startFactor ?? 1 / 3, 0, 1);
     if (startFactor === 0) throw invalid('startFactor', startFactor, 'a number in (0, 1]');
     const endFactor = checkInRange('endFactor', options.endFactor ?? 1, 0, 1);

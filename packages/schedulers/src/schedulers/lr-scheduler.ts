@@ -14,7 +14,7 @@
  * optimizer whose groups already carry `initialLr`, or, simpler and exact, `loadStateDict()` a
  * `stateDict()` taken earlier (together with the optimizer's own state dict).
  */
-import { checkFinite, invalid } from '../validate.js';
+import { checkFinite, closestName, invalid } from '../validate.js';
 
 /** A parameter group as a scheduler sees it: a learning rate and any other options. */
 export interface SchedulableParamGroup {
@@ -64,6 +64,55 @@ export function checkLastEpoch(optimizer: SchedulableOptimizer, lastEpoch: unkno
     });
   }
   return lastEpoch;
+}
+
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Throws (naming the path) unless `given` is shaped like `own`: same kinds, arrays of the same
+ * length (an empty own array takes any), objects with the same keys. A number may stand where
+ * the scheduler holds null and the reverse ("no value yet", as ReduceLROnPlateau's `best`).
+ */
+export function checkLike(own: unknown, given: unknown, path: string): void {
+  const a = kind(own);
+  const b = kind(given);
+  const numeric = (k: string) => k === 'number' || k === 'null';
+  if (a !== b && !(numeric(a) && numeric(b))) {
+    const article = a === 'array' || a === 'object' ? 'an' : 'a';
+    const got = b === 'string' ? `'${given}'` : b;
+    throw new TypeError(`loadStateDict: ${path} must be ${article} ${a}, got ${got}`);
+  }
+  if (b === 'number' && Number.isNaN(given)) throw new TypeError(`loadStateDict: ${path} is NaN`);
+  if (a === 'array') {
+    const o = own as unknown[];
+    const g = given as unknown[];
+    if (o.length === 0) return;
+    if (g.length !== o.length) {
+      throw new RangeError(`loadStateDict: ${path} has ${g.length} elements, expected ${o.length}`);
+    }
+    o.forEach((x, i) => {
+      checkLike(x, g[i], `${path}[${i}]`);
+    });
+  } else if (a === 'object') {
+    const o = own as Record<string, unknown>;
+    const g = given as Record<string, unknown>;
+    for (const k of Object.keys(g)) {
+      if (!(k in o)) {
+        const c = closestName(k, Object.keys(o));
+        throw new RangeError(
+          `loadStateDict: '${k}' is not part of ${path}${c ? ` (did you mean ${c}?)` : ''}`,
+        );
+      }
+    }
+    for (const k of Object.keys(o)) {
+      if (!(k in g)) throw new RangeError(`loadStateDict: ${path} is missing '${k}'`);
+      checkLike(o[k], g[k], `${path}.${k}`);
+    }
+  }
 }
 
 function copyPlain(value: unknown): unknown {
@@ -188,17 +237,36 @@ export abstract class LRScheduler {
     return out;
   }
 
-  /** Restores a `stateDict()`. Unknown keys are an error, raised before anything changes. */
-  loadStateDict(state: SchedulerState): void {
+  /**
+   * Throws unless `state` has exactly the shape of this scheduler's own `stateDict()`: the same
+   * keys (unknown and missing ones are named), the same types, arrays of the same lengths, nested
+   * schedulers' states likewise. Nothing is changed.
+   */
+  checkStateDict(state: unknown): void {
     if (!state || typeof state !== 'object' || Array.isArray(state)) {
       throw new TypeError('loadStateDict: expected an object made by stateDict()');
     }
-    const own = this.stateDict();
-    for (const k of Object.keys(state)) {
-      if (!(k in own)) {
-        throw new RangeError(`loadStateDict: '${k}' is not part of ${this.constructor.name}'s state`);
-      }
+    const n = this.children().length;
+    const states = (state as SchedulerState).schedulers;
+    if (n > 0 && (!Array.isArray(states) || states.length !== n)) {
+      throw new RangeError(
+        `loadStateDict: expected ${n} scheduler states, got ${Array.isArray(states) ? states.length : 'none'}`,
+      );
     }
+    checkLike(this.stateDict(), state, `${this.constructor.name}'s state`);
+  }
+
+  /**
+   * Restores a `stateDict()`. It is checked completely first (`checkStateDict`): on an error,
+   * raised before anything changes, the scheduler is as it was.
+   */
+  loadStateDict(state: SchedulerState): void {
+    this.checkStateDict(state);
+    this.applyState(state);
+  }
+
+  /** Writes checked state fields (composites load their children themselves). */
+  protected applyState(state: SchedulerState): void {
     const self = this as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(state)) self[k] = copyPlain(v);
   }

@@ -1,4 +1,4 @@
-import { checkIncreasingIntegers, checkPositive } from '../validate.js';
+import { checkIncreasingIntegers, checkOptions, checkPositive } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface MultiStepLROptions {
@@ -24,6 +24,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, options: MultiStepLROptions) {
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma', 'lastEpoch']);
     const milestones = checkIncreasingIntegers('milestones', options.milestones, 0);
     const gamma = checkPositive('gamma', options.gamma ?? 0.1);
     super(optimizer, options.lastEpoch);

@@ -1,3 +1,4 @@
+import { checkOptions } from '../validate.js';
 import { type LrLambda, lrLambdasFor } from './lambda-lr.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
@@ -19,6 +20,7 @@ export class MultiplicativeLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, options: MultiplicativeLROptions) {
+    checkOptions('MultiplicativeLR', options, ['lrLambda', 'lastEpoch']);
     const lrLambdas = lrLambdasFor(optimizer, options.lrLambda);
     super(optimizer, options.lastEpoch);
     this.lrLambdas = lrLambdas;

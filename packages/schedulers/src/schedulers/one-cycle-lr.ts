@@ -4,6 +4,7 @@ import {
   checkInRange,
   checkNonNegative,
   checkOneOf,
+  checkOptions,
   checkPositive,
   invalid,
   perGroup,
@@ -67,6 +68,21 @@ export class OneCycleLR extends LRScheduler {
   readonly useBeta1: boolean[];
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
+    checkOptions('OneCycleLR', options, [
+      'maxLr',
+      'totalSteps',
+      'epochs',
+      'stepsPerEpoch',
+      'pctStart',
+      'annealStrategy',
+      'cycleMomentum',
+      'baseMomentum',
+      'maxMomentum',
+      'divFactor',
+      'finalDivFactor',
+      'threePhase',
+      'lastEpoch',
+    ]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const lastEpoch = checkLastEpoch(optimizer, options.lastEpoch ?? -1);
     const totalSteps = oneCycleTotalSteps(options);

@@ -1,4 +1,4 @@
-import { checkPositive, checkPositiveInteger } from '../validate.js';
+import { checkOptions, checkPositive, checkPositiveInteger } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface PolynomialLROptions {
@@ -21,6 +21,7 @@ export class PolynomialLR extends LRScheduler {
   readonly power: number;
 
   constructor(optimizer: SchedulableOptimizer, options: PolynomialLROptions = {}) {
+    checkOptions('PolynomialLR', options, ['totalIters', 'power', 'lastEpoch']);
     const totalIters = checkPositiveInteger('totalIters', options.totalIters ?? 5);
     const power = checkPositive('power', options.power ?? 1);
     super(optimizer, options.lastEpoch);

@@ -1,5 +1,12 @@
-import { checkNonNegative, checkNonNegativeInteger, checkOneOf, invalid, perGroup } from '../validate.js';
-import { checkOptimizer, type SchedulableOptimizer, type SchedulerState } from './lr-scheduler.js';
+import {
+  checkNonNegative,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkOptions,
+  invalid,
+  perGroup,
+} from '../validate.js';
+import { checkLike, checkOptimizer, type SchedulableOptimizer, type SchedulerState } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min': reduce when the metric stops falling (a loss); 'max': when it stops rising. Default 'min'. */
@@ -52,6 +59,16 @@ export class ReduceLROnPlateau {
   private lastLr: number[];
 
   constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    checkOptions('ReduceLROnPlateau', options, [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ]);
     const n = checkOptimizer(optimizer).paramGroups.length;
     const factor = options.factor ?? 0.1;
     if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) {
@@ -159,10 +176,7 @@ export class ReduceLROnPlateau {
     if (!state || typeof state !== 'object' || Array.isArray(state)) {
       throw new TypeError('loadStateDict: expected an object made by stateDict()');
     }
-    const own = this.stateDict();
-    for (const k of Object.keys(state)) {
-      if (!(k in own)) throw new RangeError(`loadStateDict: '${k}' is not part of ReduceLROnPlateau's state`);
-    }
+    checkLike(this.stateDict(), state, "ReduceLROnPlateau's state");
     const self = this as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(state)) self[k] = Array.isArray(v) ? [...v] : v;
     if (state.best === null) this.best = this.modeWorse();

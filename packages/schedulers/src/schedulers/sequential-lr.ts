@@ -1,4 +1,4 @@
-import { checkIncreasingIntegers } from '../validate.js';
+import { checkIncreasingIntegers, checkOptions } from '../validate.js';
 import { checkSchedulers, loadNested, undoStep } from './composite.js';
 import { LRScheduler, type SchedulableOptimizer, type SchedulerState } from './lr-scheduler.js';
 
@@ -25,6 +25,7 @@ export class SequentialLR extends LRScheduler {
   readonly milestones: number[];
 
   constructor(optimizer: SchedulableOptimizer, options: SequentialLROptions) {
+    checkOptions('SequentialLR', options, ['schedulers', 'milestones', 'lastEpoch']);
     const schedulers = checkSchedulers('SequentialLR', options.schedulers, optimizer);
     const milestones = checkIncreasingIntegers('milestones', options.milestones, 1);
     if (milestones.length !== schedulers.length - 1) {
@@ -79,6 +80,7 @@ export class SequentialLR extends LRScheduler {
   }
 
   override loadStateDict(state: SchedulerState): void {
-    loadNested(this, state, (own) => super.loadStateDict(own));
+    this.checkStateDict(state);
+    loadNested(this, state, (own) => this.applyState(own));
   }
 }

@@ -1,4 +1,4 @@
-import { checkPositive, checkPositiveInteger } from '../validate.js';
+import { checkOptions, checkPositive, checkPositiveInteger } from '../validate.js';
 import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {
@@ -20,6 +20,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
+    checkOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
     const stepSize = checkPositiveInteger('stepSize', options.stepSize);
     const gamma = checkPositive('gamma', options.gamma ?? 0.1);
     super(optimizer, options.lastEpoch);

@@ -1,4 +1,4 @@
-import { checkInRange, checkNonNegative, checkNonNegativeInteger } from '../validate.js';
+import { checkInRange, checkNonNegative, checkNonNegativeInteger, checkOptions } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface ConstantOptions {
@@ -16,6 +16,7 @@ export interface ConstantOptions {
  *   η_t = η_0 · factor   for t < totalIters,     η_t = η_0   afterwards
  */
 export function constant(options: ConstantOptions): Schedule {
+  checkOptions('constant', options, ['lr', 'factor', 'totalIters']);
   const lr = checkNonNegative('lr', options.lr);
   const factor = checkInRange('factor', options.factor ?? 1, 0, 1);
   const totalIters = checkNonNegativeInteger('totalIters', options.totalIters ?? 0);

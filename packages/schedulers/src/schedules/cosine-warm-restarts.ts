@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositive, checkPositiveInteger, invalid } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositive, checkPositiveInteger, invalid } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface CosineWarmRestartsOptions {
@@ -43,6 +43,7 @@ export function warmRestartCycle(
  * decays 1 this is CosineAnnealingWarmRestarts's curve.
  */
 export function cosineWarmRestarts(options: CosineWarmRestartsOptions): Schedule {
+  checkOptions('cosineWarmRestarts', options, ['lr', 'T0', 'TMult', 'etaMin', 'peakDecay', 'floorDecay']);
   const lr = checkNonNegative('lr', options.lr);
   const T0 = checkPositiveInteger('T0', options.T0);
   const TMult = options.TMult ?? 1;

@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositive } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositive } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface CosineOptions {
@@ -20,6 +20,7 @@ export interface CosineOptions {
  * class computes the same curve recursively (see its notes on where the two forms differ).
  */
 export function cosine(options: CosineOptions): Schedule {
+  checkOptions('cosine', options, ['lr', 'TMax', 'etaMin']);
   const lr = checkNonNegative('lr', options.lr);
   const TMax = checkPositive('TMax', options.TMax);
   const etaMin = checkNonNegative('etaMin', options.etaMin ?? 0);

@@ -1,4 +1,10 @@
-import { checkNonNegative, checkOneOf, checkPositive, checkPositiveInteger } from '../validate.js';
+import {
+  checkNonNegative,
+  checkOneOf,
+  checkOptions,
+  checkPositive,
+  checkPositiveInteger,
+} from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface CyclicOptions {
@@ -31,6 +37,16 @@ export interface CyclicOptions {
  * γ^t ('exp_range'), or scaleFn(cycle or t).
  */
 export function cyclic(options: CyclicOptions): Schedule {
+  checkOptions('cyclic', options, [
+    'baseLr',
+    'maxLr',
+    'stepSizeUp',
+    'stepSizeDown',
+    'mode',
+    'gamma',
+    'scaleFn',
+    'scaleMode',
+  ]);
   const baseLr = checkNonNegative('baseLr', options.baseLr);
   const maxLr = checkNonNegative('maxLr', options.maxLr);
   const up = checkPositiveInteger('stepSizeUp', options.stepSizeUp ?? 2000);

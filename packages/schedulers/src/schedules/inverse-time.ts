@@ -1,4 +1,4 @@
-import { checkBoolean, checkNonNegative, checkPositive } from '../validate.js';
+import { checkBoolean, checkNonNegative, checkOptions, checkPositive } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface InverseTimeOptions {
@@ -18,6 +18,7 @@ export interface InverseTimeOptions {
  *   η_t = η_0 / (1 + α · t / decaySteps)         (staircase: ⌊t / decaySteps⌋ in place of t / decaySteps)
  */
 export function inverseTime(options: InverseTimeOptions): Schedule {
+  checkOptions('inverseTime', options, ['lr', 'alpha', 'decaySteps', 'staircase']);
   const lr = checkNonNegative('lr', options.lr);
   const alpha = checkNonNegative('alpha', options.alpha);
   const decaySteps = checkPositive('decaySteps', options.decaySteps ?? 1);

@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositiveInteger } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositiveInteger } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface LinearOptions {
@@ -18,6 +18,7 @@ export interface LinearOptions {
  *   η_t = η_0 · (s + (e - s) · min(t, T) / T)
  */
 export function linear(options: LinearOptions): Schedule {
+  checkOptions('linear', options, ['lr', 'startFactor', 'endFactor', 'totalIters']);
   const lr = checkNonNegative('lr', options.lr);
   const s = checkNonNegative('startFactor', options.startFactor ?? 1 / 3);
   const e = checkNonNegative('endFactor', options.endFactor ?? 1);

@@ -1,4 +1,4 @@
-import { checkIncreasingIntegers, checkNonNegative, checkPositive } from '../validate.js';
+import { checkIncreasingIntegers, checkNonNegative, checkOptions, checkPositive } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface MultiStepOptions {
@@ -14,6 +14,7 @@ export interface MultiStepOptions {
  * Decay at milestones (MultiStepLR's closed form): η_t = η_0 · γ^{#{m ∈ milestones : m <= t}}
  */
 export function multiStep(options: MultiStepOptions): Schedule {
+  checkOptions('multiStep', options, ['lr', 'milestones', 'gamma']);
   const lr = checkNonNegative('lr', options.lr);
   const milestones = checkIncreasingIntegers('milestones', options.milestones, 0);
   const gamma = checkPositive('gamma', options.gamma ?? 0.1);

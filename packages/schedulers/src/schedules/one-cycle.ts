@@ -3,6 +3,7 @@ import {
   checkInRange,
   checkNonNegative,
   checkOneOf,
+  checkOptions,
   checkPositive,
   checkPositiveInteger,
 } from '../validate.js';
@@ -65,6 +66,15 @@ export function oneCyclePhaseEnds(totalSteps: number, pctStart: number, threePha
  *   within a phase [a, b]: η_t = anneal(start, end, (t - a)/(b - a))
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
+  checkOptions('oneCycle', options, [
+    'maxLr',
+    'totalSteps',
+    'pctStart',
+    'annealStrategy',
+    'divFactor',
+    'finalDivFactor',
+    'threePhase',
+  ]);
   const maxLr = checkNonNegative('maxLr', options.maxLr);
   const N = checkPositiveInteger('totalSteps', options.totalSteps);
   const p = checkInRange('pctStart', options.pctStart ?? 0.3, 0, 1);

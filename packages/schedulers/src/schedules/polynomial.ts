@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositive, checkPositiveInteger } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositive, checkPositiveInteger } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface PolynomialOptions {
@@ -18,6 +18,7 @@ export interface PolynomialOptions {
  *   η_t = (η_0 - η_end) · (1 - min(t, T) / T)^p + η_end
  */
 export function polynomial(options: PolynomialOptions): Schedule {
+  checkOptions('polynomial', options, ['lr', 'totalIters', 'power', 'endLr']);
   const lr = checkNonNegative('lr', options.lr);
   const T = checkPositiveInteger('totalIters', options.totalIters);
   const power = checkPositive('power', options.power ?? 1);

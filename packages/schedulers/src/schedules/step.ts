@@ -1,4 +1,4 @@
-import { checkNonNegative, checkPositive, checkPositiveInteger } from '../validate.js';
+import { checkNonNegative, checkOptions, checkPositive, checkPositiveInteger } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface StepOptions {
@@ -14,6 +14,7 @@ export interface StepOptions {
  * Step decay (StepLR's closed form): η_t = η_0 · γ^⌊t / stepSize⌋
  */
 export function step(options: StepOptions): Schedule {
+  checkOptions('step', options, ['lr', 'stepSize', 'gamma']);
   const lr = checkNonNegative('lr', options.lr);
   const stepSize = checkPositiveInteger('stepSize', options.stepSize);
   const gamma = checkPositive('gamma', options.gamma ?? 0.1);

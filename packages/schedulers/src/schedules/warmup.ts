@@ -1,4 +1,4 @@
-import { checkInRange, checkNonNegativeInteger } from '../validate.js';
+import { checkInRange, checkNonNegativeInteger, checkOptions } from '../validate.js';
 import type { Schedule } from './schedule.js';
 
 export interface WarmupOptions {
@@ -17,6 +17,7 @@ export interface WarmupOptions {
  *   η_t = schedule(t - W)                    for t >= W
  */
 export function warmup(schedule: Schedule, options: WarmupOptions): Schedule {
+  checkOptions('warmup', options, ['warmupSteps', 'startFactor']);
   if (typeof schedule !== 'function') throw new TypeError('warmup: schedule must be a function');
   const W = checkNonNegativeInteger('warmupSteps', options.warmupSteps);
   const s = checkInRange('startFactor', options.startFactor ?? 0, 0, 1);
