@@ -20,3 +20,4 @@ export * from './mlp.js';
 export * from './onnx/index.js';
 export { deriveSeed, Rng } from './random.js';
 export * from './safetensors.js';
+export * from './torch-export/index.js';
