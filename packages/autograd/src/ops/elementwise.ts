@@ -6,7 +6,7 @@
  *   sub  a − b        ā = ḡ,            b̄ = −ḡ
  *   mul  a b          ā = ḡ b,          b̄ = ḡ a
  *   div  a / b        ā = ḡ / b,        b̄ = −ḡ y / b            (y = a / b)
- *   pow  a^b          ā = ḡ b a^(b−1),  b̄ = ḡ y log a  (0 where a = 0 and b ≥ 0, as torch)
+ *   pow  a^b          ā = ḡ b a^(b−1) (0 where b = 0),  b̄ = ḡ y log a (0 where a = 0, b ≥ 0), as torch
  *   maximum/minimum   ḡ to the larger/smaller input, split in halves on ties (as torch)
  *
  * and each input's gradient is summed over the axes it was broadcast along (`reduceTo`).
@@ -139,11 +139,17 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     'pow',
     [x, y],
     (g) => [
-      x.requiresGrad ? reduceTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
+      x.requiresGrad ? reduceTo(mul(g, powBaseGrad(x, y)), x.shape) : null,
       y.requiresGrad ? reduceTo(mul(g, powExponentGrad(x, y, out)), y.shape) : null,
     ],
     [out],
   );
+}
+
+/** b a^(b−1), with 0 where b = 0 (torch's masked_fill: d/da a⁰ = 0 even at a = 0, not 0·∞). */
+function powBaseGrad(a: Tensor, b: Tensor): Tensor {
+  const zeroExponent = binaryRaw('eq', 'pow', b, scalar(0, b.dtype));
+  return where(zeroExponent, scalar(0, a.dtype), mul(b, pow(a, sub(b, 1))));
 }
 
 /** y log a, with 0 where a = 0 and b ≥ 0 (torch's masked_fill). */

@@ -24,10 +24,10 @@ import {
 } from '@descent/kernels';
 import { normalizeAxis } from '../broadcast.js';
 import { record } from '../graph.js';
-import { isGradEnabled } from '../scope.js';
+import { isGradEnabled, noGrad } from '../scope.js';
 import { empty, type Tensor, tensor } from '../tensor.js';
 import { softplus } from './activations.js';
-import { add, affine, clamp, exp, log, mul, neg, square, sub } from './elementwise.js';
+import { add, affine, clamp, div, exp, log, maximum, mul, neg, square, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { flatten, indexAddInto, indexSelect, permute, reshape } from './shape.js';
 
@@ -217,13 +217,30 @@ export function mse(prediction: Tensor, target: Tensor, options: LossOptions = {
   return reduce('mse', square(sub(prediction, target)), options.reduction ?? 'mean');
 }
 
-/** Binary cross-entropy of probabilities p ∈ [0, 1] (torch clamps each log at −100). */
+/** torch's ε in the gradient of binary_cross_entropy: 1e-12 rounded to float32. */
+const BCE_EPSILON = Math.fround(1e-12);
+
+/**
+ * Binary cross-entropy of probabilities p ∈ [0, 1] (torch clamps each log at −100). Its gradient is
+ * torch's p̄ = ḡ (p − y) / max(p (1 − p), ε), finite at p = 0 and 1 (where the clamped logs'
+ * chain rule would give 0/0), with torch's ε: 1e-12 as a float32; ȳ = ḡ (log(1 − p) − log p), each
+ * log clamped at −100.
+ */
 export function binaryCrossEntropy(p: Tensor, y: Tensor, options: LossOptions = {}): Tensor {
   checkSame('binaryCrossEntropy', p, y);
-  const logP = clamp(log(p), -100);
-  const log1mP = clamp(log(affine(p, -1, 1)), -100);
-  const losses = neg(add(mul(y, logP), mul(affine(y, -1, 1), log1mP)));
-  return reduce('binaryCrossEntropy', losses, options.reduction ?? 'mean');
+  const clampedLogs = () => [clamp(log(p), -100), clamp(log(affine(p, -1, 1)), -100)];
+  const losses = noGrad(() => {
+    const [logP, log1mP] = clampedLogs();
+    return neg(add(mul(y, logP), mul(affine(y, -1, 1), log1mP)));
+  });
+  const recorded = record(losses, 'binaryCrossEntropy', [p, y], (g) => {
+    const [logP, log1mP] = y.requiresGrad ? clampedLogs() : [];
+    return [
+      p.requiresGrad ? mul(g, div(sub(p, y), maximum(mul(p, affine(p, -1, 1)), BCE_EPSILON))) : null,
+      y.requiresGrad ? mul(g, sub(log1mP, logP)) : null,
+    ];
+  });
+  return reduce('binaryCrossEntropy', recorded, options.reduction ?? 'mean');
 }
 
 /** Binary cross-entropy from logits, softplus(z) − y z (torch's binary_cross_entropy_with_logits). */
