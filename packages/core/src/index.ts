@@ -3,6 +3,7 @@
 export * from './analysis/index.js';
 export * from './averaging.js';
 export * from './clip.js';
+export * from './coordinate-descent/index.js';
 export * from './dynamic-sampling/index.js';
 export * from './finite-sum/index.js';
 export * from './minimize/minimize.js';
