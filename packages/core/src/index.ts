@@ -25,6 +25,7 @@ export * from './optim/rmsprop.js';
 export * from './optim/rprop.js';
 export * from './optim/sgd.js';
 export * from './optim/state-dict.js';
+export * from './optim/torch-state-dict.js';
 export * from './optim/validate.js';
 export * from './param.js';
 export * from './problems/index.js';
