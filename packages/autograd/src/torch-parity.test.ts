@@ -77,6 +77,7 @@ const OPS: Record<string, (t: Inputs) => Tensor> = {
   'conv1d stride 2, padding 1': (t) => ag.conv1d(t.x, t.w, t.b, { stride: 2, padding: 1 }),
   'gelu (exact)': (t) => ag.gelu(mul(t.x, 2)),
   'gelu (tanh approximation)': (t) => ag.gelu(mul(t.x, 2), 'tanh'),
+  // torch returns x itself above its threshold 20 (gradient 1); ours log(1 + eˣ), off by e⁻ˣ < 2e-9
   'softplus, including |x| > 20': (t) => ag.softplus(mul(t.x, 12)),
   'elu (alpha 0.7)': (t) => ag.elu(t.x, 0.7),
   'leakyRelu (slope 0.1)': (t) => ag.leakyRelu(t.x, 0.1),
@@ -217,6 +218,14 @@ const HESSIAN_MODELS: Record<string, (p: Tensor[], d: Inputs, l: Labels) => Tens
   ) => {
     const h = ag.avgPool2d(ag.tanh(ag.conv2d(d.x, W, b, { padding: 1 })), 2);
     return ag.crossEntropy(matmul(reshape(h, [2, 8]), d.D), l.labels);
+  },
+  'conv2d 1->2 channels 3x3 (padding 1) + relu + maxPool2d(2) + dense + cross-entropy (44 params)': (
+    [W, b, Wd],
+    d,
+    l,
+  ) => {
+    const h = ag.maxPool2d(ag.relu(ag.conv2d(d.x, W, b, { padding: 1 })), 2);
+    return ag.crossEntropy(matmul(reshape(h, [2, 8]), Wd), l.labels);
   },
 };
 
