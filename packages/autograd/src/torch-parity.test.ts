@@ -117,6 +117,13 @@ const OPS: Record<string, (t: Inputs) => Tensor> = {
   'pow with a number exponent at 0 (3, 2, 1, 0)': (t) =>
     add(add(ag.pow(t.x, 3), ag.pow(t.x, 2)), add(ag.pow(t.x, 1), ag.pow(t.x, 0))),
   'sqrt, log, div, where': (t) => ag.where(ag.gt(t.a, 1), ag.div(ag.sqrt(t.a), t.b), mul(ag.log(t.b), t.a)),
+  'sigmoid, tanh, gelu, softplus, elu saturated at |x| up to 40': (t) =>
+    add(
+      add(add(ag.sigmoid(t.x), mul(ag.tanh(t.x), 2)), add(mul(ag.gelu(t.x), 3), mul(ag.softplus(t.x), 4))),
+      mul(ag.elu(t.x), 5),
+    ),
+  'logSumExp with -inf entries': (t) => ag.logSumExp(t.x, 1),
+  'crossEntropy with logits of ±1000': (t) => ag.crossEntropy(t.z, [2, 0, 1]),
   'permute, slice, concat, stack, indexSelect with repeated indices': (t) =>
     ag.concat(
       [
