@@ -234,6 +234,10 @@ const HESSIAN_MODELS: Record<string, (p: Tensor[], d: Inputs, l: Labels) => Tens
     const h = ag.maxPool2d(ag.relu(ag.conv2d(d.x, W, b, { padding: 1 })), 2);
     return ag.crossEntropy(matmul(reshape(h, [2, 8]), Wd), l.labels);
   },
+  'logistic regression: sigmoid + binaryCrossEntropy + L2 (6 params)': ([w, b], d) =>
+    add(ag.binaryCrossEntropy(ag.sigmoid(add(matmul(d.X, w), b)), d.y), mul(sum(square(w)), 0.05)),
+  'softmax regression on elu features, cross-entropy with probabilities (15 params)': ([W, b], d) =>
+    ag.crossEntropy(add(matmul(ag.elu(d.X), W), b), d.P),
 };
 
 /** theta's consecutive blocks, each reshaped to its shape. */
