@@ -1,7 +1,15 @@
+import type { WasmArray } from '@descent/kernels';
 import { describe, expect, it } from 'vitest';
 import { param } from '../param.js';
 import { Adagrad } from './adagrad.js';
-import { describeOptimizerConformance, loadOptimFixture } from './test-support/conformance.js';
+import {
+  caseParams,
+  describeOptimizerConformance,
+  expectClose,
+  fillGradients,
+  loadOptimFixture,
+  paramsInput,
+} from './test-support/conformance.js';
 
 const fixture = loadOptimFixture('torch_optim_others.json');
 
@@ -21,6 +29,36 @@ describeOptimizerConformance({
 });
 
 describe('Adagrad', () => {
+  const groups = loadOptimFixture('torch_adagrad_groups.json');
+  it.each(groups.cases.map((c) => [c.dtype, c] as const))(
+    "ignores a group's initialAccumulatorValue and fills every sum from the constructor's, as torch (%s)",
+    (_d, c) => {
+      for (const impl of ['fused', 'reference']) {
+        const ps = caseParams(c);
+        const opt = new Adagrad(paramsInput(c, ps) as never, { ...c.options, impl } as never);
+        expect(opt.paramGroups[0].initialAccumulatorValue).toBe(3); // kept in the group, unused
+        for (const p of ps.flat())
+          expect(Array.from((opt.state.get(p)!.sum as WasmArray).toArray())).toEqual(
+            new Array(p.length).fill(0.5),
+          );
+        for (let k = 1; k <= c.steps; k++) {
+          fillGradients(ps.flat());
+          opt.step();
+          const r = c.record.indexOf(k);
+          if (r < 0) continue;
+          ps.flat().forEach((p, j) => {
+            expectClose(
+              p.data,
+              c.trajectory[r][j],
+              c.dtype === 'f64' ? 1e-10 : 1e-5,
+              `${impl} step ${k} ${p.name}`,
+            );
+          });
+        }
+      }
+    },
+  );
+
   it('moves every coordinate by about lr on the first step (G = g², so g/√G = ±1)', () => {
     const w = param(new Float64Array([3, -0.5, 1e-3]));
     w.grad.set([2, -7, 1e-2]);

@@ -9,6 +9,12 @@
  * Every coordinate gets its own step size η̃/√G, shrinking with the gradient energy it has seen:
  * large for rare features, small for frequent ones. Defaults are torch's: lr 1e-2, lrDecay 0,
  * weightDecay 0, initialAccumulatorValue 0, eps 1e-10. The fused kernel is the default path.
+ *
+ * `initialAccumulatorValue` is read from the constructor's options only, as torch (1.13 and 2.x)
+ * does: every G_0 is filled from it when the optimizer is built (and when a parameter's state is
+ * created later: a group added with addParamGroup, or after resetState). A value set on a group is
+ * accepted and kept in the group, but ignored, exactly like torch, so a torch recipe with per-group
+ * values runs the same here (adagrad.test.ts checks a two-group run against torch).
  */
 import { type FloatArray, fusedAdagradStep, type WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
@@ -92,10 +98,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkBoolean('maximize', o.maximize);
   }
 
-  protected override prepareState(p: Param, group: ParamGroup<AdagradOptions>): void {
+  protected override prepareState(p: Param, _group: ParamGroup<AdagradOptions>): void {
     this.stateOf<AdagradState>(p, () => {
       const sum = this.stateArray(p.dtype, p.length);
-      sum.data.fill(group.initialAccumulatorValue);
+      sum.data.fill(this.defaults.initialAccumulatorValue); // torch: the constructor's, not the group's
       return { step: 0, sum };
     });
   }
