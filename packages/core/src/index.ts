@@ -1,5 +1,6 @@
 // @descent/core: parameters, optimizers, minimize(), analysis, problems.
 
+export * from './accelerated/index.js';
 export * from './analysis/index.js';
 export * from './averaging.js';
 export * from './clip.js';

@@ -1,0 +1,2 @@
+export * from './nesterov.js';
+export * from './rate-experiment.js';
