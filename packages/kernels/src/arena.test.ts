@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alloc, fromArray, growMemory, memoryStats } from './arena.js';
+import { alloc, fromArray, growMemory, memoryStats, setMemoryLimit, type WasmArray } from './arena.js';
 import { dot } from './blas1.js';
 
 describe('arena', () => {
@@ -87,5 +87,64 @@ describe('arena', () => {
     expect(() => alloc('f16' as 'f32', 3)).toThrow(/Invalid dtype/);
     expect(() => alloc('f32', -1)).toThrow(/Invalid length: -1/);
     expect(() => alloc('f32', 1.5)).toThrow(/Invalid length: 1.5/);
+  });
+
+  it('grows up to the limit: the last growth is clamped to what is left, and every byte is usable', () => {
+    const PAGE = 65536;
+    const start = memoryStats();
+    // room for 3 more pages: less than the usual growth by half the size (>= 8 pages)
+    const previous = setMemoryLimit(start.bufferBytes + 3 * PAGE);
+    const held: WasmArray[] = [];
+    let err: unknown;
+    try {
+      for (;;) held.push(alloc('f64', PAGE / 16)); // 32 KiB each
+    } catch (e) {
+      err = e;
+    }
+    const end = memoryStats();
+    setMemoryLimit(previous);
+    expect(end.bufferBytes).toBe(start.bufferBytes + 3 * PAGE);
+    expect(held.length * (PAGE / 2)).toBeGreaterThan(start.freeBytes + 3 * PAGE - PAGE / 2);
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `asked for 32768 bytes .*; ${end.freeBytes} bytes free .*can grow by 0 more \\(limit ${end.bufferBytes} bytes\\)`,
+      ),
+    );
+    for (const a of held) a.free();
+    expect(memoryStats().bytesInUse).toBe(start.bytesInUse);
+  });
+
+  it('refuses an allocation beyond the limit with the bytes asked, free and possible, changing nothing', () => {
+    const before = memoryStats();
+    expect(() => alloc('f64', 2 ** 30)).toThrow(RangeError);
+    expect(() => alloc('f64', 2 ** 30)).toThrow(
+      /Out of kernel memory: asked for 8589934592 bytes \(8192.0 MiB\); \d+ bytes free.*\(limit 4294967296 bytes/,
+    );
+    expect(memoryStats()).toEqual(before);
+  });
+
+  it('says so when the engine refuses to grow (host out of memory), changing nothing', () => {
+    const grow = WebAssembly.Memory.prototype.grow;
+    WebAssembly.Memory.prototype.grow = () => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    };
+    const before = memoryStats();
+    try {
+      expect(() => alloc('f32', before.bufferBytes)).toThrow(
+        /engine refused to grow memory beyond \d+ bytes/,
+      );
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    expect(memoryStats()).toEqual(before);
+  });
+
+  it('checks the limit it is given', () => {
+    expect(() => setMemoryLimit(0)).toThrow(/Invalid memory limit: 0/);
+    expect(() => setMemoryLimit(Number.NaN)).toThrow(RangeError);
+    const previous = setMemoryLimit(2 ** 40);
+    expect(memoryStats().limitBytes).toBe(2 ** 32); // wasm32 caps it
+    setMemoryLimit(previous);
   });
 });

@@ -8,7 +8,19 @@
  * `arr.data` across a call that may allocate.
  *
  * Allocation is first-fit over an address-ordered free list with coalescing on free; when no
- * block fits, memory grows by at least half its size (amortized O(1) growth).
+ * block fits, memory grows by at least half its size (amortized O(1) growth), clamped to the limit
+ * (4 GiB, wasm32's 65,536 pages, or less with `setMemoryLimit`): the last growth takes what is left,
+ * so every byte up to the limit can be used. An allocation that cannot fit even then throws a
+ * RangeError saying how many bytes were asked, how many are free (and the largest free block) and
+ * how far memory can still grow. If the engine itself refuses a growth (the host is out of memory),
+ * the arena retries with the smallest growth that fits before giving up with the same error.
+ *
+ * Freeing: `free()` returns an array's memory at once. An array that is simply dropped (a forgotten
+ * parameter, an optimizer and its state) is returned by a FinalizationRegistry when the JS garbage
+ * collector finds it unreachable. The collector runs on JS heap pressure, which kernel memory does
+ * not create (a WasmArray is a small JS object holding a large block), so a loop that builds and
+ * drops models can reach the limit before the collector runs: call `free()` (on `Param`, on an
+ * optimizer) on what you no longer need, as you would close a file.
  */
 import { wasm } from './wasm.js';
 
@@ -18,6 +30,8 @@ export type ArrayOf<D extends DType> = D extends 'f32' ? Float32Array : Float64A
 
 const PAGE = 65536;
 const ALIGN = 16;
+/** wasm32's address space: 65,536 pages of 64 KiB. */
+const MAX_PAGES = 65536;
 
 interface Block {
   ptr: number;
@@ -29,6 +43,8 @@ class Arena {
   private readonly used = new Map<number, number>(); // ptr -> size
   private memory: WebAssembly.Memory;
   private end: number;
+  /** The most memory may grow to, in bytes (a multiple of the page size). */
+  limit = MAX_PAGES * PAGE;
 
   constructor() {
     const exports = wasm();
@@ -51,6 +67,8 @@ class Arena {
 
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    if (size > this.limit)
+      throw this.outOfMemory(size, Math.max(0, this.limit - this.memory.buffer.byteLength));
     for (let i = 0; i < this.free.length; i++) {
       const b = this.free[i];
       if (b.size >= size) {
@@ -91,17 +109,61 @@ class Arena {
     }
   }
 
-  /** Grows memory so that a block of `size` bytes fits at the end. */
+  /** Bytes in free blocks, and the largest of them. */
+  freeBytes(): { total: number; largest: number } {
+    let total = 0;
+    let largest = 0;
+    for (const b of this.free) {
+      total += b.size;
+      largest = Math.max(largest, b.size);
+    }
+    return { total, largest };
+  }
+
+  /**
+   * Grows memory so that a block of `size` bytes fits at the end: by half the current size or what
+   * is needed, whichever is more, but never past the limit; throws a RangeError if even the
+   * smallest growth that fits is impossible.
+   */
   grow(size: number): void {
     const current = this.memory.buffer.byteLength;
     const last = this.free[this.free.length - 1];
     const tailFree = last && last.ptr + last.size === this.end ? last.size : 0;
-    const need = Math.max(size - tailFree, current / 2);
-    const pages = Math.ceil(need / PAGE);
-    this.memory.grow(pages);
+    const minPages = Math.ceil(Math.max(0, size - tailFree) / PAGE);
+    const room = Math.max(0, Math.floor((this.limit - current) / PAGE));
+    if (minPages > room) throw this.outOfMemory(size, room * PAGE);
+    const pages = Math.min(room, Math.max(minPages, Math.ceil(current / 2 / PAGE)));
+    try {
+      this.memory.grow(pages);
+      this.added(pages);
+    } catch {
+      // the engine refused (host memory, or its own lower limit): try the least that fits
+      try {
+        if (pages === minPages) throw new Error('no smaller growth');
+        this.memory.grow(minPages);
+        this.added(minPages);
+      } catch {
+        throw this.outOfMemory(size, 0, true);
+      }
+    }
+  }
+
+  private added(pages: number): void {
     const added = pages * PAGE;
     this.insertFree({ ptr: this.end, size: added });
     this.end += added;
+  }
+
+  private outOfMemory(size: number, canGrow: number, refused = false): RangeError {
+    const { total, largest } = this.freeBytes();
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    return new RangeError(
+      `Out of kernel memory: asked for ${size} bytes (${mb(size)}); ${total} bytes free (${mb(total)}, largest free block ${largest} bytes), ` +
+        (refused
+          ? `and the engine refused to grow memory beyond ${this.memory.buffer.byteLength} bytes`
+          : `memory is ${this.memory.buffer.byteLength} bytes and can grow by ${canGrow} more (limit ${this.limit} bytes)`) +
+        '. Free what you no longer need: param.free(), optimizer.free(), array.free()',
+    );
   }
 }
 
@@ -203,10 +265,38 @@ export function fromArray(values: FloatArray): WasmArray {
   return out;
 }
 
-/** Kernel memory statistics (for tests and leak checks). */
-export function memoryStats(): { bytesInUse: number; bufferBytes: number } {
+/**
+ * Kernel memory statistics (for tests and leak checks): bytes handed out, the memory's size, the
+ * bytes in free blocks, and the limit memory may grow to.
+ */
+export function memoryStats(): {
+  bytesInUse: number;
+  bufferBytes: number;
+  freeBytes: number;
+  limitBytes: number;
+} {
   const a = theArena();
-  return { bytesInUse: a.bytesInUse, bufferBytes: a.buffer.byteLength };
+  return {
+    bytesInUse: a.bytesInUse,
+    bufferBytes: a.buffer.byteLength,
+    freeBytes: a.freeBytes().total,
+    limitBytes: a.limit,
+  };
+}
+
+/**
+ * Caps how far kernel memory may grow (bytes, rounded down to 64 KiB pages; default and maximum
+ * 4 GiB). Memory never shrinks, so a cap below the current size means "no more growth". Returns the
+ * previous limit.
+ */
+export function setMemoryLimit(bytes: number): number {
+  if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes <= 0) {
+    throw new RangeError(`Invalid memory limit: ${String(bytes)} (expected a positive number of bytes)`);
+  }
+  const a = theArena();
+  const before = a.limit;
+  a.limit = Math.min(MAX_PAGES, Math.floor(bytes / PAGE)) * PAGE;
+  return before;
 }
 
 /** Grows kernel memory by at least `bytes` (tests use it to force view detachment). */

@@ -1,7 +1,16 @@
 // @descent/kernels: SIMD WebAssembly kernels behind a typed, length-checked API.
 
 export type { ArrayOf, DType, FloatArray } from './arena.js';
-export { alloc, bytesPer, dtypeOf, fromArray, growMemory, memoryStats, WasmArray } from './arena.js';
+export {
+  alloc,
+  bytesPer,
+  dtypeOf,
+  fromArray,
+  growMemory,
+  memoryStats,
+  setMemoryLimit,
+  WasmArray,
+} from './arena.js';
 export * from './batchnorm.js';
 export * from './blas1.js';
 export * from './blas2.js';
