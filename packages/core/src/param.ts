@@ -73,7 +73,11 @@ export class Param<D extends DType = DType> {
     this.gradient.data.fill(0);
   }
 
-  /** Returns both arrays' memory to the arena; the parameter is unusable afterwards. */
+  /**
+   * Returns both arrays' memory to the arena at once; the parameter is unusable afterwards. A
+   * parameter that is simply dropped is returned too, but only when the garbage collector runs,
+   * which kernel memory does not prompt: free what a loop builds and no longer needs.
+   */
   free(): void {
     this.value.free();
     this.gradient.free();

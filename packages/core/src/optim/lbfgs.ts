@@ -167,6 +167,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     if (typeof closure !== 'function') {
       throw new TypeError('LBFGS.step needs a closure that recomputes the loss and the gradients');
     }
+    this.checkUsable();
     this.checkGroups();
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } =
       this.paramGroups[0];

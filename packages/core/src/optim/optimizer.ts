@@ -115,6 +115,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   private scratch: FloatArray[] = [];
   /** State arrays allocated by the step in progress (freed again if it fails). */
   private allocatedThisStep: WasmArray[] | undefined;
+  private isFreed = false;
 
   /** The option names groups may set: the keys of the defaults. */
   readonly optionNames: readonly string[];
@@ -210,6 +211,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    * its gradients, and returns the loss) it is called first and its loss returned.
    */
   step(closure?: () => number): number | undefined {
+    this.checkUsable();
     this.checkGroups();
     const loss = closure?.();
     if (!this.checkGradients()) return loss;
@@ -229,6 +231,11 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     this.stepsTaken++;
     return loss;
+  }
+
+  /** Throws after `free()`. */
+  protected checkUsable(): void {
+    if (this.isFreed) throw new Error(`${this.name} used after free()`);
   }
 
   /**
@@ -592,6 +599,23 @@ export abstract class Optimizer<O extends BaseOptions> {
   resetState(): void {
     for (const s of this.state.values()) freeState(s);
     this.state.clear();
+  }
+
+  /** True after `free()`. */
+  get freed(): boolean {
+    return this.isFreed;
+  }
+
+  /**
+   * Returns the optimizer's kernel memory (its state) at once; the optimizer is unusable afterwards
+   * (`step()` throws). The parameters are not freed: they belong to the model (`param.free()`).
+   * An optimizer that is simply dropped is collected with its state too, but only when the garbage
+   * collector runs (see the arena's notes): in a loop that builds optimizers, call `free()`.
+   */
+  free(): void {
+    this.resetState();
+    this.scratch = [];
+    this.isFreed = true;
   }
 }
 
