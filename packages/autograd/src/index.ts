@@ -1,5 +1,6 @@
 // @descent/autograd: reverse-mode automatic differentiation with higher order, on descent's kernels.
 
+export { finiteSumFromModel, type ModelFiniteSumSpec } from './finite-sum.js';
 export { grad, hessian, hvp, jvp, type ModelHessian, modelHessian, valueAndGrad, vjp } from './functional.js';
 export { type GradcheckOptions, type GradcheckResult, gradcheck } from './gradcheck.js';
 export { type BackwardFn, type Node, record } from './graph.js';
