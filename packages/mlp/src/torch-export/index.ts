@@ -1,4 +1,12 @@
 // Handing models and optimizer state to PyTorch: nn.Sequential state dicts in safetensors.
+
+export {
+  loadTorchOptimizer,
+  loadTorchOptimizerState,
+  optimizerToTorch,
+  saveTorchOptimizer,
+  TORCH_OPTIMIZER_FORMAT,
+} from './optimizer.js';
 export {
   loadTorchSafetensors,
   loadTorchStateDict,
