@@ -1,7 +1,13 @@
 import { defineConfig } from 'vite';
 
-// No special configuration: @descent/kernels embeds its wasm, so a plain Vite build serves it.
-// The first load is ~290 kB of JS (100 kB gzipped). mathjs, which @descent/core/expression uses to
-// parse and differentiate typed formulas, is a chunk of its own (~730 kB) fetched only when a
-// formula is chosen; the warning limit is raised to say that chunk's size is known.
-export default defineConfig({ build: { chunkSizeWarningLimit: 1200 } });
+// `base: './'`: every asset URL is relative, so the built page works from any sub-path (a project
+// site at /descent/) as well as from the root. @descent/kernels embeds its wasm, so the page and
+// its compute worker (src/compute-worker.ts, an ES-module worker) load it without extra files.
+// mathjs, which @descent/core/expression uses to parse and differentiate typed formulas, is a chunk
+// of its own (~730 kB) fetched only when a formula is chosen; the warning limit is raised to say
+// that chunk's size is known.
+export default defineConfig({
+  base: './',
+  worker: { format: 'es' },
+  build: { chunkSizeWarningLimit: 1200 },
+});

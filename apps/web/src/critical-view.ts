@@ -16,6 +16,7 @@ import {
   type Problem,
 } from '@descent/core';
 import { ProblemPicker } from './problem-picker.js';
+import type { ProblemSpec } from './problem-spec.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
@@ -35,7 +36,19 @@ function vectorText(v: ArrayLike<number>): string {
   return `(${Array.from(v, (x) => formatNumber(x)).join(', ')})`;
 }
 
-export function criticalView(): HTMLElement {
+export interface CriticalState {
+  problem: ProblemSpec;
+  point: [string, string];
+}
+
+export type CriticalViewElement = HTMLElement & {
+  state(): CriticalState;
+  /** Shows the function given (default: the view's own) and inspects the point given (default: its first saddle). */
+  restore(s: Partial<CriticalState>): void;
+};
+
+/** The explorer; `onChange` is called after every inspection (its inputs are then the view's state). */
+export function criticalView(onChange: () => void = () => {}): CriticalViewElement {
   const section = document.createElement('section');
   section.id = 'critical';
   section.innerHTML = `<h2>Critical point explorer</h2>
@@ -43,7 +56,14 @@ export function criticalView(): HTMLElement {
     critical point (∇f = 0) their signs say what it is. Markers: <span class="key key-minimum">▲</span> minimum,
     <span class="key key-saddle">✕</span> saddle, <span class="key key-maximum">▼</span> maximum,
     <span class="key key-degenerate">●</span> degenerate (found by <code>findCriticalPoints</code>).</p>
-    <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>`;
+    <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
+    <p class="explain">How to read it: the gradient ∇f says which way f rises fastest, so −∇f (blue)
+    is the way down. Where ∇f = 0 the first derivatives say nothing and the second ones decide: the
+    Hessian H holds them, and its eigenvalues are the curvatures along its eigenvectors. At a saddle
+    one curvature is negative, and the red arrows point along it: a gradient method that starts
+    exactly at the saddle stays there, but the smallest push along a red arrow is amplified at every
+    step, which is why noisy SGD escapes saddles and plain Newton (which jumps to any critical
+    point) does not. On x² − y² the eigenvalues at the origin are −2 and 2.</p>`;
   const plot = new SurfacePlot(560, 440);
   section.querySelector('.plot-slot')!.append(plot.element);
   const form = section.querySelector('form')!;
@@ -60,7 +80,11 @@ export function criticalView(): HTMLElement {
     step: 'any',
     value: '0',
   });
-  px.style.width = py.style.width = '7em';
+  px.type = py.type = 'text';
+  px.classList.add('number');
+  py.classList.add('number');
+  px.setAttribute('aria-label', 'point x');
+  py.setAttribute('aria-label', 'point y');
   const inspect = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Inspect' });
   const point = document.createElement('p');
   point.append('Point (', px, ', ', py, ') ', inspect);
@@ -96,6 +120,19 @@ export function criticalView(): HTMLElement {
   let problem: Problem | undefined;
   let domain: Domain;
   let found: CriticalPoint[] = [];
+  let shownKey = '';
+
+  /** Empties every readout but the list of critical points: nothing stale stays beside an error. */
+  const clearReadout = () => {
+    for (const key of ['f', 'gradient', 'hessian', 'eigenvalues', 'kind'] as const) {
+      outs[key].textContent = '—';
+      outs[key].className = '';
+      delete outs[key].dataset.values;
+    }
+    explanation.textContent = '';
+    plot.paths.replaceChildren();
+    section.querySelector('.marker-probe')?.remove();
+  };
 
   const classify = (x: number, y: number) => {
     if (!problem) return;
@@ -130,13 +167,16 @@ export function criticalView(): HTMLElement {
           plot.arrow(x, y, s * v[0] * reach, s * v[1] * reach, falls ? 'escape' : 'curving-up');
       });
       plot.marker(x, y, 'probe', `(${formatNumber(x)}, ${formatNumber(y)})`);
+      status.textContent = '';
     } catch (e) {
-      outs.kind.textContent = (e as Error).message;
-      outs.kind.className = 'error';
+      clearReadout();
+      status.textContent = (e as Error).message;
     }
+    onChange();
   };
 
-  const showProblem = async () => {
+  /** Shows the chosen function and inspects `at` (default: its first saddle, else the first critical point). */
+  const showProblem = async (at?: [number, number]) => {
     try {
       const current = await picker.current();
       // a newer choice was made while this formula's module loaded: that one is shown instead
@@ -146,10 +186,12 @@ export function criticalView(): HTMLElement {
       problem = current.problem;
       domain = current.domain;
       found = points;
+      shownKey = JSON.stringify(current.spec);
       status.textContent = '';
     } catch (e) {
-      // the previous function stays on show, with its readout
-      status.textContent = (e as Error).message;
+      // the previous function stays on show; its readout is cleared
+      clearReadout();
+      status.textContent = `${(e as Error).message} (the plot still shows the previous function)`;
       return;
     }
     outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');
@@ -168,13 +210,13 @@ export function criticalView(): HTMLElement {
       });
     }
     const first = found.find((c) => c.kind === 'saddle') ?? found[0];
-    const at = first ? first.x : problem!.x0;
-    px.value = String(at[0]);
-    py.value = String(at[1]);
-    classify(at[0], at[1]);
+    const point = at ?? (first ? [first.x[0], first.x[1]] : [problem!.x0[0], problem!.x0[1]]);
+    px.value = formatNumber(point[0], 8);
+    py.value = formatNumber(point[1], 8);
+    classify(point[0], point[1]);
   };
 
-  picker.onChange(showProblem);
+  picker.onChange(() => showProblem());
   // a click within 8 pixels of a critical point found above snaps to it (a click is never exact)
   plot.onPick((x, y) => {
     const [cx, cy] = plot.toPx(x, y);
@@ -186,17 +228,27 @@ export function criticalView(): HTMLElement {
     py.value = near ? String(near.x[1]) : y.toFixed(3);
     classify(Number(px.value), Number(py.value));
   });
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const x = Number(px.value);
     const y = Number(py.value);
     if (px.value.trim() === '' || py.value.trim() === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
-      outs.kind.textContent = `Invalid point: (${px.value}, ${py.value})`;
-      outs.kind.className = 'error';
+      clearReadout();
+      status.textContent = `Invalid point: (${px.value}, ${py.value}) (expected two numbers)`;
       return;
     }
-    classify(x, y);
+    // Enter in an edited formula shows the new function first
+    if (JSON.stringify(picker.spec()) !== shownKey) await showProblem([x, y]);
+    else classify(x, y);
   });
-  requestAnimationFrame(showProblem);
-  return section;
+  return Object.assign(section, {
+    state(): CriticalState {
+      return { problem: picker.spec(), point: [px.value, py.value] };
+    },
+    restore(s: Partial<CriticalState>): void {
+      if (s.problem) picker.setSpec(s.problem);
+      const at = s.point?.map((t) => (String(t).trim() === '' ? Number.NaN : Number(t)));
+      void showProblem(at?.length === 2 && at.every(Number.isFinite) ? [at[0], at[1]] : undefined);
+    },
+  });
 }

@@ -1,21 +1,67 @@
-/** The demo page: optimizers at work, in the browser, on the same kernels as in Node. */
+/**
+ * The demo page: optimizers at work, in the browser, on the same kernels as in Node. The views
+ * start one per task (the first load never holds the main thread for all of them at once), the
+ * heavy work runs in a worker (compute-worker.ts), and the inputs of every view live in the URL
+ * (url-state.ts), so a view can be shared and a reload restores it.
+ */
 import './style.css';
 import { dot, fromArray } from '@descent/kernels';
-import { criticalView } from './critical-view.js';
-import { raceView } from './race-view.js';
-import { scheduleView } from './schedule-view.js';
-import { trainingView } from './training-view.js';
+import { type CriticalState, criticalView } from './critical-view.js';
+import { type RaceState, raceView } from './race-view.js';
+import { type ScheduleState, scheduleView } from './schedule-view.js';
+import { type TrainingState, trainingView } from './training-view.js';
+import { readState, writeState } from './url-state.js';
 
 const app = document.querySelector<HTMLElement>('#app')!;
 app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient descent, momentum, Adam,
   L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
-  learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.</p>
+  learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.
+  The address bar keeps what you set: copy it to share this exact view.</p>
   <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a></nav></header>`;
-app.append(raceView(), criticalView(), scheduleView(), trainingView());
 
-// A self-check that the kernels' WebAssembly loaded: the SIMD dot product of 1..1000 with itself.
-const x = fromArray(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
-const footer = document.createElement('footer');
-footer.innerHTML = `<p id="kernels">Kernels loaded: SIMD dot of 1..1000 with itself = <output>${dot(x, x)}</output></p>`;
-x.free();
-app.append(footer);
+let restoring = true;
+let pending = 0;
+/** Writes every view's state into the URL, at most once per frame, and not while restoring it. */
+const saveState = () => {
+  if (restoring || pending) return;
+  pending = requestAnimationFrame(() => {
+    pending = 0;
+    const state = {
+      race: race.state(),
+      critical: critical.state(),
+      schedules: schedules.state(),
+      training: training.state(),
+    };
+    history.replaceState(null, '', writeState(state) + location.hash);
+  });
+};
+const race = raceView(saveState);
+const critical = criticalView(saveState);
+const schedules = scheduleView(saveState);
+const training = trainingView(saveState);
+app.append(race, critical, schedules, training);
+
+const saved = readState(location.search, ['race', 'critical', 'schedules', 'training']);
+const startups = [
+  () => race.restore((saved.race ?? {}) as Partial<RaceState>),
+  () => critical.restore((saved.critical ?? {}) as Partial<CriticalState>),
+  () => schedules.restore((saved.schedules ?? {}) as ScheduleState),
+  () => training.restore((saved.training ?? {}) as TrainingState),
+  () => {
+    // A self-check that the kernels' WebAssembly loaded: the SIMD dot product of 1..1000 with itself.
+    const x = fromArray(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
+    const footer = document.createElement('footer');
+    footer.innerHTML = `<p id="kernels">Kernels loaded: SIMD dot of 1..1000 with itself = <output>${dot(x, x)}</output></p>`;
+    x.free();
+    app.append(footer);
+    restoring = false;
+  },
+];
+/** One startup per task, after the first frame has been painted. */
+const next = () => {
+  const step = startups.shift();
+  if (!step) return;
+  step();
+  setTimeout(next, 0);
+};
+requestAnimationFrame(() => setTimeout(next, 0));

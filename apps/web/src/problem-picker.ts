@@ -1,31 +1,19 @@
 /**
- * Choosing the function to look at: every two-dimensional problem of @descent/core's zoo
- * (`listProblems`/`getProblem`, with its description, standard start and plotting box), or a
- * formula typed by the user (`fromExpression`, differentiated symbolically, on [-r, r]^2).
- *
- * fromExpression comes from `@descent/core/expression`, imported dynamically: it brings mathjs,
- * most of the page's JavaScript, which Vite puts in a chunk of its own that is fetched only when
- * "your formula…" is chosen. So `current()` is asynchronous.
+ * Choosing the function to look at: every two-dimensional problem of @descent/core's zoo (with its
+ * standard start and plotting box), or a formula typed by the user on [−r, r]² (problem-spec.ts).
+ * `spec()` names the choice (for the worker and the URL); `current()` resolves it, asynchronously
+ * because a formula needs the mathjs chunk the first time.
  */
-import { getProblem, listProblems, type Problem } from '@descent/core';
+import type { Problem } from '@descent/core';
+import {
+  loadExpressionModule,
+  type ProblemSpec,
+  resolveProblem,
+  twoDimensionalProblems,
+} from './problem-spec.js';
 import type { Domain } from './surface.js';
 
 export const EXPRESSION = 'expression';
-
-type ExpressionModule = typeof import('@descent/core/expression');
-let expressionModule: Promise<ExpressionModule> | undefined;
-
-/** `@descent/core/expression`, fetched once (a failed fetch is tried again at the next call). */
-export function loadExpressionModule(): Promise<ExpressionModule> {
-  expressionModule ??= import('@descent/core/expression').catch((e: unknown) => {
-    expressionModule = undefined;
-    throw e;
-  });
-  return expressionModule;
-}
-
-/** The zoo's problems of dimension 2, by name. */
-export const twoDimensionalProblems: string[] = listProblems().filter((name) => getProblem(name).dim === 2);
 
 export class ProblemPicker {
   readonly element: HTMLElement;
@@ -47,9 +35,10 @@ export class ProblemPicker {
     this.expression = Object.assign(document.createElement('input'), {
       name: 'expression',
       value: initialExpression,
-      size: 28,
       spellcheck: false,
+      autocomplete: 'off',
     });
+    this.expression.classList.add('formula');
     this.radius = Object.assign(document.createElement('input'), {
       name: 'radius',
       type: 'number',
@@ -57,20 +46,25 @@ export class ProblemPicker {
       min: '0',
       step: 'any',
     });
-    this.radius.style.width = '4em';
     const label = document.createElement('label');
     label.append('Function ', this.select);
+    const formula = document.createElement('label');
+    formula.append('f(x, y) = ', this.expression);
+    const radius = document.createElement('label');
+    radius.append('on [−r, r]², r = ', this.radius);
     this.expressionRow = document.createElement('span');
     this.expressionRow.className = 'expression-row';
-    this.expressionRow.append(' f(x, y) = ', this.expression, ' on [−r, r]², r = ', this.radius);
+    this.expressionRow.append(formula, ' ', radius);
     this.element.append(label, this.expressionRow);
-    const sync = () => {
-      this.expressionRow.hidden = this.select.value !== EXPRESSION;
-      // start fetching while the user types; a failure is reported by current()
-      if (this.select.value === EXPRESSION) loadExpressionModule().catch(() => {});
-    };
-    this.select.addEventListener('change', sync);
-    sync();
+    this.select.addEventListener('change', () => this.sync());
+    this.sync();
+  }
+
+  /** Shows the formula's inputs when "your formula…" is chosen, and starts fetching its module. */
+  private sync(): void {
+    this.expressionRow.hidden = this.select.value !== EXPRESSION;
+    // a failure is reported by current()
+    if (this.select.value === EXPRESSION) loadExpressionModule().catch(() => {});
   }
 
   /** Calls `changed` whenever the choice or the formula changes. */
@@ -80,44 +74,39 @@ export class ProblemPicker {
     this.radius.addEventListener('change', changed);
   }
 
+  /** The choice, by name: a zoo problem or the formula and r as typed (checked by resolveProblem). */
+  spec(): ProblemSpec {
+    if (this.select.value !== EXPRESSION) return { name: this.select.value };
+    const r = this.radius.value.trim() === '' ? Number.NaN : Number(this.radius.value);
+    return { expression: this.expression.value, radius: r };
+  }
+
+  /** Shows the choice `spec` in the inputs (a zoo name or a formula), without calling onChange. */
+  setSpec(spec: ProblemSpec): void {
+    if ('name' in spec) this.select.value = spec.name;
+    else {
+      this.select.value = EXPRESSION;
+      this.expression.value = spec.expression;
+      this.radius.value = String(spec.radius);
+    }
+    this.sync();
+  }
+
   /**
    * The chosen problem and its plotting box; rejects with a RangeError (or the formula's
    * SyntaxError) with a readable message. A formula waits for @descent/core/expression the first
    * time: if current() is called again meanwhile (the user chose something else), this call
    * resolves to undefined, error or not, and only the newest choice is shown.
    */
-  async current(): Promise<{ problem: Problem; domain: Domain } | undefined> {
+  async current(): Promise<{ problem: Problem; domain: Domain; spec: ProblemSpec } | undefined> {
     const call = ++this.calls;
+    const spec = this.spec();
     try {
-      const chosen = await this.choose();
-      return call === this.calls ? chosen : undefined;
+      const chosen = await resolveProblem(spec);
+      return call === this.calls ? { ...chosen, spec } : undefined;
     } catch (e) {
       if (call === this.calls) throw e;
       return undefined;
     }
-  }
-
-  private async choose(): Promise<{ problem: Problem; domain: Domain }> {
-    if (this.select.value !== EXPRESSION) {
-      const problem = getProblem(this.select.value);
-      return { problem, domain: problem.domain as Domain };
-    }
-    const r = Number(this.radius.value);
-    if (!(r > 0) || !Number.isFinite(r))
-      throw new RangeError(`Invalid r: ${this.radius.value} (expected r > 0)`);
-    const domain: Domain = [
-      [-r, r],
-      [-r, r],
-    ];
-    const text = this.expression.value;
-    const { fromExpression } = await loadExpressionModule();
-    // parsed once without a box to count the variables, so that the message names them
-    const { dim, variables } = fromExpression(text);
-    if (dim !== 2) {
-      throw new RangeError(
-        `The formula has ${dim} variable${dim === 1 ? '' : 's'} (${variables.join(', ')}); the plot needs two`,
-      );
-    }
-    return { problem: fromExpression(text, { domain, x0: [r / 2, r / 3] }), domain };
   }
 }

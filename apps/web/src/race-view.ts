@@ -1,56 +1,102 @@
 /**
  * View 1, the optimizer race: a contour plot of the chosen function, one trajectory per chosen
- * optimizer drawn step by step from the same start (click the plot to move it), and a table of
- * steps to tolerance, evaluations and final loss (race.ts does the running).
+ * optimizer from the same start (click the plot to move it), the loss chart in step with the
+ * paths (play, pause, step, scrub), and a table of steps to tolerance, evaluations and final loss.
+ * The race runs in the compute worker (race.ts there, race-trace.ts for what is drawn).
  */
 import type { Problem } from '@descent/core';
+import { ComputeClient } from './compute-client.js';
+import type { RaceSummary } from './compute-protocol.js';
+import { parseNumber } from './form-values.js';
 import { LineChart } from './line-chart.js';
 import { ProblemPicker } from './problem-picker.js';
-import { pathInside, type RaceRow, raceMethods, runRace, suggestedRates } from './race.js';
+import type { ProblemSpec } from './problem-spec.js';
+import { curvatures, MAX_STEPS, raceMethods, suggestedRates } from './race.js';
+import { fillTable } from './race-table.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
 
-function numberInput(name: string, value: number | string, width = '5.5em'): HTMLInputElement {
+function numberInput(name: string, value: number | string, label: string): HTMLInputElement {
   const input = Object.assign(document.createElement('input'), {
     name,
-    type: 'number',
-    step: 'any',
+    type: 'text',
     value: String(value),
+    autocomplete: 'off',
   });
-  input.style.width = width;
+  input.classList.add('number');
+  input.setAttribute('aria-label', label);
   return input;
 }
 
-export function raceView(): HTMLElement {
+function labelled(text: string, input: HTMLElement): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.append(`${text} `, input);
+  return label;
+}
+
+/** The iterates shown when the animation is at step s: the kept steps up to s. */
+function countUpTo(steps: Int32Array, s: number): number {
+  let n = 0;
+  while (n < steps.length && steps[n] <= s) n++;
+  return n;
+}
+
+export interface RaceState {
+  problem: ProblemSpec;
+  x0: [string, string];
+  gtol: string;
+  maxIter: string;
+  racers: Record<string, { use: boolean; lr?: string }>;
+}
+
+export type RaceViewElement = HTMLElement & {
+  /** The view's inputs, for the URL. */
+  state(): RaceState;
+  /** Sets the inputs given (the function's own start and rates for the others) and runs the race. */
+  restore(s: Partial<RaceState>): void;
+};
+
+/** The race view; `onChange` is called whenever a race starts (its inputs are then the view's state). */
+export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const section = document.createElement('section');
   section.id = 'race';
   section.innerHTML = `<h2>Optimizer race</h2>
     <p class="lede">Every optimizer starts from the same point (click the plot to move it) and runs
     <code>minimize(f, x0, { method, lr })</code> until ‖∇f‖∞ ≤ tolerance. First-order methods use
     the fixed learning rate you set (suggested per function: 2/(L + μ) for SGD, from the largest
-    and smallest curvature at the start; raise it to see divergence); L-BFGS and Newton choose their
-    steps by line search.</p>
+    and smallest curvature at the start; raise it above 2/L to see divergence); L-BFGS and Newton
+    choose their steps by line search.</p>
     <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
-    <div class="view"><div class="chart-slot"></div><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
+    <div class="view"><div class="chart-slot"><div class="player"></div></div>
+    <div class="table-slot"><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
     <th title="iterations until ‖∇f‖∞ ≤ tolerance">steps to tol.</th><th>f evals</th><th>final loss</th>
-    <th>‖∇f‖∞</th></tr></thead><tbody></tbody></table></div>`;
+    <th>‖∇f‖∞</th></tr></thead><tbody></tbody></table></div></div>
+    <p class="explain">How to read it: on the contour plot each coloured line is one optimizer's
+    path x₀, x₁, … from the white start towards the green minimum. The chart below it is the same
+    race seen as numbers: log₁₀ of how far f still is above its minimum, step by step. A straight
+    falling line is linear convergence (the error shrinks by the same factor every step); Newton's
+    cliff is quadratic convergence. On the ill-conditioned bowl 0.1 x² + 2 y² the curvature is 20
+    times larger across the valley than along it, so plain SGD must keep its step below 2/L (L the
+    largest curvature) or the across-valley error grows by |1 − lr·L| > 1 at every step: it
+    diverges. Momentum and Adam get along the valley faster for different reasons: momentum
+    accumulates the steady along-valley gradient, Adam rescales each coordinate by its typical size.</p>`;
   const plot = new SurfacePlot(560, 440);
   section.querySelector('.plot-slot')!.append(plot.element);
-  const convergence = new LineChart(520, 240, 'iteration k');
+  const convergence = new LineChart(560, 260, 'iteration k');
   convergence.element.id = 'race-convergence';
   section.querySelector('.chart-slot')!.append(convergence.element);
   const form = section.querySelector('form')!;
   const picker = new ProblemPicker('ill-conditioned');
-  const startX = numberInput('x0', 0);
-  const startY = numberInput('y0', 0);
-  const gtol = numberInput('gtol', '1e-5');
-  const maxIter = numberInput('maxIter', 500);
+  const startX = numberInput('x0', 0, 'start x');
+  const startY = numberInput('y0', 0, 'start y');
+  const gtol = numberInput('gtol', '1e-5', 'tolerance');
+  const maxIter = numberInput('maxIter', 500, 'max steps');
   const status = Object.assign(document.createElement('p'), { className: 'status', role: 'status' });
   const start = document.createElement('p');
   start.append('Start (', startX, ', ', startY, ')');
   const limits = document.createElement('p');
-  limits.append('Tolerance ', gtol, ' max steps ', maxIter);
+  limits.append(labelled('Tolerance', gtol), ' ', labelled('max steps', maxIter));
 
   const racers = document.createElement('table');
   racers.className = 'racers';
@@ -67,14 +113,18 @@ export function raceView(): HTMLElement {
     const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
     swatch.style.background = m.colour;
     row.insertCell().append(swatch, name);
-    const lr = m.lr === undefined ? undefined : numberInput(`lr-${m.method}`, m.lr);
+    const lr =
+      m.lr === undefined ? undefined : numberInput(`lr-${m.method}`, m.lr, `learning rate of ${m.label}`);
+    const hint = Object.assign(document.createElement('span'), { className: 'muted hint' });
     row
       .insertCell()
       .append(
         lr ??
           Object.assign(document.createElement('span'), { className: 'muted', textContent: 'line search' }),
+        ' ',
+        hint,
       );
-    return { m, box, lr };
+    return { m, box, lr, hint };
   });
   const run = Object.assign(document.createElement('button'), {
     type: 'submit',
@@ -82,12 +132,62 @@ export function raceView(): HTMLElement {
   });
   form.append(picker.element, start, limits, racers, run, status);
 
+  // the player: play / pause, one step, and a scrubber over the iterations
+  const player = section.querySelector<HTMLElement>('.player')!;
+  const play = Object.assign(document.createElement('button'), {
+    type: 'button',
+    textContent: 'Pause',
+    name: 'play',
+  });
+  const stepOnce = Object.assign(document.createElement('button'), {
+    type: 'button',
+    textContent: 'Step',
+    name: 'step',
+  });
+  const scrub = Object.assign(document.createElement('input'), {
+    type: 'range',
+    name: 'scrub',
+    min: '0',
+    max: '0',
+    value: '0',
+  });
+  scrub.setAttribute('aria-label', 'iteration shown');
+  const shownStep = Object.assign(document.createElement('output'), {
+    name: 'shown-step',
+    textContent: 'k = 0',
+  });
+  player.append(play, stepOnce, scrub, shownStep);
+
+  const worker = new ComputeClient();
   let domain: Domain;
   let problem: Problem | undefined;
+  let shownKey = '';
   let animation = 0;
+  let rows: RaceSummary[] = [];
+  let lines: SVGPolylineElement[] = [];
+  let best: number | undefined;
+  let longest = 0;
+  let playing = false;
 
-  /** Shows the chosen function; false if it is invalid (the error is shown) or a newer choice replaced it. */
-  const showProblem = async () => {
+  const fail = (message: string) => {
+    status.textContent = message;
+    status.classList.add('error');
+    section.dataset.state = 'error';
+  };
+
+  /** The threshold hints beside the rates: gradient descent is stable on a quadratic for lr < 2/L. */
+  const showThresholds = (x0: number[]) => {
+    const { L } = problem ? curvatures(problem, x0) : { L: Number.NaN };
+    for (const { m, hint } of chosen) {
+      hint.textContent = '';
+      if (!(L > 0)) continue;
+      if (m.method === 'gd') hint.textContent = `stable below 2/L = ${formatNumber(2 / L, 3)}`;
+      if (m.method === 'momentum') hint.textContent = `below 2(1+β)/L = ${formatNumber(3.8 / L, 3)}`;
+    }
+  };
+
+  /** Shows the chosen function; false if it is invalid (the error is shown, old results cleared) or superseded. */
+  const showProblem = async (fresh: boolean) => {
     try {
       const current = await picker.current();
       // a newer choice was made while this formula's module loaded: that one is shown instead
@@ -95,164 +195,223 @@ export function raceView(): HTMLElement {
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;
-      startX.value = String(problem.x0[0]);
-      startY.value = String(problem.x0[1]);
-      const rates = suggestedRates(problem, problem.x0, domain);
-      for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
+      shownKey = JSON.stringify(current.spec);
+      if (fresh) {
+        startX.value = formatNumber(problem.x0[0], 6);
+        startY.value = formatNumber(problem.x0[1], 6);
+        const rates = suggestedRates(problem, problem.x0, domain);
+        for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
+      }
       return true;
     } catch (e) {
-      status.textContent = (e as Error).message;
-      status.classList.add('error');
-      section.dataset.state = 'error';
+      problem = undefined;
+      shownKey = '';
+      worker.stop();
+      cancelAnimationFrame(animation);
+      clearResults();
+      fail((e as Error).message);
       return false;
     }
+  };
+
+  const clearResults = () => {
+    rows = [];
+    lines = [];
+    plot.paths.replaceChildren();
+    section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0].replaceChildren();
+    convergence.draw([]);
+  };
+
+  /** Draws the paths and the loss curves up to step s. */
+  const showStep = (s: number) => {
+    rows.forEach((r, k) => {
+      const n = countUpTo(r.trace.pathSteps, s);
+      const pts: string[] = [];
+      for (let j = 0; j < n; j++) {
+        const [px, py] = plot.toPx(r.trace.path[2 * j], r.trace.path[2 * j + 1]);
+        pts.push(`${px.toFixed(1)},${py.toFixed(1)}`);
+      }
+      lines[k].setAttribute('points', pts.join(' '));
+    });
+    convergence.draw(
+      rows
+        .filter((r) => !r.error)
+        .map((r) => {
+          const n = countUpTo(r.trace.curveSteps, s);
+          const m = raceMethods.find((x) => x.method === r.method)!;
+          return {
+            name: r.method,
+            label: m.label,
+            colour: m.colour,
+            steps: r.trace.curveSteps.subarray(0, n),
+            values: Array.from(r.trace.curve.subarray(0, n), (f) =>
+              best === undefined ? f : Math.log10(Math.max(f - best, 1e-17)),
+            ),
+          };
+        }),
+      { xMax: Math.max(1, longest) },
+    );
+    scrub.value = String(s);
+    shownStep.textContent = `k = ${s}`;
+  };
+
+  const animate = (from: number) => {
+    cancelAnimationFrame(animation);
+    playing = true;
+    play.textContent = 'Pause';
+    const frames = 90;
+    const perFrame = Math.max(1, Math.ceil(longest / frames));
+    let s = from;
+    const tick = () => {
+      s = Math.min(longest, s + perFrame);
+      showStep(s);
+      if (s < longest && playing) animation = requestAnimationFrame(tick);
+      else {
+        playing = false;
+        play.textContent = 'Play';
+        section.dataset.state = 'done';
+      }
+    };
+    animation = requestAnimationFrame(tick);
   };
 
   const race = () => {
     if (!problem) return;
     cancelAnimationFrame(animation);
     status.classList.remove('error');
-    const x0 = [Number(startX.value), Number(startY.value)];
-    if (startX.value.trim() === '' || startY.value.trim() === '' || !x0.every(Number.isFinite)) {
-      status.textContent = `Invalid start: (${startX.value}, ${startY.value})`;
-      status.classList.add('error');
-      return;
-    }
-    let rows: RaceRow[];
-    try {
-      const entries = chosen
-        .filter((c) => c.box.checked)
-        .map(({ m, lr }) => ({
-          method: m.method,
-          lr: lr ? (lr.value.trim() === '' ? Number.NaN : Number(lr.value)) : undefined,
-        }));
-      rows = runRace(problem, x0, entries, { gtol: Number(gtol.value), maxIter: Number(maxIter.value) });
-    } catch (e) {
-      status.textContent = (e as Error).message;
-      status.classList.add('error');
-      return;
-    }
-    section.dataset.state = 'running';
     status.textContent = '';
-    fillTable(section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0], rows);
-    plot.paths.replaceChildren();
-    plot.markers.replaceChildren();
-    for (const m of problem.minima)
-      plot.marker(m.x[0], m.x[1], 'minimum', `minimum f = ${formatNumber(m.f)}`);
-    plot.marker(x0[0], x0[1], 'start', 'start');
-    const lines = rows.map((r) => {
-      const colour = raceMethods.find((m) => m.method === r.method)!.colour;
-      return { path: pathInside(r.path, domain), line: plot.polyline([], colour) };
-    });
-    lines.forEach(({ line }, k) => {
-      line.dataset.method = rows[k].method;
-    });
-    drawConvergence(
-      convergence,
-      problem,
-      rows,
-      lines.map((l) => l.path.length),
-    );
-    const longest = Math.max(1, ...lines.map((l) => l.path.length));
-    const frames = 90;
-    let frame = 0;
-    const tick = () => {
-      frame++;
-      const upTo = Math.ceil((longest * frame) / frames);
-      for (const { path, line } of lines) {
-        const shown = path.slice(0, upTo);
-        line.setAttribute(
-          'points',
-          shown
-            .map((p) =>
-              plot
-                .toPx(p[0], p[1])
-                .map((v) => v.toFixed(1))
-                .join(','),
-            )
-            .join(' '),
+    let x0: [number, number];
+    let options: { gtol: number; maxIter: number };
+    try {
+      x0 = [parseNumber(startX.value, 'start x'), parseNumber(startY.value, 'start y')];
+      const [[a, b], [c, d]] = domain;
+      if (x0[0] < a || x0[0] > b || x0[1] < c || x0[1] > d) {
+        throw new RangeError(
+          `The start (${startX.value}, ${startY.value}) is outside the plot [${a}, ${b}] × [${c}, ${d}]: click the plot or type a point inside it`,
         );
       }
-      if (frame < frames) animation = requestAnimationFrame(tick);
-      else section.dataset.state = 'done';
-    };
-    animation = requestAnimationFrame(tick);
+      options = {
+        gtol: parseNumber(gtol.value, 'tolerance', { min: 0, above: true }),
+        maxIter: parseNumber(maxIter.value, 'max steps', { integer: true, min: 1, max: MAX_STEPS }),
+      };
+      if (!chosen.some((c) => c.box.checked)) throw new RangeError('Tick at least one optimizer to race');
+    } catch (e) {
+      worker.stop();
+      clearResults();
+      fail((e as Error).message);
+      return;
+    }
+    const entries = chosen
+      .filter((c) => c.box.checked)
+      .map(({ m, lr }) => ({
+        method: m.method,
+        lr: lr ? (lr.value.trim() === '' ? Number.NaN : Number(lr.value)) : undefined,
+      }));
+    showThresholds(x0);
+    section.dataset.state = 'running';
+    status.textContent = 'Racing…';
+    const ran = problem;
+    worker.run({ kind: 'race', problem: picker.spec(), x0, entries, ...options }, (reply) => {
+      if (reply.kind === 'error') return fail(reply.message);
+      if (reply.kind !== 'race' || ran !== problem) return;
+      status.textContent = '';
+      rows = reply.rows;
+      const L = curvatures(ran, x0).L;
+      fillTable(section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0], rows, (r) =>
+        r.trace.divergedAt !== null && r.method === 'gd' && L > 0
+          ? `lr ${formatNumber(r.lr ?? Number.NaN)} is above 2/L = ${formatNumber(2 / L, 3)}: the error along the steepest direction grows by |1 − lr·L| = ${formatNumber(Math.abs(1 - (r.lr ?? 0) * L), 3)} per step`
+          : '',
+      );
+      plot.paths.replaceChildren();
+      plot.markers.replaceChildren();
+      for (const m of ran.minima) plot.marker(m.x[0], m.x[1], 'minimum', `minimum f = ${formatNumber(m.f)}`);
+      plot.marker(x0[0], x0[1], 'start', 'start');
+      lines = rows.map((r) => {
+        const line = plot.polyline([], raceMethods.find((m) => m.method === r.method)!.colour);
+        line.dataset.method = r.method;
+        if (r.trace.divergedAt !== null) line.classList.add('diverged');
+        return line;
+      });
+      best = ran.minima.length > 0 ? Math.min(...ran.minima.map((m) => m.f)) : undefined;
+      convergence.yLabel = best === undefined ? 'f(x_k)' : 'log₁₀(f(x_k) − f*)';
+      longest = 0;
+      for (const r of rows) {
+        const last = Math.max(r.trace.pathSteps.at(-1) ?? 0, r.trace.curveSteps.at(-1) ?? 0);
+        longest = Math.max(longest, last);
+      }
+      scrub.max = String(longest);
+      animate(0);
+    });
+    onChange();
   };
 
+  play.addEventListener('click', () => {
+    if (playing) {
+      playing = false;
+      cancelAnimationFrame(animation);
+      play.textContent = 'Play';
+      section.dataset.state = 'done';
+    } else animate(Number(scrub.value) >= longest ? 0 : Number(scrub.value));
+  });
+  stepOnce.addEventListener('click', () => {
+    playing = false;
+    cancelAnimationFrame(animation);
+    play.textContent = 'Play';
+    showStep(Math.min(longest, Number(scrub.value) + 1));
+  });
+  scrub.addEventListener('input', () => {
+    playing = false;
+    cancelAnimationFrame(animation);
+    play.textContent = 'Play';
+    showStep(Number(scrub.value));
+  });
+
   picker.onChange(async () => {
-    if (await showProblem()) race();
+    if (await showProblem(true)) race();
   });
   plot.onPick((x, y) => {
+    if (!problem) return;
     const digits = Math.max(0, 2 - Math.floor(Math.log10(domain[0][1] - domain[0][0])));
     startX.value = x.toFixed(digits);
     startY.value = y.toFixed(digits);
     race();
   });
-  form.addEventListener('submit', (event) => {
+  // Enter in the formula (or a click on Run) after an edit shows the new function first
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const fresh = JSON.stringify(picker.spec()) !== shownKey;
+    if (fresh && !(await showProblem(true))) return;
     race();
   });
-  requestAnimationFrame(async () => {
-    if (await showProblem()) race();
+
+  const view = Object.assign(section, {
+    state(): RaceState {
+      return {
+        problem: picker.spec(),
+        x0: [startX.value, startY.value],
+        gtol: gtol.value,
+        maxIter: maxIter.value,
+        racers: Object.fromEntries(
+          chosen.map(({ m, box, lr }) => [m.method, { use: box.checked, lr: lr?.value }]),
+        ),
+      };
+    },
+    restore(s: Partial<RaceState>): void {
+      if (s.problem) picker.setSpec(s.problem);
+      void showProblem(true).then((ok) => {
+        if (!ok) return;
+        if (s.x0) [startX.value, startY.value] = s.x0;
+        if (s.gtol !== undefined) gtol.value = s.gtol;
+        if (s.maxIter !== undefined) maxIter.value = s.maxIter;
+        for (const { m, box, lr } of chosen) {
+          const r = s.racers?.[m.method];
+          if (!r) continue;
+          box.checked = r.use;
+          if (lr && r.lr !== undefined) lr.value = r.lr;
+        }
+        race();
+      });
+    },
   });
-  return section;
-}
-
-/**
- * Loss against iteration for every racer, on the part of its path inside the plot: log₁₀(f − f*)
- * when the problem's minimum f* is known (a straight line is linear convergence, a cliff is
- * Newton's quadratic one), f itself otherwise.
- */
-function drawConvergence(chart: LineChart, problem: Problem, rows: RaceRow[], shown: number[]): void {
-  const best = problem.minima.length > 0 ? Math.min(...problem.minima.map((m) => m.f)) : undefined;
-  chart.yLabel = best === undefined ? 'f(x_k)' : 'log₁₀(f(x_k) − f*)';
-  chart.draw(
-    rows.map((r, k) => ({
-      name: r.method,
-      colour: raceMethods.find((m) => m.method === r.method)!.colour,
-      values: r.losses
-        .slice(0, shown[k])
-        .map((f) => (best === undefined ? f : Math.log10(Math.max(f - best, 1e-17)))),
-    })),
-  );
-}
-
-function fillTable(body: HTMLTableSectionElement, rows: RaceRow[]): void {
-  body.replaceChildren();
-  for (const r of rows) {
-    const m = raceMethods.find((x) => x.method === r.method)!;
-    const tr = body.insertRow();
-    tr.dataset.method = r.method;
-    const cell = (text: string, className: string) => {
-      const td = tr.insertCell();
-      td.className = className;
-      td.textContent = text;
-      return td;
-    };
-    const name = cell('', 'name');
-    const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
-    swatch.style.background = m.colour;
-    name.append(swatch, m.label);
-    cell(r.lr === undefined ? '—' : formatNumber(r.lr), 'lr');
-    if (r.error) {
-      const td = cell(r.error, 'error');
-      td.colSpan = 4;
-      continue;
-    }
-    const steps = cell(
-      r.stepsToTolerance !== null
-        ? String(r.stepsToTolerance)
-        : r.message.startsWith('Diverged')
-          ? `diverged at ${r.iterations}`
-          : `> ${r.iterations}`,
-      'steps',
-    );
-    steps.dataset.value = String(r.stepsToTolerance ?? '');
-    steps.title = r.message;
-    if (r.stepsToTolerance === null) steps.classList.add('missed');
-    cell(String(r.evaluations), 'evals');
-    const loss = cell(formatNumber(r.finalLoss), 'loss');
-    loss.dataset.value = String(r.finalLoss);
-    cell(formatNumber(r.finalGradNorm, 2), 'grad');
-  }
+  return view;
 }

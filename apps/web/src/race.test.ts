@@ -1,6 +1,6 @@
 import { getProblem } from '@descent/core';
 import { describe, expect, it } from 'vitest';
-import { pathInside, raceMethods, runRace, suggestedRates } from './race.js';
+import { curvatures, MAX_STEPS, raceMethods, runRace, suggestedRates } from './race.js';
 
 const quadratic = getProblem('ill-conditioned');
 const defaults = raceMethods.map(({ method, lr }) => ({ method, lr }));
@@ -83,13 +83,26 @@ describe('the optimizer race', () => {
     expect(() => runRace(quadratic, quadratic.x0, defaults, { gtol: 0 })).toThrow('Invalid tolerance: 0');
   });
 
-  it('cuts a diverging path where it leaves the enlarged plotting box', () => {
-    const path = [0, 1, 50, 1e9].map((v) => Float64Array.from([v, 0]));
-    expect(
-      pathInside(path, [
-        [-2, 2],
-        [-2, 2],
-      ]).length,
-    ).toBe(2);
+  it('finds L = 4 and mu = 0.2 on 0.1 x^2 + 2 y^2, so gradient descent is stable for lr < 2/L = 0.5', () => {
+    const { L, mu } = curvatures(quadratic, quadratic.x0);
+    expect(L).toBeCloseTo(4, 12);
+    expect(mu).toBeCloseTo(0.2, 12);
+  });
+
+  it('passes an optimizer option through: momentum 0 is plain gradient descent', () => {
+    const [heavy, plain] = runRace(quadratic, quadratic.x0, [
+      { method: 'momentum', lr: 0.4, options: { momentum: 0 } },
+      { method: 'gd', lr: 0.4 },
+    ]);
+    expect(heavy.losses).toEqual(plain.losses);
+  });
+
+  it('accepts max steps up to MAX_STEPS and refuses more, naming the limit', () => {
+    const [slow] = runRace(quadratic, quadratic.x0, [{ method: 'gd', lr: 1e-7 }], { maxIter: MAX_STEPS });
+    expect(slow.iterations).toBe(MAX_STEPS);
+    expect(slow.path).toHaveLength(MAX_STEPS + 1);
+    expect(() => runRace(quadratic, quadratic.x0, defaults, { maxIter: MAX_STEPS + 1 })).toThrow(
+      'Invalid max steps: 100001 (expected an integer from 1 to 100000)',
+    );
   });
 });

@@ -34,9 +34,26 @@ export const raceMethods: RaceMethod[] = [
 ];
 
 /**
+ * The largest and smallest curvature at x: L = max |λ(∇²f(x))|, μ = min |λ(∇²f(x))|, or NaN for
+ * both where the Hessian is not finite. On a quadratic, gradient descent converges exactly for
+ * η < 2/L: the error along the eigenvector of λ is multiplied by (1 − ηλ) at every step.
+ */
+export function curvatures(problem: Problem, x: ArrayLike<number>): { L: number; mu: number } {
+  try {
+    const values = Array.from(eigh(hessian(problem, Float64Array.from(x))).values, Math.abs);
+    const L = Math.max(...values);
+    const mu = Math.min(...values);
+    if (Number.isFinite(L) && Number.isFinite(mu)) return { L, mu };
+  } catch {
+    // a non-finite Hessian at x
+  }
+  return { L: Number.NaN, mu: Number.NaN };
+}
+
+/**
  * Learning rates that suit a problem, so that no racer starts out diverging:
  *
- *   gd                 η = 2 / (L + μ),   L = max |λ(∇²f(x0))|, μ = min |λ(∇²f(x0))|: the best
+ *   gd                 η = 2 / (L + μ),   L, μ the largest and smallest curvature at x0: the best
  *                      fixed step on a quadratic with curvatures in [μ, L] (it converges for η < 2/L,
  *                      and on an ill-conditioned bowl it zig-zags, as the notes show)
  *   momentum, nesterov η = 0.5 / L     (the velocity sums ~1/(1-β) = 10 gradients; heavy ball on a
@@ -54,15 +71,7 @@ export function suggestedRates(
 ): Record<string, number> {
   const rates: Record<string, number> = {};
   for (const m of raceMethods) if (m.lr !== undefined) rates[m.method] = m.lr;
-  let L = Number.NaN;
-  let mu = 0;
-  try {
-    const curvatures = Array.from(eigh(hessian(problem, x0)).values, Math.abs);
-    L = Math.max(...curvatures);
-    mu = Math.min(...curvatures);
-  } catch {
-    // a non-finite Hessian at x0: keep the defaults
-  }
+  const { L, mu } = curvatures(problem, x0);
   if (L > 0 && Number.isFinite(L)) {
     rates.gd = round(2 / (L + mu));
     rates.momentum = rates.nesterov = round(0.5 / L);
@@ -80,7 +89,12 @@ function round(v: number): number {
 export interface RaceEntry {
   method: string;
   lr?: number;
+  /** More options for the optimizer class (e.g. { momentum: 0.5 }, { betas: [0.9, 0.99] }). */
+  options?: Record<string, unknown>;
 }
+
+/** The largest iteration limit the page accepts (100,000 steps of 8 racers take about a second). */
+export const MAX_STEPS = 100_000;
 
 export interface RaceRow {
   method: string;
@@ -103,7 +117,7 @@ export interface RaceRow {
 export interface RaceOptions {
   /** Gradient tolerance (default 1e-5, SciPy's). */
   gtol?: number;
-  /** Iteration limit per method (default 500). */
+  /** Iteration limit per method, 1 to MAX_STEPS (default 500). */
   maxIter?: number;
 }
 
@@ -116,10 +130,10 @@ export function runRace(
   const gtol = options.gtol ?? 1e-5;
   const maxIter = options.maxIter ?? 500;
   if (!(gtol > 0)) throw new RangeError(`Invalid tolerance: ${gtol} (expected a number > 0)`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) {
-    throw new RangeError(`Invalid iteration limit: ${maxIter} (expected a positive integer)`);
+  if (!Number.isInteger(maxIter) || maxIter < 1 || maxIter > MAX_STEPS) {
+    throw new RangeError(`Invalid max steps: ${maxIter} (expected an integer from 1 to ${MAX_STEPS})`);
   }
-  return entries.map(({ method, lr }) => {
+  return entries.map(({ method, lr, options }) => {
     try {
       const r = minimize(problem, x0, {
         method,
@@ -127,6 +141,7 @@ export function runRace(
         maxIter,
         recordPath: true,
         ...(lr === undefined ? {} : { lr }),
+        ...(options === undefined ? {} : { optimizerOptions: options }),
       });
       return {
         method,
@@ -157,16 +172,4 @@ export function runRace(
       };
     }
   });
-}
-
-/** The path up to (not including) the first point outside the box grown `factor` times about its centre. */
-export function pathInside(path: Float64Array[], domain: [number, number][], factor = 4): Float64Array[] {
-  const inside = (p: Float64Array) =>
-    domain.every(([lo, hi], i) => {
-      const c = (lo + hi) / 2;
-      const half = ((hi - lo) / 2) * factor;
-      return Number.isFinite(p[i]) && p[i] >= c - half && p[i] <= c + half;
-    });
-  const end = path.findIndex((p) => !inside(p));
-  return end < 0 ? path : path.slice(0, end);
 }

@@ -8,13 +8,26 @@ import { LineChart } from './line-chart.js';
 import { scheduleKinds } from './schedule-catalog.js';
 import { formatNumber } from './ticks.js';
 
-export function scheduleView(): HTMLElement {
+export type ScheduleState = Record<string, string>;
+
+export type ScheduleViewElement = HTMLElement & {
+  state(): ScheduleState;
+  restore(s: ScheduleState): void;
+};
+
+/** The schedules view; `onChange` is called after every redraw (its inputs are then the view's state). */
+export function scheduleView(onChange: () => void = () => {}): ScheduleViewElement {
   const section = document.createElement('section');
   section.id = 'schedules';
   section.innerHTML = `<h2>Learning-rate schedules</h2>
     <p class="lede">A schedule is a pure function of the step, η_t = schedule(t), from
     <code>@descent/schedulers</code>; the curve is <code>sample(schedule, steps)</code>.</p>
-    <div class="view"><div class="chart-slot"></div><form class="controls" novalidate></form></div>`;
+    <div class="view"><div class="chart-slot"></div><form class="controls" novalidate></form></div>
+    <p class="explain">How to read it: the curve is the learning rate the optimizer is given at each
+    step. A large rate early moves fast across the loss surface; a small one late lets the iterates
+    settle into a minimum instead of bouncing around it (with noisy gradients, SGD only converges if
+    the rate decays). Warm-up starts small while Adam's moment estimates are still poor; warm
+    restarts jump back up to shake the iterates out of a narrow basin.</p>`;
   const chart = new LineChart(560, 280, 'step t');
   chart.element.id = 'schedule-curve';
   section.querySelector('.chart-slot')!.append(chart.element);
@@ -27,7 +40,7 @@ export function scheduleView(): HTMLElement {
     value: '100',
     min: '1',
   });
-  steps.style.width = '5em';
+  steps.classList.add('number');
   const head = document.createElement('p');
   const scheduleLabel = document.createElement('label');
   scheduleLabel.append('Schedule ', select);
@@ -68,7 +81,7 @@ export function scheduleView(): HTMLElement {
           step: 'any',
           value: String(p.value),
         });
-        input.style.width = '6em';
+        input.classList.add('number');
         label.append(`${p.label} `, input);
         return label;
       }),
@@ -103,6 +116,7 @@ export function scheduleView(): HTMLElement {
       }
       set('max', max);
       set('min', min);
+      onChange();
     } catch (e) {
       status.textContent = (e as Error).message;
       chart.draw([]);
@@ -122,6 +136,18 @@ export function scheduleView(): HTMLElement {
   });
   form.addEventListener('submit', (event) => event.preventDefault());
   showParameters();
-  draw();
-  return section;
+  return Object.assign(section, {
+    state(): ScheduleState {
+      const values = Array.from(parameters.querySelectorAll('input'), (i) => [i.name, i.value]);
+      return { schedule: select.value, steps: steps.value, ...Object.fromEntries(values) };
+    },
+    restore(s: ScheduleState): void {
+      if (scheduleKinds.some((k) => k.name === s.schedule)) select.value = s.schedule;
+      showParameters();
+      if (s.steps !== undefined) steps.value = s.steps;
+      for (const input of Array.from(parameters.querySelectorAll('input')))
+        if (s[input.name] !== undefined) input.value = s[input.name];
+      draw();
+    },
+  });
 }

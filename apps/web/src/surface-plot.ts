@@ -2,7 +2,8 @@
  * A 2-D loss surface drawn for the eye: a heat map on a canvas (colour = the rank of f among the
  * sampled values, so every shade is used), level lines from marching squares and axes in an SVG on
  * top, plus two SVG layers the views draw into (`paths` for trajectories and arrows, `markers` for
- * points). Clicks report the point in the function's coordinates.
+ * points). Clicks report the point in the function's coordinates. The plot takes the width of its
+ * container (up to `maxWidth` pixels) when it is painted, and scales with it after that.
  */
 import {
   type Domain,
@@ -57,7 +58,7 @@ export class SurfacePlot {
   readonly element: HTMLDivElement;
   readonly paths: SVGGElement;
   readonly markers: SVGGElement;
-  readonly width: number;
+  width: number;
   /** Current height: the plot keeps the domain's aspect ratio between `minHeight` and `maxHeight`. */
   height: number;
   domain: Domain = [
@@ -70,11 +71,11 @@ export class SurfacePlot {
   private readonly background: SVGGElement;
 
   constructor(
-    width = 560,
+    readonly maxWidth = 560,
     readonly maxHeight = 440,
     readonly minHeight = 260,
   ) {
-    this.width = width;
+    this.width = maxWidth;
     this.height = maxHeight;
     this.element = document.createElement('div');
     this.element.className = 'surface-plot';
@@ -94,17 +95,16 @@ export class SurfacePlot {
   private resize(height: number): void {
     this.height = height;
     const { width } = this;
-    this.element.style.width = `${width}px`;
-    this.element.style.height = `${height}px`;
+    const percent = (v: number, of: number) => `${((100 * v) / of).toFixed(4)}%`;
+    this.element.style.maxWidth = `${width}px`;
+    this.element.style.aspectRatio = `${width} / ${height}`;
     Object.assign(this.canvas.style, {
-      left: `${margin.left}px`,
-      top: `${margin.top}px`,
-      width: `${this.plotWidth}px`,
-      height: `${this.plotHeight}px`,
+      left: percent(margin.left, width),
+      top: percent(margin.top, height),
+      width: percent(this.plotWidth, width),
+      height: percent(this.plotHeight, height),
     });
-    for (const [k, v] of Object.entries({ width, height, viewBox: `0 0 ${width} ${height}` })) {
-      this.svgRoot.setAttribute(k, String(v));
-    }
+    this.svgRoot.setAttribute('viewBox', `0 0 ${width} ${height}`);
     for (const [k, v] of Object.entries({
       x: margin.left,
       y: margin.top,
@@ -161,16 +161,25 @@ export class SurfacePlot {
   /**
    * Sets the domain (equal scales on both axes where the box allows it, so an elongated bowl looks
    * elongated), paints the plot area from `colour(x, y)` on a grid of one cell per 3 pixels, and
-   * redraws the axes. Clears the view layers. Returns the grid size.
+   * redraws the axes. Clears the view layers and fits the plot to its container, unless
+   * `keepLayers` (a repaint of the same box: the trajectories and markers stay where they are).
+   * Returns the grid size.
    */
   paint(
     domain: Domain,
     colour: (i: number, j: number, nx: number, ny: number) => number[],
+    keepLayers = false,
   ): [number, number] {
+    if (!keepLayers) {
+      const room = this.element.parentElement?.clientWidth ?? 0;
+      this.width = room > 0 ? Math.min(this.maxWidth, Math.max(200, Math.floor(room))) : this.maxWidth;
+    }
     this.domain = domain;
     const [[x0, x1], [y0, y1]] = domain;
     const natural = (this.plotWidth * (y1 - y0)) / (x1 - x0) + margin.top + margin.bottom;
-    this.resize(Math.round(Math.min(this.maxHeight, Math.max(this.minHeight, natural))));
+    this.resize(
+      Math.round(Math.min(this.maxHeight, Math.max(Math.min(this.minHeight, 0.6 * this.width), natural))),
+    );
     const nx = Math.round(this.plotWidth / 3);
     const ny = Math.round(this.plotHeight / 3);
     this.canvas.width = nx;
@@ -185,8 +194,10 @@ export class SurfacePlot {
     }
     ctx.putImageData(image, 0, 0);
     this.background.replaceChildren();
-    this.paths.replaceChildren();
-    this.markers.replaceChildren();
+    if (!keepLayers) {
+      this.paths.replaceChildren();
+      this.markers.replaceChildren();
+    }
     this.drawAxes();
     return [nx, ny];
   }

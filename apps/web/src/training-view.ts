@@ -1,21 +1,25 @@
 /**
  * View 4, training a network: an MLP learns a two-dimensional toy set (spirals, moons, circles,
- * xor) in the page. The plot shows the data and the network's decision regions (each pixel coloured
- * by its most probable class, paler where the network is less sure); the chart shows the training
- * loss and accuracy per epoch, redrawn as training runs (training.ts does the training).
+ * xor) in the compute worker, off the main thread. The plot shows the data and the network's
+ * decision regions (each cell coloured by its most probable class, paler where the network is less
+ * sure); two charts show the training loss and the accuracy per epoch, each on its own axis. Stop
+ * ends the run at once (the worker is terminated).
  */
+
+import type { EpochRecord } from '@descent/mlp';
+import { ComputeClient } from './compute-client.js';
+import { parseNumber } from './form-values.js';
 import { LineChart } from './line-chart.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
-import { Trainer, type TrainingSetup, trainingSets } from './training.js';
+import { parseHidden, type TrainingSetup, trainingSets } from './training.js';
 
 const classColours = [
   [25, 113, 194],
   [232, 89, 12],
   [47, 158, 68],
 ];
-const EPOCHS_PER_FRAME = 4;
 
 function field(label: string, input: HTMLInputElement | HTMLSelectElement): HTMLLabelElement {
   const l = document.createElement('label');
@@ -23,9 +27,13 @@ function field(label: string, input: HTMLInputElement | HTMLSelectElement): HTML
   return l;
 }
 
-function input(name: string, value: string | number, width = '4.5em'): HTMLInputElement {
-  const el = Object.assign(document.createElement('input'), { name, value: String(value) });
-  el.style.width = width;
+function input(name: string, value: string | number): HTMLInputElement {
+  const el = Object.assign(document.createElement('input'), {
+    name,
+    value: String(value),
+    autocomplete: 'off',
+  });
+  el.classList.add('number');
   return el;
 }
 
@@ -35,14 +43,29 @@ function select(name: string, options: string[], value: string): HTMLSelectEleme
   return el;
 }
 
-export function trainingView(): HTMLElement {
+export type TrainingState = Record<string, string>;
+
+export type TrainingViewElement = HTMLElement & {
+  state(): TrainingState;
+  /** Sets the inputs given and starts training. */
+  restore(s: TrainingState): void;
+};
+
+export function trainingView(onChange: () => void = () => {}): TrainingViewElement {
   const section = document.createElement('section');
   section.id = 'training';
   section.innerHTML = `<h2>Training a network</h2>
     <p class="lede">A multilayer perceptron <code>mlp({ sizes: [2, …hidden, classes] })</code> trained
     with <code>fit</code> on a toy set: mini-batches, softmax cross-entropy, Adam or SGD with momentum.
     The background is the network's decision: the colour of its most probable class, paler where it is unsure.</p>
-    <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>`;
+    <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
+    <p class="explain">How to read it: each dot is a training point, coloured by its class. The
+    network sees only the two coordinates and must learn a boundary between the colours; early on
+    the background is pale and straight (a fresh network is nearly linear), and as the loss falls it
+    bends around the data. The loss is the mean cross-entropy (how surprised the network is by the
+    right answers) and falls fast, then slowly; accuracy is the share of points on the right side and
+    moves in jumps. A learning rate too large makes the loss jump about; too small, it barely moves.
+    Spirals need depth and many epochs; moons and circles are learnt in a few seconds.</p>`;
   const plot = new SurfacePlot(440, 440, 300);
   section.querySelector('.plot-slot')!.append(plot.element);
   const form = section.querySelector('form')!;
@@ -50,7 +73,7 @@ export function trainingView(): HTMLElement {
     dataset: select('dataset', Object.keys(trainingSets), 'spirals'),
     n: input('n', 300),
     noise: input('noise', 0.05),
-    hidden: input('hidden', '32, 32', '7em'),
+    hidden: input('hidden', '32, 32'),
     activation: select('activation', ['tanh', 'relu'], 'tanh'),
     optimizer: select('optimizer', ['adam', 'sgd'], 'adam'),
     lr: input('lr', 0.01),
@@ -78,8 +101,10 @@ export function trainingView(): HTMLElement {
   );
   progress.append('epoch ', outs.epoch, ' · loss ', outs.loss, ' · accuracy ', outs.accuracy);
   const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
-  const chart = new LineChart(440, 200, 'epoch', 'loss, accuracy');
-  chart.element.id = 'training-curve';
+  const lossChart = new LineChart(440, 170, 'epoch', 'training loss');
+  lossChart.element.id = 'training-curve';
+  const accuracyChart = new LineChart(440, 150, 'epoch', 'accuracy');
+  accuracyChart.element.id = 'training-accuracy';
   form.append(
     row(field('Data', f.dataset), field('points', f.n), field('noise', f.noise)),
     row(field('Hidden widths', f.hidden), field('activation', f.activation)),
@@ -88,132 +113,130 @@ export function trainingView(): HTMLElement {
     row(train, stop),
     progress,
     status,
-    chart.element,
+    lossChart.element,
+    accuracyChart.element,
   );
 
-  let trainer: Trainer | undefined;
-  let frame = 0;
+  const worker = new ComputeClient();
   let domain: Domain = [
     [-1, 1],
     [-1, 1],
   ];
+  let history: EpochRecord[] = [];
+  let epochs = 0;
+  let epoch = 0;
 
-  const setup = (): TrainingSetup => ({
-    dataset: f.dataset.value,
-    n: Number(f.n.value),
-    noise: Number(f.noise.value),
-    hidden: f.hidden.value,
-    activation: f.activation.value as 'relu' | 'tanh',
-    optimizer: f.optimizer.value as 'adam' | 'sgd',
-    lr: Number(f.lr.value),
-    batchSize: Number(f.batchSize.value),
-    epochs: Number(f.epochs.value),
-    seed: Number(f.seed.value),
-  });
-
-  /** The data's bounding box, grown 15% and made square. */
-  const boxOf = (x: Float32Array): Domain => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const v of x) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    const pad = 0.15 * (hi - lo);
-    return [
-      [lo - pad, hi + pad],
-      [lo - pad, hi + pad],
-    ];
+  /** The form's setup; a RangeError naming the first invalid field. */
+  const setup = (): TrainingSetup => {
+    const n = parseNumber(f.n.value, 'points', { integer: true, min: 10, max: 5000 });
+    parseHidden(f.hidden.value);
+    return {
+      dataset: f.dataset.value,
+      n,
+      noise: parseNumber(f.noise.value, 'noise', { min: 0, max: 2 }),
+      hidden: f.hidden.value,
+      activation: f.activation.value as 'relu' | 'tanh',
+      optimizer: f.optimizer.value as 'adam' | 'sgd',
+      lr: parseNumber(f.lr.value, 'lr', { min: 0, above: true }),
+      batchSize: parseNumber(f.batchSize.value, 'batch', { integer: true, min: 1, max: n }),
+      epochs: parseNumber(f.epochs.value, 'epochs', { integer: true, min: 1, max: 10000 }),
+      seed: parseNumber(f.seed.value, 'seed', { integer: true, min: 0 }),
+    };
   };
 
-  const drawDecision = (t: Trainer) => {
-    const [[x0, x1], [y0, y1]] = domain;
-    let probabilities: Float32Array | undefined;
-    const K = t.data.classes;
-    plot.paint(domain, (i, j, nx, ny) => {
-      if (!probabilities) {
-        const xy = new Float32Array(nx * ny * 2);
-        for (let jj = 0; jj < ny; jj++) {
-          for (let ii = 0; ii < nx; ii++) {
-            xy[2 * (jj * nx + ii)] = x0 + ((x1 - x0) * (ii + 0.5)) / nx;
-            xy[2 * (jj * nx + ii) + 1] = y0 + ((y1 - y0) * (jj + 0.5)) / ny;
-          }
-        }
-        probabilities = t.probabilities(xy);
-      }
-      const o = (j * nx + i) * K;
-      let best = 0;
-      for (let k = 1; k < K; k++) if (probabilities[o + k] > probabilities[o + best]) best = k;
-      const sure = (probabilities[o + best] - 1 / K) / (1 - 1 / K);
-      const a = 0.12 + 0.5 * sure;
-      return classColours[best].map((c) => 255 + a * (c - 255));
-    });
-    for (let r = 0; r < t.data.n; r++) {
-      const m = plot.marker(t.data.x[2 * r], t.data.x[2 * r + 1], `class-${t.data.y[r]}`);
-      m.classList.add('sample');
-    }
+  const drawDecision = (grid: Float32Array, G: number, K: number) => {
+    plot.paint(
+      domain,
+      (i, j, nx, ny) => {
+        const o = (Math.floor((j * G) / ny) * G + Math.floor((i * G) / nx)) * K;
+        let best = 0;
+        for (let k = 1; k < K; k++) if (grid[o + k] > grid[o + best]) best = k;
+        const sure = (grid[o + best] - 1 / K) / (1 - 1 / K);
+        const a = 0.12 + 0.5 * sure;
+        return classColours[best].map((c) => 255 + a * (c - 255));
+      },
+      true,
+    );
   };
 
-  const drawProgress = (t: Trainer) => {
-    const last = t.history.at(-1);
-    outs.epoch.textContent = `${t.epoch} / ${t.setup.epochs}`;
+  const drawProgress = () => {
+    const last = history.at(-1);
+    outs.epoch.textContent = `${epoch} / ${epochs}`;
     outs.loss.textContent = last ? formatNumber(last.loss) : '—';
     outs.loss.dataset.value = last ? String(last.loss) : '';
     outs.accuracy.textContent = last?.accuracy === undefined ? '—' : `${(100 * last.accuracy).toFixed(1)}%`;
     outs.accuracy.dataset.value = last?.accuracy === undefined ? '' : String(last.accuracy);
-    const losses = t.history.map((h) => h.loss);
-    const padded = (v: number[]) =>
-      Float64Array.from({ length: t.setup.epochs }, (_, k) => v[k] ?? Number.NaN);
-    chart.draw([
-      { name: 'loss', colour: '#c92a2a', values: padded(losses) },
-      { name: 'accuracy', colour: '#2f9e44', values: padded(t.history.map((h) => h.accuracy ?? Number.NaN)) },
-    ]);
+    const steps = history.map((h) => h.epoch + 1);
+    lossChart.draw([{ name: 'loss', colour: '#c92a2a', steps, values: history.map((h) => h.loss) }], {
+      xMax: epochs,
+    });
+    accuracyChart.draw(
+      [{ name: 'accuracy', colour: '#2f9e44', steps, values: history.map((h) => h.accuracy ?? Number.NaN) }],
+      { xMax: epochs, yRange: [0, 1], yFormat: (v) => `${Math.round(100 * v)}%` },
+    );
   };
 
-  const finish = (message: string) => {
-    cancelAnimationFrame(frame);
+  const finish = (message: string, state = 'done') => {
     train.disabled = false;
     stop.disabled = true;
-    if (message) status.textContent = message;
-    section.dataset.state = 'done';
-  };
-
-  const tick = () => {
-    const t = trainer!;
-    try {
-      t.run(EPOCHS_PER_FRAME);
-    } catch (e) {
-      finish((e as Error).message);
-      return;
-    }
-    drawDecision(t);
-    drawProgress(t);
-    if (t.done) finish(t.stopped);
-    else frame = requestAnimationFrame(tick);
+    status.textContent = message;
+    section.dataset.state = state;
   };
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    cancelAnimationFrame(frame);
-    trainer?.free();
-    trainer = undefined;
+    worker.stop();
     status.textContent = '';
+    let s: TrainingSetup;
     try {
-      trainer = new Trainer(setup());
+      s = setup();
     } catch (e) {
-      status.textContent = (e as Error).message;
-      section.dataset.state = 'error';
+      finish((e as Error).message, 'error');
       return;
     }
-    domain = boxOf(trainer.data.x);
+    history = [];
+    epochs = s.epochs;
+    epoch = 0;
     section.dataset.state = 'training';
     train.disabled = true;
     stop.disabled = false;
-    drawDecision(trainer);
-    drawProgress(trainer);
-    frame = requestAnimationFrame(tick);
+    let classes = 2;
+    worker.run({ kind: 'train', setup: s }, (reply) => {
+      if (reply.kind === 'error') finish(reply.message, 'error');
+      else if (reply.kind === 'data') {
+        domain = reply.domain;
+        classes = reply.classes;
+        plot.paint(domain, () => [255, 255, 255]);
+        for (let r = 0; r < reply.y.length; r++) {
+          const m = plot.marker(reply.x[2 * r], reply.x[2 * r + 1], `class-${reply.y[r]}`);
+          m.classList.add('sample');
+        }
+      } else if (reply.kind === 'progress') {
+        history.push(...reply.records);
+        epoch = reply.epoch;
+        drawDecision(reply.grid, reply.G, classes);
+        drawProgress();
+      } else if (reply.kind === 'done') finish(reply.stopped);
+    });
+    onChange();
   });
-  stop.addEventListener('click', () => finish(`Stopped at epoch ${trainer?.epoch ?? 0}.`));
-  requestAnimationFrame(() => form.requestSubmit());
-  return section;
+  stop.addEventListener('click', () => {
+    worker.stop();
+    finish(`Stopped at epoch ${epoch}.`, 'stopped');
+  });
+
+  return Object.assign(section, {
+    state(): TrainingState {
+      return Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value]));
+    },
+    restore(s: TrainingState): void {
+      for (const [k, el] of Object.entries(f)) {
+        const v = s[k];
+        if (v === undefined) continue;
+        if (el instanceof HTMLSelectElement && !Array.from(el.options).some((o) => o.value === v)) continue;
+        el.value = v;
+      }
+      form.requestSubmit();
+    },
+  });
 }

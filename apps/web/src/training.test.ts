@@ -1,7 +1,14 @@
 import { Adam } from '@descent/core';
 import { fit as fitMlp, mlp, moons } from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
-import { parseHidden, Trainer, type TrainingSetup } from './training.js';
+import {
+  boxOf,
+  decisionGridSize,
+  parameterCount,
+  parseHidden,
+  Trainer,
+  type TrainingSetup,
+} from './training.js';
 
 const setup: TrainingSetup = {
   dataset: 'moons',
@@ -52,5 +59,43 @@ describe('training a small MLP a few epochs at a time', () => {
     expect(() => parseHidden('8, x')).toThrow('Invalid hidden sizes: "8, x"');
     expect(() => new Trainer({ ...setup, epochs: 0 })).toThrow('Invalid epochs: 0');
     expect(() => new Trainer({ ...setup, lr: -1 })).toThrow('Invalid learning rate: -1');
+  });
+});
+
+describe('the decision map', () => {
+  it('counts the parameters of mlp([2, 16, 16, 2]) as its layers hold them', () => {
+    const model = mlp({ sizes: [2, 16, 16, 2], activation: 'tanh', seed: 1 });
+    const held = model.parameters().reduce((n, p) => n + p.value.length, 0);
+    model.free();
+    expect(parameterCount([2, 16, 16, 2])).toBe(held);
+    expect(parameterCount([2, 16, 16, 2])).toBe(3 * 16 + 17 * 16 + 17 * 2);
+  });
+
+  it('keeps about 4e7 multiply-adds per map: 120 cells a side for small nets, 24 for huge ones', () => {
+    expect(decisionGridSize(parameterCount([2, 32, 32, 2]))).toBe(120);
+    expect(decisionGridSize(parameterCount([2, 1024, 1024, 2]))).toBe(24);
+    expect(decisionGridSize(1e4)).toBe(63); // √4000 = 63.2
+  });
+
+  it('evaluates the network at the cell centres, as probabilities() does for those points', () => {
+    const trainer = new Trainer({ ...setup, epochs: 5 });
+    trainer.run(5);
+    const domain = boxOf(trainer.data.x);
+    const grid = trainer.decisionGrid(domain, 3);
+    const [[x0, x1], [y0, y1]] = domain;
+    const at = (i: number, j: number) =>
+      trainer.probabilities(
+        Float32Array.from([x0 + ((x1 - x0) * (i + 0.5)) / 3, y0 + ((y1 - y0) * (j + 0.5)) / 3]),
+      );
+    expect(Array.from(grid.slice(2 * (1 * 3 + 2), 2 * (1 * 3 + 2) + 2))).toEqual(Array.from(at(2, 1)));
+    expect(Array.from(grid.slice(0, 2))).toEqual(Array.from(at(0, 0)));
+    trainer.free();
+  });
+
+  it('frames the data in a square box 15% wider than its extent on each side', () => {
+    expect(boxOf(Float32Array.from([0, 1, 2, -2]))).toEqual([
+      [-2.6, 2.6],
+      [-2.6, 2.6],
+    ]);
   });
 });

@@ -21,6 +21,7 @@ import {
   spirals,
   xor,
 } from '@descent/mlp';
+import type { Domain } from './surface.js';
 
 type AnyOptimizer = Adam | SGD;
 
@@ -56,6 +57,36 @@ export function parseHidden(text: string): number[] {
     throw new RangeError(`Invalid hidden sizes: "${text}" (expected widths from 1 to 1024, e.g. "32, 32")`);
   }
   return sizes;
+}
+
+/** The data's bounding box, grown 15% on each side and made square (both axes share one range). */
+export function boxOf(x: Float32Array): Domain {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of x) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const pad = 0.15 * (hi - lo);
+  return [
+    [lo - pad, hi + pad],
+    [lo - pad, hi + pad],
+  ];
+}
+
+/** Weights and biases of mlp({ sizes }): Σ (n_in + 1) n_out over the layers. */
+export function parameterCount(sizes: number[]): number {
+  let count = 0;
+  for (let l = 1; l < sizes.length; l++) count += (sizes[l - 1] + 1) * sizes[l];
+  return count;
+}
+
+/**
+ * Cells per side of the decision map: as many as a budget of 4e7 multiply-adds per map allows
+ * (G² points through a network of P parameters cost about G² P), between 24 and 120.
+ */
+export function decisionGridSize(parameters: number): number {
+  return Math.max(24, Math.min(120, Math.floor(Math.sqrt(4e7 / parameters))));
 }
 
 export class Trainer {
@@ -124,6 +155,22 @@ export class Trainer {
       for (let k = 0; k < K; k++) out[r + k] /= sum;
     }
     return out;
+  }
+
+  /**
+   * Class probabilities at the centres of a G x G grid over the box: cell (i, j) is at
+   * x = x0 + (i + ½)(x1 − x0)/G, y = y0 + (j + ½)(y1 − y0)/G; row-major (j, i, class).
+   */
+  decisionGrid(domain: Domain, G: number): Float32Array {
+    const [[x0, x1], [y0, y1]] = domain;
+    const xy = new Float32Array(G * G * 2);
+    for (let j = 0; j < G; j++) {
+      for (let i = 0; i < G; i++) {
+        xy[2 * (j * G + i)] = x0 + ((x1 - x0) * (i + 0.5)) / G;
+        xy[2 * (j * G + i) + 1] = y0 + ((y1 - y0) * (j + 0.5)) / G;
+      }
+    }
+    return this.probabilities(xy);
   }
 
   /** Releases the model's and the optimizer's WebAssembly memory. */

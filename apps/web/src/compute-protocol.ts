@@ -1,0 +1,44 @@
+/**
+ * The messages between the page and its compute worker (compute-worker.ts). The page asks for a
+ * race or a training run; the worker answers with plain data (typed arrays, numbers, strings),
+ * so nothing but structured clones crosses. Stopping is the page's: it terminates the worker.
+ *
+ *   race   →  race (every row and what to draw of it) | error
+ *   train  →  data (the points and their box), then progress … (new epochs and the decision map),
+ *             then done | error
+ */
+import type { EpochRecord } from '@descent/mlp';
+import type { ProblemSpec } from './problem-spec.js';
+import type { RaceEntry, RaceRow } from './race.js';
+import type { RaceTrace } from './race-trace.js';
+import type { Domain } from './surface.js';
+import type { TrainingSetup } from './training.js';
+
+export type ComputeRequest =
+  | {
+      kind: 'race';
+      problem: ProblemSpec;
+      x0: number[];
+      entries: RaceEntry[];
+      gtol: number;
+      maxIter: number;
+    }
+  | { kind: 'train'; setup: TrainingSetup };
+
+/** A race row without its full path and losses (the trace has what is drawn). */
+export type RaceSummary = Omit<RaceRow, 'path' | 'losses'> & { trace: RaceTrace };
+
+export type ComputeReply =
+  | { kind: 'race'; rows: RaceSummary[] }
+  | { kind: 'data'; x: Float32Array; y: Int32Array; classes: number; domain: Domain }
+  | {
+      kind: 'progress';
+      epoch: number;
+      /** The epochs finished since the last progress message. */
+      records: EpochRecord[];
+      /** Class probabilities on a G x G grid over the box (Trainer.decisionGrid). */
+      grid: Float32Array;
+      G: number;
+    }
+  | { kind: 'done'; stopped: string }
+  | { kind: 'error'; message: string };

@@ -1,0 +1,59 @@
+/**
+ * The page's compute worker: races and network training run here, off the main thread, so the
+ * page stays responsive however long they take (the kernels' WebAssembly is instantiated here too).
+ * Training reports progress at most every 80 ms of work; the page stops a run by terminating the
+ * worker, which answers at once even in the middle of a long epoch.
+ */
+import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
+import { resolveProblem } from './problem-spec.js';
+import { runRace } from './race.js';
+import { traceOf } from './race-trace.js';
+import { boxOf, decisionGridSize, parameterCount, parseHidden, Trainer } from './training.js';
+
+const post = (reply: ComputeReply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
+
+async function race(request: Extract<ComputeRequest, { kind: 'race' }>): Promise<void> {
+  const { problem, domain } = await resolveProblem(request.problem);
+  const rows = runRace(problem, request.x0, request.entries, {
+    gtol: request.gtol,
+    maxIter: request.maxIter,
+  });
+  post({
+    kind: 'race',
+    rows: rows.map(({ path, losses, ...row }) => ({ ...row, trace: traceOf({ path, losses }, domain) })),
+  });
+}
+
+function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
+  const trainer = new Trainer(request.setup);
+  const { data } = trainer;
+  const domain = boxOf(data.x);
+  post({ kind: 'data', x: data.x, y: data.y, classes: data.classes, domain });
+  const G = decisionGridSize(parameterCount([2, ...parseHidden(request.setup.hidden), data.classes]));
+  let since = performance.now();
+  let first = trainer.history.length;
+  const report = () => {
+    const grid = trainer.decisionGrid(domain, G);
+    post({ kind: 'progress', epoch: trainer.epoch, records: trainer.history.slice(first), grid, G }, [
+      grid.buffer,
+    ]);
+    first = trainer.history.length;
+    since = performance.now();
+  };
+  report();
+  while (!trainer.done) {
+    trainer.run(1);
+    if (trainer.done || performance.now() - since > 80) report();
+  }
+  post({ kind: 'done', stopped: trainer.stopped });
+  trainer.free();
+}
+
+self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
+  try {
+    if (event.data.kind === 'race') await race(event.data);
+    else train(event.data);
+  } catch (e) {
+    post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+};
