@@ -183,6 +183,19 @@ describe('a finite but overflowing lr (1e308)', () => {
     expectUnchanged(opt, ps, before);
   });
 
+  it('with atomic: false, still throws on the overflow (never a silent NaN) but says the step was not undone', () => {
+    const { opt, ps } = twoGroups((p) => new SGD(p, { lr: 0.1, momentum: 0.9, atomic: false }));
+    expect(opt.atomic).toBe(false);
+    opt.paramGroups[1].lr = 1e308;
+    fillGrads(ps);
+    const before = Array.from(ps[0].data);
+    expect(() => opt.step()).toThrow(/p2 non-finite .*NOT undone \(atomic: false\)/);
+    expect(Array.from(ps[0].data)).not.toEqual(before); // group 0 moved: no snapshot was kept
+    expect(() => new SGD(ps, { atomic: 1 } as never)).toThrow(
+      'Invalid atomic value: 1 (expected true or false)',
+    );
+  });
+
   it('overflows in a step scalar for Adam (lr / (1 - β1) = Inf), refused naming the group', () => {
     const { opt, ps } = twoGroups(OPTIMIZERS[1][1]);
     opt.paramGroups[1].lr = 1e308;

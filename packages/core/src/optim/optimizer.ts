@@ -60,6 +60,14 @@ export interface OptimizerBehaviour {
    * the plain TypeScript reference step (for tests and for reading). Like torch's `foreach`/`fused`.
    */
   impl?: 'fused' | 'reference';
+  /**
+   * Undo a step that fails after its first write (default true): the update runs on a snapshot of
+   * the parameters and state (one memcpy per array per step: measured 1.5-2.5x the bare Adam kernel
+   * per step at 1e4-1e6 f32 parameters). With `false` the checks that come before any write still
+   * run (options, gradients, allocation), and an overflow is still detected and thrown
+   * (`NonFiniteStepError`), but the step is not undone: the parameters already updated stay so.
+   */
+  atomic?: boolean;
 }
 
 /** A parameter group: its parameters and its own copy of every option. */
@@ -107,6 +115,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   onNonFinite: 'error' | 'skip';
   /** The implementation `updateGroup` uses (see OptimizerBehaviour.impl). */
   readonly impl: 'fused' | 'reference';
+  /** Whether a failed step is undone from a snapshot (see OptimizerBehaviour.atomic). */
+  readonly atomic: boolean;
   /** Steps taken (skipped ones excluded). */
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
@@ -130,8 +140,12 @@ export abstract class Optimizer<O extends BaseOptions> {
     defaults: O,
     options: Partial<O> & OptimizerBehaviour = {},
   ) {
-    checkKnownOptions(displayName, options, [...Object.keys(defaults), 'onNonFinite', 'impl']);
-    const { onNonFinite: onNonFiniteOption, impl: implOption, ...given } = options;
+    checkKnownOptions(displayName, options, [...Object.keys(defaults), 'onNonFinite', 'impl', 'atomic']);
+    const { onNonFinite: onNonFiniteOption, impl: implOption, atomic = true, ...given } = options;
+    if (typeof atomic !== 'boolean') {
+      throw new RangeError(`Invalid atomic value: ${String(atomic)} (expected true or false)`);
+    }
+    this.atomic = atomic;
     this.optionNames = Object.keys(defaults);
     checkKnownOptions(displayName, given, this.optionNames);
     const merged = { ...defaults, ...given } as O;
@@ -276,6 +290,23 @@ export abstract class Optimizer<O extends BaseOptions> {
    * parameter non-finite, everything is put back as it was and the error is thrown.
    */
   protected atomically(update: () => void): void {
+    if (!this.atomic) {
+      const finite = new Set(this.params().filter((p) => allFinite(p.value)));
+      update();
+      this.paramGroups.forEach((g, gi) => {
+        for (const p of g.params) {
+          if (finite.has(p) && !allFinite(p.value)) {
+            const err = new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
+            err.message = err.message.replace(
+              'parameters and state left unchanged',
+              'the step was NOT undone (atomic: false): parameters and state are partly updated',
+            );
+            throw err;
+          }
+        }
+      });
+      return;
+    }
     const snap = this.snapshot();
     this.allocatedThisStep = [];
     try {
