@@ -193,6 +193,32 @@ describe('minibatchSgd', () => {
     expect(r.history.f.length).toBe(5);
   });
 
+  it('decays the step by lrFactor, or (Smith et al.) grows the batch with the same noise scale η/|S|', () => {
+    const c = (k: number) => 0.5 ** Math.floor(k / 5);
+    const decayed = minibatchSgd(fs, fs.x0, { lr: 0.4, epochs: 2, batch: 4, lrFactor: c });
+    decayed.lrs.forEach((eta, k) => {
+      expect(eta).toBeCloseTo(0.4 * c(k), 15);
+      expect(decayed.batchSizes[k]).toBe(4);
+    });
+    const grown = minibatchSgd(fs, fs.x0, {
+      lr: 0.4,
+      epochs: 12,
+      batch: 4,
+      lrFactor: c,
+      growBatchInsteadOfDecay: true,
+    });
+    grown.batchSizes.forEach((b, k) => {
+      expect(b).toBe(Math.min(fs.n, 4 / c(k)));
+      expect(grown.lrs[k] / b).toBeCloseTo((0.4 * c(k)) / 4, 15);
+    });
+    expect(grown.batchSizes.at(-1)).toBe(fs.n);
+    expect(grown.lrs.at(-1)).toBeLessThan(0.4); // past the cap the step takes the rest of the decay
+    expect(() =>
+      minibatchSgd(fs, fs.x0, { lr: 0.1, batch: 'norm-test', lrFactor: c, growBatchInsteadOfDecay: true }),
+    ).toThrow(/growBatchInsteadOfDecay needs a fixed batch/);
+    expect(() => minibatchSgd(fs, fs.x0, { lr: 0.1, lrFactor: () => 2 })).toThrow(/lrFactor\(0\): 2/);
+  });
+
   it('refuses a bad batch option by name', () => {
     expect(() => minibatchSgd(fs, fs.x0, { lr: 0.1, batch: 0 })).toThrow(/Invalid batch: 0/);
     expect(() => minibatchSgd(fs, fs.x0, { lr: 0.1, batch: 'grow' as never })).toThrow(/Invalid batch: grow/);

@@ -16,7 +16,7 @@ import { alloc, axpy, dot, scal } from '@descent/kernels';
 import { seededRandom } from '../analysis/seeded-random.js';
 import type { FiniteSum } from '../finite-sum/finite-sum.js';
 import { EpochHistory, type FiniteSumResult, resolveLoopOptions } from '../finite-sum/loop.js';
-import { type NormTestResult, normTest } from './batch-size.js';
+import { lrDecayAsBatchGrowth, type NormTestResult, normTest } from './batch-size.js';
 
 export interface MinibatchSgdOptions {
   /** Step size η > 0. */
@@ -29,6 +29,10 @@ export interface MinibatchSgdOptions {
   vartheta?: number;
   /** The norm test's first batch (default 16: a variance from 2 or 3 gradients passes the test by chance). */
   initialBatch?: number;
+  /** The step's decay factor c_k in (0, 1] at step k (a scheduler's lr / base lr); default none. */
+  lrFactor?: (k: number) => number;
+  /** Smith et al. (2018): apply lrFactor by growing a fixed `batch` to batch/c_k (step kept) up to n. */
+  growBatchInsteadOfDecay?: boolean;
   /** Seed of the batch sampler (default 0). */
   seed?: number;
   /** Called after each step with its number k, the batch S_k, θ before the step and the test (norm test only). */
@@ -38,6 +42,8 @@ export interface MinibatchSgdOptions {
 export interface MinibatchSgdResult extends FiniteSumResult {
   /** |S_k| per step. */
   batchSizes: number[];
+  /** η_k per step. */
+  lrs: number[];
 }
 
 export function minibatchSgd(
@@ -69,6 +75,25 @@ export function minibatchSgd(
     );
   }
   if (!Number.isFinite(seed)) throw new RangeError(`Invalid seed: ${seed}`);
+  const { lrFactor, growBatchInsteadOfDecay = false } = options;
+  if (lrFactor !== undefined && typeof lrFactor !== 'function') {
+    throw new TypeError('lrFactor must be a function k => c_k');
+  }
+  if (growBatchInsteadOfDecay && (typeof batch !== 'number' || !lrFactor)) {
+    throw new RangeError('growBatchInsteadOfDecay needs a fixed batch size (a number) and an lrFactor');
+  }
+  const grow = growBatchInsteadOfDecay ? lrDecayAsBatchGrowth({ lr, initial: sizeAt(0), max: n }) : undefined;
+  /** (|S_k|, η_k) from the batch option and the decay. */
+  const plan = (k: number): [number, number] => {
+    if (!lrFactor) return [sizeAt(k), lr];
+    const c = lrFactor(k);
+    if (grow) {
+      const { batchSize, lr: eta } = grow(c);
+      return [batchSize, eta];
+    }
+    if (!(c > 0 && c <= 1)) throw new RangeError(`Invalid lrFactor(${k}): ${c} (expected 0 < c <= 1)`);
+    return [sizeAt(k), lr * c];
+  };
 
   const rng = seededRandom(seed);
   const perm = Uint32Array.from({ length: n }, (_, i) => i);
@@ -91,13 +116,16 @@ export function minibatchSgd(
   theta.data.set(thetaJs);
   const history = new EpochHistory(fs, 'minibatch SGD');
   const batchSizes: number[] = [];
+  const lrs: number[] = [];
   let evals = 0;
   let recorded = 0;
   let b = batch === 'norm-test' ? Math.min(initialBatch, n) : 0;
   try {
     history.record(0, thetaJs, 0);
     for (let k = 0; evals < epochs * n; k++) {
-      if (batch !== 'norm-test') b = sizeAt(k);
+      let eta = lr;
+      if (batch !== 'norm-test') [b, eta] = plan(k);
+      else if (lrFactor) eta = plan(k)[1];
       const S = draw(b);
       let test: NormTestResult | undefined;
       if (batch === 'norm-test') {
@@ -116,9 +144,10 @@ export function minibatchSgd(
         sum.data.set(gJs);
       }
       options.onStep?.(k, S, thetaJs.slice(), test);
-      axpy(-lr, sum, theta);
+      axpy(-eta, sum, theta);
       thetaJs.set(theta.data);
       batchSizes.push(b);
+      lrs.push(eta);
       evals += b;
       if (test) b = Math.min(n, test.size);
       while (evals >= (recorded + 1) * n && recorded < epochs) {
@@ -126,7 +155,7 @@ export function minibatchSgd(
         history.record(recorded, thetaJs, evals);
       }
     }
-    return { ...history.result(thetaJs, evals), batchSizes };
+    return { ...history.result(thetaJs, evals), batchSizes, lrs };
   } finally {
     theta.free();
     sum.free();

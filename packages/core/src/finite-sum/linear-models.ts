@@ -12,7 +12,9 @@
  * logistic, integers in [0, K) for softmax.
  *
  * One term is a loop over one row (d is small next to the kernels' call cost); the full gradient runs
- * on the kernels: margins Xθ and Xᵀr by gemv, softmax's X Wᵀ and Rᵀ X by gemm.
+ * on the kernels: margins Xθ and Xᵀr by gemv, softmax's X Wᵀ and Rᵀ X by gemm. Memory: X twice (a JS
+ * copy for the terms, a kernel copy for the full gradient, released with the FiniteSum by the GC)
+ * and n·K + 2 d scratch.
  */
 import { alloc, gemm, gemv, matrixFrom, type WasmMatrix } from '@descent/kernels';
 import { defineFiniteSum, type FiniteSum } from './finite-sum.js';
