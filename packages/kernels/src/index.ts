@@ -33,7 +33,6 @@ export * from './optim-muon.js';
 export * from './optim-rmsprop.js';
 export * from './optim-rprop-asgd.js';
 export * from './optim-sgd.js';
-export * from './pool.js';
 export * from './reduce.js';
 export * from './pool.js';
 export * from './regularizers.js';
