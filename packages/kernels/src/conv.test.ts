@@ -74,6 +74,9 @@ function expectClose(
   }
 }
 
+const same = (got: ArrayLike<number>, want: ArrayLike<number>) =>
+  expect(Array.from(got)).toEqual(Array.from(want));
+
 /** Conv of an NCHW batch by im2col (per image, at its offset) and one gemm per image. */
 function convByIm2col(
   x: WasmArray,
@@ -179,6 +182,26 @@ describe.each(dtypes)('im2col and col2im (%s)', (dt, C) => {
     col2im(fromArray(cols), g, DX, 0);
     const terms = g.kH * g.kW + 1; // dx0 and at most one tap per kernel offset
     expectClose(DX.data, col2imNaive(cols, g.C, g, dx0), terms * eps, terms);
+  });
+
+  it('im2col and col2im with colsOffset address one image of a batch cols [N, C kH kW, Hout Wout]', () => {
+    const g = geom({ C: 2, H: 5, W: 6, padH: 1, padW: 1, strideW: 2 });
+    const { Hout, Wout } = conv2dOutputSize(g);
+    const n = g.C * g.H * g.W;
+    const m = g.C * g.kH * g.kW * Hout * Wout;
+    const x = randomArray(C, 3 * n, 45);
+    const cols = fromArray(new C(3 * m).fill(7));
+    im2col(fromArray(x), 2 * n, g, cols, m); // image 2 into block 1
+    same(cols.data.subarray(m, 2 * m), im2colNaive(x.subarray(2 * n), g.C, g));
+    expect(
+      cols.data.subarray(0, m).every((v) => v === 7) && cols.data.subarray(2 * m).every((v) => v === 7),
+    ).toBe(true);
+    const dx = alloc(dt, 3 * n);
+    col2im(cols, g, dx, n, m); // block 1 into image 1
+    const want = col2imNaive(cols.data.subarray(m, 2 * m), g.C, g, new Float64Array(n));
+    expectClose(dx.data.subarray(n, 2 * n), want, 10 * eps, 16);
+    expect(() => im2col(fromArray(x), 0, g, cols, 2 * m + 1)).toThrow(/colsOffset = 541 plus one image/);
+    expect(() => col2im(cols, g, dx, 0, -1)).toThrow(/Invalid colsOffset: -1/);
   });
 
   it('col2im at an offset touches that image only', () => {

@@ -74,14 +74,35 @@ function tooSmall(axis: 'H' | 'W', g: Conv2dGeometry, out: number): RangeError {
   );
 }
 
-/** Throws unless [offset, offset + n) lies inside `a`, naming the offset. */
-function checkSpan(offsetName: string, offset: number, n: number, arrayName: string, a: WasmArray): void {
+/** Throws unless [offset, offset + n) lies inside `a`, naming the offset; `size` says what n is. */
+function checkSpan(
+  offsetName: string,
+  offset: number,
+  n: number,
+  size: string,
+  arrayName: string,
+  a: WasmArray,
+): void {
   checkDim(offsetName, offset);
   if (offset + n > a.length) {
     throw new RangeError(
-      `${offsetName} = ${offset} plus one image (C * H * W = ${n} elements) exceeds ${arrayName}'s length ${a.length}`,
+      `${offsetName} = ${offset} plus one image (${size} = ${n} elements) exceeds ${arrayName}'s length ${a.length}`,
     );
   }
+}
+
+/**
+ * Checks cols for one image's [C kH kW, Hout Wout] (n elements): exactly n elements without a
+ * colsOffset, or n elements from colsOffset on (a batch's cols [N, C kH kW, Hout Wout]).
+ * Returns the offset.
+ */
+function checkCols(cols: WasmArray, n: number, colsOffset: number | undefined): number {
+  if (colsOffset === undefined) {
+    checkLength('cols', cols, n);
+    return 0;
+  }
+  checkSpan('colsOffset', colsOffset, n, 'C * kH * kW * Hout * Wout', 'cols', cols);
+  return colsOffset;
 }
 
 /** The kernel's 13 integer arguments for a checked geometry. */
@@ -94,32 +115,47 @@ const kCol2im = typedKernel('col2im');
 
 /**
  * im2col for ONE image: x[C, H, W] starts at element `xOffset` of `x` (image n of an NCHW batch:
- * xOffset = n C H W); `cols` (x's dtype, exactly C kH kW · Hout Wout elements, not overlapping x)
- * is overwritten with [C kH kW, Hout Wout]: row (c, ki, kj), column (oh, ow), 0 in the padding.
+ * xOffset = n C H W); `cols` (x's dtype, not overlapping x) gets [C kH kW, Hout Wout]: row
+ * (c, ki, kj), column (oh, ow), 0 in the padding. Without `colsOffset`, cols has exactly
+ * C kH kW Hout Wout elements; with it, the image's block starts there (image n of a batch's
+ * [N, C kH kW, Hout Wout]: colsOffset = n C kH kW Hout Wout) and the rest of cols is untouched.
  */
-export function im2col(x: WasmArray, xOffset: number, g: Conv2dGeometry, cols: WasmArray): void {
+export function im2col(
+  x: WasmArray,
+  xOffset: number,
+  g: Conv2dGeometry,
+  cols: WasmArray,
+  colsOffset?: number,
+): void {
   checkArray('x', x);
   checkArray('cols', cols, x.dtype);
   const { Hout, Wout } = conv2dOutputSize(g);
-  checkSpan('xOffset', xOffset, g.C * g.H * g.W, 'x', x);
-  checkLength('cols', cols, g.C * g.kH * g.kW * Hout * Wout);
+  checkSpan('xOffset', xOffset, g.C * g.H * g.W, 'C * H * W', 'x', x);
+  const at = checkCols(cols, g.C * g.kH * g.kW * Hout * Wout, colsOffset);
   checkNoOverlap('cols', cols, 'x', x);
-  const xPtr = x.ptr + xOffset * bytesPer(x.dtype);
-  kIm2col(x.dtype)(...geometryArgs(g, Hout, Wout), xPtr, cols.ptr);
+  const sz = bytesPer(x.dtype);
+  kIm2col(x.dtype)(...geometryArgs(g, Hout, Wout), x.ptr + xOffset * sz, cols.ptr + at * sz);
 }
 
 /**
  * col2im, the adjoint of im2col: dx[C, H, W] (starting at element `dxOffset` of `dx`) += the
- * scatter of cols [C kH kW, Hout Wout]. It accumulates: overlapping windows add up, entries that
- * fall in the padding are dropped; zero dx first for a plain gradient. cols must not overlap dx.
+ * scatter of cols [C kH kW, Hout Wout] (starting at `colsOffset`, with im2col's rule). It
+ * accumulates: overlapping windows add up, entries that fall in the padding are dropped; zero dx
+ * first for a plain gradient. cols must not overlap dx.
  */
-export function col2im(cols: WasmArray, g: Conv2dGeometry, dx: WasmArray, dxOffset: number): void {
+export function col2im(
+  cols: WasmArray,
+  g: Conv2dGeometry,
+  dx: WasmArray,
+  dxOffset: number,
+  colsOffset?: number,
+): void {
   checkArray('cols', cols);
   checkArray('dx', dx, cols.dtype);
   const { Hout, Wout } = conv2dOutputSize(g);
-  checkSpan('dxOffset', dxOffset, g.C * g.H * g.W, 'dx', dx);
-  checkLength('cols', cols, g.C * g.kH * g.kW * Hout * Wout);
+  checkSpan('dxOffset', dxOffset, g.C * g.H * g.W, 'C * H * W', 'dx', dx);
+  const at = checkCols(cols, g.C * g.kH * g.kW * Hout * Wout, colsOffset);
   checkNoOverlap('cols', cols, 'dx', dx);
-  const dxPtr = dx.ptr + dxOffset * bytesPer(dx.dtype);
-  kCol2im(dx.dtype)(...geometryArgs(g, Hout, Wout), cols.ptr, dxPtr);
+  const sz = bytesPer(dx.dtype);
+  kCol2im(dx.dtype)(...geometryArgs(g, Hout, Wout), cols.ptr + at * sz, dx.ptr + dxOffset * sz);
 }
