@@ -1,4 +1,4 @@
 export * from './lasso.js';
 export * from './quadratic.js';
-export * from './rules.js';
+export type { CoordinateDescentOptions, CoordinateDescentResult, CoordinateRule } from './rules.js';
 export * from './smooth.js';

@@ -1,4 +1,4 @@
-export * from './finite-sum.js';
-export * from './iris.js';
+export { asObjective, defineFiniteSum, type FiniteSum, type FiniteSumSpec } from './finite-sum.js';
+export { type IrisData, iris } from './iris.js';
 export * from './linear-models.js';
-export * from './loop.js';
+export type { FiniteSumLoopOptions, FiniteSumResult } from './loop.js';

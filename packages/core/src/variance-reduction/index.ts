@@ -1,4 +1,4 @@
-export * from './gradient-table.js';
+export type { TableInit } from './gradient-table.js';
 export * from './sag.js';
 export * from './saga.js';
 export * from './svrg.js';
