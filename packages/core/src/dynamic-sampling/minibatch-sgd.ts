@@ -8,7 +8,7 @@
  * `geometricBatchSize`), or `'norm-test'` (Byrd et al. 2012, see batch-size.ts: after each step the
  * test on S_k sets |S_{k+1}|, never smaller). |S| = n is full gradient descent. The budget is in
  * epochs of component gradients (`epochs` · n, the same x-axis as SAGA/SVRG); the history records f
- * each time another n component gradients have been spent. Memory: 3 d (plus the batch's indices).
+ * each time another n component gradients have been spent. Memory: 5 d and n indices.
  * Per-element work on the kernels: one axpy per example into the batch sum (and one dot for the
  * norm test), one scal, one axpy for θ.
  */

@@ -9,7 +9,7 @@
  * low variance; with η = 1/(16 L_max) it converges linearly on strongly convex f. As in the paper
  * the table starts at zeros (`init: 'zeros'`, the default) and d is divided by n, not by the number
  * of examples seen so far (`init: 'gradients'` starts from every ∇fᵢ(θ₀) instead). One component
- * gradient per step; an epoch is n steps. Memory: n·d for the table plus 2 d. The table keeps
+ * gradient per step; an epoch is n steps. Memory: n·d for the table plus 5 d (as SAGA). The table keeps
  * ᾱ = d/n, so the step is θ ← θ − η ᾱ: the kernels do two axpy for ᾱ, one for θ and a copy.
  */
 import { alloc, axpy } from '@descent/kernels';

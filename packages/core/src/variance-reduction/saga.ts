@@ -8,7 +8,8 @@
  *
  * With η = 1/(3 L_max) it converges linearly on strongly convex f, at a fixed step — where SGD at
  * the same step stalls at a noise floor of order η σ². One component gradient per step; an epoch is
- * n steps. Memory: the table, n·d numbers, plus 3 d (see gradient-table.ts). The table starts as
+ * n steps. Memory: the table, n·d numbers, plus 5 d (ᾱ, θ, g, and θ, g as plain arrays for the user's
+ * term; see gradient-table.ts). The table starts as
  * every ∇fᵢ(θ₀) (`init: 'gradients'`, one pass, the paper's choice) or zeros.
  * The per-element work (three axpy for θ, two for ᾱ, a copy) runs on the kernels.
  */

@@ -9,8 +9,8 @@
  * and m of order L_max/μ it converges linearly on strongly convex f. The next snapshot is the last
  * inner iterate (the paper's option I, the one used in practice; its proof uses a random one).
  * The default m = 2n is the paper's choice for convex problems. Cost per outer loop: n + 2m
- * component gradients. Memory: 4 d (θ, θ̃, μ̃, a scratch), no table — the price is the second
- * gradient per step. Per-element work: three axpy per step on the kernels.
+ * component gradients. Memory: 6 d (θ, θ̃, μ̃, a gradient, plain copies of θ and ∇f), no table — the
+ * price is the second gradient per step. Per-element work: three axpy per step on the kernels.
  */
 import { alloc, axpy } from '@descent/kernels';
 import type { FiniteSum } from '../finite-sum/finite-sum.js';
