@@ -13,3 +13,5 @@ export {
   saveTorchSafetensors,
   sequentialToTorchStateDict,
 } from './state-dict.js';
+export { TORCH_OPTIMIZER_CLASSES, type TrainScriptOptions, torchTrainScript } from './train-script.js';
+export { type TorchExportParts, writeTorchExport } from './write.js';
