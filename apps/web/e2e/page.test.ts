@@ -248,7 +248,10 @@ describe('the demo page in headless Chromium', () => {
     expect(accuracy).toBeGreaterThan(0.95);
     const curve = await section.locator('polyline[data-name="loss"]').getAttribute('points');
     expect(curve!.split(' ').length).toBe(200);
-    expect(await section.locator('.marker.sample').count()).toBe(300);
+    const counts = await section
+      .locator('path.dots')
+      .evaluateAll((paths) => paths.map((p) => Number(p.dataset.count)));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
   });
 
   it('renders without console errors (screenshot in /tmp/descent-web.png)', async () => {

@@ -1,7 +1,7 @@
 /**
  * The page's compute worker: races and network training run here, off the main thread, so the
  * page stays responsive however long they take (the kernels' WebAssembly is instantiated here too).
- * Training reports progress at most every 80 ms of work; the page stops a run by terminating the
+ * Training reports progress at most every 150 ms of work; the page stops a run by terminating the
  * worker, which answers at once even in the middle of a long epoch.
  */
 import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
@@ -43,7 +43,7 @@ function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
   report();
   while (!trainer.done) {
     trainer.run(1);
-    if (trainer.done || performance.now() - since > 80) report();
+    if (trainer.done || performance.now() - since > 150) report();
   }
   post({ kind: 'done', stopped: trainer.stopped });
   trainer.free();

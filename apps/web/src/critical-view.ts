@@ -121,6 +121,8 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
   let domain: Domain;
   let found: CriticalPoint[] = [];
   let shownKey = '';
+  /** calls of showProblem so far: one that a newer call overtook while it waited gives way */
+  let shows = 0;
 
   /** Empties every readout but the list of critical points: nothing stale stays beside an error. */
   const clearReadout = () => {
@@ -177,11 +179,15 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
 
   /** Shows the chosen function and inspects `at` (default: its first saddle, else the first critical point). */
   const showProblem = async (at?: [number, number]) => {
+    const call = ++shows;
     try {
       const current = await picker.current();
       // a newer choice was made while this formula's module loaded: that one is shown instead
       if (!current) return;
       const points = findCriticalPoints(current.problem, current.domain, { pointsPerDim: 12 });
+      // the plot in a task of its own: the first load never runs both at once
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (call !== shows) return;
       plot.show((x) => current.problem.f(x), current.domain);
       problem = current.problem;
       domain = current.domain;

@@ -47,8 +47,15 @@ export class LineChart {
     this.layout();
   }
 
+  /** The container's width, read once and again only after the window is resized (a read forces a layout). */
+  private room = 0;
+
   private layout(): void {
-    const room = this.element.parentElement?.clientWidth ?? 0;
+    if (this.room === 0) {
+      this.room = this.element.parentElement?.clientWidth ?? 0;
+      if (this.room > 0) window.addEventListener('resize', () => (this.room = 0), { once: true });
+    }
+    const { room } = this;
     this.width = room > 0 ? Math.min(this.maxWidth, Math.max(240, Math.floor(room))) : this.maxWidth;
     this.element.setAttribute('viewBox', `0 0 ${this.width} ${this.height}`);
     this.element.style.aspectRatio = `${this.width} / ${this.height}`;

@@ -30,6 +30,10 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
+function sameBox(a: Domain, b: Domain): boolean {
+  return a.every(([lo, hi], i) => lo === b[i][0] && hi === b[i][1]);
+}
+
 /** Dark blue (low) to pale yellow (high): ColorBrewer's YlGnBu, reversed. */
 const palette = [
   '#081d58',
@@ -69,6 +73,7 @@ export class SurfacePlot {
   private readonly svgRoot: SVGSVGElement;
   private readonly clipRect: SVGRectElement;
   private readonly background: SVGGElement;
+  private pendingLines: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly maxWidth = 560,
@@ -170,39 +175,92 @@ export class SurfacePlot {
     colour: (i: number, j: number, nx: number, ny: number) => number[],
     keepLayers = false,
   ): [number, number] {
+    this.layout(domain, keepLayers);
+    const nx = Math.round(this.plotWidth / 3);
+    const ny = Math.round(this.plotHeight / 3);
+    const image = new ImageData(nx, ny);
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const [r, g, b] = colour(i, j, nx, ny);
+        const o = ((ny - 1 - j) * nx + i) * 4; // image rows run top-down, y bottom-up
+        image.data[o] = r;
+        image.data[o + 1] = g;
+        image.data[o + 2] = b;
+        image.data[o + 3] = 255;
+      }
+    }
+    this.putImage(image);
+    return [nx, ny];
+  }
+
+  /**
+   * Paints the plot area with an image of any size (rows top-down), stretched over the box: the
+   * fast path for a picture computed elsewhere (the decision map). Same layout rules as paint().
+   */
+  paintImage(domain: Domain, image: ImageData, keepLayers = false): void {
+    this.layout(domain, keepLayers);
+    this.putImage(image);
+  }
+
+  private putImage(image: ImageData): void {
+    if (this.canvas.width !== image.width || this.canvas.height !== image.height) {
+      this.canvas.width = image.width;
+      this.canvas.height = image.height;
+    }
+    this.canvas.getContext('2d')!.putImageData(image, 0, 0);
+  }
+
+  /**
+   * Sets the domain and the size for it; unless `keepLayers` with an unchanged size, fits the plot
+   * to its container, redraws the axes and clears the view layers. A repaint of the same box
+   * touches only the canvas (relaying out the SVG costs).
+   */
+  private layout(domain: Domain, keepLayers: boolean): void {
     if (!keepLayers) {
       const room = this.element.parentElement?.clientWidth ?? 0;
       this.width = room > 0 ? Math.min(this.maxWidth, Math.max(200, Math.floor(room))) : this.maxWidth;
     }
-    this.domain = domain;
     const [[x0, x1], [y0, y1]] = domain;
     const natural = (this.plotWidth * (y1 - y0)) / (x1 - x0) + margin.top + margin.bottom;
-    this.resize(
-      Math.round(Math.min(this.maxHeight, Math.max(Math.min(this.minHeight, 0.6 * this.width), natural))),
+    const height = Math.round(
+      Math.min(this.maxHeight, Math.max(Math.min(this.minHeight, 0.6 * this.width), natural)),
     );
-    const nx = Math.round(this.plotWidth / 3);
-    const ny = Math.round(this.plotHeight / 3);
-    this.canvas.width = nx;
-    this.canvas.height = ny;
-    const ctx = this.canvas.getContext('2d')!;
-    const image = ctx.createImageData(nx, ny);
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const [r, g, b] = colour(i, j, nx, ny);
-        image.data.set([r, g, b, 255], ((ny - 1 - j) * nx + i) * 4); // image rows run top-down, y bottom-up
-      }
-    }
-    ctx.putImageData(image, 0, 0);
+    const same = keepLayers && height === this.height && sameBox(domain, this.domain);
+    this.domain = domain;
+    if (same) return;
+    this.resize(height);
     this.background.replaceChildren();
     if (!keepLayers) {
       this.paths.replaceChildren();
       this.markers.replaceChildren();
     }
     this.drawAxes();
-    return [nx, ny];
   }
 
-  /** Draws f over the domain: heat map (colour = rank of f), `levels` level lines, axes. */
+  /**
+   * Points (x_i, y_i) as small dots, one SVG path per class (thousands of points cost three
+   * elements, not thousands): class k gets the CSS class `dots dots-k`; `data-count` says how many.
+   */
+  dots(xy: ArrayLike<number>, labels: ArrayLike<number>, radius = 2.6): SVGPathElement[] {
+    const d = new Map<number, string[]>();
+    for (let i = 0; i < labels.length; i++) {
+      const [px, py] = this.toPx(xy[2 * i], xy[2 * i + 1]);
+      const arc = `M${(px - radius).toFixed(1)} ${py.toFixed(1)}a${radius} ${radius} 0 1 0 ${2 * radius} 0a${radius} ${radius} 0 1 0 ${-2 * radius} 0`;
+      if (!d.has(labels[i])) d.set(labels[i], []);
+      d.get(labels[i])!.push(arc);
+    }
+    return [...d.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, arcs]) =>
+        svg('path', { d: arcs.join(''), class: `dots dots-${k}`, 'data-count': arcs.length }, this.markers),
+      );
+  }
+
+  /**
+   * Draws f over the domain: heat map (colour = rank of f) and axes now, the `levels` level lines
+   * in a task of their own right after (so neither holds the main thread long; a newer show()
+   * cancels lines not drawn yet).
+   */
   show(f: (x: Float64Array) => number, domain: Domain, levels = 14): void {
     let grid: SurfaceGrid | undefined;
     let sorted: Float64Array = new Float64Array(0);
@@ -214,17 +272,21 @@ export class SurfacePlot {
       const v = grid.values[j * nx + i];
       return Number.isFinite(v) ? colourAt(rankOf(sorted, v)) : [255, 255, 255];
     });
-    if (!grid) return;
-    const lines = svg('g', { class: 'level-lines' }, this.background);
-    for (const level of quantileLevels(grid.values, levels)) {
-      let d = '';
-      for (const [xa, ya, xb, yb] of marchingSquares(grid, level)) {
-        const [pa, qa] = this.toPx(xa, ya);
-        const [pb, qb] = this.toPx(xb, yb);
-        d += `M${pa.toFixed(1)} ${qa.toFixed(1)}L${pb.toFixed(1)} ${qb.toFixed(1)}`;
+    clearTimeout(this.pendingLines);
+    const sampled = grid;
+    if (!sampled) return;
+    this.pendingLines = setTimeout(() => {
+      const lines = svg('g', { class: 'level-lines' }, this.background);
+      for (const level of quantileLevels(sampled.values, levels)) {
+        let d = '';
+        for (const [xa, ya, xb, yb] of marchingSquares(sampled, level)) {
+          const [pa, qa] = this.toPx(xa, ya);
+          const [pb, qb] = this.toPx(xb, yb);
+          d += `M${pa.toFixed(1)} ${qa.toFixed(1)}L${pb.toFixed(1)} ${qb.toFixed(1)}`;
+        }
+        if (d) svg('path', { d, 'data-level': level }, lines);
       }
-      if (d) svg('path', { d, 'data-level': level }, lines);
-    }
+    }, 0);
   }
 
   private drawAxes(): void {

@@ -8,6 +8,7 @@
 
 import type { EpochRecord } from '@descent/mlp';
 import { ComputeClient } from './compute-client.js';
+import type { ComputeReply } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
 import { LineChart } from './line-chart.js';
 import type { Domain } from './surface.js';
@@ -125,6 +126,9 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
   let history: EpochRecord[] = [];
   let epochs = 0;
   let epoch = 0;
+  let frame = 0;
+  let drawnAt = 0;
+  let latest: Extract<ComputeReply, { kind: 'progress' }> | undefined;
 
   /** The form's setup; a RangeError naming the first invalid field. */
   const setup = (): TrainingSetup => {
@@ -144,22 +148,25 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     };
   };
 
+  /** The decision map: cell (i, j) in its most probable class's colour, paler where the network is less sure. */
   const drawDecision = (grid: Float32Array, G: number, K: number) => {
-    plot.paint(
-      domain,
-      (i, j, nx, ny) => {
-        const o = (Math.floor((j * G) / ny) * G + Math.floor((i * G) / nx)) * K;
+    const image = new ImageData(G, G);
+    for (let j = 0; j < G; j++) {
+      for (let i = 0; i < G; i++) {
+        const o = (j * G + i) * K;
         let best = 0;
         for (let k = 1; k < K; k++) if (grid[o + k] > grid[o + best]) best = k;
-        const sure = (grid[o + best] - 1 / K) / (1 - 1 / K);
-        const a = 0.12 + 0.5 * sure;
-        return classColours[best].map((c) => 255 + a * (c - 255));
-      },
-      true,
-    );
+        const a = 0.12 + (0.5 * (grid[o + best] - 1 / K)) / (1 - 1 / K);
+        const p = ((G - 1 - j) * G + i) * 4; // image rows run top-down
+        for (let c = 0; c < 3; c++) image.data[p + c] = 255 + a * (classColours[best][c] - 255);
+        image.data[p + 3] = 255;
+      }
+    }
+    plot.paintImage(domain, image, true);
   };
 
   const drawProgress = () => {
+    drawnAt = performance.now();
     const last = history.at(-1);
     outs.epoch.textContent = `${epoch} / ${epochs}`;
     outs.loss.textContent = last ? formatNumber(last.loss) : '—';
@@ -177,6 +184,12 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
   };
 
   const finish = (message: string, state = 'done') => {
+    // the last progress is drawn now, not in a frame after the state says done
+    cancelAnimationFrame(frame);
+    frame = 0;
+    if (latest) drawDecision(latest.grid, latest.G, latest.grid.length / (latest.G * latest.G));
+    latest = undefined;
+    drawProgress();
     train.disabled = false;
     stop.disabled = true;
     status.textContent = message;
@@ -207,15 +220,20 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
         domain = reply.domain;
         classes = reply.classes;
         plot.paint(domain, () => [255, 255, 255]);
-        for (let r = 0; r < reply.y.length; r++) {
-          const m = plot.marker(reply.x[2 * r], reply.x[2 * r + 1], `class-${reply.y[r]}`);
-          m.classList.add('sample');
-        }
+        plot.dots(reply.x, reply.y);
       } else if (reply.kind === 'progress') {
         history.push(...reply.records);
         epoch = reply.epoch;
-        drawDecision(reply.grid, reply.G, classes);
-        drawProgress();
+        // drawn once per frame, the newest map only (progress may arrive faster than frames)
+        latest = reply;
+        if (!frame)
+          frame = requestAnimationFrame(() => {
+            frame = 0;
+            if (latest) drawDecision(latest.grid, latest.G, classes);
+            latest = undefined;
+            // the charts and numbers at most every 200 ms: a frame's work stays small
+            if (performance.now() - drawnAt > 200) drawProgress();
+          });
       } else if (reply.kind === 'done') finish(reply.stopped);
     });
     onChange();
