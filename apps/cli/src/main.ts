@@ -8,6 +8,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerNotes } from './commands/notes.js';
 import { registerProblems } from './commands/problems.js';
 import { registerRun } from './commands/run.js';
@@ -42,6 +43,7 @@ stopped by Ctrl-C / SIGTERM (checkpoint written), 1 internal error.`,
     registerSchedule,
     registerTrain,
     registerEval,
+    registerExport,
     registerProblems,
     registerBench,
   ]) {
