@@ -7,7 +7,19 @@ const commands = buildProgram().commands.map((c) => c.name());
 describe('the descent command', () => {
   it('has the commands of issue 8', () => {
     expect([...commands].sort()).toEqual(
-      ['analyze', 'bench', 'compare', 'eval', 'export', 'notes', 'problems', 'run', 'schedule', 'tour', 'train'].sort(),
+      [
+        'analyze',
+        'bench',
+        'compare',
+        'eval',
+        'export',
+        'notes',
+        'problems',
+        'run',
+        'schedule',
+        'tour',
+        'train',
+      ].sort(),
     );
   });
 
