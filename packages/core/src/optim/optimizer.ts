@@ -100,7 +100,7 @@ export class NonFiniteStepError extends RangeError {
     readonly lr: number,
   ) {
     super(
-      `Step ${step} would make ${paramName} non-finite (group ${group}, lr ${lr}): the update overflowed; parameters and state left unchanged (lower the learning rate)`,
+      `Step ${step} would make ${paramName} non-finite (group ${group}, lr ${lr}): the update overflowed; parameters and state left unchanged (lower the learning rate, or check the group's options)`,
     );
     this.name = 'NonFiniteStepError';
   }
@@ -311,12 +311,25 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.allocatedThisStep = [];
     try {
       update();
+      // a finite parameter or state array (or a new one) that is not finite any more: undo
+      const copies = new Map(snap.arrays);
+      const wasFinite = (a: WasmArray) => copies.get(a)?.every(Number.isFinite) ?? true;
       this.paramGroups.forEach((g, gi) => {
         for (const p of g.params) {
-          if (allFinite(p.value)) continue;
-          const before = snap.values.get(p);
-          if (before?.every(Number.isFinite)) {
+          if (!allFinite(p.value) && wasFinite(p.value)) {
             throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
+          }
+          for (const [k, v] of Object.entries(this.state.get(p) ?? {})) {
+            if (v instanceof WasmArray && !allFinite(v) && wasFinite(v)) {
+              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
+            }
+            if (
+              typeof v === 'number' &&
+              !Number.isFinite(v) &&
+              Number.isFinite(snap.records.get(p)?.[k] ?? 0)
+            ) {
+              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
+            }
           }
         }
       });
