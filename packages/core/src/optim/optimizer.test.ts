@@ -57,6 +57,29 @@ describe('Optimizer base', () => {
     expect((err as NonFiniteGradientError).step).toBe(6);
   });
 
+  it('refuses options that are not an object (SGD([w], 5)), for every kind of non-object', () => {
+    const w = param(new Float64Array([1]));
+    for (const bad of [5, 'fast', null, [0.1], true]) {
+      expect(() => new SGD([w], bad as never), String(bad)).toThrow(TypeError);
+      expect(() => new SGD([w], bad as never), String(bad)).toThrow(
+        /Invalid SGD options: .* \(expected an object of options\)/,
+      );
+    }
+    expect(() => new Adafactor([w], 5 as never)).toThrow(/Invalid Adafactor options: 5/);
+  });
+
+  it('names the closest option of a typo, in the constructor and in a group', () => {
+    const w = param(new Float64Array([1]));
+    expect(() => new SGD([w], { weight_decay: 0.1 } as never)).toThrow(
+      /Unknown SGD option: weight_decay \(did you mean weightDecay\?\)/,
+    );
+    expect(() => new SGD([w], { momentun: 0.9 } as never)).toThrow(/did you mean momentum\?/);
+    expect(() => new SGD([{ params: [w], lrr: 0.1 }] as never)).toThrow(
+      /Unknown SGD option: lrr \(did you mean lr\?\)/,
+    );
+    expect(() => new SGD([w], { zzzzzz: 1 } as never)).toThrow(/Unknown SGD option: zzzzzz \(known: /);
+  });
+
   it('refuses a parameter that appears in two groups', () => {
     const p = param(new Float64Array([1]), { name: 'shared' });
     expect(() => new SGD([{ params: [p] }, { params: [p] }], { lr: 0.1 })).toThrow(

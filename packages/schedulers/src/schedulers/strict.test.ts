@@ -150,6 +150,12 @@ describe('scheduler loadStateDict is strict and changes nothing when it refuses'
     expectRefused(t, { ...t.sd, baseLrs: [0.1] }, /baseLrs has 1 elements, expected 2/);
   });
 
+  it("another scheduler's state is refused, naming the first foreign key", () => {
+    const t = pair(ExponentialLR, { gamma: 0.9 });
+    const foreign = new StepLR(groups(), { stepSize: 2 }).stateDict();
+    expectRefused(t, foreign, /'stepSize' is not part of ExponentialLR's state/);
+  });
+
   it('ReduceLROnPlateau: unknown keys, wrong types and a NaN are refused', () => {
     const opt = groups();
     const s = new ReduceLROnPlateau(opt, {});
