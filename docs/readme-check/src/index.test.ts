@@ -38,6 +38,13 @@ describe('the Markdown block checker', () => {
     ]);
   });
 
+  it('takes a check comment standing alone on the line after the console.log', async () => {
+    const [block] = blocksOf(
+      "```ts\nconsole.log('a long line');\n// → a long line\nconsole.log(1);\n// ≈ 3\n```",
+    );
+    expect(await problemsOf(block, {})).toEqual(['README line 4: printed "1", the text says ≈ "3"']);
+  });
+
   it('refuses a block that checks nothing and one that imports an unmapped module', async () => {
     const [silent] = blocksOf('```ts\nconst a = 1;\n```');
     expect(await problemsOf(silent, {})).toEqual(['README line 2: the block checks no printed line']);

@@ -56,12 +56,21 @@ export interface Expectation {
   text: string;
 }
 
-/** Rewrites `console.log(` on checked lines to `__check(id, ` and collects what they must print. */
+/**
+ * Rewrites `console.log(` on checked lines to `__check(id, ` and collects what they must print.
+ * The comment may also stand alone on the next line, for a long one: `console.log(x);` then `// → text`.
+ */
 export function instrument(code: string): { source: string; expectations: Expectation[] } {
   const expectations: Expectation[] = [];
-  const lines = code.split('\n').map((line, i) => {
-    const m = /^(.*?)console\.log\((.*)\/\/ ([→≈]) (.*)$/.exec(line);
-    if (!m) return line;
+  const input = code.split('\n');
+  const lines = input.map((line, i) => {
+    let m = /^(.*?)console\.log\((.*)\/\/ ([→≈]) (.*)$/.exec(line);
+    if (!m) {
+      const next = /^\s*\/\/ ([→≈]) (.*)$/.exec(input[i + 1] ?? '');
+      const call = /^(.*?)console\.log\((.*)$/.exec(line);
+      if (!next || !call) return line;
+      m = [line, call[1], call[2], next[1], next[2]] as unknown as RegExpExecArray;
+    }
     expectations.push({ line: i + 1, mode: m[3] as '→' | '≈', text: m[4].split(' — ')[0].trim() });
     return `${m[1]}__check(${expectations.length - 1}, ${m[2]}`;
   });
