@@ -103,4 +103,23 @@ describe('safetensors', () => {
     new DataView(huge.buffer).setBigUint64(0, 100_000_008n, true);
     expect(() => decodeSafetensors(huge)).toThrow(/header length 100000008 is over the 100000000-byte limit/);
   });
+
+  it('round-trips every dtype it writes in every shape: scalars, empty tensors, ranks 1 to 4', () => {
+    const shapes = [[], [0], [2, 0, 3], [5], [1, 1, 1], [2, 3], [2, 1, 2, 2]];
+    const make = [
+      (n: number) => Float32Array.from({ length: n }, (_, i) => i - 1.5),
+      (n: number) => Float64Array.from({ length: n }, (_, i) => 1 / (i + 3)),
+      (n: number) => BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * -(2n ** 40n)),
+    ];
+    const tensors: Record<string, { data: Float32Array | Float64Array | BigInt64Array; shape: number[] }> =
+      {};
+    shapes.forEach((shape, i) => {
+      make.forEach((f, j) => {
+        tensors[`t${i}_${j}`] = { data: f(shape.reduce((a, b) => a * b, 1)), shape };
+      });
+    });
+    const back = decodeSafetensors(encodeSafetensors(tensors, { k: 'v' }));
+    expect(back.tensors).toEqual(tensors);
+    expect(back.metadata).toEqual({ k: 'v' });
+  });
 });
