@@ -7,28 +7,37 @@
  *      H_i = I - u uᵀ / h,   B = A_0:i,0:i  <-  H_i B H_i:
  *        p = B u / h,  K = uᵀp / 2h,  q = p - K u,  B <- B - u qᵀ - q uᵀ      (symv + rank-2)
  *    giving T = Qᵀ A Q with Q = H_{n-1} ... H_2, diagonal d and subdiagonal e.
- * 2. Qᵀ = H_2 H_3 ... H_{n-1}, accumulated left to right (each H_i touches rows/columns 0..i-1).
- * 3. Implicit QL with Wilkinson shifts on (d, e) (EISPACK tql2): each sweep is a sequence of plane
- *    rotations G_i; Z <- Z G_i mixes columns i, i+1 of Z = rows i, i+1 of the stored Zᵀ, so the
- *    eigenvector updates run along contiguous rows, a whole sweep per pass over memory (LAPACK dlasr).
+ *    When the top half of the diagonal holds the largest entry, A is first reversed (P A P), so
+ *    that a graded matrix is always reduced from its large end.
+ * 2. Eigenvalues only: implicit QL with Wilkinson shifts on (d, e) (EISPACK tql2, tql2.ts).
+ *    With vectors: T = Z Λ Zᵀ by divide and conquer (eigh-dc.ts), or by QL on the identity when T
+ *    is graded (row sums spread over 1e8: D&C's tiny eigenvalues are only accurate relative to
+ *    ‖T‖), then V = Q Z with the reflectors applied in blocks of NB on gemm (applyQ).
  * Eigenvalues come out ascending; column j of Z is the unit eigenvector of w_j (numpy's convention).
  * When max |a_ij| is outside [2^-500, 2^500], A is first scaled by a power of two (exact) so that
  * it is near 1, and the eigenvalues scaled back: no sum of squares can overflow or underflow.
  */
-import { rowDot, rowAxpy, rowDotAxpy, rowRank2, rowSwap } from './row-ops';
+import { dc_f64, dcScratch, ql_f64 } from './eigh-dc';
+import { gemm_f64 } from './gemm';
+import { rowDot, rowAxpy, rowDotAxpy, rowRank2 } from './row-ops';
+import { tql2 } from './tql2';
 
-const EPS: f64 = 2.220446049250313e-16;
 /** A is rescaled when max |a_ij| is above 2^500 or below 2^-500. */
 const SCALE_ABOVE: f64 = 3.273390607896142e150;
 const SCALE_BELOW: f64 = 3.054936363499605e-151;
-/** Iterations allowed per eigenvalue before the QL stage gives up. */
-const MAX_ITER = 60;
+/** A tridiagonal whose row sums |e_i| + |d_i| + |e_i+1| spread wider than this is "graded". */
+const GRADED: f64 = 1e8;
+
+/** f64 elements of `work` that eigh_f64 needs for order n, with or without vectors. */
+export function eigh_scratch_f64(n: i32, vectors: i32): i32 {
+  return vectors ? 6 * n + 2 * n * n + dcScratch(n) : 5 * n;
+}
 
 /**
  * Eigenvalues (ascending) of the symmetric n x n matrix whose LOWER triangle (j <= i) `a` holds;
  * the strict upper triangle is never read. With `vectors` != 0, overwrites `a` with the
  * eigenvectors (row-major, column j belongs to w[j]); otherwise `a` is left as scratch.
- * `w` receives the n eigenvalues. `work` is scratch of 5n f64 (+ n*n when `vectors`).
+ * `w` receives the n eigenvalues. `work` is scratch of eigh_scratch_f64(n, vectors) f64.
  * Returns 0, or l + 1 when the QL iteration for eigenvalue l did not converge.
  */
 export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32): i32 {
@@ -38,7 +47,7 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
   const p = work + stride;
   const hs = p + stride;
   const cs = hs + stride; // 2n: c_i at cs + 16 i, s_i at cs + 16 i + 8
-  const z = cs + 2 * stride; // n*n, Zᵀ: row j is the eigenvector of w[j]
+  const z = cs + 2 * stride; // n*n: the Y blocks of applyQ
 
   // Scale by 2^-k (exact) so that the largest |a_ij| is in [1, 2), when it is extreme.
   let big: f64 = 0;
@@ -62,9 +71,47 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
     }
   }
 
+  // Reduce from the end where the large diagonal entries sit (tridiagonalize works bottom-up):
+  // if they are in the top half, reverse the order of rows and columns, B = P A P, and V = P V_B.
+  let topMax: f64 = 0;
+  let bottomMax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = Math.abs(load<f64>(a + <usize>i * (stride + 8)));
+    if (2 * i < n) topMax = Math.max(topMax, x);
+    else bottomMax = Math.max(bottomMax, x);
+  }
+  const reverse = topMax > bottomMax;
+  if (reverse) reverseLower(n, a);
+
   tridiagonalize(n, a, w, e, p, hs);
-  if (vectors) accumulate(n, a, z, hs);
-  const info = tql2(n, w, e, cs, vectors ? z : 0);
+  if (vectors) {
+    const off = z + <usize>n * stride;
+    const zt = off + stride;
+    const dcWork = zt + <usize>n * stride;
+    for (let i = 0; i + 1 < n; i++) store<f64>(off + (<usize>i << 3), load<f64>(e + (<usize>(i + 1) << 3)));
+    // Divide and conquer, unless T is graded (row sums spread over more than GRADED): there QL
+    // keeps the tiny eigenvalues' relative accuracy.
+    let gmax: f64 = 0;
+    let gmin: f64 = Infinity;
+    for (let i = 0; i < n; i++) {
+      const g =
+        Math.abs(load<f64>(w + (<usize>i << 3))) + Math.abs(load<f64>(e + (<usize>i << 3))) + (i + 1 < n ? Math.abs(load<f64>(e + (<usize>(i + 1) << 3))) : 0);
+      gmax = Math.max(gmax, g);
+      gmin = Math.min(gmin, g);
+    }
+    const graded = gmax > GRADED * gmin;
+    if ((graded ? ql_f64(n, w, off, zt, dcWork) : dc_f64(n, w, off, zt, dcWork)) != 0) return 1;
+    // V = Q Z, eigenvalues already ascending.
+    applyQ(n, a, hs, zt, z, dcWork);
+    if (reverse) {
+      for (let i = 0; i < n; i++) memory.copy(a + <usize>i * stride, zt + <usize>(n - 1 - i) * stride, stride);
+    } else {
+      memory.copy(a, zt, <usize>n * stride);
+    }
+    scaleBack(n, w, k);
+    return 0;
+  }
+  const info = tql2(n, w, e, cs, 0);
   if (info != 0) return info;
 
   // Ascending order (selection sort, O(n²) with the row swaps), then undo the scaling.
@@ -81,23 +128,37 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
     if (m != i) {
       store<f64>(w + (<usize>m << 3), load<f64>(w + (<usize>i << 3)));
       store<f64>(w + (<usize>i << 3), v);
-      if (vectors) rowSwap(n, z + <usize>i * stride, z + <usize>m * stride);
     }
   }
+  scaleBack(n, w, k);
+  return 0;
+}
+
+/** w <- w 2^k, in two exact halves. */
+function scaleBack(n: i32, w: usize, k: i32): void {
   const up1 = Math.pow(2, <f64>(k >> 1));
   const up2 = Math.pow(2, <f64>(k - (k >> 1)));
   for (let i = 0; i < n; i++) {
     const o = w + (<usize>i << 3);
     store<f64>(o, load<f64>(o) * up1 * up2);
   }
-  if (vectors) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        store<f64>(a + <usize>i * stride + (<usize>j << 3), load<f64>(z + <usize>j * stride + (<usize>i << 3)));
-      }
+}
+
+/** The lower triangle of P A P, P the reversal: b_ij = a_(n-1-j),(n-1-i), swapped in place. */
+function reverseLower(n: i32, a: usize): void {
+  const stride = <usize>n << 3;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const i2 = n - 1 - j;
+      const j2 = n - 1 - i;
+      if (i2 < i || (i2 == i && j2 <= j)) continue; // each pair once; i + j = n - 1 stays
+      const x = a + <usize>i * stride + (<usize>j << 3);
+      const y = a + <usize>i2 * stride + (<usize>j2 << 3);
+      const t = load<f64>(x);
+      store<f64>(x, load<f64>(y));
+      store<f64>(y, t);
     }
   }
-  return 0;
 }
 
 function setIdentity(n: i32, a: usize): void {
@@ -156,181 +217,64 @@ function tridiagonalize(n: i32, a: usize, d: usize, e: usize, p: usize, hs: usiz
   for (let i = 0; i < n; i++) store<f64>(d + (<usize>i << 3), load<f64>(a + <usize>i * (stride + 8)));
 }
 
-/** Stage 2: z = Qᵀ = H_2 H_3 ... H_{n-1}, with u_i and h_i as tridiagonalize left them. */
-function accumulate(n: i32, a: usize, z: usize, hs: usize): void {
-  const stride = <usize>n << 3;
-  setIdentity(n, z);
-  for (let i = 2; i < n; i++) {
-    const h = load<f64>(hs + (<usize>i << 3));
-    if (h == 0) continue;
-    const u = a + <usize>i * stride;
-    const invH = 1.0 / h;
-    // Rows r >= i of the product so far are zero in columns 0..i-1, so only rows 0..i-1 change.
-    for (let r = 0; r < i; r++) {
-      const zr = z + <usize>r * stride;
-      rowAxpy(i, -rowDot(i, zr, u) * invH, u, zr);
-    }
-  }
-}
+/** Reflectors per block of the back-transformation. */
+const NB = 64;
 
 /**
- * Stage 3 (EISPACK tql2, as in JAMA): eigenvalues of the tridiagonal (d, e) into d, unsorted.
- * With z != 0, applies every rotation to the rows of z (= Zᵀ). e is destroyed; cs is 2n scratch.
- * Shift: the eigenvalue of the leading 2 x 2 block [d_l e_l; e_l d_l+1] nearer d_l (Wilkinson).
- * Deflation: |e_m| <= ε max_{k<=l}(|d_k| + |e_k|).
+ * Stage 2: z <- Q z = H_{n-1} ... H_3 H_2 z, with u_i (the row prefix a_i,0:i) and h_i as
+ * tridiagonalize left them, a block of reflectors i0..i1 at a time in compact WY form (LAPACK
+ * dlarft + dlarfb): with Y's columns u_i1, u_i1-1, ..., u_i0 and τ_i = 1/h_i,
+ *   H_i1 ... H_i0 = I - Y T Yᵀ,  T upper triangular:  T_cc = τ_c,  T_0:c,c = -τ_c T_0:c,0:c (Y_:,0:cᵀ y_c),
+ * and, as H_i only touches coordinates 0..i-1, only the top i1 rows of z change:
+ *   z_0:r <- z_0:r - Y (T (Yᵀ z_0:r))       (three gemms).
+ * `ybuf` holds n * NB f64, `work` 2 NB n + NB² + gemm scratch.
  */
-function tql2(n: i32, d: usize, e: usize, cs: usize, z: usize): i32 {
-  for (let i = 1; i < n; i++) store<f64>(e + (<usize>(i - 1) << 3), load<f64>(e + (<usize>i << 3)));
-  store<f64>(e + (<usize>(n - 1) << 3), 0);
-  let f: f64 = 0;
-  let tst1: f64 = 0;
-  for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(D(d, l)) + Math.abs(D(e, l)));
-    let m = l;
-    while (m < n - 1 && Math.abs(D(e, m)) > EPS * tst1) m++;
-    if (m > l) {
-      let iter = 0;
-      do {
-        if (++iter > MAX_ITER) return l + 1;
-        let g = D(d, l);
-        let pp = (D(d, l + 1) - g) / (2.0 * D(e, l));
-        let r = hypot(pp, 1.0);
-        if (pp < 0) r = -r;
-        setD(d, l, D(e, l) / (pp + r));
-        setD(d, l + 1, D(e, l) * (pp + r));
-        const dl1 = D(d, l + 1);
-        let h = g - D(d, l);
-        for (let i = l + 2; i < n; i++) setD(d, i, D(d, i) - h);
-        f += h;
-        pp = D(d, m);
-        let c: f64 = 1;
-        let c2 = c;
-        let c3 = c;
-        const el1 = D(e, l + 1);
-        let s: f64 = 0;
-        let s2: f64 = 0;
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2;
-          c2 = c;
-          s2 = s;
-          g = c * D(e, i);
-          h = c * pp;
-          r = hypot(pp, D(e, i));
-          setD(e, i + 1, s * r);
-          const invR = 1.0 / r;
-          s = D(e, i) * invR;
-          c = pp * invR;
-          pp = c * D(d, i) - s * g;
-          setD(d, i + 1, h + s * (c * g + s * D(d, i)));
-          const o = cs + (<usize>i << 4);
-          store<f64>(o, c);
-          store<f64>(o + 8, s);
+function applyQ(n: i32, a: usize, hs: usize, z: usize, ybuf: usize, work: usize): void {
+  const stride = <usize>n << 3;
+  const nb = min(NB, n);
+  const p = work;
+  const p2 = p + <usize>nb * stride;
+  const t = p2 + <usize>nb * stride;
+  const scratch = t + <usize>nb * nb * 8;
+  for (let i0 = 2; i0 < n; i0 += nb) {
+    const i1 = min(i0 + nb, n) - 1;
+    const kb = i1 - i0 + 1;
+    const r = i1;
+    const ldy = <usize>kb << 3;
+    // Y (r x kb): column c is u_{i1 - c}, zero below its length.
+    memory.fill(ybuf, 0, <usize>r * ldy);
+    for (let c = 0; c < kb; c++) {
+      const i = i1 - c;
+      if (load<f64>(hs + (<usize>i << 3)) == 0) continue;
+      const u = a + <usize>i * stride;
+      for (let row = 0; row < i; row++) store<f64>(ybuf + <usize>row * ldy + (<usize>c << 3), load<f64>(u + (<usize>row << 3)));
+    }
+    // T (kb x kb, upper).
+    memory.fill(t, 0, <usize>kb * ldy);
+    for (let c = 0; c < kb; c++) {
+      const h = load<f64>(hs + (<usize>(i1 - c) << 3));
+      const tau: f64 = h == 0 ? 0 : 1.0 / h;
+      store<f64>(t + <usize>c * ldy + (<usize>c << 3), tau);
+      if (c == 0 || tau == 0) continue;
+      // s = Y_:,0:cᵀ y_c into p (c values), then T_0:c,c = -τ T_0:c,0:c s.
+      memory.fill(p, 0, <usize>c << 3);
+      for (let row = 0; row < r; row++) {
+        const yr = ybuf + <usize>row * ldy;
+        const yc = load<f64>(yr + (<usize>c << 3));
+        if (yc == 0) continue;
+        for (let q = 0; q < c; q++) {
+          const o = p + (<usize>q << 3);
+          store<f64>(o, load<f64>(o) + load<f64>(yr + (<usize>q << 3)) * yc);
         }
-        pp = (-s * s2 * c3 * el1 * D(e, l)) / dl1;
-        setD(e, l, s * pp);
-        setD(d, l, c * pp);
-        if (z) applySweep(n, z, cs, l, m);
-      } while (Math.abs(D(e, l)) > EPS * tst1);
+      }
+      for (let q = 0; q < c; q++) {
+        let acc: f64 = 0;
+        for (let j = q; j < c; j++) acc += load<f64>(t + <usize>q * ldy + (<usize>j << 3)) * load<f64>(p + (<usize>j << 3));
+        store<f64>(t + <usize>q * ldy + (<usize>c << 3), -tau * acc);
+      }
     }
-    setD(d, l, D(d, l) + f);
-    setD(e, l, 0);
-  }
-  return 0;
-}
-
-// @ts-ignore: decorator
-@inline function D(v: usize, i: i32): f64 {
-  return load<f64>(v + (<usize>i << 3));
-}
-
-// @ts-ignore: decorator
-@inline function setD(v: usize, i: i32, x: f64): void {
-  store<f64>(v + (<usize>i << 3), x);
-}
-
-/** sqrt(x² + y²) without overflow or harmful underflow (directly when the squares are safe). */
-function hypot(x: f64, y: f64): f64 {
-  const ax = Math.abs(x);
-  const ay = Math.abs(y);
-  const big = Math.max(ax, ay);
-  if (big < 1e150 && big > 1e-150) return Math.sqrt(ax * ax + ay * ay);
-  if (big == 0) return 0;
-  const small = Math.min(ax, ay) / big;
-  return big * Math.sqrt(1 + small * small);
-}
-
-/**
- * Applies one QL sweep's rotations, i = m-1 down to l, to the rows of z (n x n, row-major):
- *   z_i+1 <- s_i z_i + c_i z_i+1,   z_i <- c_i z_i - s_i z_i+1
- * Column block by column block, carrying the row being rotated in registers, so each element is
- * loaded and stored once per sweep.
- */
-function applySweep(n: i32, z: usize, cs: usize, l: i32, m: i32): void {
-  const stride = <usize>n << 3;
-  const top = z + <usize>l * stride;
-  const bottom = z + <usize>m * stride;
-  let col = 0;
-  for (; col + 8 <= n; col += 8) {
-    const oc = <usize>col << 3;
-    let x0 = v128.load(bottom + oc);
-    let x1 = v128.load(bottom + oc + 16);
-    let x2 = v128.load(bottom + oc + 32);
-    let x3 = v128.load(bottom + oc + 48);
-    let row = bottom + oc;
-    for (let i = m - 1; i >= l; i--) {
-      const o = cs + (<usize>i << 4);
-      const c = v128.load64_splat(o);
-      const s = v128.load64_splat(o + 8);
-      const next = row - stride;
-      const y0 = v128.load(next);
-      const y1 = v128.load(next + 16);
-      const y2 = v128.load(next + 32);
-      const y3 = v128.load(next + 48);
-      v128.store(row, f64x2.add(f64x2.mul(s, y0), f64x2.mul(c, x0)));
-      v128.store(row + 16, f64x2.add(f64x2.mul(s, y1), f64x2.mul(c, x1)));
-      v128.store(row + 32, f64x2.add(f64x2.mul(s, y2), f64x2.mul(c, x2)));
-      v128.store(row + 48, f64x2.add(f64x2.mul(s, y3), f64x2.mul(c, x3)));
-      x0 = f64x2.sub(f64x2.mul(c, y0), f64x2.mul(s, x0));
-      x1 = f64x2.sub(f64x2.mul(c, y1), f64x2.mul(s, x1));
-      x2 = f64x2.sub(f64x2.mul(c, y2), f64x2.mul(s, x2));
-      x3 = f64x2.sub(f64x2.mul(c, y3), f64x2.mul(s, x3));
-      row = next;
-    }
-    v128.store(top + oc, x0);
-    v128.store(top + oc + 16, x1);
-    v128.store(top + oc + 32, x2);
-    v128.store(top + oc + 48, x3);
-  }
-  for (; col + 2 <= n; col += 2) {
-    const oc = <usize>col << 3;
-    let x0 = v128.load(bottom + oc);
-    let row = bottom + oc;
-    for (let i = m - 1; i >= l; i--) {
-      const o = cs + (<usize>i << 4);
-      const c = v128.load64_splat(o);
-      const s = v128.load64_splat(o + 8);
-      const next = row - stride;
-      const y0 = v128.load(next);
-      v128.store(row, f64x2.add(f64x2.mul(s, y0), f64x2.mul(c, x0)));
-      x0 = f64x2.sub(f64x2.mul(c, y0), f64x2.mul(s, x0));
-      row = next;
-    }
-    v128.store(top + oc, x0);
-  }
-  for (; col < n; col++) {
-    const oc = <usize>col << 3;
-    let x = load<f64>(bottom + oc);
-    let row = bottom + oc;
-    for (let i = m - 1; i >= l; i--) {
-      const o = cs + (<usize>i << 4);
-      const c = load<f64>(o);
-      const s = load<f64>(o + 8);
-      const next = row - stride;
-      const y = load<f64>(next);
-      store<f64>(row, s * y + c * x);
-      x = c * y - s * x;
-      row = next;
-    }
-    store<f64>(top + oc, x);
+    gemm_f64(1, 0, kb, n, r, 1, ybuf, z, 0, p, scratch); // P = Yᵀ z_0:r
+    gemm_f64(0, 0, kb, n, kb, 1, t, p, 0, p2, scratch); // P2 = T P
+    gemm_f64(0, 0, r, n, kb, -1, ybuf, p2, 1, z, scratch); // z_0:r -= Y P2
   }
 }

@@ -188,9 +188,12 @@ describe('eigh: small cases, input handling and errors', () => {
     },
   );
 
-  it('gives eigvalsh exactly the eigenvalues eigh gives', () => {
+  it('gives eigvalsh the eigenvalues eigh gives to within 1e-13 ‖A‖ (QL vs divide and conquer)', () => {
     const c = fixtures.eigh.find((x) => x.n === 64)!;
-    expect(eigvalsh(matrix(64, c.a))).toEqual(eigh(matrix(64, c.a)).values);
+    const w = eigvalsh(matrix(64, c.a));
+    const { values } = eigh(matrix(64, c.a));
+    const norm = Math.max(...values.map(Math.abs));
+    for (let i = 0; i < 64; i++) expect(Math.abs(w[i] - values[i])).toBeLessThanOrEqual(1e-13 * norm);
   });
 
   it('reads only the lower triangle (the upper one may hold anything, even NaN)', () => {

@@ -1,7 +1,10 @@
 /**
  * The symmetric eigendecomposition A = Q diag(w) Qᵀ (numpy.linalg.eigh), f64. Kernel:
- * assembly/eigh.ts — Householder tridiagonalization, then implicit QL with Wilkinson shifts, the
- * eigenvectors accumulated along the way (EISPACK tred2 + tql2, SIMD row operations).
+ * assembly/eigh.ts — Householder tridiagonalization; with vectors, divide and conquer on the
+ * tridiagonal (assembly/eigh-dc.ts, LAPACK dstedc's method, gemm-bound) and the reflectors applied
+ * in blocks on gemm; without, the implicit QL iteration (tql2). A graded matrix (large diagonal
+ * entries at one end) is reduced from its large end, and a graded tridiagonal is solved by QL, so
+ * tiny eigenvalues keep their relative accuracy whichever way the grading runs.
  *
  * Only the LOWER triangle of A (entries a_ij with j <= i) is read, as numpy.linalg.eigh does by
  * default (UPLO='L'): the strict upper triangle is ignored, so a non-symmetric input is treated as
@@ -19,11 +22,13 @@ export interface Eigh {
 }
 
 let eighKernel: RawKernel | undefined;
+let scratchKernel: RawKernel | undefined;
 
 function run(A: SquareMatrix, vectors: boolean): { values: Float64Array; vectors?: Float64Array } {
   const n = squareOrder('A', A, 'lower');
   const a = copyIn(A);
-  const work = alloc('f64', n + 5 * n + (vectors ? n * n : 0)); // w, then the kernel's scratch
+  scratchKernel ??= rawKernel('eigh_scratch_f64');
+  const work = alloc('f64', n + scratchKernel(n, vectors ? 1 : 0)); // w, then the kernel's scratch
   try {
     eighKernel ??= rawKernel('eigh_f64');
     const info = eighKernel(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);

@@ -1,0 +1,416 @@
+/**
+ * Divide and conquer for the symmetric tridiagonal eigenproblem (Cuppen 1981; Gu and Eisenstat
+ * 1995; LAPACK dstedc / dlaed0-dlaed4), all eigenvectors:
+ *
+ *   T = diag(T1, T2) + ρ u uᵀ,  u = e_{n1-1} + sign(β) e_{n1},  ρ = |β|  (β = T[n1-1, n1]),
+ *   with |β| subtracted from T1's last and T2's first diagonal entry. Recursively
+ *   T1 = Q1 Λ1 Q1ᵀ, T2 = Q2 Λ2 Q2ᵀ, so T = Q (D + ρ z zᵀ) Qᵀ with Q = diag(Q1, Q2), D = diag(Λ1, Λ2),
+ *   z = Qᵀ u (the last row of Q1 and the first row of Q2, signed), normalized: z /= √2, ρ *= 2.
+ *
+ * Deflation (dlaed2), tol = 8 ε max(max |d|, max |z|): a z_j with ρ|z_j| <= tol leaves (d_j, q_j)
+ * an eigenpair; two poles d_p < d_j with |(d_j - d_p) c s| <= tol (c, s the rotation that moves
+ * z_p into z_j) are rotated so z_p = 0, which deflates p. The k remaining poles are strictly apart.
+ *
+ * Secular equation f(λ) = 1/ρ + Σ z_j² / (d_j - λ) = 0: one root in each (d_i, d_i+1) and one in
+ * (d_k, d_k + ρ‖z‖²). Each root is found relative to its nearer pole d_o (the sign of f at the
+ * midpoint says which), λ = d_o + τ, so δ_j = d_j - λ = (d_j - d_o) - τ keeps its relative accuracy
+ * near the pole; τ iterates by the "middle way" (Li 1994, as dlaed4): ψ (poles j <= i) and φ
+ * (poles j > i) are each modelled by one pole with matching value and slope, and the quadratic
+ *   c η² - a η + b = 0,  c = f - δ_i ψ' - δ_i+1 φ',  a = (δ_i + δ_i+1) f - δ_i δ_i+1 (ψ' + φ'),
+ *   b = δ_i δ_i+1 f
+ * gives the step, safeguarded by a bracket [lo, hi] that f's sign shrinks (bisection if it leaves).
+ *
+ * Eigenvectors (Gu-Eisenstat): the z for which the computed λ are exact,
+ *   ẑ_i² = -Π_j (d_i - λ_j) / Π_{j≠i} (d_i - d_j)   (up to the factor ρ, removed by normalizing),
+ * and v_j = (ẑ_i / (d_i - λ_j))_i / ‖·‖: orthogonal to working precision however close the λ are.
+ * The merged vectors are Q[:, kept] V, one gemm, and the deflated columns are carried over.
+ * Leaves of order <= LEAF use the implicit QL iteration (tql2.ts) on the identity.
+ */
+import { gemm_f64, gemm_scratch_f64 } from './gemm';
+import { hypot, tql2 } from './tql2';
+
+const EPS: f64 = 2.220446049250313e-16;
+const LEAF = 32;
+const MAX_SECULAR_ITER = 80;
+
+/** f64 elements of scratch dc_f64 needs for order n (beyond d, off and z). */
+export function dcScratch(n: i32): i32 {
+  return 3 * n * n + 16 * n + gemm_scratch_f64(n, n, n);
+}
+
+// Scratch layout, set by dc_f64 for one run.
+let N: i32 = 0;
+let LD: usize = 0;
+let D0: usize = 0; // d (n)
+let OFF: usize = 0; // off (n - 1): off[i] = T[i, i+1]
+let Z0: usize = 0; // eigenvectors, n x n row-major
+let QC: usize = 0; // n², the kept columns of Q, then the merged block
+let U: usize = 0; // n², δ then the secular eigenvectors
+let W: usize = 0; // n², Q[:, kept] U
+let ZV: usize = 0;
+let DL: usize = 0;
+let ZL: usize = 0;
+let VALS: usize = 0;
+let GU: usize = 0;
+let SH: usize = 0;
+let PERM: usize = 0; // i32 arrays, n each (in 8n bytes)
+let KEEP: usize = 0;
+let DEFL: usize = 0;
+let ORDER: usize = 0;
+let SRC: usize = 0;
+let GEMM: usize = 0;
+
+// @ts-ignore: decorator
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline function st(p: usize, i: i32, x: f64): void {
+  store<f64>(p + (<usize>i << 3), x);
+}
+// @ts-ignore: decorator
+@inline function li(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline function si(p: usize, i: i32, x: i32): void {
+  store<i32>(p + (<usize>i << 2), x);
+}
+
+/**
+ * Eigenvalues (ascending, into d) and eigenvectors (z, n x n row-major, column j for d[j]) of the
+ * symmetric tridiagonal matrix with diagonal d and off-diagonal off (off[i] couples i and i+1).
+ * `work` holds dcScratch(n) f64. Returns 0, or 1 when a leaf's QL iteration did not converge.
+ */
+export function dc_f64(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
+  setup(n, d, off, z, work);
+  return solve(0, n);
+}
+
+/**
+ * The same result by the implicit QL iteration alone (tql2 on the identity, O(n³) rotations):
+ * slower, but it finds the tiny eigenvalues of a graded tridiagonal (large entries at the bottom)
+ * to high relative accuracy, where divide and conquer's are accurate only relative to ‖T‖.
+ */
+export function ql_f64(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
+  setup(n, d, off, z, work);
+  return leaf(0, n);
+}
+
+function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
+  N = n;
+  LD = <usize>n << 3;
+  D0 = d;
+  OFF = off;
+  Z0 = z;
+  const nn = <usize>n * n * 8;
+  QC = work;
+  U = QC + nn;
+  W = U + nn;
+  ZV = W + nn;
+  DL = ZV + LD;
+  ZL = DL + LD;
+  VALS = ZL + LD;
+  GU = VALS + LD;
+  SH = GU + LD;
+  PERM = SH + LD;
+  KEEP = PERM + LD;
+  DEFL = KEEP + LD;
+  ORDER = DEFL + LD;
+  SRC = ORDER + LD;
+  GEMM = SRC + LD + 5 * LD; // 16n in all
+  memory.fill(z, 0, nn);
+}
+
+function solve(s: i32, m: i32): i32 {
+  if (m <= LEAF) return leaf(s, m);
+  const n1 = m >> 1;
+  const beta = ld(OFF, s + n1 - 1);
+  const ab = Math.abs(beta);
+  st(D0, s + n1 - 1, ld(D0, s + n1 - 1) - ab);
+  st(D0, s + n1, ld(D0, s + n1) - ab);
+  let info = solve(s, n1);
+  if (info != 0) return info;
+  info = solve(s + n1, m - n1);
+  if (info != 0) return info;
+  merge(s, m, n1, beta);
+  return 0;
+}
+
+/** A leaf: QL on the identity (rows of QC = eigenvectors), sorted into the block of Z (any m <= n). */
+function leaf(s: i32, m: i32): i32 {
+  const d = D0 + (<usize>s << 3);
+  const e = SH;
+  st(e, 0, 0);
+  for (let i = 1; i < m; i++) st(e, i, ld(OFF, s + i - 1));
+  const zs = QC;
+  memory.fill(zs, 0, <usize>m * m * 8);
+  for (let i = 0; i < m; i++) st(zs, i * m + i, 1);
+  if (tql2(m, d, e, U, zs) != 0) return 1;
+  // Selection sort of the values, carrying row indices; row r of zs is column ORDER of the block.
+  for (let i = 0; i < m; i++) si(ORDER, i, i);
+  for (let i = 0; i < m - 1; i++) {
+    let k = i;
+    for (let j = i + 1; j < m; j++) if (ld(d, j) < ld(d, k)) k = j;
+    if (k != i) {
+      const t = ld(d, i);
+      st(d, i, ld(d, k));
+      st(d, k, t);
+      const o = li(ORDER, i);
+      si(ORDER, i, li(ORDER, k));
+      si(ORDER, k, o);
+    }
+  }
+  const blk = Z0 + <usize>s * LD + (<usize>s << 3);
+  for (let j = 0; j < m; j++) {
+    const row = zs + <usize>li(ORDER, j) * m * 8;
+    for (let r = 0; r < m; r++) store<f64>(blk + <usize>r * LD + (<usize>j << 3), ld(row, r));
+  }
+  return 0;
+}
+
+/** Merges the solved halves [s, s+n1) and [s+n1, s+m) of Z and d across the coupling β. */
+function merge(s: i32, m: i32, n1: i32, beta: f64): void {
+  const blk = Z0 + <usize>s * LD + (<usize>s << 3);
+  const dd = D0 + (<usize>s << 3);
+  const z = ZV;
+  const sgn: f64 = beta < 0 ? -1 : 1;
+  const invSqrt2 = Math.SQRT1_2;
+  for (let i = 0; i < n1; i++) st(z, i, load<f64>(blk + <usize>(n1 - 1) * LD + (<usize>i << 3)) * invSqrt2);
+  for (let i = n1; i < m; i++) st(z, i, sgn * load<f64>(blk + <usize>n1 * LD + (<usize>i << 3)) * invSqrt2);
+  const rho = 2 * Math.abs(beta);
+
+  // Merge the two ascending halves into PERM.
+  let a = 0;
+  let b = n1;
+  for (let t = 0; t < m; t++) {
+    if (b >= m || (a < n1 && ld(dd, a) <= ld(dd, b))) si(PERM, t, a++);
+    else si(PERM, t, b++);
+  }
+  let dmax: f64 = 0;
+  let zmax: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    dmax = Math.max(dmax, Math.abs(ld(dd, i)));
+    zmax = Math.max(zmax, Math.abs(ld(z, i)));
+  }
+  const tol = 8 * EPS * Math.max(dmax, zmax);
+
+  // Deflation, in ascending order of the poles.
+  let k = 0;
+  let nd = 0;
+  let pj = -1;
+  for (let t = 0; t < m; t++) {
+    const j = li(PERM, t);
+    if (rho * Math.abs(ld(z, j)) <= tol) {
+      si(DEFL, nd++, j);
+      continue;
+    }
+    if (pj < 0) {
+      pj = j;
+      continue;
+    }
+    let sn = ld(z, pj);
+    let c = ld(z, j);
+    const tau = hypot(c, sn);
+    const gap = ld(dd, j) - ld(dd, pj);
+    c /= tau;
+    sn = -sn / tau;
+    if (Math.abs(gap * c * sn) <= tol) {
+      st(z, j, tau);
+      st(z, pj, 0);
+      const cp = blk + (<usize>pj << 3);
+      const cj = blk + (<usize>j << 3);
+      for (let r = 0; r < m; r++) {
+        const o = <usize>r * LD;
+        const x = load<f64>(cp + o);
+        const y = load<f64>(cj + o);
+        store<f64>(cp + o, c * x + sn * y);
+        store<f64>(cj + o, c * y - sn * x);
+      }
+      const dp = ld(dd, pj);
+      const dj = ld(dd, j);
+      st(dd, pj, dp * c * c + dj * sn * sn);
+      st(dd, j, dp * sn * sn + dj * c * c);
+      si(DEFL, nd++, pj);
+      pj = j;
+    } else {
+      si(KEEP, k++, pj);
+      pj = j;
+    }
+  }
+  if (pj >= 0) si(KEEP, k++, pj);
+
+  if (k > 0) secular(blk, dd, m, k, rho);
+
+  // Gather (value, source) pairs: kept roots are W's columns, deflated ones the block's.
+  for (let c = 0; c < k; c++) {
+    st(VALS, c, ld(GU, c)); // GU holds the roots after secular()
+    si(SRC, c, c);
+  }
+  for (let t = 0; t < nd; t++) {
+    st(VALS, k + t, ld(dd, li(DEFL, t)));
+    si(SRC, k + t, -1 - li(DEFL, t));
+  }
+  // Insertion sort of positions by value (both runs are nearly ascending).
+  for (let i = 0; i < m; i++) si(ORDER, i, i);
+  for (let i = 1; i < m; i++) {
+    const o = li(ORDER, i);
+    const v = ld(VALS, o);
+    let j = i - 1;
+    while (j >= 0 && ld(VALS, li(ORDER, j)) > v) {
+      si(ORDER, j + 1, li(ORDER, j));
+      j--;
+    }
+    si(ORDER, j + 1, o);
+  }
+  // The merged block, column by column into QC (m x m), then back into Z.
+  const out = QC;
+  const ldo = <usize>m << 3;
+  const ldw = <usize>k << 3;
+  for (let j = 0; j < m; j++) {
+    const o = li(ORDER, j);
+    const src = li(SRC, o);
+    const oj = <usize>j << 3;
+    if (src >= 0) {
+      const col = W + (<usize>src << 3);
+      for (let r = 0; r < m; r++) store<f64>(out + <usize>r * ldo + oj, load<f64>(col + <usize>r * ldw));
+    } else {
+      const col = blk + (<usize>(-1 - src) << 3);
+      for (let r = 0; r < m; r++) store<f64>(out + <usize>r * ldo + oj, load<f64>(col + <usize>r * LD));
+    }
+  }
+  for (let j = 0; j < m; j++) st(SH, j, ld(VALS, li(ORDER, j)));
+  for (let j = 0; j < m; j++) st(dd, j, ld(SH, j));
+  for (let r = 0; r < m; r++) memory.copy(blk + <usize>r * LD, out + <usize>r * ldo, ldo);
+}
+
+/**
+ * Roots of the secular equation for the k kept poles (into GU), their eigenvectors from the
+ * Gu-Eisenstat ẑ, and W = Q[:, kept] U (m x k).
+ */
+function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
+  const dl = DL;
+  const zl = ZL;
+  let znorm2: f64 = 0;
+  for (let c = 0; c < k; c++) {
+    const j = li(KEEP, c);
+    st(dl, c, ld(dd, j));
+    st(zl, c, ld(ZV, j));
+    znorm2 += ld(ZV, j) * ld(ZV, j);
+  }
+  const rhoinv = 1.0 / rho;
+  const ldu = <usize>k << 3;
+  for (let i = 0; i < k; i++) {
+    // Origin and bracket for τ = λ - d_o.
+    let o = i;
+    let lo: f64 = 0;
+    let hi: f64 = 0;
+    if (i < k - 1) {
+      const half = (ld(dl, i + 1) - ld(dl, i)) * 0.5;
+      const di = ld(dl, i);
+      let f = rhoinv;
+      for (let j = 0; j < k; j++) {
+        const zj = ld(zl, j);
+        f += (zj * zj) / (ld(dl, j) - di - half);
+      }
+      if (f >= 0) {
+        hi = half;
+      } else {
+        o = i + 1;
+        lo = -half;
+      }
+    } else {
+      hi = rho * znorm2;
+    }
+    const dO = ld(dl, o);
+    for (let j = 0; j < k; j++) st(SH, j, ld(dl, j) - dO);
+    let tau = (lo + hi) * 0.5;
+    if (o == i + 1 && i < k - 1) tau = lo * 0.5;
+    for (let iter = 0; iter < MAX_SECULAR_ITER; iter++) {
+      let psi: f64 = 0;
+      let dpsi: f64 = 0;
+      let phi: f64 = 0;
+      let dphi: f64 = 0;
+      let erretm: f64 = 0;
+      for (let j = 0; j <= i; j++) {
+        const zj = ld(zl, j);
+        const t = zj / (ld(SH, j) - tau);
+        psi += zj * t;
+        dpsi += t * t;
+        erretm += Math.abs(zj * t);
+      }
+      for (let j = i + 1; j < k; j++) {
+        const zj = ld(zl, j);
+        const t = zj / (ld(SH, j) - tau);
+        phi += zj * t;
+        dphi += t * t;
+        erretm += Math.abs(zj * t);
+      }
+      const f = rhoinv + psi + phi;
+      if (Math.abs(f) <= EPS * (8 * erretm + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi))) break;
+      if (f < 0) lo = tau;
+      else hi = tau;
+      const di = ld(SH, i) - tau;
+      let eta: f64;
+      if (i < k - 1) {
+        const di1 = ld(SH, i + 1) - tau;
+        const c = f - di * dpsi - di1 * dphi;
+        const aa = (di + di1) * f - di * di1 * (dpsi + dphi);
+        const bb = di * di1 * f;
+        const disc = Math.sqrt(Math.abs(aa * aa - 4 * bb * c));
+        if (c == 0) eta = bb / aa;
+        else if (aa <= 0) eta = (aa - disc) / (2 * c);
+        else eta = (2 * bb) / (aa + disc);
+      } else {
+        // One pole on the left: c + s / (δ_k - η) = 0 with s = ψ' δ_k², c = f - ψ' δ_k.
+        const c = f - di * dpsi;
+        eta = c == 0 ? 0 : di + (dpsi * di * di) / c;
+      }
+      if (f * eta >= 0) eta = -f / (dpsi + dphi); // the model stepped the wrong way: Newton
+      let next = tau + eta;
+      if (!(next > lo && next < hi)) next = (lo + hi) * 0.5;
+      if (next == tau || hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) {
+        tau = next;
+        break;
+      }
+      tau = next;
+    }
+    st(GU, i, dO + tau);
+    // Column i of U: δ_j = d_j - λ_i.
+    for (let j = 0; j < k; j++) store<f64>(U + <usize>j * ldu + (<usize>i << 3), ld(SH, j) - tau);
+  }
+
+  // Gu-Eisenstat: ẑ_i from the δ, then U[i][j] = ẑ_i / δ_ij, columns normalized.
+  const zh = VALS; // scratch until the gather
+  for (let i = 0; i < k; i++) {
+    const row = U + <usize>i * ldu;
+    const di = ld(dl, i);
+    let w = ld(row, i);
+    for (let j = 0; j < k; j++) if (j != i) w *= ld(row, j) / (di - ld(dl, j));
+    const zi = ld(zl, i);
+    st(zh, i, (zi < 0 ? -1 : 1) * Math.sqrt(Math.abs(w)));
+  }
+  const norms = SH;
+  memory.fill(norms, 0, ldu);
+  for (let i = 0; i < k; i++) {
+    const row = U + <usize>i * ldu;
+    const zi = ld(zh, i);
+    for (let j = 0; j < k; j++) {
+      const v = zi / ld(row, j);
+      st(row, j, v);
+      st(norms, j, ld(norms, j) + v * v);
+    }
+  }
+  for (let j = 0; j < k; j++) st(norms, j, 1.0 / Math.sqrt(ld(norms, j)));
+  for (let i = 0; i < k; i++) {
+    const row = U + <usize>i * ldu;
+    for (let j = 0; j < k; j++) st(row, j, ld(row, j) * ld(norms, j));
+  }
+  // W = Q[:, kept] U.
+  for (let r = 0; r < m; r++) {
+    const src = blk + <usize>r * LD;
+    const dst = QC + <usize>r * ldu;
+    for (let c = 0; c < k; c++) st(dst, c, load<f64>(src + (<usize>li(KEEP, c) << 3)));
+  }
+  gemm_f64(0, 0, m, k, k, 1, QC, U, 0, W, GEMM);
+}
