@@ -60,8 +60,10 @@ afterAll(async () => {
   await session?.close();
 });
 
+// The timings are wall-clock: on a machine shared with other jobs a short task can be descheduled
+// past the limit, so these two measurements are taken up to three times (a pass is one clean run).
 describe('the demo page keeps its main thread free', () => {
-  it('loads without freezing: no task of 250 ms or more while the views start', async () => {
+  it('loads without freezing: no task of 250 ms or more while the views start', { retry: 2 }, async () => {
     const { page, errors } = await newPage(1366, 900);
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
     const tasks = await longTasksSince(page, 0);
@@ -70,7 +72,9 @@ describe('the demo page keeps its main thread free', () => {
     await page.close();
   });
 
-  it('trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', async () => {
+  it('trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', {
+    retry: 2,
+  }, async () => {
     const { page, errors } = await newPage(1366, 900);
     const section = page.locator('#training');
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
@@ -85,7 +89,7 @@ describe('the demo page keeps its main thread free', () => {
       .toMatch(/^([3-9]|\d\d+) \//);
     await page.waitForTimeout(2000);
     const tasks = await longTasksSince(page, t0);
-    expect(tasks, 'long tasks while training').toEqual([]);
+    expect(tasks, `long tasks while training, from ${Math.round(t0)}`).toEqual([]);
     // Stop: a task queued now runs, and the click is handled, within 100 ms
     const answer = await page.evaluate(
       () =>
@@ -107,6 +111,231 @@ describe('the demo page keeps its main thread free', () => {
     await page.waitForTimeout(600);
     expect(await section.locator('output[name="epoch"]').textContent()).toBe(epoch);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the race says what happened, whatever the input', () => {
+  let page: Page;
+  let errors: string[];
+  const race = () => page.locator('#race');
+  const run = async () => {
+    await race().locator('button[type="submit"]').click();
+    await page.locator('#race[data-state="done"], #race[data-state="error"]').waitFor({ timeout: 60_000 });
+  };
+  const steps = (method: string) => race().locator(`#race-results tr[data-method="${method}"] td.steps`);
+
+  beforeAll(async () => {
+    ({ page, errors } = await newPage(1366, 900));
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await page.close();
+  });
+
+  it('finishes a 100,000-step race and refuses 100,001 with a message', async () => {
+    await race().locator('input[name="maxIter"]').fill('100000');
+    await race().locator('input[name="lr-gd"]').fill('1e-4');
+    await run();
+    expect(await steps('gd').textContent()).toBe('> 100000');
+    expect(await race().locator('#race-convergence polyline[data-name="gd"]').getAttribute('points')).toMatch(
+      /\d/,
+    );
+    await race().locator('input[name="maxIter"]').fill('100001');
+    await run();
+    expect(await race().locator('.status').textContent()).toBe(
+      'Invalid max steps: "100001" (expected an integer from 1 to 100000)',
+    );
+    expect(await race().locator('#race-results tbody tr').count()).toBe(0);
+    await race().locator('input[name="maxIter"]').fill('500');
+  });
+
+  it('says SGD at lr 0.55 > 2/L = 0.5 diverged at step 14 and draws its path out to the plot edge', async () => {
+    await race().locator('input[name="lr-gd"]').fill('0.55');
+    await run();
+    expect(await steps('gd').textContent()).toBe('diverged at step 14');
+    expect(await race().locator('tr[data-method="gd"] .hint').textContent()).toBe('stable below 2/L = 0.5');
+    expect(await steps('gd').getAttribute('title')).toContain('above 2/L = 0.5');
+    // the path's last point lies beyond the plot area (the clip ends the line at the edge)
+    const { last, box } = await page.evaluate(() => {
+      const svg = document.querySelector<SVGSVGElement>('#race .surface-plot svg')!;
+      const pts = svg.querySelector('polyline[data-method="gd"]')!.getAttribute('points')!.split(' ');
+      const frame = svg.querySelector('.frame')!;
+      const y = Number(frame.getAttribute('y'));
+      return { last: pts.at(-1)!.split(',').map(Number), box: [y, y + Number(frame.getAttribute('height'))] };
+    });
+    expect(last[1] < box[0] || last[1] > box[1]).toBe(true);
+    // and its loss curve runs to the divergence: f(x_0) .. f(x_14)
+    const curve = await race().locator('#race-convergence polyline[data-name="gd"]').getAttribute('points');
+    expect(curve!.split(' ')).toHaveLength(15);
+  });
+
+  it('refuses a start outside the plot and a race with no optimizer ticked, saying why', async () => {
+    await race().locator('input[name="lr-gd"]').fill('0.4');
+    await race().locator('input[name="x0"]').fill('100');
+    await run();
+    expect(await race().locator('.status').textContent()).toContain(
+      'is outside the plot [-12, 12] × [-3, 3]',
+    );
+    expect(await race().locator('#race-results tbody tr').count()).toBe(0);
+    await race().locator('input[name="x0"]').fill('10');
+    for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.uncheck();
+    await run();
+    expect(await race().locator('.status').textContent()).toBe('Tick at least one optimizer to race');
+    for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.check();
+    await run();
+    expect(await race().locator('#race-results tbody tr').count()).toBe(8);
+  });
+
+  it('keeps the error of an invalid formula after Enter instead of rerunning the previous function', async () => {
+    await race().locator('select[name="problem"]').selectOption('expression');
+    await page.locator('#race[data-state="done"]').waitFor();
+    await race().locator('input[name="expression"]').fill('x^2 + ');
+    await race().locator('input[name="expression"]').press('Enter');
+    await page.locator('#race[data-state="error"]').waitFor();
+    await page.waitForTimeout(300);
+    expect(await race().getAttribute('data-state')).toBe('error');
+    expect(await race().locator('.status').textContent()).not.toBe('');
+    expect(await race().locator('#race-results tbody tr').count()).toBe(0);
+    expect(await race().locator('polyline.trajectory').count()).toBe(0);
+    await race().locator('input[name="expression"]').fill('x^2 + 3*y^2');
+    await race().locator('input[name="expression"]').press('Enter');
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(await steps('newton').getAttribute('data-value')).toBe('1');
+    await race().locator('select[name="problem"]').selectOption('ill-conditioned');
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
+  it('clears the critical-point readout when the point is invalid', async () => {
+    const section = page.locator('#critical');
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+    await section.locator('input[name="px"]').fill('');
+    await section.locator('button[type="submit"]').click();
+    expect(await section.locator('.status').textContent()).toBe(
+      'Invalid point: (, 0) (expected two numbers)',
+    );
+    for (const name of ['f', 'gradient', 'hessian', 'eigenvalues', 'kind'])
+      expect(await section.locator(`output[name="${name}"]`).textContent(), name).toBe('—');
+    await section.locator('input[name="px"]').fill('0');
+    await section.locator('button[type="submit"]').click();
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+  });
+
+  it('refuses to train with an empty learning rate, naming it', async () => {
+    const section = page.locator('#training');
+    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+    await section.locator('input[name="lr"]').fill('');
+    await section.locator('button[type="submit"]').click();
+    expect(await section.getAttribute('data-state')).toBe('error');
+    expect(await section.locator('.status').textContent()).toBe('Invalid lr: "" (expected a number > 0)');
+    await section.locator('input[name="lr"]').fill('0.01');
+  });
+
+  it('gives every input a label and shows every number whole', async () => {
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select'))
+        .filter((el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.name),
+    );
+    expect(unlabelled).toEqual([]);
+    const cut = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLInputElement>('input.number'))
+        .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+        .map((el) => `${el.name}=${el.value}`),
+    );
+    expect(cut).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('saves a screenshot of each panel at 1366x900', async () => {
+    for (const id of ['race', 'critical', 'schedules', 'training']) {
+      await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });
+    }
+  });
+});
+
+describe('the page anywhere', () => {
+  it('fits a 360-pixel-wide phone: nothing wider than the screen, plots scaled to it', async () => {
+    const { page, errors } = await newPage(360, 800);
+    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const rights = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.surface-plot, svg.line-chart, section'), (el) =>
+        Math.round(el.getBoundingClientRect().right),
+      ),
+    );
+    for (const right of rights) expect(right).toBeLessThanOrEqual(360);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('saves a screenshot of each panel at 390x844', async () => {
+    const { page } = await newPage(390, 844);
+    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    for (const id of ['race', 'critical', 'schedules', 'training']) {
+      await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-390.png` });
+    }
+    await page.close();
+  });
+
+  it('works under a sub-path (/descent/), as a project site serves it', async () => {
+    const server = await preview({
+      root,
+      base: '/descent/',
+      preview: { port: 0, host: '127.0.0.1' },
+      logLevel: 'error',
+    });
+    try {
+      const address = server.httpServer.address();
+      if (!address || typeof address === 'string') throw new Error('vite preview did not bind a port');
+      const { page, errors } = await newPage(1366, 900, `http://127.0.0.1:${address.port}/descent/`);
+      await page.locator('#kernels output').waitFor({ timeout: 30_000 });
+      await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+      await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+      expect(
+        await page.locator('#race-results tr[data-method="newton"] td.steps').getAttribute('data-value'),
+      ).toBe('1');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    }
+  });
+
+  it('restores a shared URL: the same function, start, rates and results', async () => {
+    const { page } = await newPage(1366, 900);
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    const race = page.locator('#race');
+    await race.locator('select[name="problem"]').selectOption('rosenbrock');
+    await page.locator('#race[data-state="done"]').waitFor();
+    await race.locator('input[name="x0"]').fill('-1');
+    await race.locator('input[name="y0"]').fill('2');
+    await race.locator('input[name="lr-adam"]').fill('0.02');
+    await race.locator('input[name="use-rmsprop"]').uncheck();
+    await race.locator('button[type="submit"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+    await page.locator('#critical input[name="px"]').fill('1');
+    await page.locator('#critical button[type="submit"]').click();
+    await page.locator('#schedules select[name="schedule"]').selectOption('exponential');
+    const table = () => race.locator('#race-results tbody').textContent();
+    const before = await table();
+    await page.waitForTimeout(100);
+    const url = page.url();
+    expect(url).toContain('rosenbrock');
+    const shared = await newPage(1366, 900, url);
+    const again = shared.page.locator('#race');
+    await shared.page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await again.locator('select[name="problem"]').inputValue()).toBe('rosenbrock');
+    expect(await again.locator('input[name="x0"]').inputValue()).toBe('-1');
+    expect(await again.locator('input[name="lr-adam"]').inputValue()).toBe('0.02');
+    expect(await again.locator('input[name="use-rmsprop"]').isChecked()).toBe(false);
+    expect(await again.locator('#race-results tbody').textContent()).toBe(before);
+    await expect.poll(() => shared.page.locator('#critical input[name="px"]').inputValue()).toBe('1');
+    expect(await shared.page.locator('#schedules select[name="schedule"]').inputValue()).toBe('exponential');
+    expect(shared.errors).toEqual([]);
+    await shared.page.close();
     await page.close();
   });
 });

@@ -74,6 +74,7 @@ export class SurfacePlot {
   private readonly clipRect: SVGRectElement;
   private readonly background: SVGGElement;
   private pendingLines: ReturnType<typeof setTimeout> | undefined;
+  private room = 0;
 
   constructor(
     readonly maxWidth = 560,
@@ -217,7 +218,12 @@ export class SurfacePlot {
    */
   private layout(domain: Domain, keepLayers: boolean): void {
     if (!keepLayers) {
-      const room = this.element.parentElement?.clientWidth ?? 0;
+      // the container's width, read once and again only after a resize (a read forces a layout)
+      if (this.room === 0) {
+        this.room = this.element.parentElement?.clientWidth ?? 0;
+        if (this.room > 0) window.addEventListener('resize', () => (this.room = 0), { once: true });
+      }
+      const { room } = this;
       this.width = room > 0 ? Math.min(this.maxWidth, Math.max(200, Math.floor(room))) : this.maxWidth;
     }
     const [[x0, x1], [y0, y1]] = domain;

@@ -219,7 +219,9 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
       else if (reply.kind === 'data') {
         domain = reply.domain;
         classes = reply.classes;
-        plot.paint(domain, () => [255, 255, 255]);
+        const white = new ImageData(1, 1);
+        white.data.fill(255);
+        plot.paintImage(domain, white);
         plot.dots(reply.x, reply.y);
       } else if (reply.kind === 'progress') {
         history.push(...reply.records);
