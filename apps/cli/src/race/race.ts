@@ -26,14 +26,26 @@ export function growing(t: Trajectory): boolean {
 
 export const raceHead = ['optimizer', 'lr', 'steps to tol', 'final f', 'iterations', 'f evals', 'outcome'];
 
+/**
+ * The limit a method's stop message names, in any of the wordings minimize()'s methods use:
+ * 'Maximum number of iterations reached' / 'has been exceeded.' (SciPy's BFGS, Nelder-Mead,
+ * Powell, Newton-CG), L-BFGS-B's 'STOP: TOTAL NO. of ITERATIONS REACHED LIMIT', and the same for
+ * function evaluations ('... function evaluations ...', 'STOP: TOTAL NO. of f AND g EVALUATIONS
+ * EXCEEDS LIMIT'); undefined for any other message.
+ */
+export function limitOf(message: string): 'iteration' | 'evaluation' | undefined {
+  if (/maximum number of iterations|no\. of iterations/i.test(message)) return 'iteration';
+  if (/maximum number of (function )?evaluations|no\. of f and g evaluations/i.test(message))
+    return 'evaluation';
+  return undefined;
+}
+
 export function outcomeOf(t: Trajectory): string {
   if (t.divergedAt !== null) return `diverged at step ${t.divergedAt}`;
   if (!t.converged && growing(t)) return 'diverging: f rose above f(x0)';
-  return t.converged
-    ? 'converged'
-    : /Maximum number of iterations/.test(t.message)
-      ? 'step limit'
-      : t.message;
+  if (t.converged) return 'converged';
+  const limit = limitOf(t.message);
+  return limit ? `stopped: ${limit} limit` : t.message;
 }
 
 export function raceRows(trajectories: Trajectory[]): Cell[][] {
