@@ -24,6 +24,7 @@ export * from './optim/optimizer.js';
 export * from './optim/radam.js';
 export * from './optim/rmsprop.js';
 export * from './optim/rprop.js';
+export * from './optim/schedule-free.js';
 export * from './optim/sgd.js';
 export * from './optim/state-dict.js';
 export * from './optim/torch-state-dict.js';

@@ -10,7 +10,7 @@
  *   y = y + yCoef d                               yCoef = η (β (1 - c) - 1)
  *   z = z - η d
  *
- * torch's lerp(a, b, w) is a + w (b - a) for w < 0.5 and b - (b - a)(1 - w) otherwise (exact at
+ * torch's lerp(a, b, w) is a + w (b - a) for |w| < 0.5 and b - (b - a)(1 - w) otherwise (exact at
  * w = 1); the caller passes `oneMinusC` = 1 - c. Reads g; reads and writes y, z (and v). No two
  * arrays may overlap.
  */
@@ -73,7 +73,7 @@ function scheduleFree<T>(
 
 /**
  * The train()/eval() switch of the evaluation point: p = lerp(p, z, w) (torch's lerp, as above;
- * flags & 1: w >= 0.5). eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β (x -> y).
+ * flags & 1: |w| >= 0.5). eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β (x -> y).
  * Reads z; reads and writes p.
  */
 function scheduleFreeLerp<T>(n: i32, p: usize, z: usize, w: T, oneMinusW: T, flags: i32): void {

@@ -59,9 +59,9 @@ export function fusedScheduleFreeStep(
   );
 }
 
-/** p = lerp(p, z, w) with torch's lerp: eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β. */
+/** p = lerp(p, z, w) with torch's lerp (a + w (b - a) for |w| < 0.5, else b - (b - a)(1 - w)): eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β. */
 export function scheduleFreeLerp(p: WasmArray, z: WasmArray, w: number): void {
   const dt = checkStepArrays(p, z, {});
   checkScalar('w', w);
-  lerpKernel(dt)(p.length, p.ptr, z.ptr, w, 1 - w, w >= 0.5 ? 1 : 0);
+  lerpKernel(dt)(p.length, p.ptr, z.ptr, w, 1 - w, Math.abs(w) >= 0.5 ? 1 : 0);
 }
