@@ -7,13 +7,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getProblem } from '@descent/core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRace } from '../src/race.js';
 import { openBuiltPage, type PageSession } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = '/tmp/web-shots';
+const quadratic = getProblem('ill-conditioned');
 let session: PageSession;
 
 /** Records every long task (> 50 ms on the main thread) from the page's first script on. */
@@ -185,6 +188,50 @@ describe('the race says what happened, whatever the input', () => {
     for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.check();
     await run();
     expect(await race().locator('#race-results tbody tr').count()).toBe(8);
+  });
+
+  it('races momentum with the β set on its slider, as minimize does in Node, and moves the 2(1+β)/L hint', async () => {
+    await race().locator('input[name="beta-momentum"]').fill('0.5');
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(await race().locator('tr[data-method="momentum"] .hint').textContent()).toBe(
+      'below 2(1+β)/L = 0.75',
+    );
+    const lr = Number(await race().locator('input[name="lr-momentum"]').inputValue());
+    const [expected] = runRace(quadratic, quadratic.x0, [
+      { method: 'momentum', lr, options: { momentum: 0.5 } },
+    ]);
+    await expect
+      .poll(() => steps('momentum').getAttribute('data-value'))
+      .toBe(String(expected.stepsToTolerance));
+    await race().locator('input[name="beta-momentum"]').fill('0.9');
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
+  it('plays, pauses, steps and scrubs the race, the chart in step with the paths', async () => {
+    await race().locator('input[name="scrub"]').fill('3');
+    expect(await race().locator('output[name="shown-step"]').textContent()).toBe('k = 3');
+    const pathPoints = await race().locator('polyline.trajectory[data-method="gd"]').getAttribute('points');
+    expect(pathPoints!.split(' ')).toHaveLength(4);
+    const curve = await race().locator('#race-convergence polyline[data-name="gd"]').getAttribute('points');
+    expect(curve!.split(' ')).toHaveLength(4);
+    await race().locator('button[name="step"]').click();
+    expect(await race().locator('output[name="shown-step"]').textContent()).toBe('k = 4');
+    await race().locator('button[name="play"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(await race().locator('output[name="shown-step"]').textContent()).toBe(
+      `k = ${await race().locator('input[name="scrub"]').getAttribute('max')}`,
+    );
+    // a legend names every racer on the chart
+    expect(await race().locator('#race-convergence .legend text').allTextContents()).toEqual([
+      'SGD',
+      'Momentum',
+      'Nesterov',
+      'Adam',
+      'RMSprop',
+      'Adagrad',
+      'L-BFGS',
+      'Newton',
+    ]);
   });
 
   it('keeps the error of an invalid formula after Enter instead of rerunning the previous function', async () => {

@@ -13,6 +13,7 @@ import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
 import { curvatures, MAX_STEPS, raceMethods, suggestedRates } from './race.js';
 import { fillTable } from './race-table.js';
+import { heavyBallLimit, optimizerOptions, racerParameters } from './racer-settings.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
@@ -47,7 +48,7 @@ export interface RaceState {
   x0: [string, string];
   gtol: string;
   maxIter: string;
-  racers: Record<string, { use: boolean; lr?: string }>;
+  racers: Record<string, { use: boolean; lr?: string; params?: Record<string, string> }>;
 }
 
 export type RaceViewElement = HTMLElement & {
@@ -124,8 +125,37 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         ' ',
         hint,
       );
-    return { m, box, lr, hint };
+    // the racer's own hyper-parameters, on sliders in a row below it
+    const sliders = (racerParameters[m.method] ?? []).map((p) => {
+      const slider = Object.assign(document.createElement('input'), {
+        type: 'range',
+        name: `${p.key}-${m.method}`,
+        min: String(p.min),
+        max: String(p.max),
+        step: String(p.step),
+        value: String(p.value),
+      });
+      slider.setAttribute('aria-label', `${p.label} of ${m.label}`);
+      const shown = Object.assign(document.createElement('output'), { textContent: String(p.value) });
+      slider.addEventListener('input', () => {
+        shown.textContent = slider.value;
+      });
+      slider.addEventListener('change', () => race());
+      const label = document.createElement('label');
+      label.className = 'slider';
+      label.append(`${p.label} `, slider, ' ', shown);
+      return { p, slider, shown, label };
+    });
+    if (sliders.length > 0) {
+      const settings = racers.insertRow();
+      settings.className = 'settings';
+      settings.insertCell();
+      settings.insertCell().append(...sliders.map((s) => s.label));
+    }
+    return { m, box, lr, hint, sliders };
   });
+  const settingsOf = (c: (typeof chosen)[number]) =>
+    Object.fromEntries(c.sliders.map(({ p, slider }) => [p.key, Number(slider.value)]));
   const run = Object.assign(document.createElement('button'), {
     type: 'submit',
     textContent: 'Run the race',
@@ -178,11 +208,13 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   /** The threshold hints beside the rates: gradient descent is stable on a quadratic for lr < 2/L. */
   const showThresholds = (x0: number[]) => {
     const { L } = problem ? curvatures(problem, x0) : { L: Number.NaN };
-    for (const { m, hint } of chosen) {
+    for (const c of chosen) {
+      const { m, hint } = c;
       hint.textContent = '';
       if (!(L > 0)) continue;
       if (m.method === 'gd') hint.textContent = `stable below 2/L = ${formatNumber(2 / L, 3)}`;
-      if (m.method === 'momentum') hint.textContent = `below 2(1+β)/L = ${formatNumber(3.8 / L, 3)}`;
+      if (m.method === 'momentum')
+        hint.textContent = `below 2(1+β)/L = ${formatNumber(heavyBallLimit(L, settingsOf(c).beta), 3)}`;
     }
   };
 
@@ -259,6 +291,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     cancelAnimationFrame(animation);
     playing = true;
     play.textContent = 'Pause';
+    section.dataset.state = 'playing';
     const frames = 90;
     const perFrame = Math.max(1, Math.ceil(longest / frames));
     let s = from;
@@ -303,9 +336,10 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     }
     const entries = chosen
       .filter((c) => c.box.checked)
-      .map(({ m, lr }) => ({
-        method: m.method,
-        lr: lr ? (lr.value.trim() === '' ? Number.NaN : Number(lr.value)) : undefined,
+      .map((c) => ({
+        method: c.m.method,
+        lr: c.lr ? (c.lr.value.trim() === '' ? Number.NaN : Number(c.lr.value)) : undefined,
+        options: optimizerOptions(c.m.method, settingsOf(c)),
       }));
     showThresholds(x0);
     section.dataset.state = 'running';
@@ -392,7 +426,16 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         gtol: gtol.value,
         maxIter: maxIter.value,
         racers: Object.fromEntries(
-          chosen.map(({ m, box, lr }) => [m.method, { use: box.checked, lr: lr?.value }]),
+          chosen.map(({ m, box, lr, sliders }) => [
+            m.method,
+            {
+              use: box.checked,
+              lr: lr?.value,
+              ...(sliders.length > 0
+                ? { params: Object.fromEntries(sliders.map(({ p, slider }) => [p.key, slider.value])) }
+                : {}),
+            },
+          ]),
         ),
       };
     },
@@ -403,11 +446,17 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         if (s.x0) [startX.value, startY.value] = s.x0;
         if (s.gtol !== undefined) gtol.value = s.gtol;
         if (s.maxIter !== undefined) maxIter.value = s.maxIter;
-        for (const { m, box, lr } of chosen) {
+        for (const { m, box, lr, sliders } of chosen) {
           const r = s.racers?.[m.method];
           if (!r) continue;
           box.checked = r.use;
           if (lr && r.lr !== undefined) lr.value = r.lr;
+          for (const { p, slider, shown } of sliders) {
+            const v = r.params?.[p.key];
+            if (v === undefined) continue;
+            slider.value = v;
+            shown.textContent = slider.value;
+          }
         }
         race();
       });

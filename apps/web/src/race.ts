@@ -24,8 +24,8 @@ export interface RaceMethod {
 /** The racers, with learning rates that converge on the notes' ill-conditioned quadratic. */
 export const raceMethods: RaceMethod[] = [
   { method: 'gd', label: 'SGD', lr: 0.4, colour: '#ff6b6b' },
-  { method: 'momentum', label: 'Momentum 0.9', lr: 0.1, colour: '#ffa94d' },
-  { method: 'nesterov', label: 'Nesterov 0.9', lr: 0.1, colour: '#ffd43b' },
+  { method: 'momentum', label: 'Momentum', lr: 0.1, colour: '#ffa94d' },
+  { method: 'nesterov', label: 'Nesterov', lr: 0.1, colour: '#ffd43b' },
   { method: 'adam', label: 'Adam', lr: 0.5, colour: '#f783ac' },
   { method: 'rmsprop', label: 'RMSprop', lr: 0.05, colour: '#b197fc' },
   { method: 'adagrad', label: 'Adagrad', lr: 2, colour: '#38d9a9' },
