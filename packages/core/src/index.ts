@@ -21,6 +21,7 @@ export * from './optim/muon.js';
 export * from './optim/nadam.js';
 export * from './optim/newton-schulz.js';
 export * from './optim/optimizer.js';
+export * from './optim/prodigy.js';
 export * from './optim/radam.js';
 export * from './optim/rmsprop.js';
 export * from './optim/rprop.js';
