@@ -20,6 +20,10 @@ function dist2(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Is y in the set (up to rounding)? */
 function member(set: ConvexSet, y: number[]): boolean {
   if (set.kind === 'nonnegative') return y.every((v) => v >= 0);
+  if (set.kind === 'simplex') {
+    const sum = y.reduce((a, b) => a + b, 0);
+    return y.every((v) => v >= 0) && Math.abs(sum - (set.total ?? 1)) <= 1e-12 * Math.max(1, set.total ?? 1);
+  }
   if (set.kind === 'box') {
     const lo = (i: number) => (typeof set.lower === 'number' ? set.lower : set.lower[i]);
     const hi = (i: number) => (typeof set.upper === 'number' ? set.upper : set.upper[i]);
@@ -39,6 +43,8 @@ const sets: Array<[string, ConvexSet]> = [
   ],
   ['L2 ball at the origin', { kind: 'l2ball', radius: 1.5 }],
   ['L2 ball around a center', { kind: 'l2ball', radius: 0.7, center: seeded(9, 8, 1) }],
+  ['probability simplex', { kind: 'simplex' }],
+  ['simplex of total 2.5', { kind: 'simplex', total: 2.5 }],
 ];
 
 describe.each(sets)('project onto the %s', (_name, set) => {
@@ -96,6 +102,70 @@ describe('project', () => {
       /lower\[0\] = 1 is above upper\[0\] = 0/,
     );
     expect(() => project(p, { kind: 'l2ball', radius: -1 })).toThrow(/Invalid radius value: -1/);
-    expect(() => project(p, { kind: 'simplex' } as never)).toThrow(/Invalid set/);
+    expect(() => project(p, { kind: 'simplex', total: 0 })).toThrow(/Invalid total value: 0/);
+    expect(() => project(p, { kind: 'l1ball' } as never)).toThrow(/Invalid set/);
+  });
+});
+
+/** τ by bisection on the monotone g(τ) = Σ max(x_i - τ, 0) - z: independent of the sort. */
+function bisectionThreshold(x: number[], z: number): number {
+  let lo = Math.min(...x) - z;
+  let hi = Math.max(...x);
+  for (let k = 0; k < 200; k++) {
+    const mid = (lo + hi) / 2;
+    const g = x.reduce((s, v) => s + Math.max(v - mid, 0), 0) - z;
+    if (g > 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+describe('project onto the simplex', () => {
+  it('matches closed forms: a vertex, the barycenter, and a point already inside', () => {
+    const cases: Array<[number[], number[]]> = [
+      [
+        [2, 0, 0],
+        [1, 0, 0],
+      ],
+      [
+        [5, 5, 5, 5],
+        [0.25, 0.25, 0.25, 0.25],
+      ],
+      [
+        [0.2, 0.3, 0.5],
+        [0.2, 0.3, 0.5],
+      ],
+      [
+        [1, 0.5, -3],
+        [0.75, 0.25, 0],
+      ], // τ = 0.25
+    ];
+    for (const [x, want] of cases) {
+      const p = param(Float64Array.from(x));
+      project(p, { kind: 'simplex' });
+      p.data.forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i], 14);
+      });
+    }
+  });
+
+  it('thresholds at the τ found by bisection, over several parameters', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const x = seeded(11, 300 + trial, 4);
+      const z = 0.5 + trial / 4;
+      const a = param(Float64Array.from(x.slice(0, 6)));
+      const b = param(Float64Array.from(x.slice(6)));
+      project([a, b], { kind: 'simplex', total: z });
+      const tau = bisectionThreshold(x, z);
+      [...a.data, ...b.data].forEach((v, i) => {
+        expect(v).toBeCloseTo(Math.max(x[i] - tau, 0), 12);
+      });
+    }
+  });
+
+  it('refuses a non-finite coordinate and leaves the parameters unchanged', () => {
+    const p = param(Float64Array.from([0.5, Number.NaN, 1]));
+    expect(() => project(p, { kind: 'simplex' })).toThrow(/x\[1\] = NaN/);
+    expect(p.data[0]).toBe(0.5);
   });
 });

@@ -8,6 +8,12 @@
  *   nonnegative:  y_i = max(x_i, 0)
  *   box:          y_i = min(max(x_i, l_i), u_i)                         l ≤ u
  *   l2ball:       y = c + (x - c) · min(1, r / ‖x - c‖₂)                 ball of radius r around c
+ *   simplex:      y_i = max(x_i - τ, 0),  τ such that Σ y_i = z          {y ≥ 0, Σ y_i = z}, z > 0
+ *
+ * The simplex's τ by the sort-based algorithm (Held, Wolfe & Crowder 1974; Duchi, Shalev-Shwartz,
+ * Singer & Chandra 2008, Fig. 1), O(n log n): sort u = x descending, take
+ *   ρ = max{ j : u_j - (Σ_{r≤j} u_r - z) / j > 0 },   τ = (Σ_{r≤ρ} u_r - z) / ρ.
+ * (z = 1 is the probability simplex; `total` sets z.)
  *
  * The set applies to x = all parameters concatenated in the order given (for the L2 ball the norm
  * is over all of them, as clipGradNorm's). Bounds and the center are numbers (the same for every
@@ -18,7 +24,23 @@ import type { Param } from './param.js';
 export type ConvexSet =
   | { kind: 'nonnegative' }
   | { kind: 'box'; lower: number | ArrayLike<number>; upper: number | ArrayLike<number> }
-  | { kind: 'l2ball'; radius: number; center?: number | ArrayLike<number> };
+  | { kind: 'l2ball'; radius: number; center?: number | ArrayLike<number> }
+  | { kind: 'simplex'; total?: number };
+
+/**
+ * The simplex's threshold τ for x (Duchi et al. 2008, Fig. 1): P(x)_i = max(x_i - τ, 0) sums to z.
+ */
+export function simplexThreshold(x: ArrayLike<number>, z = 1): number {
+  const u = Array.from(x).sort((a, b) => b - a);
+  let sum = 0;
+  let tau = 0;
+  for (let j = 0; j < u.length; j++) {
+    sum += u[j];
+    const t = (sum - z) / (j + 1);
+    if (u[j] - t > 0) tau = t; // ρ = the last j with u_j > τ_j; τ = τ_ρ
+  }
+  return tau;
+}
 
 function asList(params: Param | Param[]): Param[] {
   return Array.isArray(params) ? params : [params];
@@ -88,9 +110,25 @@ export function project(params: Param | Param[], set: ConvexSet): void {
       }
       return;
     }
+    case 'simplex': {
+      const z = set.total ?? 1;
+      if (typeof z !== 'number' || !(z > 0) || !Number.isFinite(z)) {
+        throw new RangeError(`Invalid total value: ${String(z)} (expected a finite number > 0)`);
+      }
+      const x: number[] = [];
+      for (const p of list) for (const v of p.data) x.push(v);
+      const bad = x.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new RangeError(`Cannot project onto the simplex: x[${bad}] = ${x[bad]}`);
+      const tau = simplexThreshold(x, z);
+      for (const p of list) {
+        const d = p.data;
+        for (let i = 0; i < d.length; i++) d[i] = Math.max(d[i] - tau, 0);
+      }
+      return;
+    }
     default:
       throw new RangeError(
-        `Invalid set: ${JSON.stringify(set)} (expected kind 'nonnegative', 'box' or 'l2ball')`,
+        `Invalid set: ${JSON.stringify(set)} (expected kind 'nonnegative', 'box', 'l2ball' or 'simplex')`,
       );
   }
 }

@@ -7,6 +7,12 @@ export {
   lipschitzCone,
 } from './convergence.js';
 export {
+  type ConvexSetCounterexample,
+  type ConvexSetOptions,
+  type ConvexSetReport,
+  checkConvexSet,
+} from './convex-set.js';
+export {
   type ConvexityOptions,
   type ConvexityReport,
   checkConvexity,
