@@ -41,7 +41,7 @@ const schema = z.object({
   acceptDataChange: z.boolean().optional(),
 });
 
-type Given = z.output<typeof schema>;
+export type Given = z.output<typeof schema>;
 
 const defaults: TrainSettings = {
   data: 'digits',
@@ -95,7 +95,7 @@ export function readModelFile(path: string, flag: string): ModelFile {
 }
 
 /** The run's settings: the flags over the defaults, or, with --resume, the checkpoint's (only --epochs may change). */
-function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
+export function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
   const given: Partial<TrainSettings> = {};
   for (const k of trainKeys)
     if (s[k as keyof Given] !== undefined) (given as Record<string, unknown>)[k] = s[k as keyof Given];
@@ -114,7 +114,7 @@ function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
         `Invalid value for --layers: ${settings.layers.join(',')} (expected positive integers)`,
       );
     }
-    return settings;
+    return settings.schedule === undefined ? settings : { ...settings, scheduleEpochs: settings.epochs };
   }
   const saved = resumed.cli.settings;
   for (const [k, v] of Object.entries(given)) {
@@ -124,7 +124,9 @@ function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSettings {
       );
     }
   }
-  return { ...saved, epochs: given.epochs ?? saved.epochs };
+  const resumedSettings = { ...saved, epochs: given.epochs ?? saved.epochs };
+  if (saved.schedule !== undefined) resumedSettings.scheduleEpochs = saved.scheduleEpochs ?? saved.epochs;
+  return resumedSettings;
 }
 
 export function registerTrain(program: Command): void {
@@ -148,7 +150,10 @@ export function registerTrain(program: Command): void {
       '--save <file>',
       'write the model (with optimizer state) here, as JSON, or as safetensors if FILE ends in .safetensors; also where Ctrl-C checkpoints go',
     )
-    .option('--resume <file>', 'continue a run saved with --save (same settings; --epochs may grow)')
+    .option(
+      '--resume <file>',
+      "continue a run saved with --save (same settings and schedule; --epochs may grow within the schedule's horizon)",
+    )
     .option('--accept-data-change', 'resume even though the training data changed since the checkpoint');
   withCommonOptions(cmd)
     .addHelpText(

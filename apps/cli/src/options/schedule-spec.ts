@@ -144,6 +144,23 @@ function parseValue(spec: string, key: string, kind: Kind, text: string): unknow
   return x;
 }
 
+/**
+ * The option of a SPEC that --steps (train: --epochs) fills when the SPEC does not give it (TMax of
+ * cosine, totalIters of linear / polynomial, totalSteps of one-cycle), or undefined when the SPEC
+ * has no such horizon or states its own. A resumed run must keep such a horizon: stretched to
+ * more epochs, the curve would change under the weights already trained.
+ */
+export function stretchedKey(spec: string): string | undefined {
+  const main = spec.trim().split('+')[0];
+  const colon = main.indexOf(':');
+  const name = (colon < 0 ? main : main.slice(0, colon)).trim();
+  const family = Object.hasOwn(families, name) ? families[name] : undefined;
+  if (!family?.stepsKey) return undefined;
+  const body = colon < 0 ? '' : main.slice(colon + 1);
+  const keys = body.split(',').map((pair) => pair.split('=')[0].trim());
+  return keys.includes(family.stepsKey) ? undefined : family.stepsKey;
+}
+
 /** The schedule a SPEC names, with --lr and --steps filling what it leaves out. */
 export function parseSchedule(spec: string, defaults: { lr: number; steps: number }): Schedule {
   const [main, ...extras] = spec.trim().split('+');

@@ -20,7 +20,7 @@ import {
 } from '@descent/mlp';
 import { l2 } from '@descent/regularizers';
 import { LambdaLR } from '@descent/schedulers';
-import { parseSchedule } from '../options/schedule-spec.js';
+import { parseSchedule, stretchedKey } from '../options/schedule-spec.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { firstOrder } from '../race/optimizers.js';
 import { loadData, type Prepared, prepare } from './data.js';
@@ -36,6 +36,12 @@ export interface TrainSettings {
   momentum?: number;
   weightDecay?: number;
   schedule?: string;
+  /**
+   * The epochs the schedule was laid over (its TMax / totalIters when the SPEC gives none): the
+   * first run's --epochs, kept by --resume so the curve continues exactly. Older checkpoints lack
+   * it; their `epochs` is used.
+   */
+  scheduleEpochs?: number;
   l2?: number;
   epochs: number;
   batchSize: number;
@@ -104,9 +110,32 @@ function optimizerFactory(s: TrainSettings): (params: Param[]) => AnyOptimizer {
 
 function schedulerFactory(s: TrainSettings) {
   if (s.schedule === undefined) return undefined;
-  const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: s.epochs });
+  const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: s.scheduleEpochs ?? s.epochs });
   return (optimizer: AnyOptimizer) =>
     new LambdaLR(optimizer, { lrLambda: (t: number) => schedule(t) / s.lr });
+}
+
+/**
+ * Why resuming epochs [from, s.epochs) would not continue the saved schedule as the user expects,
+ * or null when it does: a horizon taken from the first run's --epochs cannot be stretched (the
+ * curve would jump), and no epoch may train at a learning rate of 0 (cosine's end, polynomial's
+ * endLr = 0).
+ */
+export function resumeScheduleProblem(s: TrainSettings, from: number): string | null {
+  if (s.schedule === undefined) return null;
+  const horizon = s.scheduleEpochs ?? s.epochs;
+  const key = stretchedKey(s.schedule);
+  const fresh = `start a new run with the longer schedule (descent train ... --schedule ${s.schedule} --epochs ${s.epochs}), or resume with at most --epochs ${horizon}`;
+  if (key !== undefined && s.epochs > horizon) {
+    return `--epochs ${s.epochs} goes past the end of the checkpoint's schedule "${s.schedule}", laid over ${horizon} epochs (${key}=${horizon}); stretching it would change the learning rate of every remaining epoch, and continuing it would train at its end value. To train on, ${fresh}; a schedule with its own horizon (e.g. ${s.schedule.split(/[:+]/)[0]}:${key}=${s.epochs}) can be extended up to it`;
+  }
+  const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: horizon });
+  for (let t = from; t < s.epochs; t++) {
+    if (!(schedule(t) > 0)) {
+      return `the checkpoint's schedule "${s.schedule}" gives a learning rate of ${schedule(t)} at epoch ${t + 1}: that epoch would not train. To train on, ${fresh}`;
+    }
+  }
+  return null;
 }
 
 /** Checks every setting and builds everything before training starts (a bad one changes nothing). */
@@ -141,6 +170,11 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
       throw new UsageError(
         `The checkpoint has completed ${r.epoch} epochs already (--epochs ${s.epochs}); raise --epochs to train on`,
       );
+    }
+    const problem = resumeScheduleProblem(s, r.epoch);
+    if (problem !== null) {
+      r.model.free();
+      throw new UsageError(`Cannot resume with --epochs ${s.epochs}: ${problem}`);
     }
     return {
       prepared,
