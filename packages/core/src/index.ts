@@ -15,6 +15,7 @@ export * from './optim/adam.js';
 export * from './optim/adamax.js';
 export * from './optim/adamw.js';
 export * from './optim/asgd.js';
+export * from './optim/dadapt-adam.js';
 export * from './optim/lbfgs.js';
 export * from './optim/lion.js';
 export * from './optim/muon.js';
