@@ -35,3 +35,4 @@ export * from './param.js';
 export * from './problems/index.js';
 export * from './projections.js';
 export * from './variance-reduction/index.js';
+export * from './wrappers/sam.js';
