@@ -17,6 +17,12 @@
  *
  * `lr` defaults to the class's own default (torch's); `optimizerOptions` passes the rest.
  * A step that makes f or ∇f non-finite ends the run: converged false, "Diverged: …".
+ *
+ * With `bounds` l <= x <= u: projected gradient. x0 is projected into the box (as L-BFGS-B does),
+ * and after every optimizer step x <- P(x) = min(max(x, l), u), coordinate-wise; the optimizer's
+ * own state (momentum, moments) is left as the step made it. The gradient test then reads the
+ * projected gradient ‖P(x - ∇f) - x‖∞ <= gtol (L-BFGS-B's projgr), which is zero at a constrained
+ * minimum where ∇f itself is not.
  */
 import { Adadelta } from '../optim/adadelta.js';
 import { Adafactor } from '../optim/adafactor.js';
@@ -35,7 +41,7 @@ import { SGD } from '../optim/sgd.js';
 import { param } from '../param.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
-import { checkStop, type Stopping } from './stopping.js';
+import { checkStop, messages, type Stopping } from './stopping.js';
 
 type Params = ReturnType<typeof param>[];
 // biome-ignore lint/suspicious/noExplicitAny: each optimizer class has its own options type
@@ -76,26 +82,33 @@ export function minimizeFirstOrder(
   method: string,
   lr: number | undefined,
   optimizerOptions: Record<string, unknown>,
+  bounds?: { lower: Float64Array; upper: Float64Array },
 ): MinimizeResult {
   const { cls, implied } = firstOrderMethods[method];
   const options: Record<string, unknown> = { ...implied, ...optimizerOptions };
   if (lr !== undefined) options.lr = lr;
-  const p = param(x0.slice());
+  const start = x0.slice();
+  if (bounds) project(start, bounds.lower, bounds.upper);
+  const p = param(start);
   // the optimizer validates its options (RangeError naming the option) before anything runs
   const optimizer = new cls([p], options);
   const n = x0.length;
   const rec = new HistoryRecorder(stop.recordPath);
-  const state = { x: x0.slice(), f: 0, g: new Float64Array(n), nit: 0 };
+  const state = { x: start.slice(), f: 0, g: new Float64Array(n), nit: 0 };
+  const boxed = bounds ? { ...stop, messages: projectedMessages } : stop;
+  const pg = new Float64Array(n);
   let fPrev = Number.NaN;
   try {
     for (;;) {
       state.x.set(p.data);
       state.f = obj.valueAndGrad(state.x, state.g);
       rec.record(state.f, state.x);
-      const reason = checkStop(stop, obj, state.nit, fPrev, state.f, state.x, state.g);
+      const gTest = bounds ? projectedGradient(state.x, state.g, bounds.lower, bounds.upper, pg) : state.g;
+      const reason = checkStop(boxed, obj, state.nit, fPrev, state.f, state.x, gTest);
       if (reason) return makeResult(obj, state, reason.converged, reason.message, rec.history);
       p.grad.set(state.g);
       optimizer.step();
+      if (bounds) project(p.data, bounds.lower, bounds.upper);
       fPrev = state.f;
       state.nit++;
     }
@@ -103,4 +116,32 @@ export function minimizeFirstOrder(
     optimizer.resetState();
     p.free();
   }
+}
+
+const projectedMessages = {
+  ...messages,
+  gtol: 'Optimization terminated successfully: projected gradient norm <= gtol',
+};
+
+/** x <- min(max(x, l), u), coordinate-wise. */
+function project(x: Float64Array, l: Float64Array, u: Float64Array): void {
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(Math.max(x[i], l[i]), u[i]);
+}
+
+/**
+ * x - P(x - g) into out, coordinate by coordinate (L-BFGS-B's projgr): g_i, except where the step
+ * -g_i would leave the box, where it is cut at the bound. A NaN in g stays NaN.
+ */
+function projectedGradient(
+  x: Float64Array,
+  g: Float64Array,
+  l: Float64Array,
+  u: Float64Array,
+  out: Float64Array,
+) {
+  for (let i = 0; i < x.length; i++) {
+    const gi = g[i];
+    out[i] = gi < 0 ? Math.max(x[i] - u[i], gi) : gi > 0 ? Math.min(x[i] - l[i], gi) : gi;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@
  *   'BFGS'       ->  'bfgs'
  *   'Newton-CG'  ->  'newton-cg'
  *   'trust-ncg'  ->  'trust-ncg'
+ *   'trust-exact'->  'trust-exact'
  *   'Nelder-Mead'->  'nelder-mead'
  *   'Powell'     ->  'powell'
  *
@@ -20,6 +21,7 @@ export const ownMethods = [
   'newton',
   'newton-cg',
   'trust-ncg',
+  'trust-exact',
   'nelder-mead',
   'powell',
 ] as const;
@@ -31,6 +33,7 @@ const scipyAliases: Record<string, OwnMethod> = {
   neldermead: 'nelder-mead',
   newtoncg: 'newton-cg',
   trustncg: 'trust-ncg',
+  trustexact: 'trust-exact',
 };
 
 /** The canonical name of `method` (an own name, an alias or a first-order name); throws if unknown. */
@@ -42,6 +45,6 @@ export function resolveMethod(method: unknown): OwnMethod | string {
   if (Object.hasOwn(scipyAliases, lower)) return scipyAliases[lower];
   if (isFirstOrderMethod(lower)) return lower;
   throw new RangeError(
-    `Invalid method: ${method} (known: ${ownMethods.join(', ')}, ${firstOrderMethodNames().join(', ')}; SciPy's 'L-BFGS-B', 'BFGS', 'Newton-CG', 'trust-ncg', 'Nelder-Mead', 'Powell' too, any case)`,
+    `Invalid method: ${method} (known: ${ownMethods.join(', ')}, ${firstOrderMethodNames().join(', ')}; SciPy's 'L-BFGS-B', 'BFGS', 'Newton-CG', 'trust-ncg', 'trust-exact', 'Nelder-Mead', 'Powell' too, any case)`,
   );
 }

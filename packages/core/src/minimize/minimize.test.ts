@@ -302,7 +302,7 @@ describe("minimize() accepts SciPy's method names and result fields", () => {
       [0, 2],
       [0, 2],
     ];
-    for (const method of ['BFGS', 'Newton-CG', 'Nelder-Mead', 'adam']) {
+    for (const method of ['BFGS', 'Newton-CG', 'Nelder-Mead', 'trust-exact']) {
       expect(() => minimize(p, p.x0, { method, bounds })).toThrow(
         `bounds are not supported by method ${method}`,
       );

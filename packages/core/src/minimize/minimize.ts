@@ -18,8 +18,11 @@
  *   'powell'  SciPy's Powell conjugate directions with Brent line searches, no gradient
  *   'newton-cg'  SciPy's truncated Newton: CG on Hessian-vector products, line search
  *   'trust-ncg'  SciPy's trust-region Newton with Steihaug-CG, Hessian-vector products
+ *   'trust-exact'  SciPy's trust-region Newton, subproblem solved nearly exactly on the dense
+ *             Hessian (Moré–Sorensen; trust-exact.ts), for small n
  *   'gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', … : a first-order optimizer class
- *             of @descent/core stepped with a fixed learning rate (see first-order.ts)
+ *             of @descent/core stepped with a fixed learning rate (see first-order.ts); with
+ *             `bounds`, projected onto the box after each step
  *
  * Stopping (stopping.ts): gtol on ‖∇f‖∞ (SciPy's 1e-5), ftol on the relative change of f (L-BFGS-B's
  * factr·ε for lbfgs, off for the others), maxIter, maxFev; a non-finite f ends the run with converged: false and a message.
@@ -39,6 +42,7 @@ import { CountedObjective, type Objective } from './objective.js';
 import { minimizePowell } from './powell.js';
 import type { MinimizeResult } from './result.js';
 import { lbfgsbMessages, type Stopping } from './stopping.js';
+import { minimizeTrustExact } from './trust-exact.js';
 import { minimizeTrustNcg } from './trust-ncg.js';
 
 /** L-BFGS-B's default ftol in SciPy: factr · ε with factr = 1e7. */
@@ -92,8 +96,8 @@ export interface MinimizeOptions {
   /** bfgs, newton: 'wolfe' (default) or 'exact' (minimize along each direction exactly). */
   lineSearch?: 'wolfe' | 'exact';
   /**
-   * newton: 'exact' (the objective's hessian; the default when it has one) or 'fd' (finite
-   * differences of ∇f). newton-cg, trust-ncg: 'exact' uses the objective's hvp (else its hessian),
+   * newton, trust-exact: 'exact' (the objective's hessian; the default when it has one) or 'fd'
+   * (finite differences of ∇f). newton-cg, trust-ncg: 'exact' uses the objective's hvp (else its hessian),
    * 'fd' differences of ∇f along v; the default is the best the objective offers.
    */
   hessian?: 'exact' | 'fd';
@@ -118,15 +122,17 @@ export interface MinimizeOptions {
   xtol?: number;
   /** powell: the n starting directions (default: the coordinate axes). */
   direc?: ArrayLike<number>[];
-  /** trust-ncg: the first trust radius Δ (default 1). */
+  /** trust-ncg, trust-exact: the first trust radius Δ (default 1). */
   initialTrustRadius?: number;
-  /** trust-ncg: the largest Δ (default 1000). */
+  /** trust-ncg, trust-exact: the largest Δ (default 1000). */
   maxTrustRadius?: number;
-  /** trust-ncg: a step is taken when actual / predicted reduction > eta (default 0.15). */
+  /** trust-ncg, trust-exact: a step is taken when actual / predicted reduction > eta (default 0.15). */
   eta?: number;
   /**
-   * lbfgs ('L-BFGS-B'): l_i <= x_i <= u_i, as SciPy's `bounds`: one [l, u] pair per coordinate
-   * (null / undefined / ±Infinity for no bound) or { lb, ub } arrays. Other methods refuse bounds.
+   * lbfgs ('L-BFGS-B') and the first-order methods (projected gradient: x projected into the box
+   * after every step, see first-order.ts): l_i <= x_i <= u_i, as SciPy's `bounds`: one [l, u] pair
+   * per coordinate (null / undefined / ±Infinity for no bound) or { lb, ub } arrays. Other methods
+   * refuse bounds.
    */
   bounds?:
     | ([number | null | undefined, number | null | undefined] | null)[]
@@ -189,12 +195,12 @@ export function minimize(
   const method = resolveMethod(methodName);
   const n = x.length;
   const bounds = options.bounds === undefined ? undefined : parseBounds(options.bounds, n);
-  if (bounds && method !== 'lbfgs') {
+  const firstOrder = isFirstOrderMethod(method);
+  if (bounds && method !== 'lbfgs' && !firstOrder) {
     throw new RangeError(
-      `bounds are not supported by method ${String(methodName)} (use 'L-BFGS-B' / 'lbfgs' for bounds)`,
+      `bounds are not supported by method ${String(methodName)} (use 'L-BFGS-B' / 'lbfgs', or a first-order method, projected, for bounds)`,
     );
   }
-  const firstOrder = isFirstOrderMethod(method);
   const derivativeFree = method === 'nelder-mead' || method === 'powell';
   if (derivativeFree && options.jac !== undefined) {
     throw new RangeError(`jac is not used by method ${String(methodName)} (it evaluates no gradient)`);
@@ -206,7 +212,7 @@ export function minimize(
         maxFev: options.maxFev ?? (method === 'lbfgs' ? 15000 : Number.POSITIVE_INFINITY),
       };
   const stop: Stopping = {
-    gtol: options.gtol ?? (method === 'trust-ncg' ? 1e-4 : 1e-5),
+    gtol: options.gtol ?? (method === 'trust-ncg' || method === 'trust-exact' ? 1e-4 : 1e-5),
     ftol: options.ftol ?? (method === 'lbfgs' ? LBFGSB_FTOL : method === 'powell' ? 1e-4 : 0),
     maxIter: limits.maxIter,
     maxFev: limits.maxFev,
@@ -274,7 +280,8 @@ export function minimize(
         xtol: positive('xtol', options.xtol ?? 1e-5),
         hvp: hvpSource(obj, options.hessian),
       });
-    case 'trust-ncg': {
+    case 'trust-ncg':
+    case 'trust-exact': {
       const initialTrustRadius = positive('initialTrustRadius', options.initialTrustRadius ?? 1);
       const maxTrustRadius = positive('maxTrustRadius', options.maxTrustRadius ?? 1000);
       if (initialTrustRadius >= maxTrustRadius) {
@@ -286,6 +293,16 @@ export function minimize(
       if (typeof eta !== 'number' || !(eta >= 0 && eta < 0.25)) {
         throw new RangeError(`Invalid eta value: ${String(eta)} (expected 0 <= eta < 0.25)`);
       }
+      if (method === 'trust-exact') {
+        const hessian = options.hessian ?? (obj.hasHessian ? 'exact' : 'fd');
+        if (hessian !== 'exact' && hessian !== 'fd') {
+          throw new RangeError(`Invalid hessian value: ${String(hessian)} (expected 'exact' or 'fd')`);
+        }
+        if (hessian === 'exact' && !obj.hasHessian) {
+          throw new RangeError("Invalid hessian value: 'exact', but the objective has no hessian(x, out)");
+        }
+        return minimizeTrustExact(obj, x, stop, { hessian, initialTrustRadius, maxTrustRadius, eta });
+      }
       return minimizeTrustNcg(obj, x, stop, {
         hvp: hvpSource(obj, options.hessian),
         initialTrustRadius,
@@ -294,7 +311,15 @@ export function minimize(
       });
     }
     default:
-      return minimizeFirstOrder(obj, x, stop, method, options.lr, options.optimizerOptions ?? {});
+      return minimizeFirstOrder(
+        obj,
+        x,
+        stop,
+        method,
+        options.lr,
+        options.optimizerOptions ?? {},
+        bounds?.some ? bounds : undefined,
+      );
   }
 }
 
