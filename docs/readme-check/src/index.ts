@@ -1,6 +1,7 @@
 /**
  * Runs the ```ts and ```js blocks of a Markdown file (a package README, a guide) and checks what
  * they print, so an example that stops working or stops printing what the text says fails a test.
+ * A fence with more after the language (```js [TensorFlow.js], for another library's code) is not run.
  *
  * A block is transpiled by TypeScript (to CommonJS, no type check) and run as the body of an async
  * function (top-level `await` works) with `require` mapped to the modules the caller gives. A line
