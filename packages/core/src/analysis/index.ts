@@ -38,3 +38,11 @@ export {
 export { type HutchinsonOptions, type HutchinsonResult, hutchinsonTrace } from './hutchinson.js';
 export { type LanczosOptions, type LanczosResult, type LinearOperator, lanczos } from './lanczos.js';
 export { type SeededRandom, seededRandom } from './seeded-random.js';
+export {
+  type EpsilonSharpnessOptions,
+  type EpsilonSharpnessResult,
+  epsilonSharpness,
+  hessianTraceAt,
+  type LargestEigenvalueResult,
+  largestHessianEigenvalue,
+} from './sharpness.js';
