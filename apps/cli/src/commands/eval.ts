@@ -1,11 +1,24 @@
-/** `descent eval`: a model saved by `descent train --save`, scored on digits, iris or a CSV file. */
-import { evaluate, predict, restoreCheckpoint } from '@descent/mlp';
+/**
+ * `descent eval`: a model saved by `descent train --save`, scored on digits, iris or a CSV file.
+ * On the data it was trained on (same source, same fingerprint) it scores the held-out rows only,
+ * the test part of train's seeded stratified split, as train's "test accuracy" does; `--all-rows`
+ * scores every row (training rows included). Other data is scored whole. The report says which.
+ */
+import {
+  type ClassificationDataset,
+  evaluate,
+  predict,
+  restoreCheckpoint,
+  trainTestSplit,
+} from '@descent/mlp';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
 import { UsageError } from '../options/usage-error.js';
 import { renderTable } from '../report/table.js';
 import { applyScaling, loadData } from '../training/data.js';
+import { dataChange, fingerprint } from '../training/fingerprint.js';
+import type { ModelFile } from '../training/session.js';
 import { readModelFile } from './train.js';
 
 const schema = z.object({
@@ -13,7 +26,51 @@ const schema = z.object({
   model: z.string().optional(),
   data: z.string().optional(),
   label: z.string().optional(),
+  allRows: z.boolean().optional(),
 });
+
+/** Which rows of `data` eval scores, and the sentence that says so. */
+export function rowsToScore(
+  data: ClassificationDataset,
+  source: string,
+  label: string | undefined,
+  file: ModelFile,
+  allRows: boolean,
+): { rows: ClassificationDataset; which: 'held-out' | 'all'; note: string | null; says: string } {
+  const trained = file.cli.settings;
+  const sameSource = source === trained.data && label === trained.label;
+  if (!sameSource) {
+    return { rows: data, which: 'all', note: null, says: `all ${data.n} rows of ${source}` };
+  }
+  const change = file.cli.data && dataChange(file.cli.data, fingerprint(data));
+  if (change) {
+    return {
+      rows: data,
+      which: 'all',
+      note: `--data ${source}: ${change.replace('the checkpoint was written', 'training')}, so its held-out rows cannot be told apart: scoring all ${data.n} rows`,
+      says: `all ${data.n} rows of ${source} (changed since training)`,
+    };
+  }
+  if (allRows) {
+    return {
+      rows: data,
+      which: 'all',
+      note: null,
+      says: `all ${data.n} rows of ${source}, the training rows included (--all-rows)`,
+    };
+  }
+  const split = trainTestSplit(data, {
+    testFraction: trained.testFraction,
+    seed: trained.seed,
+    stratify: true,
+  });
+  return {
+    rows: split.test,
+    which: 'held-out',
+    note: null,
+    says: `the ${split.test.n} held-out rows of ${source} (train's test split: fraction ${trained.testFraction}, seed ${trained.seed}; --all-rows for all ${data.n})`,
+  };
+}
 
 export function registerEval(program: Command): void {
   const cmd = program
@@ -21,9 +78,23 @@ export function registerEval(program: Command): void {
     .description('score a saved model on digits, iris or a CSV file: loss, accuracy, confusion matrix')
     .option('--model <file>', 'a model written by descent train --save')
     .option('--data <source>', 'digits, iris or FILE.csv (the same features as in training)')
-    .option('--label <column>', 'the CSV label column by header name (default: the last column)');
+    .option('--label <column>', 'the CSV label column by header name (default: the last column)')
+    .option(
+      '--all-rows',
+      'score every row of the training data, not only the held-out test split (other data is always scored whole)',
+    );
   withCommonOptions(cmd)
-    .addHelpText('after', '\nExample:\n  $ descent eval --model model.json --data digits.csv')
+    .addHelpText(
+      'after',
+      `
+On the data the model was trained on, eval scores the held-out rows (the test split train made,
+the same seed and fraction), as train's "test accuracy" does; --all-rows scores every row.
+
+Examples:
+  $ descent eval --model model.json
+  $ descent eval --model model.json --data digits --all-rows
+  $ descent eval --model model.json --data new-rows.csv`,
+    )
     .action(async () => {
       const s = readSettings(cmd, schema);
       if (s.model === undefined)
@@ -41,7 +112,9 @@ export function registerEval(program: Command): void {
           `--data ${source} has text labels (${raw.classNames.join(', ')}), the model was trained on integer labels`,
         );
       }
-      const data = applyScaling(raw, file.cli.mean, file.cli.scale);
+      const picked = rowsToScore(raw, source, s.label ?? file.cli.settings.label, file, Boolean(s.allRows));
+      if (picked.note) process.stderr.write(`descent: note: ${picked.note}\n`);
+      const data = applyScaling(picked.rows, file.cli.mean, file.cli.scale);
       let restored: ReturnType<typeof restoreCheckpoint>;
       try {
         restored = restoreCheckpoint(file);
@@ -66,12 +139,23 @@ export function registerEval(program: Command): void {
       }
       if (s.json) {
         console.log(
-          JSON.stringify({ n: data.n, loss: result.loss, accuracy: result.accuracy, confusion }, null, 2),
+          JSON.stringify(
+            {
+              data: source,
+              rows: picked.which,
+              n: data.n,
+              loss: result.loss,
+              accuracy: result.accuracy,
+              confusion,
+            },
+            null,
+            2,
+          ),
         );
         return;
       }
       console.log(
-        `${data.n} rows: accuracy ${(100 * (result.accuracy ?? Number.NaN)).toFixed(2)}%, loss ${result.loss.toFixed(4)}`,
+        `${picked.says}: accuracy ${(100 * (result.accuracy ?? Number.NaN)).toFixed(2)}%, loss ${result.loss.toFixed(4)}`,
       );
       if (!s.quiet) {
         const names = file.cli.classNames ?? Array.from({ length: k }, (_, j) => String(j));

@@ -40,7 +40,7 @@ describe('descent eval keeps the model’s label numbering', () => {
           .join('\n'),
     );
     const [all, part] = await Promise.all([
-      descent(['eval', '--model', model, '--data', full, '--json']),
+      descent(['eval', '--model', model, '--data', full, '--all-rows', '--json']),
       descent(['eval', '--model', model, '--data', noSetosa, '--json']),
     ]);
     const a = json<Scored>(all);

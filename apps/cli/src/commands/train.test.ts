@@ -52,7 +52,7 @@ function interruptedRun(save: string): Promise<number | null> {
 }
 
 describe('descent train and eval', () => {
-  it('trains as fit() does in one call, resumes after Ctrl-C to the same weights, and evaluates the result', async () => {
+  it('trains as fit() does in one call, resumes after Ctrl-C to the same weights, and evaluates the held-out rows as train did', async () => {
     const whole = join(dir, 'whole.json');
     const cut = join(dir, 'cut.json');
     const [done, interruptedCode] = await Promise.all([
@@ -92,14 +92,21 @@ describe('descent train and eval', () => {
     expect(b.weights).toEqual(a.weights);
     expect(b.optimizer).toEqual(a.optimizer);
 
-    const scored = json<{ n: number; accuracy: number; confusion: number[][] }>(
-      await descent(['eval', '--model', whole, '--data', 'digits', '--json']),
-    );
-    expect(scored.n).toBe(1797);
+    // eval scores the held-out split by default: the rows and the accuracy train reported
+    const [heldOut, everyRow] = await Promise.all([
+      descent(['eval', '--model', whole, '--data', 'digits', '--json']),
+      descent(['eval', '--model', whole, '--data', 'digits', '--all-rows', '--json']),
+    ]);
+    const scored = json<{ rows: string; n: number; accuracy: number; confusion: number[][] }>(heldOut);
+    expect(scored.rows).toBe('held-out');
+    expect(scored.n).toBe(split.test.n);
+    expect(scored.accuracy).toBe(report.test.accuracy);
     const total = scored.confusion.flat().reduce((s, v) => s + v, 0);
     const right = scored.confusion.reduce((s, row, i) => s + row[i], 0);
-    expect(total).toBe(1797);
+    expect(total).toBe(split.test.n);
     expect(scored.accuracy).toBeCloseTo(right / total, 12);
+    const all = json<{ rows: string; n: number }>(everyRow);
+    expect(all).toMatchObject({ rows: 'all', n: 1797 });
     expect(scored.accuracy).toBeGreaterThan(0.8);
   });
 
