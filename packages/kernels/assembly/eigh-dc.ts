@@ -35,7 +35,7 @@ const MAX_SECULAR_ITER = 80;
 
 /** f64 elements of scratch dc_f64 needs for order n (beyond d, off and z). */
 export function dcScratch(n: i32): i32 {
-  return 3 * n * n + 16 * n + gemm_scratch_f64(n, n, n);
+  return 5 * n * n + 16 * n + gemm_scratch_f64(n, n, n);
 }
 
 // Scratch layout, set by dc_f64 for one run.
@@ -47,6 +47,7 @@ let Z0: usize = 0; // eigenvectors, n x n row-major
 let QC: usize = 0; // n², the kept columns of Q, then the merged block
 let U: usize = 0; // n², δ then the secular eigenvectors
 let W: usize = 0; // n², Q[:, kept] U
+let UG: usize = 0; // 2n², U's rows gathered for the top and the bottom product
 let ZV: usize = 0;
 let DL: usize = 0;
 let ZL: usize = 0;
@@ -58,7 +59,9 @@ let KEEP: usize = 0;
 let DEFL: usize = 0;
 let ORDER: usize = 0;
 let SRC: usize = 0;
+let TYPE: usize = 0; // i32: 1 column of Q nonzero in the top rows only, 3 bottom only, 2 both
 let GEMM: usize = 0;
+let NSPLIT: i32 = 0; // n1 of the merge in progress
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): f64 {
@@ -107,7 +110,8 @@ function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
   QC = work;
   U = QC + nn;
   W = U + nn;
-  ZV = W + nn;
+  UG = W + nn;
+  ZV = UG + 2 * nn;
   DL = ZV + LD;
   ZL = DL + LD;
   VALS = ZL + LD;
@@ -118,7 +122,8 @@ function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
   DEFL = KEEP + LD;
   ORDER = DEFL + LD;
   SRC = ORDER + LD;
-  GEMM = SRC + LD + 5 * LD; // 16n in all
+  TYPE = SRC + LD;
+  GEMM = TYPE + LD + 4 * LD; // 16n in all
   memory.fill(z, 0, nn);
 }
 
@@ -179,6 +184,7 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   for (let i = 0; i < n1; i++) st(z, i, load<f64>(blk + <usize>(n1 - 1) * LD + (<usize>i << 3)) * invSqrt2);
   for (let i = n1; i < m; i++) st(z, i, sgn * load<f64>(blk + <usize>n1 * LD + (<usize>i << 3)) * invSqrt2);
   const rho = 2 * Math.abs(beta);
+  for (let i = 0; i < m; i++) si(TYPE, i, i < n1 ? 1 : 3);
 
   // Merge the two ascending halves into PERM.
   let a = 0;
@@ -227,6 +233,7 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
         store<f64>(cp + o, c * x + sn * y);
         store<f64>(cj + o, c * y - sn * x);
       }
+      if (li(TYPE, pj) != li(TYPE, j)) si(TYPE, j, 2);
       const dp = ld(dd, pj);
       const dj = ld(dd, j);
       st(dd, pj, dp * c * c + dj * sn * sn);
@@ -240,6 +247,7 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   }
   if (pj >= 0) si(KEEP, k++, pj);
 
+  NSPLIT = n1;
   if (k > 0) secular(blk, dd, m, k, rho);
 
   // Gather (value, source) pairs: kept roots are W's columns, deflated ones the block's.
@@ -406,11 +414,34 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
     const row = U + <usize>i * ldu;
     for (let j = 0; j < k; j++) st(row, j, ld(row, j) * ld(norms, j));
   }
-  // W = Q[:, kept] U.
-  for (let r = 0; r < m; r++) {
-    const src = blk + <usize>r * LD;
-    const dst = QC + <usize>r * ldu;
-    for (let c = 0; c < k; c++) st(dst, c, load<f64>(src + (<usize>li(KEEP, c) << 3)));
+  // W = Q[:, kept] U, using Q = diag(Q1, Q2): the top n1 rows of W take only the columns with a
+  // top part (types 1, 2), the bottom rows only those with a bottom part (types 2, 3).
+  const n1 = NSPLIT;
+  let nt = 0;
+  let nb = 0;
+  for (let c = 0; c < k; c++) {
+    const t = li(TYPE, li(KEEP, c));
+    if (t != 3) si(ORDER, nt++, c);
+    if (t != 1) si(SRC, nb++, c);
   }
-  gemm_f64(0, 0, m, k, k, 1, QC, U, 0, W, GEMM);
+  const ugTop = UG;
+  const ugBot = UG + <usize>nt * ldu;
+  const qTop = QC;
+  const qBot = QC + <usize>n1 * nt * 8;
+  for (let t = 0; t < nt; t++) memory.copy(ugTop + <usize>t * ldu, U + <usize>li(ORDER, t) * ldu, ldu);
+  for (let t = 0; t < nb; t++) memory.copy(ugBot + <usize>t * ldu, U + <usize>li(SRC, t) * ldu, ldu);
+  for (let r = 0; r < n1; r++) {
+    const src = blk + <usize>r * LD;
+    const dst = qTop + <usize>r * nt * 8;
+    for (let t = 0; t < nt; t++) st(dst, t, load<f64>(src + (<usize>li(KEEP, li(ORDER, t)) << 3)));
+  }
+  for (let r = n1; r < m; r++) {
+    const src = blk + <usize>r * LD;
+    const dst = qBot + <usize>(r - n1) * nb * 8;
+    for (let t = 0; t < nb; t++) st(dst, t, load<f64>(src + (<usize>li(KEEP, li(SRC, t)) << 3)));
+  }
+  if (nt > 0) gemm_f64(0, 0, n1, k, nt, 1, qTop, ugTop, 0, W, GEMM);
+  else memory.fill(W, 0, <usize>n1 * ldu);
+  if (nb > 0) gemm_f64(0, 0, m - n1, k, nb, 1, qBot, ugBot, 0, W + <usize>n1 * ldu, GEMM);
+  else memory.fill(W + <usize>n1 * ldu, 0, <usize>(m - n1) * ldu);
 }
