@@ -7,7 +7,7 @@
  */
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { ensureChromium, thisMachine } from './chromium.js';
+import { ensureChromium, HEADLESS_FLAGS, thisMachine } from './chromium.js';
 
 export interface PageSession {
   page: Page;
@@ -25,16 +25,7 @@ export async function openBuiltPage(root: string): Promise<PageSession> {
   const browser: Browser = await chromium.launch({
     executablePath: ensureChromium(thisMachine).path,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: HEADLESS_FLAGS,
   });
   const page = await browser.newPage();
   const errors: string[] = [];

@@ -40,6 +40,21 @@ export interface Found {
 
 export const ENV_VARIABLES = ['DESCENT_CHROMIUM', 'CHROMIUM_PATH', 'CHROME_PATH'] as const;
 
+/**
+ * Flags for headless runs in a root container on a closed network: no sandbox (root), no GPU, no
+ * /dev/shm (small in containers), and no background connections to Google's hosts (refused here).
+ */
+export const HEADLESS_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
 /** The usual install paths of Chromium and Chrome on `platform`. */
 export function installPaths(platform: NodeJS.Platform, home: string): string[] {
   if (platform === 'darwin') {

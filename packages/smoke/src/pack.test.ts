@@ -6,7 +6,9 @@
  *       Rosenbrock with L-BFGS; a CommonJS script require()s core and core/expression;
  *   (b) a TypeScript consumer type-checks (skipLibCheck off) under moduleResolution node16,
  *       nodenext, bundler and node10;
- *   (c) a second project with core but without mathjs gets the error naming `npm install mathjs`.
+ *   (c) a plain `vite build` of a tiny page using @descent/core runs in headless Chromium with no
+ *       console errors;
+ *   (d) a second project with core but without mathjs gets the error naming `npm install mathjs`.
  * Every module Node loads is logged by a resolve hook and must lie in the temp project: nothing may
  * resolve into the workspace. npm reaches the registry for the third-party dependencies (mathjs,
  * commander, vega, ...); without it the test fails, loudly. DESCENT_SMOKE_KEEP=1 keeps the temp
@@ -14,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import {
-  copyFileSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -26,11 +28,15 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// the browser tests' Chromium discovery (a test helper of the demo page, used here as a tool)
+import { ensureChromium, HEADLESS_FLAGS, thisMachine } from '../../../apps/web/e2e/chromium.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,9 +163,9 @@ beforeAll(async () => {
   };
   app = join(root, 'app');
   bare = join(root, 'no-mathjs');
-  project(app, [...tgz.keys()], { typescript: '5.9.3' });
+  project(app, [...tgz.keys()], { typescript: '5.9.3', vite: '^8.0.0' });
   project(bare, ['@descent/kernels', '@descent/core'], {});
-  for (const f of readdirSync(consumerFiles)) copyFileSync(join(consumerFiles, f), join(app, f));
+  cpSync(consumerFiles, app, { recursive: true });
 
   const npmInstall = ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'];
   await Promise.all([sh('npm', npmInstall, app), sh('npm', npmInstall, bare)]);
@@ -307,6 +313,61 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       }
     });
   }
+
+  it('build with a plain `vite build` into a page that computes in headless Chromium, no console errors', async () => {
+    const page = join(app, 'page');
+    await sh(
+      process.execPath,
+      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      page,
+    );
+    const dist = join(page, 'dist');
+    const bundle = walk(dist)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    expect(bundle).not.toContain(workspace);
+    const types: Record<string, string> = {
+      '.html': 'text/html',
+      '.js': 'text/javascript',
+      '.css': 'text/css',
+    };
+    const server = createServer((req, res) => {
+      const file = join(dist, req.url === '/' ? 'index.html' : (req.url ?? '').split('?')[0]);
+      if (!inside(dist, file) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as { port: number };
+    const browser = await chromium.launch({
+      executablePath: ensureChromium(thisMachine).path,
+      headless: true,
+      args: HEADLESS_FLAGS,
+    });
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      tab.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await tab.goto(`http://127.0.0.1:${port}/`);
+      const result = tab.locator('#result');
+      await result.filter({ hasText: 'converged' }).waitFor();
+      const out = JSON.parse((await result.textContent()) ?? '') as { x: number[]; converged: boolean };
+      expect(out.converged).toBe(true);
+      expect(out.x[0]).toBeCloseTo(1, 4);
+      expect(out.x[1]).toBeCloseTo(1, 4);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
 
   it('without mathjs, @descent/core loads and @descent/core/expression names the command to install it', async () => {
     expect(existsSync(join(bare, 'node_modules/mathjs'))).toBe(false);
