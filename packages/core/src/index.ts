@@ -19,6 +19,8 @@ export * from './optim/adopt.js';
 export * from './optim/asgd.js';
 export * from './optim/dadapt-adam.js';
 export * from './optim/gradient-accumulation.js';
+export * from './optim/lamb.js';
+export * from './optim/lars.js';
 export * from './optim/lbfgs.js';
 export * from './optim/lion.js';
 export * from './optim/lookahead.js';
