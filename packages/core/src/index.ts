@@ -35,6 +35,7 @@ export * from './optim/rmsprop.js';
 export * from './optim/rprop.js';
 export * from './optim/schedule-free.js';
 export * from './optim/sgd.js';
+export * from './optim/sophia.js';
 export * from './optim/state-dict.js';
 export * from './optim/torch-state-dict.js';
 export * from './optim/validate.js';
