@@ -13,7 +13,12 @@ import {
 } from '@descent/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
+import {
+  objectiveSettings,
+  resolveObjective,
+  resolveStart,
+  withExpressionSymbols,
+} from '../options/objective.js';
 import { common, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { maxAbs } from '../report/extent.js';
 import { renderTable } from '../report/table.js';
@@ -76,6 +81,7 @@ export function registerAnalyze(program: Command): void {
     .option('--expr <formula>', 'or any formula, e.g. "x^2 - y^2"')
     .option('--dim <n>', 'dimension of an n-dimensional problem')
     .option('--at <x,y,...>', "the point (default: the problem's standard start)");
+  withExpressionSymbols(cmd);
   withCommonOptions(cmd)
     .addHelpText(
       'after',

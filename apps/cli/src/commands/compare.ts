@@ -6,8 +6,18 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { asciiChart } from '../charts/ascii.js';
 import { renderContourSvg } from '../charts/svg.js';
-import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
-import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
+import {
+  objectiveSettings,
+  resolveObjective,
+  resolveStart,
+  withExpressionSymbols,
+} from '../options/objective.js';
+import {
+  hyperParameters,
+  optimizerSettings,
+  stoppingDefaults,
+  withOptimizerOptions,
+} from '../options/optimizer-flags.js';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, names, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
@@ -27,6 +37,9 @@ const schema = z.object({
 
 export const defaultRace = ['gd', 'momentum', 'nesterov', 'adam', 'lbfgs', 'newton'];
 
+/** What compare does when a flag is not given (its --help says the same; main.test checks). */
+export const compareDefaults = { optimizers: defaultRace.join(','), steps: 1000, ...stoppingDefaults };
+
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
@@ -34,11 +47,12 @@ export function registerCompare(program: Command): void {
     .option('--problem <name>', 'a problem of the zoo (descent problems)')
     .option('--expr <formula>', 'or any formula, e.g. "x^2 + 10*y^2"')
     .option('--dim <n>', 'dimension of an n-dimensional problem')
-    .option('--optimizers <list>', `comma-separated (default ${defaultRace.join(',')})`)
+    .option('--optimizers <list>', `comma-separated (default ${compareDefaults.optimizers})`)
     .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
     .option('--svg <file>', 'write the contour plot with the paths (2-D problems)')
     .option('--csv', 'print the table as CSV');
-  withOptimizerOptions(cmd);
+  withExpressionSymbols(cmd);
+  withOptimizerOptions(cmd, compareDefaults.steps);
   withCommonOptions(cmd)
     .addHelpText(
       'after',
@@ -66,9 +80,9 @@ Examples:
         return race(problem, x0, [optimizer], {
           lr: firstOrder ? s.lr : undefined,
           options: firstOrder ? extra : {},
-          steps: s.steps ?? 1000,
-          gtol: s.gtol ?? 1e-8,
-          tol: s.tol ?? 1e-6,
+          steps: s.steps ?? compareDefaults.steps,
+          gtol: s.gtol ?? compareDefaults.gtol,
+          tol: s.tol ?? compareDefaults.tol,
         })[0];
       });
       const svg =
@@ -91,7 +105,9 @@ Examples:
         process.stdout.write(renderCsv(raceHead, raceRows(trajectories)));
       } else {
         if (!s.quiet)
-          console.log(`${problem.name} from (${Array.from(x0).join(', ')}), tol = ${s.tol ?? 1e-6}`);
+          console.log(
+            `${problem.name} from (${Array.from(x0).join(', ')}), tol = ${s.tol ?? compareDefaults.tol}`,
+          );
         console.log(renderTable(raceHead, raceRows(trajectories)));
         if (!s.quiet) console.log(asciiChart(lossSeries(problem, trajectories), { yLabel: 'log10(f - f*)' }));
       }

@@ -4,13 +4,23 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { objectiveSettings, resolveObjective, resolveStart } from '../options/objective.js';
-import { hyperParameters, optimizerSettings, withOptimizerOptions } from '../options/optimizer-flags.js';
+import {
+  objectiveSettings,
+  resolveObjective,
+  resolveStart,
+  withExpressionSymbols,
+} from '../options/objective.js';
+import {
+  hyperParameters,
+  optimizerSettings,
+  stoppingDefaults,
+  withOptimizerOptions,
+} from '../options/optimizer-flags.js';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { unknownNameError } from '../options/usage-error.js';
-import { optimizerNames } from '../race/optimizers.js';
+import { automaticLr, optimizerNames } from '../race/optimizers.js';
 import { growing } from '../race/race.js';
 import { runTrajectory, type Trajectory } from '../race/trajectory.js';
 import { type Cell, renderCsv, renderTable } from '../report/table.js';
@@ -26,6 +36,15 @@ const schema = z.object({
   out: z.string().optional(),
   rows: int('rows', 1).optional(),
 });
+
+/** What run does when a flag is not given (its --help says the same; main.test checks). */
+export const runDefaults = {
+  optimizer: 'gd',
+  steps: 200,
+  rows: 12,
+  format: 'table' as const,
+  ...stoppingDefaults,
+};
 
 /** "converged in 12 steps", "diverged at step 7", "stopped after 200 steps". */
 export function outcome(t: Trajectory): string {
@@ -64,13 +83,14 @@ export function registerRun(program: Command): void {
     .option('--problem <name>', 'a problem of the zoo (descent problems)')
     .option('--expr <formula>', 'or any formula, e.g. "x^2 - y^2" (gradient and Hessian are symbolic)')
     .option('--dim <n>', 'dimension of an n-dimensional problem (rosenbrock, rastrigin, ...)')
-    .option('--optimizer <name>', `one of ${optimizerNames.join(', ')}`)
+    .option('--optimizer <name>', `one of ${optimizerNames.join(', ')} (default ${runDefaults.optimizer})`)
     .option('--schedule <spec>', 'learning-rate schedule SPEC (see descent schedule --help)')
     .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
-    .option('--format <f>', 'table (default), csv or json')
+    .option('--format <f>', `table, csv or json (default ${runDefaults.format})`)
     .option('--out <file>', 'write the table, CSV or JSON to a file instead of stdout')
-    .option('--rows <n>', 'table rows shown (evenly spaced; default 12)');
-  withOptimizerOptions(cmd);
+    .option('--rows <n>', `table rows shown, evenly spaced (default ${runDefaults.rows})`);
+  withExpressionSymbols(cmd);
+  withOptimizerOptions(cmd, runDefaults.steps);
   withCommonOptions(cmd)
     .addHelpText(
       'after',
@@ -87,24 +107,29 @@ Examples:
       const s = readSettings(cmd, schema);
       if (s.out !== undefined) checkWritable(s.out, '--out');
       const problem = await resolveObjective(s);
-      const optimizer = s.optimizer ?? 'gd';
+      const optimizer = s.optimizer ?? runDefaults.optimizer;
       if (!optimizerNames.includes(optimizer)) throw unknownNameError('optimizer', optimizer, optimizerNames);
       const x0 = resolveStart(problem, s.start);
-      const steps = s.steps ?? 200;
-      const rows = s.rows ?? 12;
+      const steps = s.steps ?? runDefaults.steps;
+      const rows = s.rows ?? runDefaults.rows;
+      // the schedule's base rate is the rate the run would use without it (--lr, else automatic)
+      const baseLr = s.lr ?? automaticLr(optimizer, problem, x0);
       const schedule =
-        s.schedule === undefined ? undefined : parseSchedule(s.schedule, { lr: s.lr ?? 0.1, steps });
+        s.schedule === undefined ? undefined : parseSchedule(s.schedule, { lr: baseLr ?? 0.1, steps });
       const t = runTrajectory(problem, x0, {
         optimizer,
         lr: s.lr,
         options: hyperParameters(s),
         schedule,
         steps,
-        gtol: s.gtol ?? 1e-8,
-        tol: s.tol ?? 1e-6,
+        gtol: s.gtol ?? runDefaults.gtol,
+        tol: s.tol ?? runDefaults.tol,
       });
-      const format = s.json ? 'json' : (s.format ?? 'table');
-      const names = Array.from({ length: problem.dim }, (_, i) => `x${i + 1}`);
+      const format = s.json ? 'json' : (s.format ?? runDefaults.format);
+      // a formula's own variable names (a, b, e, ...), else x1, x2, ...
+      const names =
+        (problem as { variables?: string[] }).variables ??
+        Array.from({ length: problem.dim }, (_, i) => `x${i + 1}`);
       const head = ['step', 'f(x)', ...names];
       const body: Cell[][] = t.f.map((f, i) => [t.steps[i], f, ...Array.from(t.path[i] ?? [])]);
       let text: string;

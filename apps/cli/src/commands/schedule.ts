@@ -19,14 +19,17 @@ const schema = z.object({
   out: z.string().optional(),
 });
 
+/** What schedule does when a flag is not given (its --help says the same; main.test checks). */
+export const scheduleDefaults = { steps: 100, lr: 0.1, format: 'chart' as const };
+
 export function registerSchedule(program: Command): void {
   const cmd = program
     .command('schedule')
     .argument('[spec]', 'the schedule, e.g. cosine-restarts:T0=10,TMult=2,etaMin=1e-5')
     .description('plot a learning-rate schedule: terminal chart, CSV or SVG')
-    .option('--steps <n>', 'steps to plot (default 100)')
-    .option('--lr <eta>', 'the base rate when the SPEC gives none (default 0.1)')
-    .option('--format <f>', 'chart (default), csv or svg')
+    .option('--steps <n>', `steps to plot (default ${scheduleDefaults.steps})`)
+    .option('--lr <eta>', `the base rate when the SPEC gives none (default ${scheduleDefaults.lr})`)
+    .option('--format <f>', `chart, csv or svg (default ${scheduleDefaults.format})`)
     .option('--out <file>', 'write the CSV/SVG to a file');
   withCommonOptions(cmd)
     .addHelpText(
@@ -51,9 +54,11 @@ Examples:
       if (s.out !== undefined) checkWritable(s.out, '--out');
       const spec = specArg ?? s.spec;
       if (spec === undefined) throw new UsageError('Missing schedule SPEC (see descent schedule --help)');
-      const steps = s.steps ?? 100;
-      const curve = Array.from(sample(parseSchedule(spec, { lr: s.lr ?? 0.1, steps }), steps));
-      const format = s.format ?? 'chart';
+      const steps = s.steps ?? scheduleDefaults.steps;
+      const curve = Array.from(
+        sample(parseSchedule(spec, { lr: s.lr ?? scheduleDefaults.lr, steps }), steps),
+      );
+      const format = s.format ?? scheduleDefaults.format;
       if (s.json) {
         console.log(JSON.stringify({ spec, steps, lr: curve }, null, 2));
         return;

@@ -43,7 +43,8 @@ const schema = z.object({
 
 export type Given = z.output<typeof schema>;
 
-const defaults: TrainSettings = {
+/** What train does when a flag is not given (its --help says the same; main.test checks). */
+export const trainDefaults: TrainSettings = {
   data: 'digits',
   layers: [128, 128],
   activation: 'relu',
@@ -59,7 +60,7 @@ const defaults: TrainSettings = {
 const activations: readonly ActivationName[] = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu'];
 
 const trainKeys = Object.keys({
-  ...defaults,
+  ...trainDefaults,
   label: 0,
   momentum: 0,
   weightDecay: 0,
@@ -100,7 +101,7 @@ export function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSetti
   for (const k of trainKeys)
     if (s[k as keyof Given] !== undefined) (given as Record<string, unknown>)[k] = s[k as keyof Given];
   if (!resumed) {
-    const settings = { ...defaults, ...given };
+    const settings = { ...trainDefaults, ...given };
     if (!(settings.testFraction > 0 && settings.testFraction < 1)) {
       throw new UsageError(
         `Invalid value for --test-fraction: ${settings.testFraction} (expected a fraction in (0, 1))`,
@@ -133,19 +134,28 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train an MLP on digits, iris or a CSV file; save, resume, Ctrl-C checkpoints')
-    .option('--data <source>', 'digits (default), iris, or FILE.csv (numeric features, label last)')
+    .option(
+      '--data <source>',
+      `digits, iris, or FILE.csv: numeric features, label last (default ${trainDefaults.data})`,
+    )
     .option('--label <column>', 'the CSV label column by header name (default: the last column)')
-    .option('--layers <sizes>', 'hidden layer widths (default 128,128)')
-    .option('--activation <name>', `hidden activation: ${activations.join(', ')} (default relu)`)
-    .option('--optimizer <name>', 'adamw (default), adam, sgd, momentum, nesterov, rmsprop, ...')
-    .option('--lr <eta>', 'learning rate (default 1e-3)')
+    .option('--layers <sizes>', `hidden layer widths (default ${trainDefaults.layers.join(',')})`)
+    .option(
+      '--activation <name>',
+      `hidden activation: ${activations.join(', ')} (default ${trainDefaults.activation})`,
+    )
+    .option(
+      '--optimizer <name>',
+      `adamw, adam, sgd, momentum, nesterov, rmsprop, ... (default ${trainDefaults.optimizer})`,
+    )
+    .option('--lr <eta>', `learning rate (default ${trainDefaults.lr})`)
     .option('--momentum <mu>', 'momentum (SGD, RMSprop)')
     .option('--weight-decay <lambda>', "the optimizer's weight decay")
     .option('--schedule <spec>', 'learning-rate schedule over epochs (see descent schedule --help)')
     .option('--l2 <lambda>', 'L2 penalty lambda sum w^2 on the weights (not the biases)')
-    .option('--epochs <n>', 'total epochs (default 20)')
-    .option('--batch-size <n>', 'rows per step (default 32)')
-    .option('--test-fraction <f>', 'held-out test share, stratified (default 0.2)')
+    .option('--epochs <n>', `total epochs (default ${trainDefaults.epochs})`)
+    .option('--batch-size <n>', `rows per step (default ${trainDefaults.batchSize})`)
+    .option('--test-fraction <f>', `held-out test share, stratified (default ${trainDefaults.testFraction})`)
     .option(
       '--save <file>',
       'write the model (with optimizer state) here, as JSON, or as safetensors if FILE ends in .safetensors; also where Ctrl-C checkpoints go',

@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { int, num, vec } from './settings.js';
 import { UsageError } from './usage-error.js';
 
-export function withOptimizerOptions(cmd: Command): Command {
+/** The defaults of the stopping flags (the command's --steps default is its own: run 200, compare 1000). */
+export const stoppingDefaults = { gtol: 1e-8, tol: 1e-6 };
+
+export function withOptimizerOptions(cmd: Command, defaultSteps: number): Command {
   return cmd
     .option('--lr <eta>', 'learning rate of first-order methods (default: automatic, see --help)')
     .option('--momentum <mu>', 'SGD/RMSprop momentum')
@@ -19,9 +22,9 @@ export function withOptimizerOptions(cmd: Command): Command {
     .option('--weight-decay <lambda>', 'weight decay (coupled L2 for SGD/Adam, decoupled for AdamW)')
     .option('--alpha <alpha>', 'RMSprop smoothing constant')
     .option('--rho <rho>', 'Adadelta decay')
-    .option('--steps <n>', 'iteration limit (default 200)')
-    .option('--gtol <g>', 'stop when max |grad f| <= gtol (default 1e-8)')
-    .option('--tol <t>', '"reached" means f - f* <= tol (default 1e-6)');
+    .option('--steps <n>', `iteration limit (default ${defaultSteps})`)
+    .option('--gtol <g>', `stop when max |grad f| <= gtol (default ${stoppingDefaults.gtol})`)
+    .option('--tol <t>', `"reached" means f - f* <= tol (default ${stoppingDefaults.tol})`);
 }
 
 export const optimizerSettings = {
