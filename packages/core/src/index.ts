@@ -14,6 +14,7 @@ export * from './optim/adagrad.js';
 export * from './optim/adam.js';
 export * from './optim/adamax.js';
 export * from './optim/adamw.js';
+export * from './optim/adan.js';
 export * from './optim/ademamix.js';
 export * from './optim/adopt.js';
 export * from './optim/asgd.js';
