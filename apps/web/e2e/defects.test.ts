@@ -63,10 +63,39 @@ afterAll(async () => {
   await session?.close();
 });
 
-// The timings are wall-clock: on a machine shared with other jobs a short task can be descheduled
-// past the limit, so these two measurements are taken up to three times (a pass is one clean run).
+/**
+ * The page's main-thread tasks while `act` runs, from a Chrome trace: wall time and CPU time of every
+ * task of the renderer's main thread. CPU time is what the page's own work costs; wall time also
+ * holds the time the OS gave other processes (on a machine shared with other jobs a 5 ms task can
+ * take 50 ms of wall time), so the limits below are on CPU time, with a wall-time bound for freezes.
+ */
+async function mainThreadTasks(
+  page: Page,
+  act: () => Promise<void>,
+): Promise<{ wall: number; cpu: number }[]> {
+  const browser = page.context().browser()!;
+  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
+  await act();
+  const buffer = await browser.stopTracing();
+  const events: {
+    name: string;
+    ph: string;
+    pid: number;
+    tid: number;
+    dur?: number;
+    tdur?: number;
+    args?: { name?: string };
+  }[] = JSON.parse(buffer.toString()).traceEvents;
+  const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const tasksOf = (m: { pid: number; tid: number }) =>
+    events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === m.pid && e.tid === m.tid);
+  // the traced page's main thread is the busiest renderer main thread
+  const main = mains.map(tasksOf).sort((a, b) => b.length - a.length)[0] ?? [];
+  return main.map((e) => ({ wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? 0) / 1000 }));
+}
+
 describe('the demo page keeps its main thread free', () => {
-  it('loads without freezing: no task of 250 ms or more while the views start', { retry: 2 }, async () => {
+  it('loads without freezing: no task over 250 ms while the views start', async () => {
     const { page, errors } = await newPage(1366, 900);
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
     const tasks = await longTasksSince(page, 0);
@@ -75,9 +104,7 @@ describe('the demo page keeps its main thread free', () => {
     await page.close();
   });
 
-  it('trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', {
-    retry: 2,
-  }, async () => {
+  it('trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', async () => {
     const { page, errors } = await newPage(1366, 900);
     const section = page.locator('#training');
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
@@ -86,13 +113,19 @@ describe('the demo page keeps its main thread free', () => {
     await section.locator('input[name="hidden"]').fill('256, 256');
     await section.scrollIntoViewIfNeeded();
     const t0 = await page.evaluate(() => performance.now());
-    await section.locator('button[type="submit"]').click();
-    await expect
-      .poll(() => section.locator('output[name="epoch"]').textContent(), { timeout: 20_000 })
-      .toMatch(/^([3-9]|\d\d+) \//);
-    await page.waitForTimeout(2000);
-    const tasks = await longTasksSince(page, t0);
-    expect(tasks, `long tasks while training, from ${Math.round(t0)}`).toEqual([]);
+    const tasks = await mainThreadTasks(page, async () => {
+      await section.locator('button[type="submit"]').click();
+      await expect
+        .poll(() => section.locator('output[name="epoch"]').textContent(), { timeout: 20_000 })
+        .toMatch(/^([3-9]|\d\d+) \//);
+      await page.waitForTimeout(2000);
+    });
+    expect(tasks.length).toBeGreaterThan(50);
+    const cpu = Math.max(...tasks.map((t) => t.cpu));
+    expect(cpu, 'the longest main-thread task, in ms of CPU').toBeLessThan(50);
+    // and the longtask observer, in wall time: nothing near a freeze (the old page: 200-733 ms tasks)
+    const long = await longTasksSince(page, t0);
+    expect(Math.max(0, ...long.map(([, d]) => d)), JSON.stringify(long)).toBeLessThan(250);
     // Stop: a task queued now runs, and the click is handled, within 100 ms
     const answer = await page.evaluate(
       () =>
@@ -298,6 +331,57 @@ describe('the race says what happened, whatever the input', () => {
     for (const id of ['race', 'critical', 'schedules', 'training']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });
     }
+  });
+});
+
+describe('the network playground', () => {
+  let page: Page;
+  let errors: string[];
+  const section = () => page.locator('#training');
+  beforeAll(async () => {
+    ({ page, errors } = await newPage(1366, 900));
+    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await page.close();
+  });
+
+  it('learns the moons to at least 95% accuracy on held-out points within 20 s', async () => {
+    await section().locator('select[name="dataset"]').selectOption('moons');
+    const started = Date.now();
+    await section().locator('button[type="submit"]').click();
+    await expect
+      .poll(
+        async () => Number(await section().locator('output[name="testAccuracy"]').getAttribute('data-value')),
+        {
+          timeout: 20_000,
+          interval: 100,
+        },
+      )
+      .toBeGreaterThanOrEqual(0.95);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // 60 of the 300 points are held out, drawn hollow
+    const held = await section()
+      .locator('path.dots.test')
+      .evaluateAll((ps) => ps.map((p) => Number(p.dataset.count)));
+    expect(held.reduce((a, b) => a + b, 0)).toBe(60);
+  });
+
+  it('shows the gradient vanishing towards the first layer of a deep sigmoid network', async () => {
+    await section().locator('select[name="activation"]').selectOption('sigmoid');
+    await section().locator('input[name="hidden"]').fill('16, 16, 16, 16');
+    await section().locator('input[name="epochs"]').fill('20');
+    await section().locator('button[type="submit"]').click();
+    await page.locator('#training[data-state="done"]').waitFor({ timeout: 30_000 });
+    const lastY = (layer: string) =>
+      section()
+        .locator(`#training-gradients polyline[data-name="${layer}"]`)
+        .getAttribute('points')
+        .then((p) => Number(p!.split(' ').at(-1)!.split(',')[1]));
+    // five layers; the first's norm (larger y = smaller value) under the last's
+    expect(await section().locator('#training-gradients polyline.series').count()).toBe(5);
+    expect(await lastY('dense0')).toBeGreaterThan(await lastY('dense4'));
+    expect(errors).toEqual([]);
   });
 });
 

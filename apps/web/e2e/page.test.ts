@@ -236,6 +236,7 @@ describe('the demo page in headless Chromium', () => {
       batchSize: 32,
       epochs: 200,
       seed: 1,
+      testFraction: 0.2,
     });
     while (!node.done) node.run(50);
     const last = node.history.at(-1)!;
@@ -246,7 +247,10 @@ describe('the demo page in headless Chromium', () => {
     const accuracy = Number(await section.locator('output[name="accuracy"]').getAttribute('data-value'));
     expect(accuracy).toBe(last.accuracy);
     expect(accuracy).toBeGreaterThan(0.95);
-    const curve = await section.locator('polyline[data-name="loss"]').getAttribute('points');
+    expect(Number(await section.locator('output[name="testAccuracy"]').getAttribute('data-value'))).toBe(
+      last.valAccuracy,
+    );
+    const curve = await section.locator('#training-curve polyline[data-name="train"]').getAttribute('points');
     expect(curve!.split(' ').length).toBe(200);
     const counts = await section
       .locator('path.dots')

@@ -30,7 +30,14 @@ export type RaceSummary = Omit<RaceRow, 'path' | 'losses'> & { trace: RaceTrace 
 
 export type ComputeReply =
   | { kind: 'race'; rows: RaceSummary[] }
-  | { kind: 'data'; x: Float32Array; y: Int32Array; classes: number; domain: Domain }
+  | {
+      kind: 'data';
+      /** The training points and the held-out test points (x, y interleaved; labels). */
+      train: { x: Float32Array; y: Int32Array };
+      test: { x: Float32Array; y: Int32Array } | undefined;
+      classes: number;
+      domain: Domain;
+    }
   | {
       kind: 'progress';
       epoch: number;

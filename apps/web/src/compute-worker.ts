@@ -26,9 +26,15 @@ async function race(request: Extract<ComputeRequest, { kind: 'race' }>): Promise
 
 function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
   const trainer = new Trainer(request.setup);
-  const { data } = trainer;
+  const { data, train, test } = trainer;
   const domain = boxOf(data.x);
-  post({ kind: 'data', x: data.x, y: data.y, classes: data.classes, domain });
+  post({
+    kind: 'data',
+    train: { x: train.x, y: train.y },
+    test: test && { x: test.x, y: test.y },
+    classes: data.classes,
+    domain,
+  });
   const G = decisionGridSize(parameterCount([2, ...parseHidden(request.setup.hidden), data.classes]));
   let since = performance.now();
   let first = trainer.history.length;

@@ -245,9 +245,10 @@ export class SurfacePlot {
 
   /**
    * Points (x_i, y_i) as small dots, one SVG path per class (thousands of points cost three
-   * elements, not thousands): class k gets the CSS class `dots dots-k`; `data-count` says how many.
+   * elements, not thousands): class k gets the CSS classes `dots dots-k` and `extraClass`;
+   * `data-count` says how many.
    */
-  dots(xy: ArrayLike<number>, labels: ArrayLike<number>, radius = 2.6): SVGPathElement[] {
+  dots(xy: ArrayLike<number>, labels: ArrayLike<number>, radius = 2.6, extraClass = ''): SVGPathElement[] {
     const d = new Map<number, string[]>();
     for (let i = 0; i < labels.length; i++) {
       const [px, py] = this.toPx(xy[2 * i], xy[2 * i + 1]);
@@ -258,7 +259,11 @@ export class SurfacePlot {
     return [...d.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([k, arcs]) =>
-        svg('path', { d: arcs.join(''), class: `dots dots-${k}`, 'data-count': arcs.length }, this.markers),
+        svg(
+          'path',
+          { d: arcs.join(''), class: `dots dots-${k} ${extraClass}`.trim(), 'data-count': arcs.length },
+          this.markers,
+        ),
       );
   }
 

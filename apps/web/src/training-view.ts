@@ -14,7 +14,24 @@ import { LineChart } from './line-chart.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
-import { parseHidden, type TrainingSetup, trainingSets } from './training.js';
+import { type Activation, activations, parseHidden, type TrainingSetup, trainingSets } from './training.js';
+
+const layerColours = ['#5f3dc4', '#1971c2', '#0c8599', '#2b8a3e', '#e67700', '#c92a2a'];
+
+/** The y range of the gradient chart: whole decades around every log₁₀ norm (default [-4, 0]). */
+function gradientRange(history: EpochRecord[], layers: string[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const h of history) {
+    for (const name of layers) {
+      const v = Math.log10(h.gradNorms[name]);
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return lo <= hi ? [Math.floor(lo), Math.max(Math.ceil(hi), Math.floor(lo) + 1)] : [-4, 0];
+}
 
 const classColours = [
   [25, 113, 194],
@@ -66,7 +83,12 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     bends around the data. The loss is the mean cross-entropy (how surprised the network is by the
     right answers) and falls fast, then slowly; accuracy is the share of points on the right side and
     moves in jumps. A learning rate too large makes the loss jump about; too small, it barely moves.
-    Spirals need depth and many epochs; moons and circles are learnt in a few seconds.</p>`;
+    Spirals need depth and many epochs; moons and circles are learnt in a few seconds. The hollow
+    dots are held out: the network never trains on them, so the test accuracy says how well it
+    generalises (a training accuracy far above it is overfitting). The last chart is the size of
+    the gradient reaching each layer: with sigmoid, whose slope is at most ¼, it shrinks layer by
+    layer on the way back to the first one (the vanishing gradient; tanh′(4) ≈ 0.0013), while
+    ReLU passes it through unchanged where a unit is active.</p>`;
   const plot = new SurfacePlot(440, 440, 300);
   section.querySelector('.plot-slot')!.append(plot.element);
   const form = section.querySelector('form')!;
@@ -75,12 +97,13 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     n: input('n', 300),
     noise: input('noise', 0.05),
     hidden: input('hidden', '32, 32'),
-    activation: select('activation', ['tanh', 'relu'], 'tanh'),
+    activation: select('activation', [...activations], 'tanh'),
     optimizer: select('optimizer', ['adam', 'sgd'], 'adam'),
     lr: input('lr', 0.01),
     batchSize: input('batchSize', 32),
     epochs: input('epochs', 200),
     seed: input('seed', 1),
+    testFraction: input('testFraction', 0.2),
   };
   const train = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Train' });
   const stop = Object.assign(document.createElement('button'), {
@@ -95,27 +118,39 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
   };
   const progress = Object.assign(document.createElement('p'), { className: 'summary' });
   const outs = Object.fromEntries(
-    ['epoch', 'loss', 'accuracy'].map((name) => [
+    ['epoch', 'loss', 'accuracy', 'testAccuracy'].map((name) => [
       name,
       Object.assign(document.createElement('output'), { name }),
     ]),
   );
-  progress.append('epoch ', outs.epoch, ' · loss ', outs.loss, ' · accuracy ', outs.accuracy);
+  progress.append(
+    'epoch ',
+    outs.epoch,
+    ' · loss ',
+    outs.loss,
+    ' · accuracy ',
+    outs.accuracy,
+    ' · test accuracy ',
+    outs.testAccuracy,
+  );
   const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
   const lossChart = new LineChart(440, 170, 'epoch', 'training loss');
   lossChart.element.id = 'training-curve';
   const accuracyChart = new LineChart(440, 150, 'epoch', 'accuracy');
   accuracyChart.element.id = 'training-accuracy';
+  const gradientChart = new LineChart(440, 170, 'epoch', 'log₁₀ ‖∂L/∂W‖ per layer');
+  gradientChart.element.id = 'training-gradients';
   form.append(
     row(field('Data', f.dataset), field('points', f.n), field('noise', f.noise)),
     row(field('Hidden widths', f.hidden), field('activation', f.activation)),
     row(field('Optimizer', f.optimizer), field('lr', f.lr), field('batch', f.batchSize)),
-    row(field('Epochs', f.epochs), field('seed', f.seed)),
+    row(field('Epochs', f.epochs), field('seed', f.seed), field('test share', f.testFraction)),
     row(train, stop),
     progress,
     status,
     lossChart.element,
     accuracyChart.element,
+    gradientChart.element,
   );
 
   const worker = new ComputeClient();
@@ -139,12 +174,13 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
       n,
       noise: parseNumber(f.noise.value, 'noise', { min: 0, max: 2 }),
       hidden: f.hidden.value,
-      activation: f.activation.value as 'relu' | 'tanh',
+      activation: f.activation.value as Activation,
       optimizer: f.optimizer.value as 'adam' | 'sgd',
       lr: parseNumber(f.lr.value, 'lr', { min: 0, above: true }),
       batchSize: parseNumber(f.batchSize.value, 'batch', { integer: true, min: 1, max: n }),
       epochs: parseNumber(f.epochs.value, 'epochs', { integer: true, min: 1, max: 10000 }),
       seed: parseNumber(f.seed.value, 'seed', { integer: true, min: 0 }),
+      testFraction: parseNumber(f.testFraction.value, 'test share', { min: 0, max: 0.9 }),
     };
   };
 
@@ -173,13 +209,59 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     outs.loss.dataset.value = last ? String(last.loss) : '';
     outs.accuracy.textContent = last?.accuracy === undefined ? '—' : `${(100 * last.accuracy).toFixed(1)}%`;
     outs.accuracy.dataset.value = last?.accuracy === undefined ? '' : String(last.accuracy);
+    outs.testAccuracy.textContent =
+      last?.valAccuracy === undefined ? '—' : `${(100 * last.valAccuracy).toFixed(1)}%`;
+    outs.testAccuracy.dataset.value = last?.valAccuracy === undefined ? '' : String(last.valAccuracy);
     const steps = history.map((h) => h.epoch + 1);
-    lossChart.draw([{ name: 'loss', colour: '#c92a2a', steps, values: history.map((h) => h.loss) }], {
-      xMax: epochs,
-    });
+    const tested = history.some((h) => h.valLoss !== undefined);
+    const both = (
+      train: (h: EpochRecord) => number | undefined,
+      test: (h: EpochRecord) => number | undefined,
+    ) => [
+      {
+        name: 'train',
+        label: 'training',
+        colour: '#c92a2a',
+        steps,
+        values: history.map((h) => train(h) ?? Number.NaN),
+      },
+      ...(tested
+        ? [
+            {
+              name: 'test',
+              label: 'test',
+              colour: '#1971c2',
+              steps,
+              values: history.map((h) => test(h) ?? Number.NaN),
+            },
+          ]
+        : []),
+    ];
+    lossChart.draw(
+      both(
+        (h) => h.loss,
+        (h) => h.valLoss,
+      ),
+      { xMax: epochs },
+    );
     accuracyChart.draw(
-      [{ name: 'accuracy', colour: '#2f9e44', steps, values: history.map((h) => h.accuracy ?? Number.NaN) }],
+      both(
+        (h) => h.accuracy,
+        (h) => h.valAccuracy,
+      ),
       { xMax: epochs, yRange: [0, 1], yFormat: (v) => `${Math.round(100 * v)}%` },
+    );
+    // per-layer gradient norms: with sigmoid the first layers' fall orders of magnitude below the last's
+    const layers = Object.keys(history[0]?.gradNorms ?? {});
+    gradientChart.draw(
+      layers.map((name, k) => ({
+        name,
+        label: name,
+        colour: layerColours[k % layerColours.length],
+        steps,
+        values: history.map((h) => Math.log10(h.gradNorms[name])),
+      })),
+      { xMax: epochs, yRange: gradientRange(history, layers) },
     );
   };
 
@@ -222,7 +304,8 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
         const white = new ImageData(1, 1);
         white.data.fill(255);
         plot.paintImage(domain, white);
-        plot.dots(reply.x, reply.y);
+        plot.dots(reply.train.x, reply.train.y);
+        if (reply.test) plot.dots(reply.test.x, reply.test.y, 2.6, 'test');
       } else if (reply.kind === 'progress') {
         history.push(...reply.records);
         epoch = reply.epoch;

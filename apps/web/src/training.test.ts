@@ -1,5 +1,5 @@
 import { Adam } from '@descent/core';
-import { fit as fitMlp, mlp, moons } from '@descent/mlp';
+import { fit as fitMlp, mlp, moons, trainTestSplit } from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
 import {
   boxOf,
@@ -59,6 +59,36 @@ describe('training a small MLP a few epochs at a time', () => {
     expect(() => parseHidden('8, x')).toThrow('Invalid hidden sizes: "8, x"');
     expect(() => new Trainer({ ...setup, epochs: 0 })).toThrow('Invalid epochs: 0');
     expect(() => new Trainer({ ...setup, lr: -1 })).toThrow('Invalid learning rate: -1');
+  });
+});
+
+describe('training with a test split', () => {
+  it('trains on the stratified split and reports the held-out loss and accuracy as fit(validation) does', () => {
+    const trainer = new Trainer({ ...setup, testFraction: 0.25 });
+    while (!trainer.done) trainer.run(9);
+    const { train, test } = trainTestSplit(moons({ n: 200, noise: 0.1, seed: 3 }), {
+      testFraction: 0.25,
+      seed: 3,
+    });
+    expect(trainer.train.n).toBe(150);
+    expect(trainer.test?.n).toBe(50);
+    const model = mlp({ sizes: [2, 16, 16, 2], activation: 'tanh', seed: 3 });
+    const once = fitMlp(model, train, {
+      optimizer: new Adam(model.parameters(), { lr: 0.02 }),
+      epochs: 40,
+      batchSize: 32,
+      seed: 3,
+      validation: test,
+    });
+    expect(trainer.history.map((h) => h.valAccuracy)).toEqual(once.history.map((h) => h.valAccuracy));
+    expect(trainer.history.map((h) => h.valLoss)).toEqual(once.history.map((h) => h.valLoss));
+    expect(trainer.history.at(-1)!.valAccuracy).toBeGreaterThan(0.9);
+    trainer.free();
+    model.free();
+  });
+
+  it('refuses a test fraction outside [0, 0.9], naming it', () => {
+    expect(() => new Trainer({ ...setup, testFraction: 0.95 })).toThrow('Invalid test fraction: 0.95');
   });
 });
 

@@ -7,6 +7,8 @@
  *   model      mlp({ sizes: [2, ...hidden, classes], activation, seed })   (logits)
  *   loss       softmax cross-entropy, mean over each mini-batch
  *   optimizer  Adam(lr) or SGD(lr, momentum 0.9)
+ *   test split trainTestSplit(data, { testFraction, seed }) (stratified): the network trains on
+ *              the rest, and fit's `validation` reports the held-out loss and accuracy per epoch
  */
 import { Adam, SGD } from '@descent/core';
 import {
@@ -19,6 +21,7 @@ import {
   predict,
   type Sequential,
   spirals,
+  trainTestSplit,
   xor,
 } from '@descent/mlp';
 import type { Domain } from './surface.js';
@@ -35,18 +38,24 @@ export const trainingSets: Record<string, (n: number, noise: number, seed: numbe
     xor: (n, noise, seed) => xor({ n, noise, seed }),
   };
 
+/** The hidden activations of @descent/mlp, by their names there. */
+export const activations = ['tanh', 'relu', 'leakyRelu', 'gelu', 'sigmoid'] as const;
+export type Activation = (typeof activations)[number];
+
 export interface TrainingSetup {
   dataset: string;
   n: number;
   noise: number;
   /** Hidden layer widths, e.g. "32, 32". */
   hidden: string;
-  activation: 'relu' | 'tanh';
+  activation: Activation;
   optimizer: 'adam' | 'sgd';
   lr: number;
   batchSize: number;
   epochs: number;
   seed: number;
+  /** Share of the points held out for testing, in [0, 0.9] (default 0: train on all). */
+  testFraction?: number;
 }
 
 /** "32, 32" -> [32, 32]; a RangeError naming the text otherwise. */
@@ -90,7 +99,10 @@ export function decisionGridSize(parameters: number): number {
 }
 
 export class Trainer {
+  /** Every point (for the plot), and the training and test parts of it. */
   readonly data: ClassificationDataset;
+  readonly train: ClassificationDataset;
+  readonly test: ClassificationDataset | undefined;
   readonly model: Sequential;
   readonly optimizer: AnyOptimizer;
   readonly history: EpochRecord[] = [];
@@ -104,7 +116,16 @@ export class Trainer {
       throw new RangeError(`Invalid epochs: ${setup.epochs} (expected an integer >= 1)`);
     }
     const hidden = parseHidden(setup.hidden);
+    const testFraction = setup.testFraction ?? 0;
+    if (!(testFraction >= 0 && testFraction <= 0.9)) {
+      throw new RangeError(`Invalid test fraction: ${testFraction} (expected a number from 0 to 0.9)`);
+    }
     this.data = make(setup.n, setup.noise, setup.seed);
+    if (testFraction > 0) {
+      const { train, test } = trainTestSplit(this.data, { testFraction, seed: setup.seed });
+      this.train = train;
+      this.test = test;
+    } else this.train = this.data;
     this.model = mlp({
       sizes: [2, ...hidden, this.data.classes],
       activation: setup.activation,
@@ -129,12 +150,13 @@ export class Trainer {
   run(k: number): EpochRecord[] {
     if (this.done) return [];
     const epochs = Math.min(this.setup.epochs, this.epoch + k);
-    const r = fitMlp(this.model, this.data, {
+    const r = fitMlp(this.model, this.train, {
       optimizer: this.optimizer,
       epochs,
       initialEpoch: this.epoch,
       batchSize: this.setup.batchSize,
       seed: this.setup.seed,
+      ...(this.test ? { validation: this.test } : {}),
     });
     this.history.push(...r.history);
     this.epoch = r.epoch;
