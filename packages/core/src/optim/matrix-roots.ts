@@ -1,0 +1,186 @@
+/**
+ * The dense linear algebra Shampoo and SOAP run every few steps, on small symmetric positive
+ * semi-definite n x n matrices (row-major Float64Array, f64 whatever the parameter's dtype):
+ *
+ *   inverseRootEigh(A, p, ε)    (A + εI)^{-1/p} = Q diag((max(w, 0) + ε)^{-1/p}) Qᵀ,  A = Q diag(w) Qᵀ
+ *   inverseRootNewton(A, p, ε)  the same by the coupled Newton iteration (Guo & Higham 2006, as in
+ *                               google-research's scalable Shampoo, matrix_inverse_pth_root):
+ *                                 A' = A + εI,  z = (1 + p)/(2 ‖A'‖_F),  M_0 = z A',  H_0 = z^{1/p} I
+ *                                 T_k = ((p + 1) I - M_k)/p,  M_{k+1} = T_k^p M_k,  H_{k+1} = H_k T_k
+ *                               until max|M_k - I| < tol (or stops decreasing, or 100 iterations);
+ *                               H_k → A'^{-1/p}. Only products: no eigendecomposition.
+ *   eigenbasis(A)               the eigenvectors of A, columns by descending eigenvalue (SOAP)
+ *   householderQ(A)             Q of A = QR by Householder reflections with LAPACK's signs
+ *                               (dgeqrf/dorgqr, as numpy.linalg.qr and torch.linalg.qr)
+ *
+ * A `Product` is C = op(A) op(B) for row-major f64 matrices: `gemmProduct` runs the kernels' gemm,
+ * `naiveProduct` plain loops (the reference path). The eigendecompositions use the kernels' eigh.
+ */
+import { eigh, gemm, matrixFrom } from '@descent/kernels';
+
+/** C (m x n) = op(A) op(B), op(A) m x k, op(B) k x n; A is stored rows x cols as given. */
+export type Product = (
+  A: Float64Array,
+  aRows: number,
+  aCols: number,
+  B: Float64Array,
+  bRows: number,
+  bCols: number,
+  transA?: boolean,
+  transB?: boolean,
+) => Float64Array;
+
+/** Plain loops, in the order i, j, then the sum over l. */
+export const naiveProduct: Product = (A, aRows, aCols, B, bRows, bCols, transA = false, transB = false) => {
+  const m = transA ? aCols : aRows;
+  const k = transA ? aRows : aCols;
+  const n = transB ? bRows : bCols;
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) {
+        const a = transA ? A[l * aCols + i] : A[i * aCols + l];
+        const b = transB ? B[j * bCols + l] : B[l * bCols + j];
+        s += a * b;
+      }
+      C[i * n + j] = s;
+    }
+  }
+  return C;
+};
+
+/** The kernels' gemm on copies in kernel memory (freed before returning). */
+export const gemmProduct: Product = (A, aRows, aCols, B, bRows, bCols, transA = false, transB = false) => {
+  const a = matrixFrom(aRows, aCols, A);
+  const b = matrixFrom(bRows, bCols, B);
+  const m = transA ? aCols : aRows;
+  const n = transB ? bRows : bCols;
+  const c = matrixFrom(m, n, new Float64Array(m * n));
+  try {
+    gemm(a, b, c, { transA, transB });
+    return c.data.data.slice() as Float64Array;
+  } finally {
+    a.data.free();
+    b.data.free();
+    c.data.free();
+  }
+};
+
+/** (A + εI)^{-1/p} by the symmetric eigendecomposition; eigenvalues below 0 (rounding) count as 0. */
+export function inverseRootEigh(
+  A: Float64Array,
+  n: number,
+  p: number,
+  eps: number,
+  mm: Product,
+): Float64Array {
+  const { values, vectors } = eigh({ rows: n, cols: n, data: A });
+  const scaled = new Float64Array(n * n); // Q diag(d)
+  for (let j = 0; j < n; j++) {
+    const d = (Math.max(values[j], 0) + eps) ** (-1 / p);
+    for (let i = 0; i < n; i++) scaled[i * n + j] = vectors[i * n + j] * d;
+  }
+  return mm(scaled, n, n, vectors, n, n, false, true);
+}
+
+/** (A + εI)^{-1/p} by the coupled Newton iteration (see the file's comment). */
+export function inverseRootNewton(
+  A: Float64Array,
+  n: number,
+  p: number,
+  eps: number,
+  mm: Product,
+  tol = 1e-12,
+  maxIters = 100,
+): Float64Array {
+  const Ae = A.slice();
+  for (let i = 0; i < n; i++) Ae[i * n + i] += eps;
+  let fro = 0;
+  for (const x of Ae) fro += x * x;
+  fro = Math.sqrt(fro);
+  const z = (1 + p) / (2 * fro);
+  let M: Float64Array = Ae.map((x) => x * z);
+  let H: Float64Array = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) H[i * n + i] = z ** (1 / p);
+  let err = maxAbsFromIdentity(M, n);
+  for (let k = 0; k < maxIters && err > tol; k++) {
+    const T = M.map((x) => -x / p);
+    for (let i = 0; i < n; i++) T[i * n + i] += (p + 1) / p;
+    let Tp: Float64Array = T;
+    for (let e = 1; e < p; e++) Tp = mm(Tp, n, n, T, n, n);
+    const nextM = mm(Tp, n, n, M, n, n);
+    const nextErr = maxAbsFromIdentity(nextM, n);
+    if (nextErr > err * 1.2) break; // diverging from rounding: keep the last good iterate
+    H = mm(H, n, n, T, n, n);
+    M = nextM;
+    err = nextErr;
+  }
+  return H;
+}
+
+function maxAbsFromIdentity(M: Float64Array, n: number): number {
+  let e = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) e = Math.max(e, Math.abs(M[i * n + j] - (i === j ? 1 : 0)));
+  return e;
+}
+
+/** Eigenvectors of the symmetric A as columns, by descending eigenvalue (SOAP's torch.flip of eigh). */
+export function eigenbasis(A: Float64Array, n: number): Float64Array {
+  const { vectors } = eigh({ rows: n, cols: n, data: A });
+  const Q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Q[i * n + j] = vectors[i * n + (n - 1 - j)];
+  return Q;
+}
+
+/**
+ * Q of the QR factorization of the square A by Householder reflections, LAPACK's convention: the
+ * reflector of column k maps x to β e_1 with β = -sign(x_1) ‖x‖ (so R's diagonal may be negative),
+ * Q = H_1 H_2 ... H_n. numpy.linalg.qr and torch.linalg.qr (LAPACK geqrf + orgqr) give this Q.
+ */
+export function householderQ(A: Float64Array, n: number): Float64Array {
+  const R = A.slice();
+  const vs: Float64Array[] = [];
+  const taus: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let xnorm = 0;
+    for (let i = k + 1; i < n; i++) xnorm += R[i * n + k] ** 2;
+    xnorm = Math.sqrt(xnorm);
+    const alpha = R[k * n + k];
+    const v = new Float64Array(n);
+    if (xnorm === 0) {
+      vs.push(v);
+      taus.push(0);
+      continue;
+    }
+    const beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
+    const tau = (beta - alpha) / beta;
+    v[k] = 1;
+    for (let i = k + 1; i < n; i++) v[i] = R[i * n + k] / (alpha - beta);
+    // R ← (I - τ v vᵀ) R on columns k..n-1
+    for (let j = k; j < n; j++) {
+      let s = 0;
+      for (let i = k; i < n; i++) s += v[i] * R[i * n + j];
+      s *= tau;
+      for (let i = k; i < n; i++) R[i * n + j] -= s * v[i];
+    }
+    vs.push(v);
+    taus.push(tau);
+  }
+  // Q = H_1 ... H_n I, applied from the last reflector back
+  const Q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) Q[i * n + i] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    const tau = taus[k];
+    if (tau === 0) continue;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = k; i < n; i++) s += v[i] * Q[i * n + j];
+      s *= tau;
+      for (let i = k; i < n; i++) Q[i * n + j] -= s * v[i];
+    }
+  }
+  return Q;
+}
