@@ -16,80 +16,26 @@
  * (at a point that is not an exact minimum it is dominated by the first-order term
  * ε Σ |∂L/∂θ_i| (|θ_i| + 1)), so it is not asserted.
  */
-import { SAM, SGD } from '@descent/core';
+import { type Param, SGD } from '@descent/core';
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from './batches.js';
 import { digits } from './datasets/digits.js';
 import { trainTestSplit } from './datasets/split.js';
 import { standardize } from './datasets/standardize.js';
-import { lossAndGradient } from './diagnostics/data-pass.js';
-import { hessianEigenvalues, hessianTrace } from './diagnostics/hessian.js';
-import type { Sequential } from './layers/sequential.js';
+import { sharpness, trainToLoss } from './flat-minima.js';
 import { mlp } from './mlp.js';
-import { Rng } from './random.js';
 
 const { train } = trainTestSplit(digits(), { testFraction: 0.2, seed: 0 });
 const { train: data } = standardize(train);
 
-function rows(d: Dataset, idx: number[]): Dataset {
-  const f = d.features;
-  const x = new Float64Array(idx.length * f);
-  const y = new Int32Array(idx.length);
-  idx.forEach((r, i) => {
-    x.set(d.x.subarray(r * f, (r + 1) * f), i * f);
-    y[i] = d.y[r];
-  });
-  return { x, y, n: idx.length, features: f };
-}
-
-/**
- * SGD (optionally under SAM) on shuffled batches until the full training loss is below target,
- * checked every 10 steps (so that every run stops at about the same loss).
- */
-function trainUntil(
-  model: Sequential,
-  o: { batchSize: number; rho?: number; target: number; maxSteps: number },
-) {
-  const params = model.parameters();
-  const sgd = new SGD(params, { lr: 0.5 });
-  const sam = o.rho ? new SAM(sgd, { rho: o.rho }) : undefined;
-  const rng = new Rng(1);
-  let step = 0;
-  while (step < o.maxSteps) {
-    const order = Array.from({ length: data.n }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    for (let b = 0; b < data.n; b += o.batchSize, step++) {
-      if (step % 10 === 0 && lossAndGradient(model, data).loss < o.target) return step;
-      const batch = o.batchSize >= data.n ? data : rows(data, order.slice(b, b + o.batchSize));
-      const closure = () => {
-        const { loss, gradient } = lossAndGradient(model, batch);
-        let k = 0;
-        for (const p of params) {
-          p.grad.set(gradient.subarray(k, k + p.length));
-          k += p.length;
-        }
-        return loss;
-      };
-      if (sam) sam.step(closure);
-      else sgd.step(closure);
-    }
-  }
-  return step;
-}
-
 function minimumOf(options: { batchSize: number; rho?: number }) {
   const model = mlp({ sizes: [64, 32, 10], seed: 1 });
   try {
-    const steps = trainUntil(model, { ...options, target: 0.02, maxSteps: 3000 });
-    return {
-      steps,
-      loss: lossAndGradient(model, data).loss,
-      lambdaMax: hessianEigenvalues(model, data, { maxIter: 30 }).largest[0],
-      trace: hessianTrace(model, data, { probes: 10 }).trace,
-    };
+    const run = trainToLoss(model, data, {
+      optimizer: (ps) => new SGD(ps, { lr: 0.5 }),
+      batchSize: options.batchSize,
+      sam: options.rho ? { rho: options.rho } : undefined,
+    });
+    return { ...run, ...sharpness(model, data) };
   } finally {
     model.free();
   }
@@ -102,6 +48,7 @@ describe('flat minima on digits (64-32-10, SGD lr 0.5, trained to loss < 0.02)',
 
   it('every run reaches the same training loss (the comparison is at equal loss)', () => {
     for (const run of [small, large, largeSam]) {
+      expect(run.reached).toBe(true);
       expect(run.loss).toBeLessThan(0.02);
       expect(run.loss).toBeGreaterThan(0.005);
     }
@@ -114,5 +61,18 @@ describe('flat minima on digits (64-32-10, SGD lr 0.5, trained to loss < 0.02)',
   it('SAM around the same full-batch SGD lowers the sharpness it reaches: λ_max and tr H', () => {
     expect(largeSam.lambdaMax).toBeLessThan(0.8 * large.lambdaMax);
     expect(largeSam.trace).toBeLessThan(large.trace);
+  });
+});
+
+describe('trainToLoss', () => {
+  it('names bad options', () => {
+    const model = mlp({ sizes: [64, 4, 10], seed: 1 });
+    const optimizer = (ps: Param[]) => new SGD(ps, { lr: 0.1 });
+    expect(() => trainToLoss(model, data, { optimizer, batchSize: 0 })).toThrow(/Invalid batchSize value: 0/);
+    expect(() => trainToLoss(model, data, { optimizer, batchSize: 8, target: -1 })).toThrow(
+      /Invalid target value: -1/,
+    );
+    expect(() => trainToLoss(model, data, { batchSize: 8 } as never)).toThrow(TypeError);
+    model.free();
   });
 });
