@@ -13,6 +13,7 @@ import {
   withExpressionSymbols,
 } from '../options/objective.js';
 import {
+  checkTune,
   hyperParameters,
   optimizerSettings,
   stoppingDefaults,
@@ -23,6 +24,7 @@ import { common, names, readSettings, vec, withCommonOptions } from '../options/
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { optimizerNames } from '../race/optimizers.js';
 import { lossSeries, race, raceHead, raceJson, raceRows } from '../race/race.js';
+import { tuneLr, tuneTrials } from '../race/tune.js';
 import { renderCsv, renderTable } from '../report/table.js';
 
 const schema = z.object({
@@ -57,11 +59,13 @@ export function registerCompare(program: Command): void {
     .addHelpText(
       'after',
       `
---lr sets every first-order method's rate; without it each gets an automatic one (see run --help).
+--lr sets every first-order method's rate; without it each starts from its own default (see run
+--help); --tune instead picks each one's rate by a seeded search on this problem, for a fair race.
 
 Examples:
   $ descent compare --problem rosenbrock --optimizers gd,momentum,adam,lbfgs,newton --steps 2000
-  $ descent compare --problem ill-conditioned --svg race.svg`,
+  $ descent compare --problem ill-conditioned --svg race.svg
+  $ descent compare --problem rosenbrock --optimizers gd,adam,adadelta,rmsprop --tune --seed 1`,
     )
     .action(async () => {
       const s = readSettings(cmd, schema);
@@ -75,15 +79,17 @@ Examples:
       }
       const x0 = resolveStart(problem, s.start);
       const extra = hyperParameters(s);
+      checkTune(s);
       const trajectories = list.map((optimizer) => {
         const firstOrder = optimizer !== 'lbfgs' && optimizer !== 'bfgs' && optimizer !== 'newton';
-        return race(problem, x0, [optimizer], {
-          lr: firstOrder ? s.lr : undefined,
+        const spec = {
           options: firstOrder ? extra : {},
           steps: s.steps ?? compareDefaults.steps,
           gtol: s.gtol ?? compareDefaults.gtol,
           tol: s.tol ?? compareDefaults.tol,
-        })[0];
+        };
+        const tuned = s.tune ? tuneLr(problem, x0, { ...spec, optimizer }, s.seed ?? 0)?.lr : undefined;
+        return race(problem, x0, [optimizer], { ...spec, lr: firstOrder ? (tuned ?? s.lr) : undefined })[0];
       });
       const svg =
         s.svg === undefined
@@ -96,7 +102,12 @@ Examples:
       if (s.json) {
         console.log(
           JSON.stringify(
-            { problem: problem.name, start: Array.from(x0), results: raceJson(trajectories) },
+            {
+              problem: problem.name,
+              start: Array.from(x0),
+              tuned: s.tune ? { trials: tuneTrials, seed: s.seed ?? 0 } : null,
+              results: raceJson(trajectories),
+            },
             null,
             2,
           ),
@@ -106,7 +117,7 @@ Examples:
       } else {
         if (!s.quiet)
           console.log(
-            `${problem.name} from (${Array.from(x0).join(', ')}), tol = ${s.tol ?? compareDefaults.tol}`,
+            `${problem.name} from (${Array.from(x0).join(', ')}), tol = ${s.tol ?? compareDefaults.tol}${s.tune ? `; each first-order rate tuned on the problem (${tuneTrials} seeded candidates, seed ${s.seed ?? 0})` : ''}`,
           );
         console.log(renderTable(raceHead, raceRows(trajectories)));
         if (!s.quiet) console.log(asciiChart(lossSeries(problem, trajectories), { yLabel: 'log10(f - f*)' }));

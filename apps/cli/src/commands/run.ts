@@ -11,6 +11,7 @@ import {
   withExpressionSymbols,
 } from '../options/objective.js';
 import {
+  checkTune,
   hyperParameters,
   optimizerSettings,
   stoppingDefaults,
@@ -19,10 +20,11 @@ import {
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
-import { unknownNameError } from '../options/usage-error.js';
+import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { automaticLr, optimizerNames } from '../race/optimizers.js';
 import { growing } from '../race/race.js';
 import { runTrajectory, type Trajectory } from '../race/trajectory.js';
+import { tuneLr } from '../race/tune.js';
 import { type Cell, renderCsv, renderTable } from '../report/table.js';
 
 const schema = z.object({
@@ -95,8 +97,11 @@ export function registerRun(program: Command): void {
     .addHelpText(
       'after',
       `
-Without --lr, gd/sgd/momentum/nesterov take 1/lambda_max of the Hessian at the start, adaptive
-methods 0.01 x the problem's box width; lbfgs, bfgs and newton use a line search.
+Without --lr, gd/sgd/momentum/nesterov take 1/lambda_max of the Hessian at the start (torch's SGD
+has no default rate), the others their own default, which is torch's (adam 1e-3, adadelta 1.0,
+rmsprop 1e-2, ...); lbfgs, bfgs and newton use a line search. --tune picks the rate by a seeded
+search on the problem (24 candidates around the default; --seed). With --schedule and no --lr the
+schedule's base rate is that same default.
 
 Examples:
   $ descent run --problem rosenbrock --optimizer lbfgs
@@ -112,13 +117,21 @@ Examples:
       const x0 = resolveStart(problem, s.start);
       const steps = s.steps ?? runDefaults.steps;
       const rows = s.rows ?? runDefaults.rows;
+      checkTune(s);
+      if (s.tune && s.schedule !== undefined) {
+        throw new UsageError('--tune picks a constant rate; with --schedule give the base rate as --lr');
+      }
+      const stop = { steps, gtol: s.gtol ?? runDefaults.gtol, tol: s.tol ?? runDefaults.tol };
+      const tuned = s.tune
+        ? tuneLr(problem, x0, { ...stop, optimizer, options: hyperParameters(s) }, s.seed ?? 0)?.lr
+        : undefined;
       // the schedule's base rate is the rate the run would use without it (--lr, else automatic)
       const baseLr = s.lr ?? automaticLr(optimizer, problem, x0);
       const schedule =
         s.schedule === undefined ? undefined : parseSchedule(s.schedule, { lr: baseLr ?? 0.1, steps });
       const t = runTrajectory(problem, x0, {
         optimizer,
-        lr: s.lr,
+        lr: tuned ?? s.lr,
         options: hyperParameters(s),
         schedule,
         steps,

@@ -13,7 +13,11 @@ export const stoppingDefaults = { gtol: 1e-8, tol: 1e-6 };
 
 export function withOptimizerOptions(cmd: Command, defaultSteps: number): Command {
   return cmd
-    .option('--lr <eta>', 'learning rate of first-order methods (default: automatic, see --help)')
+    .option('--lr <eta>', "learning rate of first-order methods (default: the optimizer's own, see --help)")
+    .option(
+      '--tune',
+      "pick each first-order method's learning rate by a seeded search on the problem (--seed)",
+    )
     .option('--momentum <mu>', 'SGD/RMSprop momentum')
     .option('--dampening <tau>', "SGD dampening (= momentum: the notes' average form)")
     .option('--nesterov', 'SGD Nesterov momentum')
@@ -29,6 +33,7 @@ export function withOptimizerOptions(cmd: Command, defaultSteps: number): Comman
 
 export const optimizerSettings = {
   lr: num('lr').optional(),
+  tune: z.boolean().optional(),
   momentum: num('momentum').optional(),
   dampening: num('dampening').optional(),
   nesterov: z.boolean().optional(),
@@ -51,6 +56,13 @@ export interface OptimizerFlags {
   weightDecay?: number;
   alpha?: number;
   rho?: number;
+}
+
+/** --tune chooses the rate: refused beside --lr (which fixes it). */
+export function checkTune(s: { tune?: boolean; lr?: number }): void {
+  if (s.tune && s.lr !== undefined) {
+    throw new UsageError('Give either --lr or --tune, not both (--tune picks each optimizer’s rate)');
+  }
 }
 
 /** The hyper-parameters given, as the optimizer classes name them. */

@@ -2,12 +2,16 @@
  * The optimizers the CLI races, by the names minimize() knows, and the learning rate each gets
  * when none is given:
  *
- *   gd, sgd, momentum, nesterov, rprop, asgd   η = 1 / λ_max(∇²f(x0))     (the step that is exact
- *                                               along the steepest direction of the local quadratic)
- *   adam, adamw, adamax, nadam, radam, adagrad, rmsprop, adadelta, adafactor, lion
- *                                              η = 0.01 · the widest side of the problem's box
- *                                               (their steps are about η per coordinate)
- *   lbfgs, bfgs, newton                        no learning rate: a line search picks each step
+ *   gd, sgd, momentum, nesterov     η = 1 / λ_max(∇²f(x0))   (the step that is exact along the
+ *                                   steepest direction of the local quadratic; torch 1.13's SGD
+ *                                   has no default rate)
+ *   adam 1e-3, adamw 1e-3, adamax 2e-3, nadam 2e-3, radam 1e-3, adagrad 1e-2, adadelta 1.0,
+ *   rmsprop 1e-2, rprop 1e-2, asgd 1e-2, adafactor 1e-2
+ *                                   the class's own default, which is torch's (lion: 1e-4, the
+ *                                   Lion paper's, as lion-pytorch; torch has no Lion)
+ *   lbfgs, bfgs, newton             no learning rate: a line search picks each step
+ *
+ * `--tune` replaces the default by a seeded search on the problem (tune.ts).
  */
 import {
   Adadelta,
@@ -23,13 +27,14 @@ import {
   type Optimizer,
   type Param,
   type Problem,
+  param,
   RAdam,
   RMSprop,
   Rprop,
   SGD,
 } from '@descent/core';
 import { eigvalsh } from '@descent/kernels';
-import { maxAbs, maxOf } from '../report/extent.js';
+import { maxAbs } from '../report/extent.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each optimizer class has its own options type
 type OptimizerClass = new (params: Param[], options: any) => Optimizer<{ lr: number }>;
@@ -65,12 +70,21 @@ export function isFirstOrder(name: string): boolean {
   return Object.hasOwn(firstOrder, name);
 }
 
+/** The SGD family: no default rate of its own (torch 1.13 requires one), so 1/λ_max. */
+const curvatureRate = new Set(['gd', 'sgd', 'momentum', 'nesterov']);
+
+/** The optimizer class's default learning rate (torch's), or undefined for the SGD family. */
+export function defaultLr(name: string): number | undefined {
+  if (!isFirstOrder(name) || curvatureRate.has(name)) return undefined;
+  const { cls, implied } = firstOrder[name];
+  return new cls([param(new Float64Array(1))], { ...implied }).paramGroups[0].lr;
+}
+
 /** The learning rate `name` gets on `problem` from `x0` when the user gives none (see above). */
 export function automaticLr(name: string, problem: Problem, x0: Float64Array): number | undefined {
   if (!isFirstOrder(name)) return undefined;
-  if (firstOrder[name].adaptive) {
-    return 0.01 * maxOf(problem.domain.map(([lo, hi]) => hi - lo));
-  }
+  const own = defaultLr(name);
+  if (own !== undefined) return own;
   const H = hessian(problem, x0);
   const top = maxAbs(eigvalsh(H));
   return Number.isFinite(top) && top > 0 ? Number((1 / top).toPrecision(3)) : 1e-3;
