@@ -240,6 +240,30 @@ describe('the race says what happened, whatever the input', () => {
     await page.locator('#race[data-state="done"]').waitFor();
   });
 
+  it("draws heavy-ball momentum's (α, β) plane with the racer on it, and a click there moves the racer", async () => {
+    const figure = race().locator('.momentum-figure');
+    // lr 0.13, β 0.9 on curvatures 0.2 and 4: ρ = max over λ of the iteration matrix's spectral radius
+    const rate = Number(await figure.locator('figcaption').getAttribute('data-rate'));
+    expect(rate).toBeCloseTo(Math.sqrt(0.9), 6); // both ends complex: |z| = √β
+    expect(await figure.locator('.marker-probe').count()).toBe(1);
+    await figure.scrollIntoViewIfNeeded();
+    const box = (await figure.locator('svg').boundingBox())!;
+    // the plot area is x in [0, 4/L = 1], y in [0, 1]: click near α = 0.5, β = 0.2
+    const [left, right, top, bottom] = [46, 10, 10, 30].map((v, i) =>
+      i < 2 ? (v * box.width) / 340 : (v * box.height) / 240,
+    );
+    await page.mouse.click(
+      box.x + left + 0.5 * (box.width - left - right),
+      box.y + top + 0.8 * (box.height - top - bottom),
+    );
+    await page.locator('#race[data-state="done"]').waitFor();
+    expect(Number(await race().locator('input[name="lr-momentum"]').inputValue())).toBeCloseTo(0.5, 1);
+    expect(Number(await race().locator('input[name="beta-momentum"]').inputValue())).toBeCloseTo(0.2, 1);
+    await race().locator('input[name="lr-momentum"]').fill('0.13');
+    await race().locator('input[name="beta-momentum"]').fill('0.9');
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
   it('plays, pauses, steps and scrubs the race, the chart in step with the paths', async () => {
     await race().locator('input[name="scrub"]').fill('3');
     expect(await race().locator('output[name="shown-step"]').textContent()).toBe('k = 3');
@@ -386,7 +410,7 @@ describe('the network playground', () => {
 });
 
 describe('the page anywhere', () => {
-  it('fits a 360-pixel-wide phone: nothing wider than the screen, plots scaled to it', async () => {
+  it('fits a 360-pixel-wide phone: nothing wider than the screen, plots scaled to it (screenshots at 390x844)', async () => {
     const { page, errors } = await newPage(360, 800);
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
     await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
@@ -398,13 +422,9 @@ describe('the page anywhere', () => {
     );
     for (const right of rights) expect(right).toBeLessThanOrEqual(360);
     expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('saves a screenshot of each panel at 390x844', async () => {
-    const { page } = await newPage(390, 844);
-    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
-    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    // the same page on a 390-pixel phone, panel by panel
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     for (const id of ['race', 'critical', 'schedules', 'training']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-390.png` });
     }

@@ -9,6 +9,7 @@ import { ComputeClient } from './compute-client.js';
 import type { RaceSummary } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
 import { LineChart } from './line-chart.js';
+import { MomentumFigure } from './momentum-figure.js';
 import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
 import { curvatures, MAX_STEPS, raceMethods, suggestedRates } from './race.js';
@@ -160,7 +161,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     type: 'submit',
     textContent: 'Run the race',
   });
-  form.append(picker.element, start, limits, racers, run, status);
+  const momentum = new MomentumFigure();
+  form.append(picker.element, start, limits, racers, run, status, momentum.element);
 
   // the player: play / pause, one step, and a scrubber over the iterations
   const player = section.querySelector<HTMLElement>('.player')!;
@@ -207,7 +209,9 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
 
   /** The threshold hints beside the rates: gradient descent is stable on a quadratic for lr < 2/L. */
   const showThresholds = (x0: number[]) => {
-    const { L } = problem ? curvatures(problem, x0) : { L: Number.NaN };
+    const { L, mu } = problem ? curvatures(problem, x0) : { L: Number.NaN, mu: Number.NaN };
+    const heavy = chosen.find((c) => c.m.method === 'momentum')!;
+    momentum.update(L, mu, Number(heavy.lr?.value), settingsOf(heavy).beta);
     for (const c of chosen) {
       const { m, hint } = c;
       hint.textContent = '';
@@ -292,7 +296,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     playing = true;
     play.textContent = 'Pause';
     section.dataset.state = 'playing';
-    const frames = 90;
+    const frames = 60; // about a second at 60 frames per second
     const perFrame = Math.max(1, Math.ceil(longest / frames));
     let s = from;
     const tick = () => {
@@ -400,6 +404,15 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     showStep(Number(scrub.value));
   });
 
+  momentum.onPick((alpha, beta) => {
+    const heavy = chosen.find((c) => c.m.method === 'momentum')!;
+    heavy.box.checked = true;
+    heavy.lr!.value = String(Number(alpha.toPrecision(2)));
+    const slider = heavy.sliders[0];
+    slider.slider.value = beta.toFixed(2);
+    slider.shown.textContent = slider.slider.value;
+    race();
+  });
   picker.onChange(async () => {
     if (await showProblem(true)) race();
   });
