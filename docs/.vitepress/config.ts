@@ -25,7 +25,7 @@ export default defineConfig({
     'Deep-learning optimization for TypeScript: every PyTorch optimizer and schedule, second-order methods and Hessian analysis, on SIMD WebAssembly.',
   cleanUrls: true,
   cacheDir: 'node_modules/.cache/vitepress',
-  srcExclude: ['**/node_modules/**', 'test/**', 'snippets/**'],
+  srcExclude: ['**/node_modules/**', 'test/**', 'readme-check/**'],
   ignoreDeadLinks: [/^\.\.\/packages\//, /^\.\.\/\.\.\/packages\//],
   markdown: { math: false },
   themeConfig: {
