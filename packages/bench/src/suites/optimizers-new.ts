@@ -1,0 +1,80 @@
+/**
+ * Step throughput of the optimizers past torch.optim, f32, on one parameter of 1e6 elements with a
+ * fixed gradient: descent's class step() on the fused kernels (ours; includes the non-finite
+ * gradient check and the atomic snapshot) vs the same class on its plain TypeScript reference path
+ * (impl: 'reference'). Schedule-free SGD/AdamW, Prodigy, D-Adaptation Adam, ADOPT, AdEMAMix, LAMB,
+ * LARS, Sophia (no Hessian updates timed) and Adan. No peer runs these in JavaScript; no targets were
+ * set, the ratios are reported.
+ */
+import {
+  ADOPT,
+  Adan,
+  AdEMAMix,
+  DAdaptAdam,
+  LAMB,
+  LARS,
+  type Optimizer,
+  Prodigy,
+  param,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
+  Sophia,
+} from '@descent/core';
+import { report, time } from '../harness.js';
+
+const N = 1e6;
+
+function randomF32(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+type Impl = 'fused' | 'reference';
+const MAKERS: Record<string, (p: never, impl: Impl) => Optimizer<{ lr: number }>> = {
+  ScheduleFreeSGD: (p, impl) => new ScheduleFreeSGD(p, { lr: 1e-3, impl }) as never,
+  ScheduleFreeAdamW: (p, impl) => new ScheduleFreeAdamW(p, { impl }) as never,
+  Prodigy: (p, impl) => new Prodigy(p, { impl }) as never,
+  DAdaptAdam: (p, impl) => new DAdaptAdam(p, { impl }) as never,
+  ADOPT: (p, impl) => new ADOPT(p, { impl }) as never,
+  AdEMAMix: (p, impl) => new AdEMAMix(p, { impl }) as never,
+  LAMB: (p, impl) => new LAMB(p, { weightDecay: 0.01, impl }) as never,
+  LARS: (p, impl) => new LARS(p, { weightDecay: 1e-4, impl }) as never,
+  Sophia: (p, impl) => new Sophia(p, { impl }) as never,
+  Adan: (p, impl) => new Adan(p, { weightDecay: 0.02, impl }) as never,
+};
+
+async function timeStep(name: string, impl: Impl, x0: Float32Array, g0: Float32Array) {
+  const p = param(x0.slice());
+  p.grad.set(g0);
+  const opt = MAKERS[name]([p] as never, impl);
+  // restart from x0 every 1,000 steps, so a constant gradient cannot drive the run to overflow
+  let k = 0;
+  const t = await time(
+    `descent ${name} ${impl === 'fused' ? 'step() (fused)' : '(reference path)'}`,
+    () => {
+      if (++k % 1000 === 0) {
+        p.data.set(x0);
+        opt.resetState();
+      }
+      opt.step();
+    },
+    impl === 'reference' ? { samples: 5 } : {},
+  );
+  opt.free();
+  p.free();
+  return t;
+}
+
+export async function run(): Promise<void> {
+  const x0 = randomF32(N, 1);
+  const g0 = randomF32(N, 2);
+  for (const name of Object.keys(MAKERS)) {
+    const ours = await timeStep(name, 'fused', x0, g0);
+    report(`${name} step, n = ${N} (f32)`, ours, [await timeStep(name, 'reference', x0, g0)]);
+  }
+}
