@@ -292,6 +292,17 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   for (let r = 0; r < m; r++) memory.copy(blk + <usize>r * LD, out + <usize>r * ldo, ldo);
 }
 
+/** The root of a x² + b x + c = 0 strictly inside (lo, hi) (stable formulas), else the midpoint. */
+function quadraticRoot(a: f64, b: f64, c: f64, lo: f64, hi: f64): f64 {
+  const disc = Math.sqrt(Math.abs(b * b - 4 * a * c));
+  const q = -0.5 * (b + (b >= 0 ? disc : -disc));
+  const x1 = a != 0 ? q / a : NaN;
+  const x2 = q != 0 ? c / q : NaN;
+  if (x1 > lo && x1 < hi) return x1;
+  if (x2 > lo && x2 < hi) return x2;
+  return (lo + hi) * 0.5;
+}
+
 /**
  * Roots of the secular equation for the k kept poles (into GU), their eigenvectors from the
  * Gu-Eisenstat ẑ, and W = Q[:, kept] U (m x k).
@@ -313,6 +324,7 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
     let o = i;
     let lo: f64 = 0;
     let hi: f64 = 0;
+    let guess: f64 = 0;
     if (i < k - 1) {
       const half = (ld(dl, i + 1) - ld(dl, i)) * 0.5;
       const di = ld(dl, i);
@@ -327,13 +339,20 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
         o = i + 1;
         lo = -half;
       }
+      // First guess: the two nearest poles exact, the rest frozen at the midpoint (as dlaed4):
+      // c + z_i² / (d_i - λ) + z_i+1² / (d_i+1 - λ) = 0, a quadratic in τ = λ - d_o.
+      const zi2 = ld(zl, i) * ld(zl, i);
+      const zj2 = ld(zl, i + 1) * ld(zl, i + 1);
+      const gap = ld(dl, i + 1) - di;
+      const c = f - zi2 / (di - di - half) - zj2 / (ld(dl, i + 1) - di - half);
+      guess = o == i ? quadraticRoot(c, -(c * gap + zi2 + zj2), zi2 * gap, lo, hi) : quadraticRoot(c, c * gap - zi2 - zj2, -zj2 * gap, lo, hi);
     } else {
       hi = rho * znorm2;
+      guess = hi * 0.5;
     }
     const dO = ld(dl, o);
     for (let j = 0; j < k; j++) st(SH, j, ld(dl, j) - dO);
-    let tau = (lo + hi) * 0.5;
-    if (o == i + 1 && i < k - 1) tau = lo * 0.5;
+    let tau = guess;
     for (let iter = 0; iter < MAX_SECULAR_ITER; iter++) {
       let psi: f64 = 0;
       let dpsi: f64 = 0;
