@@ -194,7 +194,7 @@ describe('the race says what happened, whatever the input', () => {
     expect(await steps('gd').getAttribute('title')).toContain('above 2/L = 0.5');
     // the path's last point lies beyond the plot area (the clip ends the line at the edge)
     const { last, box } = await page.evaluate(() => {
-      const svg = document.querySelector<SVGSVGElement>('#race .surface-plot svg')!;
+      const svg = document.querySelector<SVGSVGElement>('#race .plot-slot .surface-plot svg')!;
       const pts = svg.querySelector('polyline[data-method="gd"]')!.getAttribute('points')!.split(' ');
       const frame = svg.querySelector('.frame')!;
       const y = Number(frame.getAttribute('y'));

@@ -51,7 +51,7 @@ describe('the demo page in headless Chromium', () => {
 
   it('moves the start to a clicked point and reruns the race from there', async () => {
     const { page } = session;
-    const svg = page.locator('#race .surface-plot svg');
+    const svg = page.locator('#race .plot-slot .surface-plot svg');
     await svg.scrollIntoViewIfNeeded();
     const box = (await svg.boundingBox())!;
     // the plot area spans x in [-12, 12], y in [-3, 3]: its centre is the minimum (0, 0)
@@ -92,6 +92,8 @@ describe('the demo page in headless Chromium', () => {
     // escape directions ±(0, 1): two red arrows, found by findCriticalPoints: one saddle marker
     expect(await section.locator('.arrow.escape').count()).toBe(2);
     expect(await section.locator('.marker-saddle').count()).toBe(1);
+    // each eigenvector's arrows carry its eigenvalue
+    expect((await section.locator('.arrow-label').allTextContents()).sort()).toEqual(['λ = -2', 'λ = 2']);
   });
 
   it('snaps a click near the saddle of x^2 - y^2 to (0, 0) and classifies it', async () => {
@@ -133,6 +135,13 @@ describe('the demo page in headless Chromium', () => {
         expected.filter((c) => c.kind === kind).length,
       );
     }
+    expect(await section.locator('output[name="found"]').textContent()).toBe(
+      '4 minima, 4 saddles, 1 maximum',
+    );
+    // listed one per line; a click on one inspects it
+    expect(await section.locator('.critical-list li').count()).toBe(9);
+    await section.locator('.critical-list button.kind-maximum').click();
+    expect(await section.locator('output[name="kind"]').textContent()).toBe('maximum');
     await section.locator('select[name="problem"]').selectOption('saddle');
   });
 
@@ -178,11 +187,11 @@ describe('the demo page in headless Chromium', () => {
       const section = page.locator('#critical');
       await section.locator('select[name="problem"]').selectOption('expression');
       await section.locator('select[name="problem"]').selectOption('saddle');
-      await expect.poll(() => section.locator('output[name="found"]').textContent()).toBe('saddle');
+      await expect.poll(() => section.locator('output[name="found"]').textContent()).toBe('1 saddle');
       await expect.poll(() => delivered, { timeout: 10_000 }).toBe(true);
       // the formula's late answer (two minima) is dropped
       await page.waitForTimeout(300);
-      expect(await section.locator('output[name="found"]').textContent()).toBe('saddle');
+      expect(await section.locator('output[name="found"]').textContent()).toBe('1 saddle');
       expect(await section.locator('.marker-minimum').count()).toBe(0);
       expect(await section.locator('.status').textContent()).toBe('');
     } finally {

@@ -32,6 +32,21 @@ function output(name: string): HTMLOutputElement {
   return Object.assign(document.createElement('output'), { name });
 }
 
+/** "4 minima, 4 saddles, 1 maximum" (or "none"), in the order minimum, saddle, maximum, degenerate. */
+export function countsText(found: { kind: string }[]): string {
+  const plural: Record<string, string> = {
+    minimum: 'minima',
+    maximum: 'maxima',
+    saddle: 'saddles',
+    degenerate: 'degenerate',
+  };
+  const parts = ['minimum', 'saddle', 'maximum', 'degenerate'].flatMap((kind) => {
+    const n = found.filter((c) => c.kind === kind).length;
+    return n === 0 ? [] : [`${n} ${n === 1 ? kind : plural[kind]}`];
+  });
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
 function vectorText(v: ArrayLike<number>): string {
   return `(${Array.from(v, (x) => formatNumber(x)).join(', ')})`;
 }
@@ -115,7 +130,9 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
   }
   const explanation = Object.assign(document.createElement('p'), { className: 'explanation' });
   const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
-  form.append(picker.element, status, point, readout, explanation);
+  const list = Object.assign(document.createElement('ol'), { className: 'critical-list' });
+  list.setAttribute('aria-label', 'critical points found');
+  form.append(picker.element, status, point, readout, explanation, list);
 
   let problem: Problem | undefined;
   let domain: Domain;
@@ -161,12 +178,20 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
       const reach = 0.14 * Math.min(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]);
       if (!critical) {
         const n = Math.hypot(g[0], g[1]);
-        plot.arrow(x, y, (-g[0] / n) * reach, (-g[1] / n) * reach, 'descent');
+        plot.arrow(x, y, (-g[0] / n) * reach, (-g[1] / n) * reach, 'descent', `‖∇f‖ = ${formatNumber(n, 3)}`);
       }
       c.eigenvectors.forEach((v, j) => {
         const falls = c.eigenvalues[j] < -c.tol;
+        // the eigenvalue beside one of the two arrows of each eigenvector
         for (const s of [1, -1])
-          plot.arrow(x, y, s * v[0] * reach, s * v[1] * reach, falls ? 'escape' : 'curving-up');
+          plot.arrow(
+            x,
+            y,
+            s * v[0] * reach,
+            s * v[1] * reach,
+            falls ? 'escape' : 'curving-up',
+            s === 1 ? `λ = ${formatNumber(c.eigenvalues[j], 3)}` : '',
+          );
       });
       plot.marker(x, y, 'probe', `(${formatNumber(x)}, ${formatNumber(y)})`);
       status.textContent = '';
@@ -200,7 +225,26 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
       status.textContent = `${(e as Error).message} (the plot still shows the previous function)`;
       return;
     }
-    outs.found.textContent = found.length === 0 ? 'none' : found.map((c) => c.kind).join(', ');
+    outs.found.textContent = countsText(found);
+    // every point found, in a list that stays readable when there are many (Rastrigin has dozens)
+    list.replaceChildren(
+      ...found.map((c) => {
+        const item = document.createElement('li');
+        const button = Object.assign(document.createElement('button'), {
+          type: 'button',
+          className: `point kind-${c.kind}`,
+          textContent: `${c.kind} ${vectorText(c.x)}, f = ${formatNumber(c.f)}`,
+        });
+        button.addEventListener('click', () => {
+          px.value = String(c.x[0]);
+          py.value = String(c.x[1]);
+          classify(c.x[0], c.x[1]);
+        });
+        item.append(button);
+        return item;
+      }),
+    );
+    list.hidden = found.length === 0;
     for (const c of found) {
       const m = plot.marker(
         c.x[0],

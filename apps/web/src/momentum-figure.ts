@@ -45,7 +45,7 @@ export class MomentumFigure {
       },
     );
     const edge = Array.from({ length: 21 }, (_, k) => [(2 * (1 + k / 20)) / L, k / 20]);
-    this.plot.polyline(edge, '#c92a2a').classList.add('edge');
+    this.plot.polyline(edge, '#c92a2a').setAttribute('class', 'edge');
     const best = polyakOptimum(L, m);
     this.plot.marker(
       best.alpha,

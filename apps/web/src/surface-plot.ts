@@ -347,8 +347,8 @@ export class SurfacePlot {
     return g;
   }
 
-  /** An arrow from (x, y) along the direction (dx, dy) in the function's coordinates. */
-  arrow(x: number, y: number, dx: number, dy: number, className: string): SVGElement {
+  /** An arrow from (x, y) along the direction (dx, dy) in the function's coordinates, with a label at its head. */
+  arrow(x: number, y: number, dx: number, dy: number, className: string, label = ''): SVGElement {
     const [ax, ay] = this.toPx(x, y);
     const [bx, by] = this.toPx(x + dx, y + dy);
     const len = Math.hypot(bx - ax, by - ay) || 1;
@@ -358,6 +358,20 @@ export class SurfacePlot {
     const g = svg('g', { class: `arrow ${className}` }, this.paths);
     svg('line', { x1: ax, y1: ay, x2: bx - 8 * ux, y2: by - 8 * uy }, g);
     svg('path', { d: head }, g);
+    if (label) {
+      // beside the head, pushed out along the arrow so that it clears it
+      const text = svg(
+        'text',
+        {
+          x: bx + 12 * ux,
+          y: by + 12 * uy + 4,
+          'text-anchor': ux < -0.3 ? 'end' : ux > 0.3 ? 'start' : 'middle',
+          class: 'arrow-label',
+        },
+        g,
+      );
+      text.textContent = label;
+    }
     return g;
   }
 }
