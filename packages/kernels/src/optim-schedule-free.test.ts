@@ -39,13 +39,17 @@ describe.each(['f32', 'f64'] as const)('fusedScheduleFreeStep (%s)', (dtype) => 
     });
   });
 
-  it.each([1 - 1 / 0.9, 1 - 0.9, 0.75, 1 - 1 / 0.6])('scheduleFreeLerp is torch.lerp bit for bit (w = %f)', (w) => {
-    expectBitExact(dtype, {
-      states: 0,
-      run: (p, z) => scheduleFreeLerp(p, z, w),
-      naive(i, p, z, _s, r) {
-        p[i] = Math.abs(w) >= 0.5 ? r(z[i] - r(r(z[i] - p[i]) * r(1 - w))) : r(p[i] + r(r(w) * r(z[i] - p[i])));
-      },
-    });
-  });
+  it.each([1 - 1 / 0.9, 1 - 0.9, 0.75, 1 - 1 / 0.6])(
+    'scheduleFreeLerp is torch.lerp bit for bit (w = %f)',
+    (w) => {
+      expectBitExact(dtype, {
+        states: 0,
+        run: (p, z) => scheduleFreeLerp(p, z, w),
+        naive(i, p, z, _s, r) {
+          p[i] =
+            Math.abs(w) >= 0.5 ? r(z[i] - r(r(z[i] - p[i]) * r(1 - w))) : r(p[i] + r(r(w) * r(z[i] - p[i])));
+        },
+      });
+    },
+  );
 });

@@ -59,7 +59,10 @@ export function fusedScheduleFreeStep(
   );
 }
 
-/** p = lerp(p, z, w) with torch's lerp (a + w (b - a) for |w| < 0.5, else b - (b - a)(1 - w)): eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β. */
+/**
+ * p = lerp(p, z, w), torch's lerp (p + w (z - p) for |w| < 0.5, else z - (z - p)(1 - w)):
+ * eval() passes w = 1 - 1/β (y -> x), train() w = 1 - β (x -> y).
+ */
 export function scheduleFreeLerp(p: WasmArray, z: WasmArray, w: number): void {
   const dt = checkStepArrays(p, z, {});
   checkScalar('w', w);

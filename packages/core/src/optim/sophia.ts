@@ -192,8 +192,9 @@ export class Sophia extends Optimizer<SophiaOptions> {
         }
       }
     });
+    const states = all.map((p) => this.stateOf<SophiaState>(p, () => this.newState(p)));
     all.forEach((p, j) => {
-      const st = this.stateOf<SophiaState>(p, () => this.newState(p));
+      const st = states[j];
       const beta2 = groupOf(p).betas[1];
       if (this.impl === 'fused') {
         const u = fromArray(probes[j]);
