@@ -38,6 +38,7 @@ export * from './optim/rprop.js';
 export * from './optim/schedule-free.js';
 export * from './optim/sgd.js';
 export * from './optim/shampoo.js';
+export * from './optim/soap.js';
 export * from './optim/sophia.js';
 export * from './optim/state-dict.js';
 export * from './optim/torch-state-dict.js';

@@ -1,6 +1,6 @@
 /**
- * The Shampoo/SOAP fixture (test/fixtures/shampoo-soap/shampoo_soap.py): a 3 x 4 matrix `w` and a
- * vector `b` of 3 on the coupled-log problem, trajectories after every step of the NumPy
+ * The Shampoo/SOAP fixture (test/fixtures/shampoo-soap/shampoo_soap.py): a matrix `w` and a
+ * vector `b` on the coupled-log problem, trajectories after every step of the NumPy
  * transcriptions of facebookresearch's Distributed Shampoo and nikhilvyas/SOAP.
  */
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface MatrixCase {
 export const shampooSoapFixture: {
   shapes: number[][];
   init: number[][];
+  soapShapes: number[][];
+  soapInit: number[][];
   shampoo: MatrixCase[];
   soap: MatrixCase[];
   qr: { A: number[]; Q: number[] };
@@ -25,12 +27,14 @@ export const shampooSoapFixture: {
   readFileSync(new URL('../../../test/fixtures/shampoo-soap/shampoo_soap.json', import.meta.url), 'utf8'),
 );
 
-/** Fresh parameters `w` (3 x 4) and `b` (3) of the fixture. */
-export function matrixCaseParams(dtype: 'f32' | 'f64'): Param[] {
-  return shampooSoapFixture.init.map((v, j) =>
+/** Fresh parameters `w` and `b` of the fixture: Shampoo's 3 x 4 and 3, or SOAP's 4 x 4 and 2. */
+export function matrixCaseParams(dtype: 'f32' | 'f64', which: 'shampoo' | 'soap' = 'shampoo'): Param[] {
+  const f = shampooSoapFixture;
+  const shapes = which === 'soap' ? f.soapShapes : f.shapes;
+  return (which === 'soap' ? f.soapInit : f.init).map((v, j) =>
     param(dtype === 'f32' ? Float32Array.from(v) : Float64Array.from(v), {
       name: j === 0 ? 'w' : 'b',
-      shape: shampooSoapFixture.shapes[j],
+      shape: shapes[j],
     }),
   );
 }
