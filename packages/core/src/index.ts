@@ -12,6 +12,7 @@ export * from './optim/adadelta.js';
 export * from './optim/adafactor.js';
 export * from './optim/adagrad.js';
 export * from './optim/adam.js';
+export * from './optim/adam-8bit.js';
 export * from './optim/adamax.js';
 export * from './optim/adamw.js';
 export * from './optim/adan.js';
