@@ -9,24 +9,34 @@
  *   rmsprop 1e-2, rprop 1e-2, asgd 1e-2, adafactor 1e-2
  *                                   the class's own default, which is torch's (lion: 1e-4, the
  *                                   Lion paper's, as lion-pytorch; torch has no Lion)
+ *   prodigy 1, dadapt-adam 1, adopt 1e-3, ademamix 1e-3, lamb 1e-3, lars 1, adan 1e-3
+ *                                   the class's default, the authors' (prodigy and dadapt-adam
+ *                                   estimate the step themselves; lr multiplies it)
  *   lbfgs, bfgs, newton             no learning rate: a line search picks each step
  *
  * `--tune` replaces the default by a seeded search on the problem (tune.ts).
  */
 import {
+  ADOPT,
   Adadelta,
   Adafactor,
   Adagrad,
   Adam,
   Adamax,
   AdamW,
+  Adan,
+  AdEMAMix,
   ASGD,
+  DAdaptAdam,
   hessian,
+  LAMB,
+  LARS,
   Lion,
   NAdam,
   type Optimizer,
   type Param,
   type Problem,
+  Prodigy,
   param,
   RAdam,
   RMSprop,
@@ -60,6 +70,13 @@ export const firstOrder: Record<
   rprop: { cls: Rprop, adaptive: false },
   asgd: { cls: ASGD, adaptive: false },
   lion: { cls: Lion, adaptive: true },
+  prodigy: { cls: Prodigy, adaptive: true },
+  'dadapt-adam': { cls: DAdaptAdam, adaptive: true },
+  adopt: { cls: ADOPT, adaptive: true },
+  ademamix: { cls: AdEMAMix, adaptive: true },
+  lamb: { cls: LAMB, adaptive: true },
+  lars: { cls: LARS, adaptive: false },
+  adan: { cls: Adan, adaptive: true },
 };
 
 export const lineSearchMethods = ['lbfgs', 'bfgs', 'newton'] as const;

@@ -12,8 +12,9 @@
  *   momentum  SGD { lr, momentum: 0.9 }               v ← μ v + g,  x ← x - η v
  *   nesterov  SGD { lr, momentum: 0.9, nesterov }     x ← x - η (g + μ v)
  *   sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, adafactor, rmsprop, rprop, asgd,
- *   lion: that optimizer class (Muon, for 2-D weights, and LBFGS, closure-based, are not here:
- *   use method 'lbfgs' for the latter)
+ *   lion, prodigy, dadapt-adam, adopt, ademamix, lamb, lars, adan: that optimizer class (Muon, for
+ *   2-D weights, and LBFGS, closure-based, are not here: use method 'lbfgs' for the latter; nor
+ *   are schedule-free, whose iterate to report is x after eval(), and Sophia, which needs an hvp)
  *
  * `lr` defaults to the class's own default (torch's); `optimizerOptions` passes the rest.
  * A step that makes f or ∇f non-finite ends the run: converged false, "Diverged: …".
@@ -30,10 +31,17 @@ import { Adagrad } from '../optim/adagrad.js';
 import { Adam } from '../optim/adam.js';
 import { Adamax } from '../optim/adamax.js';
 import { AdamW } from '../optim/adamw.js';
+import { Adan } from '../optim/adan.js';
+import { AdEMAMix } from '../optim/ademamix.js';
+import { ADOPT } from '../optim/adopt.js';
 import { ASGD } from '../optim/asgd.js';
+import { DAdaptAdam } from '../optim/dadapt-adam.js';
+import { LAMB } from '../optim/lamb.js';
+import { LARS } from '../optim/lars.js';
 import { Lion } from '../optim/lion.js';
 import { NAdam } from '../optim/nadam.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { Prodigy } from '../optim/prodigy.js';
 import { RAdam } from '../optim/radam.js';
 import { RMSprop } from '../optim/rmsprop.js';
 import { Rprop } from '../optim/rprop.js';
@@ -65,6 +73,13 @@ const firstOrderMethods: Record<string, { cls: OptimizerClass; implied?: Record<
   asgd: { cls: ASGD },
   rprop: { cls: Rprop },
   lion: { cls: Lion },
+  prodigy: { cls: Prodigy },
+  'dadapt-adam': { cls: DAdaptAdam },
+  adopt: { cls: ADOPT },
+  ademamix: { cls: AdEMAMix },
+  lamb: { cls: LAMB },
+  lars: { cls: LARS },
+  adan: { cls: Adan },
 };
 
 export function firstOrderMethodNames(): string[] {
