@@ -18,6 +18,7 @@
  * it is near 1, and the eigenvalues scaled back: no sum of squares can overflow or underflow.
  */
 import { dc_f64, dcScratch, ql_f64 } from './eigh-dc';
+import { blockedScratch, reduceBlocked } from './eigh-tridiag';
 import { gemm_f64 } from './gemm';
 import { rowDot, rowAxpy, rowDotAxpy, rowRank2 } from './row-ops';
 import { tql2 } from './tql2';
@@ -30,7 +31,7 @@ const GRADED: f64 = 1e8;
 
 /** f64 elements of `work` that eigh_f64 needs for order n, with or without vectors. */
 export function eigh_scratch_f64(n: i32, vectors: i32): i32 {
-  return vectors ? 6 * n + 2 * n * n + dcScratch(n) : 5 * n;
+  return vectors ? 6 * n + 2 * n * n + dcScratch(n) : 5 * n + blockedScratch(n);
 }
 
 /**
@@ -83,7 +84,9 @@ export function eigh_f64(n: i32, a: usize, w: usize, work: usize, vectors: i32):
   const reverse = topMax > bottomMax;
   if (reverse) reverseLower(n, a);
 
-  tridiagonalize(n, a, w, e, p, hs);
+  // Scratch for the blocked reduction: the vectors' D&C space, not yet in use, or past 5n.
+  const tri = vectors ? z + <usize>(2 * n + 1) * stride : work + 5 * stride;
+  tridiagonalize(n, a, w, e, p, hs, tri);
   if (vectors) {
     const off = z + <usize>n * stride;
     const zt = off + stride;
@@ -169,11 +172,13 @@ function setIdentity(n: i32, a: usize): void {
 /**
  * Stage 1: reduces the lower triangle of `a` to tridiagonal form. Writes d (diagonal) to `d`,
  * e_i (coupling of i and i-1) to `e`, leaves u_i in the row prefix a_i,0:i and h_i in hs[i]
- * (0 when no reflection was needed). `p` is n f64 of scratch.
+ * (0 when no reflection was needed). `p` is n f64 of scratch, `tri` blockedScratch(n).
  */
-function tridiagonalize(n: i32, a: usize, d: usize, e: usize, p: usize, hs: usize): void {
+function tridiagonalize(n: i32, a: usize, d: usize, e: usize, p: usize, hs: usize, tri: usize): void {
   const stride = <usize>n << 3;
-  for (let i = n - 1; i >= 1; i--) {
+  // Rows n-1 .. top in panels on gemm (eigh-tridiag.ts), the leading top x top block here.
+  const top = reduceBlocked(n, a, e, hs, tri);
+  for (let i = top - 1; i >= 1; i--) {
     const u = a + <usize>i * stride;
     const oi = <usize>i << 3;
     const alpha = load<f64>(u + oi - 8);

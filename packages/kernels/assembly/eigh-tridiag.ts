@@ -1,0 +1,131 @@
+/**
+ * The blocked part of eigh's tridiagonalization (LAPACK dsytrd + dlatrd, UPLO = 'U' in column-major,
+ * which is the row-major lower triangle eigh stores). The reflectors are the ones the unblocked
+ * loop in eigh.ts makes (row prefix u_i, H_i = I - τ u uᵀ, τ = 1/h_i), NB at a time from the bottom:
+ *
+ * for i = m-1 down to m-NB (the panel), with W's columns for the panel rows j > i already made:
+ *   a_i,0:i+1 -= Σ_j (W_ij u_j,0:i+1 + u_j,i w_j,0:i+1)          (the panel's updates, row i only)
+ *   u_i, h_i from a_i,0:i (reflect);   y = B u_i with B = A_0:i,0:i as at the panel's start, then
+ *   y -= Σ_j u_j (w_jᵀ u_i) + w_j (u_jᵀ u_i);   w_i = τ y - ½ τ² (yᵀu_i) u_i
+ * and, after the panel, the leading block m' = m - NB takes all NB updates at once on gemm:
+ *   A_0:m',0:m' -= V Wᵀ + W Vᵀ  =  [V W] [W V]ᵀ   (lower triangle, RB rows at a time)
+ * (the same w as the unblocked p - K u: A - u wᵀ - w uᵀ is H A H restricted to the block).
+ * Half the flops go to gemm; the symv passes stay. Used while m > NX; the rest is unblocked.
+ */
+import { gemm_f64, gemm_scratch_f64 } from './gemm';
+import { rowAxpy, rowDot, rowDotAxpy } from './row-ops';
+
+const NB = 32;
+const RB = 64;
+const NX = 128;
+
+/** f64 elements of scratch reduceBlocked needs for order n. */
+export function blockedScratch(n: i32): i32 {
+  return NB * n + 4 * NB * n + RB * n + n + 2 * NB + gemm_scratch_f64(RB, n, 2 * NB);
+}
+
+/**
+ * Reduces rows n-1 down to m of the lower triangle of `a` in panels of NB (while m > NX); writes
+ * e_i, h_i (as eigh.ts's loop does) and returns m, the order of the leading block left unreduced.
+ */
+export function reduceBlocked(n: i32, a: usize, e: usize, hs: usize, work: usize): i32 {
+  const stride = <usize>n << 3;
+  const wcols = work; // W, column-major: column c at wcols + c n
+  const x = wcols + <usize>NB * stride; // [V W], m' x 2NB row-major
+  const yb = x + <usize>(2 * NB) * stride; // [W V]
+  const tmp = yb + <usize>(2 * NB) * stride; // RB x m'
+  const y = tmp + <usize>RB * stride;
+  const t = y + stride; // 2 NB: t1 then t2
+  const scratch = t + <usize>(2 * NB) * 8;
+  let m = n;
+  while (m > NX) {
+    const base = m - NB; // panel rows base .. m-1, column c <-> row base + c
+    for (let i = m - 1; i >= base; i--) {
+      const iw = i - base;
+      const row = a + <usize>i * stride;
+      // The panel's earlier reflectors, on row i (entries 0..i).
+      for (let c = iw + 1; c < NB; c++) {
+        const vj = a + <usize>(base + c) * stride;
+        const wc = wcols + <usize>c * stride;
+        rowAxpy(i + 1, -load<f64>(wc + (<usize>i << 3)), vj, row);
+        rowAxpy(i + 1, -load<f64>(vj + (<usize>i << 3)), wc, row);
+      }
+      const wi = wcols + <usize>iw * stride;
+      memory.fill(wi, 0, stride);
+      const h = reflect(n, i, a, e, hs);
+      if (h == 0) continue;
+      const tau = 1.0 / h;
+      // y = B u (B as at the panel's start), then the panel's corrections.
+      memory.fill(y, 0, <usize>i << 3);
+      for (let j = 0; j < i; j++) {
+        const rj = a + <usize>j * stride;
+        const oj = <usize>j << 3;
+        const uj = load<f64>(row + oj);
+        const s = rowDotAxpy(j, rj, row, y, uj) + load<f64>(rj + oj) * uj;
+        store<f64>(y + oj, load<f64>(y + oj) + s);
+      }
+      for (let c = iw + 1; c < NB; c++) {
+        const vj = a + <usize>(base + c) * stride;
+        const wc = wcols + <usize>c * stride;
+        const t1 = rowDot(i, wc, row);
+        const t2 = rowDot(i, vj, row);
+        rowAxpy(i, -t1, vj, y);
+        rowAxpy(i, -t2, wc, y);
+      }
+      let yu: f64 = 0;
+      for (let j = 0; j < i; j++) {
+        const oj = <usize>j << 3;
+        const v = load<f64>(y + oj) * tau;
+        store<f64>(wi + oj, v);
+        yu += v * load<f64>(row + oj);
+      }
+      rowAxpy(i, -0.5 * tau * yu, row, wi);
+    }
+    // A_0:m',0:m' -= [V W] [W V]ᵀ on the lower triangle.
+    const mp = base;
+    const ld2 = <usize>(2 * NB) << 3;
+    for (let r = 0; r < mp; r++) {
+      const xr = x + <usize>r * ld2;
+      const yr = yb + <usize>r * ld2;
+      const o = <usize>r << 3;
+      for (let c = 0; c < NB; c++) {
+        const v = load<f64>(a + <usize>(base + c) * stride + o);
+        const w = load<f64>(wcols + <usize>c * stride + o);
+        store<f64>(xr + (<usize>c << 3), v);
+        store<f64>(xr + (<usize>(NB + c) << 3), w);
+        store<f64>(yr + (<usize>c << 3), w);
+        store<f64>(yr + (<usize>(NB + c) << 3), v);
+      }
+    }
+    for (let r0 = 0; r0 < mp; r0 += RB) {
+      const r1 = min(r0 + RB, mp);
+      gemm_f64(0, 1, r1 - r0, r1, 2 * NB, 1, x + <usize>r0 * ld2, yb, 0, tmp, scratch);
+      for (let r = r0; r < r1; r++) rowAxpy(r + 1, -1, tmp + <usize>(r - r0) * r1 * 8, a + <usize>r * stride);
+    }
+    m = base;
+  }
+  return m;
+}
+
+/**
+ * The reflector of row i: x = a_i,0:i, β = -sign(x_{i-1}) ‖x‖, u = x - β e_{i-1} (in place),
+ * e_i = β, h = β(β - x_{i-1}); when x_0:i-1 = 0 nothing is reflected: e_i = x_{i-1}, h = 0.
+ */
+function reflect(n: i32, i: i32, a: usize, e: usize, hs: usize): f64 {
+  const u = a + <usize>i * (<usize>n << 3);
+  const oi = <usize>i << 3;
+  const alpha = load<f64>(u + oi - 8);
+  const sigma = rowDot(i - 1, u, u);
+  if (sigma == 0) {
+    store<f64>(e + oi, alpha);
+    store<f64>(hs + oi, 0);
+    return 0;
+  }
+  const norm = Math.sqrt(alpha * alpha + sigma);
+  const beta = alpha > 0 ? -norm : norm;
+  const h = beta * (beta - alpha);
+  store<f64>(u + oi - 8, alpha - beta);
+  store<f64>(e + oi, beta);
+  store<f64>(hs + oi, h);
+  return h;
+}
