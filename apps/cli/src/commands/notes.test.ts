@@ -6,16 +6,18 @@ interface Section {
   head: string[];
   rows: (string | number | null)[][];
   explanation: string;
+  chart?: { series: { name: string; values: number[] }[] };
+  picture?: string[];
 }
 
 describe('descent notes', () => {
   it("reproduces the notes' numbers, each with an explanation", async () => {
     const sections = json<Section[]>(await descent(['notes', '--json']));
-    expect(sections).toHaveLength(6);
+    expect(sections).toHaveLength(10);
     for (const s of sections) expect(s.explanation.length).toBeGreaterThan(40);
 
     // GD on x^2 from 1.5: x_t = 1.5 (1 - 2 eta)^t
-    const [square, xcos, momentum, tanh, critical, bound] = sections;
+    const [square, xcos, momentum, tanh, critical, bound, noise, staircase, accelerated, flat] = sections;
     expect(square.rows.map((r) => r[7])).toEqual(['converges', 'crawls', 'diverges']);
     for (const row of square.rows) {
       const eta = row[0] as number;
@@ -33,5 +35,28 @@ describe('descent notes', () => {
       expect(b).toBeCloseTo(1 / Math.sqrt(T), 15);
       expect(gap).toBeLessThanOrEqual(b * (1 + 1e-12));
     }
+    // the families of methods (their numbers are checked in notes-methods.test.ts)
+    expect(noise.chart?.series.map((s) => s.name)).toEqual([
+      'SGD (batch 1)',
+      'SAGA',
+      'SVRG (m = 2n)',
+      'growing batch 1.02^k',
+    ]);
+    expect(staircase.picture?.join('')).toContain('S');
+    expect(accelerated.chart?.series).toHaveLength(2);
+    expect(flat.rows.map((r) => r[0])).toEqual([
+      'SGD, batch 16, lr 0.5',
+      'GD (full batch), lr 0.5',
+      'GD + SAM rho = 1',
+      'Adam, batch 16, lr 0.01',
+    ]);
+  });
+
+  it('draws the charts and the staircase in the terminal', async () => {
+    const out = (await descent(['notes'])).stdout;
+    expect(out).toContain('(y: log10(f - f*))');
+    expect(out).toContain('── SAGA');
+    expect(out).toContain('o----------S');
+    expect(out).toContain('(y: log10(worst f - f*))');
   });
 });

@@ -17,14 +17,20 @@ import {
 } from '@descent/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { asciiChart, type Series } from '../charts/ascii.js';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
 import { type Cell, renderTable } from '../report/table.js';
+import { methodSections } from './notes-methods.js';
 
 export interface NoteSection {
   title: string;
   head: string[];
   rows: Cell[][];
   explanation: string;
+  /** Series drawn as a terminal line chart (and given as data with --json). */
+  chart?: { series: Series[]; xLabel: string; yLabel: string };
+  /** A preformatted text picture (e.g. a path over contours). */
+  picture?: string[];
 }
 
 const sig = (v: number) => Number(v.toPrecision(4));
@@ -128,7 +134,15 @@ function sqrtTBound(): NoteSection {
 }
 
 export function noteSections(): NoteSection[] {
-  return [gdOnSquare(), gdOnXCos(), momentumOnValley(), vanishingGradient(), criticalPoints(), sqrtTBound()];
+  return [
+    gdOnSquare(),
+    gdOnXCos(),
+    momentumOnValley(),
+    vanishingGradient(),
+    criticalPoints(),
+    sqrtTBound(),
+    ...methodSections(),
+  ];
 }
 
 export function registerNotes(program: Command): void {
@@ -146,6 +160,11 @@ export function registerNotes(program: Command): void {
     for (const section of sections) {
       console.log(`\n${section.title}`);
       console.log(renderTable(section.head, section.rows));
+      if (section.chart) {
+        const { series, xLabel, yLabel } = section.chart;
+        console.log(asciiChart(series, { xLabel, yLabel, height: 10 }));
+      }
+      if (section.picture) console.log(section.picture.join('\n'));
       if (!s.quiet) console.log(`-> ${section.explanation}`);
     }
   });
