@@ -14,6 +14,7 @@ describe('the descent command', () => {
         'eval',
         'export',
         'notes',
+        'predict',
         'problems',
         'run',
         'schedule',

@@ -11,6 +11,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
 import { registerNotes } from './commands/notes.js';
+import { registerPredict } from './commands/predict.js';
 import { registerProblems } from './commands/problems.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -51,6 +52,7 @@ stopped by Ctrl-C / SIGTERM (checkpoint written), 1 internal error.`,
     registerSchedule,
     registerTrain,
     registerEval,
+    registerPredict,
     registerExport,
     registerProblems,
     registerBench,

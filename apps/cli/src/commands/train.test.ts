@@ -132,7 +132,7 @@ describe('descent train and eval', () => {
       [['--data', join(dir, 'missing.csv'), '--save', save], /Cannot read --data .*missing\.csv: ENOENT/],
       [
         ['--data', 'mnist', '--save', save],
-        /Invalid --data "mnist": expected digits, iris or a file ending in \.csv/,
+        /Invalid --data "mnist": expected digits, iris, moons, circles, spirals, xor, gaussians or a file ending in \.csv/,
       ],
       [['--optimizer', 'lbfgs', '--save', save], /Unknown optimizer for training "lbfgs"/],
       [['--layers', '16,x', '--save', save], /Invalid number for --layers: "x"/],

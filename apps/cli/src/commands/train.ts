@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
+import { syntheticNames } from '../training/data.js';
 import { progressHooks } from '../training/progress.js';
 import { type ModelFile, type TrainSettings, train } from '../training/session.js';
 
@@ -36,6 +37,10 @@ const schema = z.object({
   epochs: int('epochs', 1).optional(),
   batchSize: int('batch-size', 1).optional(),
   testFraction: num('test-fraction').optional(),
+  dropout: num('dropout').optional(),
+  batchNorm: z.boolean().optional(),
+  valFraction: num('val-fraction').optional(),
+  patience: int('patience', 1).optional(),
   save: z.string().optional(),
   resume: z.string().optional(),
   acceptDataChange: z.boolean().optional(),
@@ -66,6 +71,10 @@ const trainKeys = Object.keys({
   weightDecay: 0,
   schedule: 0,
   l2: 0,
+  dropout: 0,
+  batchNorm: 0,
+  valFraction: 0,
+  patience: 0,
 }) as (keyof TrainSettings)[];
 
 /** A model file is safetensors (arrays as raw tensors, for large models) when its name says so. */
@@ -107,6 +116,19 @@ export function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSetti
         `Invalid value for --test-fraction: ${settings.testFraction} (expected a fraction in (0, 1))`,
       );
     }
+    if (settings.dropout !== undefined && !(settings.dropout >= 0 && settings.dropout < 1)) {
+      throw new UsageError(
+        `Invalid value for --dropout: ${settings.dropout} (expected a probability in [0, 1))`,
+      );
+    }
+    if (settings.valFraction !== undefined && !(settings.valFraction > 0 && settings.valFraction < 1)) {
+      throw new UsageError(
+        `Invalid value for --val-fraction: ${settings.valFraction} (expected a fraction in (0, 1) of the training rows)`,
+      );
+    }
+    if (settings.patience !== undefined && settings.valFraction === undefined) {
+      throw new UsageError('--patience stops on the validation loss: give --val-fraction too (e.g. 0.1)');
+    }
     if (!activations.includes(settings.activation as ActivationName)) {
       throw unknownNameError('activation', settings.activation, activations);
     }
@@ -136,7 +158,7 @@ export function registerTrain(program: Command): void {
     .description('train an MLP on digits, iris or a CSV file; save, resume, Ctrl-C checkpoints')
     .option(
       '--data <source>',
-      `digits, iris, or FILE.csv: numeric features, label last (default ${trainDefaults.data})`,
+      `digits, iris, ${syntheticNames.join(', ')} (NAME:n=1000,noise=0.2), or FILE.csv: numeric features, label last (default ${trainDefaults.data})`,
     )
     .option('--label <column>', 'the CSV label column by header name (default: the last column)')
     .option('--layers <sizes>', `hidden layer widths (default ${trainDefaults.layers.join(',')})`)
@@ -151,11 +173,24 @@ export function registerTrain(program: Command): void {
     .option('--lr <eta>', `learning rate (default ${trainDefaults.lr})`)
     .option('--momentum <mu>', 'momentum (SGD, RMSprop)')
     .option('--weight-decay <lambda>', "the optimizer's weight decay")
-    .option('--schedule <spec>', 'learning-rate schedule over epochs (see descent schedule --help)')
+    .option(
+      '--schedule <spec>',
+      'learning-rate schedule over epochs (see descent schedule --help), or plateau[:factor=0.1,patience=10]: ReduceLROnPlateau on the validation loss',
+    )
     .option('--l2 <lambda>', 'L2 penalty lambda sum w^2 on the weights (not the biases)')
     .option('--epochs <n>', `total epochs (default ${trainDefaults.epochs})`)
     .option('--batch-size <n>', `rows per step (default ${trainDefaults.batchSize})`)
     .option('--test-fraction <f>', `held-out test share, stratified (default ${trainDefaults.testFraction})`)
+    .option(
+      '--val-fraction <f>',
+      'share of the training rows held out for validation, stratified (none unless given)',
+    )
+    .option(
+      '--patience <n>',
+      'early stopping: stop after n epochs without a lower validation loss (needs --val-fraction)',
+    )
+    .option('--dropout <p>', 'dropout probability after every hidden activation (none unless given)')
+    .option('--batch-norm', 'BatchNorm1d after every hidden layer')
     .option(
       '--save <file>',
       'write the model (with optimizer state) here, as JSON, or as safetensors if FILE ends in .safetensors; also where Ctrl-C checkpoints go',
@@ -178,7 +213,9 @@ changed since (rows appended, values edited) unless --accept-data-change is give
 Examples:
   $ descent train --data digits --layers 128,128 --optimizer adamw --lr 1e-3 --epochs 20 --save model.json
   $ descent train --resume model.json --epochs 30
-  $ descent train --data iris --layers 16 --optimizer sgd --lr 0.1 --schedule cosine --epochs 50`,
+  $ descent train --data iris --layers 16 --optimizer sgd --lr 0.1 --schedule cosine --epochs 50
+  $ descent train --data spirals:n=1000,noise=0.2 --layers 64,64 --dropout 0.1 --batch-norm --epochs 200 \\
+      --val-fraction 0.1 --patience 20 --schedule plateau:factor=0.5,patience=5`,
     )
     .action(async () => {
       const s = readSettings(cmd, schema);
@@ -236,6 +273,7 @@ Examples:
               epoch: outcome.epoch,
               interrupted: outcome.interrupted,
               diverged: outcome.diverged,
+              stoppedEarly: outcome.stoppedEarly,
               history: outcome.history,
               test: outcome.test,
               saved: written ?? null,
@@ -246,6 +284,7 @@ Examples:
         );
       } else {
         if (outcome.diverged) console.log(outcome.diverged);
+        if (outcome.stoppedEarly) console.log(outcome.stoppedEarly);
         console.log(
           `test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${outcome.test.loss.toFixed(4)}) after ${outcome.epoch} epochs`,
         );

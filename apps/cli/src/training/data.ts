@@ -1,11 +1,70 @@
 /**
- * Training data for `descent train` / `eval`: `digits`, `iris`, or a CSV file (label in the last
- * column, or --label NAME). A CSV problem is reported with its line and column, exit code 2.
+ * Training data for `descent train` / `eval`: `digits`, `iris`, a synthetic set (`moons`,
+ * `circles`, `spirals`, `xor`, `gaussians`, sklearn's make_* shapes, with `NAME:n=1000,noise=0.2`),
+ * or a CSV file (label in the last column, or --label NAME). A CSV problem is reported with its line and column, exit code 2.
  * Training splits off a stratified test part (seeded) and standardizes both parts with the
  * training rows' mean and scale (stored in the model file, so `eval` applies the same).
  */
-import { type ClassificationDataset, digits, iris, loadCsv, standardize, trainTestSplit } from '@descent/mlp';
-import { UsageError } from '../options/usage-error.js';
+import {
+  type ClassificationDataset,
+  circles,
+  digits,
+  gaussians,
+  iris,
+  loadCsv,
+  moons,
+  spirals,
+  standardize,
+  trainTestSplit,
+  xor,
+} from '@descent/mlp';
+import { UsageError, unknownNameError } from '../options/usage-error.js';
+
+/** The synthetic sets, their options (numbers) and the sizes the CLI draws by default. */
+const synthetic: Record<
+  string,
+  { make: (o: Record<string, number>) => ClassificationDataset; keys: string[] }
+> = {
+  moons: { make: moons, keys: ['n', 'noise', 'seed'] },
+  circles: { make: circles, keys: ['n', 'noise', 'seed', 'factor'] },
+  spirals: { make: spirals, keys: ['n', 'noise', 'seed', 'classes', 'turns'] },
+  xor: { make: xor, keys: ['n', 'noise', 'seed'] },
+  gaussians: { make: gaussians, keys: ['n', 'seed', 'classes', 'features', 'std'] },
+};
+export const syntheticNames = Object.keys(synthetic);
+/** What a bare name draws (seed 0): 1,000 rows, with the noise below. */
+const syntheticDefaults: Record<string, Record<string, number>> = {
+  moons: { n: 1000, noise: 0.1 },
+  circles: { n: 1000, noise: 0.05 },
+  spirals: { n: 1000, noise: 0.2 },
+  xor: { n: 1000, noise: 0 },
+  gaussians: { n: 1000 },
+};
+
+/** `NAME[:key=value,...]` of a synthetic set, drawn (the same draw for train and eval). */
+function syntheticData(source: string): ClassificationDataset | undefined {
+  const colon = source.indexOf(':');
+  const name = colon < 0 ? source : source.slice(0, colon);
+  const family = Object.hasOwn(synthetic, name) ? synthetic[name] : undefined;
+  if (!family) return undefined;
+  const options: Record<string, number> = { ...syntheticDefaults[name] };
+  for (const pair of colon < 0 ? [] : source.slice(colon + 1).split(',')) {
+    const [key, text] = pair.split('=').map((t) => t.trim());
+    if (!family.keys.includes(key)) throw unknownNameError('key', key, family.keys, `in --data ${source}`);
+    const value = Number(text);
+    if (text === undefined || text === '' || !Number.isFinite(value)) {
+      throw new UsageError(
+        `Invalid value for ${key} in --data ${source}: ${JSON.stringify(text ?? '')} (expected a number)`,
+      );
+    }
+    options[key] = value;
+  }
+  try {
+    return family.make(options);
+  } catch (e) {
+    throw new UsageError(`Invalid --data ${source}: ${(e as Error).message}`);
+  }
+}
 
 /**
  * The data set `source` names. With `classNames` (a trained model's), labels keep that model's
@@ -17,13 +76,14 @@ export async function loadData(
   label?: string,
   classNames?: string[],
 ): Promise<ClassificationDataset> {
-  if (source === 'digits' || source === 'iris') {
-    const data = source === 'digits' ? digits() : iris();
+  const drawn = syntheticData(source);
+  if (source === 'digits' || source === 'iris' || drawn) {
+    const data = drawn ?? (source === 'digits' ? digits() : iris());
     return classNames ? renumber(data, classNames, source) : data;
   }
   if (!/\.csv$/i.test(source)) {
     throw new UsageError(
-      `Invalid --data ${JSON.stringify(source)}: expected digits, iris or a file ending in .csv`,
+      `Invalid --data ${JSON.stringify(source)}: expected digits, iris, ${syntheticNames.join(', ')} or a file ending in .csv`,
     );
   }
   try {
@@ -59,15 +119,31 @@ function renumber(data: ClassificationDataset, classNames: string[], source: str
 export interface Prepared {
   train: ClassificationDataset;
   test: ClassificationDataset;
+  /** With a validation fraction: rows split off the training part (never the test part). */
+  validation?: ClassificationDataset;
   mean: Float64Array;
   scale: Float64Array;
 }
 
-/** A stratified, seeded split (testFraction of the rows held out), standardized by the training part. */
-export function prepare(data: ClassificationDataset, testFraction: number, seed: number): Prepared {
+/**
+ * A stratified, seeded split (testFraction of the rows held out), then, with valFraction > 0, a
+ * stratified validation share of the training rows (seed + 1); all standardized by the rows
+ * trained on. The test split is the same with or without validation (eval finds it again).
+ */
+export function prepare(
+  data: ClassificationDataset,
+  testFraction: number,
+  seed: number,
+  valFraction = 0,
+): Prepared {
   const split = trainTestSplit(data, { testFraction, seed, stratify: true });
-  const s = standardize(split.train, split.test);
-  return { train: s.train, test: s.others[0], mean: s.mean, scale: s.scale };
+  if (!(valFraction > 0)) {
+    const s = standardize(split.train, split.test);
+    return { train: s.train, test: s.others[0], mean: s.mean, scale: s.scale };
+  }
+  const inner = trainTestSplit(split.train, { testFraction: valFraction, seed: seed + 1, stratify: true });
+  const s = standardize(inner.train, split.test, inner.test);
+  return { train: s.train, test: s.others[0], validation: s.others[1], mean: s.mean, scale: s.scale };
 }
 
 /** x' = (x - mean) / scale, column by column, with the statistics a model was trained with. */

@@ -19,7 +19,7 @@ import {
   type StepInfo,
 } from '@descent/mlp';
 import { l2 } from '@descent/regularizers';
-import { LambdaLR } from '@descent/schedulers';
+import { LambdaLR, ReduceLROnPlateau } from '@descent/schedulers';
 import { parseSchedule, stretchedKey } from '../options/schedule-spec.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { firstOrder } from '../race/optimizers.js';
@@ -47,6 +47,14 @@ export interface TrainSettings {
   batchSize: number;
   seed: number;
   testFraction: number;
+  /** Dropout probability after every hidden activation (0: none). */
+  dropout?: number;
+  /** BatchNorm1d after every hidden Dense. */
+  batchNorm?: boolean;
+  /** Share of the training rows held out for validation (its loss drives plateau and --patience). */
+  valFraction?: number;
+  /** Early stopping: epochs without a lower validation loss tolerated. */
+  patience?: number;
 }
 
 /** What `--save` writes: mlp's checkpoint, plus what the CLI needs to resume and to evaluate. */
@@ -94,6 +102,8 @@ export interface TrainOutcome {
   epoch: number;
   interrupted: boolean;
   diverged: string | null;
+  /** Why early stopping ended the run (--patience), or null. */
+  stoppedEarly: string | null;
   test: Evaluation;
   /** Rows in the training and the test part. */
   rows: { train: number; test: number };
@@ -108,8 +118,35 @@ function optimizerFactory(s: TrainSettings): (params: Param[]) => AnyOptimizer {
   return (params) => new entry.cls(params, options) as AnyOptimizer;
 }
 
+/**
+ * `plateau[:factor=0.1,patience=10,threshold=1e-4,cooldown=0,minLr=0]`: ReduceLROnPlateau on the
+ * validation loss (the training loss without --val-fraction), once per epoch.
+ */
+function plateauFactory(spec: string) {
+  const keys = ['factor', 'patience', 'threshold', 'cooldown', 'minLr'];
+  const options: Record<string, number> = {};
+  const body = spec.slice('plateau'.length).replace(/^:/, '');
+  for (const pair of body ? body.split(',') : []) {
+    const [key, text] = pair.split('=').map((t) => t.trim());
+    if (!keys.includes(key)) throw unknownNameError('key', key, keys, 'in schedule plateau');
+    const value = Number(text);
+    if (text === undefined || text === '' || !Number.isFinite(value)) {
+      throw new UsageError(
+        `Invalid value for ${key} in schedule "${spec}": ${JSON.stringify(text ?? '')} (expected a number)`,
+      );
+    }
+    options[key] = value;
+  }
+  const make = (optimizer: AnyOptimizer) => new ReduceLROnPlateau(optimizer, options);
+  return make;
+}
+
+export const isPlateau = (spec: string | undefined) =>
+  spec !== undefined && /^plateau(:|$)/.test(spec.trim());
+
 function schedulerFactory(s: TrainSettings) {
   if (s.schedule === undefined) return undefined;
+  if (isPlateau(s.schedule)) return plateauFactory(s.schedule.trim());
   const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: s.scheduleEpochs ?? s.epochs });
   return (optimizer: AnyOptimizer) =>
     new LambdaLR(optimizer, { lrLambda: (t: number) => schedule(t) / s.lr });
@@ -122,7 +159,7 @@ function schedulerFactory(s: TrainSettings) {
  * endLr = 0).
  */
 export function resumeScheduleProblem(s: TrainSettings, from: number): string | null {
-  if (s.schedule === undefined) return null;
+  if (s.schedule === undefined || isPlateau(s.schedule)) return null;
   const horizon = s.scheduleEpochs ?? s.epochs;
   const key = stretchedKey(s.schedule);
   const fresh = `start a new run with the longer schedule (descent train ... --schedule ${s.schedule} --epochs ${s.epochs}), or resume with at most --epochs ${horizon}`;
@@ -155,7 +192,7 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
       `--data ${s.data}: ${change}; a resumed run would go on with other data. Pass --accept-data-change to resume anyway`,
     );
   }
-  const prepared: Prepared = prepare(data, s.testFraction, s.seed);
+  const prepared: Prepared = prepare(data, s.testFraction, s.seed, s.valFraction ?? 0);
   const makeOptimizer = optimizerFactory(s);
   const makeScheduler = schedulerFactory(s);
   if (resume) {
@@ -188,10 +225,30 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
   const model = mlp({
     sizes: [data.features, ...s.layers, data.classes],
     activation: s.activation as Parameters<typeof mlp>[0]['activation'],
+    dropout: s.dropout ?? 0,
+    batchNorm: s.batchNorm ?? false,
     seed: s.seed,
   });
   const optimizer = makeOptimizer(model.parameters());
   return { prepared, print, model, optimizer, scheduler: makeScheduler?.(optimizer), start: 0 };
+}
+
+/**
+ * Early stopping from the history alone (so a resumed run stops where the straight one would), as
+ * fit's earlyStopping and Keras count: the lowest validation loss so far at epoch b; stop once the
+ * `patience` epochs after b brought none lower.
+ */
+export function earlyStop(history: EpochRecord[], patience: number): string | null {
+  let best = 0;
+  for (let i = 1; i < history.length; i++) {
+    if (
+      (history[i].valLoss ?? Number.POSITIVE_INFINITY) < (history[best].valLoss ?? Number.POSITIVE_INFINITY)
+    )
+      best = i;
+  }
+  if (history.length === 0 || history.length - 1 - best < patience) return null;
+  const low = history[best].valLoss;
+  return `stopped early after epoch ${history.length}: the validation loss has not fallen below its best, ${low === undefined ? 'none' : low.toFixed(4)} at epoch ${best + 1}, for ${patience} epochs (--patience ${patience})`;
 }
 
 export async function train(
@@ -215,11 +272,13 @@ export async function train(
   let epoch = start;
   let interrupted = false;
   let diverged: string | null = null;
+  let stoppedEarly: string | null = null;
   while (epoch < s.epochs) {
     const r = fitMlp(model, prepared.train, {
       optimizer,
       schedule: scheduler,
       regularizers,
+      ...(prepared.validation ? { validation: prepared.validation } : {}),
       epochs: epoch + 1,
       initialEpoch: epoch,
       batchSize: s.batchSize,
@@ -234,6 +293,8 @@ export async function train(
     for (const h of r.history) history.push(h);
     for (const h of r.history) hooks.onEpoch?.(h);
     await new Promise((resolve) => setTimeout(resolve, 1));
+    stoppedEarly = s.patience === undefined ? null : earlyStop(history, s.patience);
+    if (stoppedEarly) break;
     if (epoch < s.epochs && hooks.shouldStop?.()) {
       interrupted = true;
       break;
@@ -259,6 +320,7 @@ export async function train(
     epoch,
     interrupted,
     diverged,
+    stoppedEarly,
     test,
     rows: { train: prepared.train.n, test: prepared.test.n },
   };
