@@ -13,6 +13,7 @@ export * from './optim/adafactor.js';
 export * from './optim/adagrad.js';
 export * from './optim/adam.js';
 export * from './optim/adam-8bit.js';
+export * from './optim/adam-bf16.js';
 export * from './optim/adamax.js';
 export * from './optim/adamw.js';
 export * from './optim/adan.js';

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { param } from '../param.js';
+import { AdamBf16, AdamWBf16, fromBf16Bits, roundBf16, toBf16Bits } from './adam-bf16.js';
+import { AdamW } from './adamw.js';
+import { expectClose, expectIdentical, fillGradients } from './test-support/conformance.js';
+
+const fixture: {
+  init: number[][];
+  cases: Array<{
+    name: string;
+    optimizer: 'AdamBf16' | 'AdamWBf16';
+    options: Record<string, unknown>;
+    trajectory: number[][][];
+    trajectoryF32: number[][][];
+  }>;
+} = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/adam-bf16/adam_bf16.json', import.meta.url), 'utf8'),
+);
+
+const TOL = { f64: 1e-10, f32: 1e-5 } as const;
+
+const fixtureParams = (dtype: 'f32' | 'f64') =>
+  fixture.init.map((v, j) =>
+    param(dtype === 'f32' ? Float32Array.from(v) : Float64Array.from(v), { name: `p${j}` }),
+  );
+
+describe('Adam and AdamW with bf16 moments', () => {
+  it('rounds to bf16 to nearest, ties to even (closed forms)', () => {
+    expect(roundBf16(1)).toBe(1);
+    expect(roundBf16(1 + 2 ** -8)).toBe(1); // tie between 1 and 1 + 2^-7: even (1)
+    expect(roundBf16(1 + 3 * 2 ** -8)).toBe(1 + 2 ** -6); // tie: even (1 + 2^-6)
+    expect(roundBf16(1 + 2 ** -8 + 2 ** -20)).toBe(1 + 2 ** -7);
+    expect(roundBf16(-3.5)).toBe(-3.5);
+    expect(fromBf16Bits(toBf16Bits(1e-30))).toBeCloseTo(1e-30, 32);
+  });
+
+  for (const c of fixture.cases) {
+    for (const dtype of ['f64', 'f32'] as const) {
+      it(`follows the NumPy transcription of torch Adam(W) with bf16 moments (${c.name}, ${dtype})`, () => {
+        const params = fixtureParams(dtype);
+        const Kind = c.optimizer === 'AdamWBf16' ? AdamWBf16 : AdamBf16;
+        const opt = new Kind(params, c.options);
+        (dtype === 'f32' ? c.trajectoryF32 : c.trajectory).forEach((want, t) => {
+          fillGradients(params);
+          opt.step();
+          params.forEach((p, j) => {
+            expectClose(p.data, want[j], TOL[dtype], `${c.name} step ${t + 1} ${p.name}`);
+          });
+        });
+      });
+    }
+  }
+
+  it('resumes bit-identically from a state dict, directly and through structuredClone', () => {
+    for (const dtype of ['f32', 'f64'] as const) {
+      const run = (split: boolean) => {
+        const params = fixtureParams(dtype);
+        let opt = new AdamWBf16(params, { lr: 0.05 });
+        for (let t = 1; t <= 12; t++) {
+          if (split && t === 6) {
+            const sd = structuredClone(opt.stateDict());
+            opt = new AdamWBf16(params, { lr: 0.05 });
+            opt.loadStateDict(sd);
+          }
+          fillGradients(params);
+          opt.step();
+        }
+        return params.map((p) => p.data.slice());
+      };
+      const a = run(false);
+      const b = run(true);
+      a.forEach((x, j) => {
+        expectIdentical(b[j], x, `${dtype} param ${j}`);
+      });
+    }
+  });
+
+  it('keeps 4 bytes of state per parameter (f32 and f64) and stays within 1% of AdamW', () => {
+    const start = Float32Array.from({ length: 10000 }, (_, i) => 1.5 * Math.sin(1.3 * i + 0.1));
+    const loss = (x: ArrayLike<number>) => {
+      let f = 0;
+      for (let i = 0; i < x.length; i++) {
+        f += Math.log(1 + x[i] ** 2);
+        if (i + 1 < x.length) f += 0.5 * (x[i + 1] - x[i] ** 2) ** 2;
+      }
+      return f;
+    };
+    const run = (bf16: boolean) => {
+      const x = param(start.slice());
+      const opt = bf16 ? new AdamWBf16([x], { lr: 0.01 }) : new AdamW([x], { lr: 0.01 });
+      for (let t = 0; t < 200; t++) {
+        fillGradients([x]);
+        opt.step();
+      }
+      if (opt instanceof AdamWBf16) expect(opt.stateBytesPerElement(x)).toBe(4);
+      return loss(x.data);
+    };
+    const full = run(false);
+    const half = run(true);
+    const f0 = loss(start);
+    // measured: f0 = 21865, AdamW 479, AdamWBf16 453
+    expect((f0 - half) / (f0 - full), `f0 ${f0}, AdamW ${full}, AdamWBf16 ${half}`).toBeGreaterThan(0.99);
+    const w64 = param(new Float64Array(7));
+    const o64 = new AdamBf16([w64]);
+    expect(o64.stateBytesPerElement(w64)).toBeCloseTo((4 * 8) / 7, 12);
+  });
+
+  it('rejects invalid options naming them, and a moments array of the wrong length', () => {
+    const w = param(new Float32Array(4));
+    expect(() => new AdamWBf16([w], { lr: -1 })).toThrow('Invalid learning rate: -1');
+    expect(() => new AdamWBf16([w], { amsgrad: true } as never)).toThrow(/Unknown AdamWBf16 option: amsgrad/);
+    const opt = new AdamWBf16([w]);
+    w.grad.fill(1);
+    opt.step();
+    const sd = structuredClone(opt.stateDict());
+    sd.state[0].moments = new Float32Array(3);
+    expect(() => opt.loadStateDict(sd)).toThrow("state 'moments' of");
+  });
+});
