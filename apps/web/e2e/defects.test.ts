@@ -11,7 +11,10 @@ import { getProblem } from '@descent/core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRace } from '../src/race.js';
+import { type RaceEntry, runRace } from '../src/race.js';
+import { optimizerOptions, racerParameters } from '../src/racer-settings.js';
+import type { Domain } from '../src/surface.js';
+import { tuneRates } from '../src/tune.js';
 import { openBuiltPage, type PageSession } from './browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -261,6 +264,34 @@ describe('the race says what happened, whatever the input', () => {
     expect(Number(await race().locator('input[name="beta-momentum"]').inputValue())).toBeCloseTo(0.2, 1);
     await race().locator('input[name="lr-momentum"]').fill('0.13');
     await race().locator('input[name="beta-momentum"]').fill('0.9');
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
+  it("tunes every racer's rate on this function as tuneRates does in Node, then races with them", async () => {
+    const methods = ['gd', 'momentum', 'nesterov', 'adam', 'rmsprop', 'adagrad'];
+    const entries: RaceEntry[] = [];
+    for (const method of methods) {
+      const lr = Number(await race().locator(`input[name="lr-${method}"]`).inputValue());
+      const defaults = Object.fromEntries((racerParameters[method] ?? []).map((p) => [p.key, p.value]));
+      entries.push({ method, lr, options: optimizerOptions(method, defaults) });
+    }
+    const expected = tuneRates(quadratic, quadratic.domain as Domain, quadratic.x0, entries);
+    await race().locator('button[name="tune"]').click();
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    for (const method of methods) {
+      expect(Number(await race().locator(`input[name="lr-${method}"]`).inputValue()), method).toBe(
+        expected[method],
+      );
+      expect(
+        Number(await race().locator(`#race-results tr[data-method="${method}"] td.lr`).textContent()),
+        method,
+      ).toBe(expected[method]);
+    }
+    expect(await race().locator('.status').textContent()).toMatch(/^Tuned on this function: SGD /);
+    // the function's suggested rates back
+    await race().locator('select[name="problem"]').selectOption('rosenbrock');
+    await page.locator('#race[data-state="done"]').waitFor();
+    await race().locator('select[name="problem"]').selectOption('ill-conditioned');
     await page.locator('#race[data-state="done"]').waitFor();
   });
 

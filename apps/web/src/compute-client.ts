@@ -16,7 +16,7 @@ export class ComputeClient {
     this.busy = true;
     this.worker.onmessage = (event: MessageEvent<ComputeReply>) => {
       const reply = event.data;
-      if (reply.kind === 'race' || reply.kind === 'done' || reply.kind === 'error') this.busy = false;
+      if (reply.kind !== 'data' && reply.kind !== 'progress') this.busy = false;
       onReply(reply);
     };
     this.worker.onerror = (event) => {

@@ -4,6 +4,7 @@
  * so nothing but structured clones crosses. Stopping is the page's: it terminates the worker.
  *
  *   race   →  race (every row and what to draw of it) | error
+ *   tune   →  tuned (the best learning rate of each first-order racer, tune.ts) | error
  *   train  →  data (the points and their box), then progress … (new epochs and the decision map),
  *             then done | error
  */
@@ -23,13 +24,21 @@ export type ComputeRequest =
       gtol: number;
       maxIter: number;
     }
-  | { kind: 'train'; setup: TrainingSetup };
+  | { kind: 'train'; setup: TrainingSetup }
+  | {
+      kind: 'tune';
+      problem: ProblemSpec;
+      x0: number[];
+      entries: RaceEntry[];
+      gtol: number;
+    };
 
 /** A race row without its full path and losses (the trace has what is drawn). */
 export type RaceSummary = Omit<RaceRow, 'path' | 'losses'> & { trace: RaceTrace };
 
 export type ComputeReply =
   | { kind: 'race'; rows: RaceSummary[] }
+  | { kind: 'tuned'; rates: Record<string, number> }
   | {
       kind: 'data';
       /** The training points and the held-out test points (x, y interleaved; labels). */

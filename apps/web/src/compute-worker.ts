@@ -9,6 +9,7 @@ import { resolveProblem } from './problem-spec.js';
 import { runRace } from './race.js';
 import { traceOf } from './race-trace.js';
 import { boxOf, decisionGridSize, parameterCount, parseHidden, Trainer } from './training.js';
+import { tuneRates } from './tune.js';
 
 const post = (reply: ComputeReply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
 
@@ -21,6 +22,14 @@ async function race(request: Extract<ComputeRequest, { kind: 'race' }>): Promise
   post({
     kind: 'race',
     rows: rows.map(({ path, losses, ...row }) => ({ ...row, trace: traceOf({ path, losses }, domain) })),
+  });
+}
+
+async function tune(request: Extract<ComputeRequest, { kind: 'tune' }>): Promise<void> {
+  const { problem, domain } = await resolveProblem(request.problem);
+  post({
+    kind: 'tuned',
+    rates: tuneRates(problem, domain, request.x0, request.entries, { gtol: request.gtol }),
   });
 }
 
@@ -58,6 +67,7 @@ function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
 self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
   try {
     if (event.data.kind === 'race') await race(event.data);
+    else if (event.data.kind === 'tune') await tune(event.data);
     else train(event.data);
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });

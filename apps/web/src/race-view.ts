@@ -161,8 +161,17 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     type: 'submit',
     textContent: 'Run the race',
   });
+  const tune = Object.assign(document.createElement('button'), {
+    type: 'button',
+    name: 'tune',
+    textContent: 'Tune the rates',
+    title: 'try 13 rates per racer on this function and keep the fastest, so the race is fair',
+  });
+  const buttons = document.createElement('p');
+  buttons.className = 'buttons';
+  buttons.append(run, ' ', tune);
   const momentum = new MomentumFigure();
-  form.append(picker.element, start, limits, racers, run, status, momentum.element);
+  form.append(picker.element, start, limits, racers, buttons, status, momentum.element);
 
   // the player: play / pause, one step, and a scrubber over the iterations
   const player = section.querySelector<HTMLElement>('.player')!;
@@ -200,6 +209,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   let best: number | undefined;
   let longest = 0;
   let playing = false;
+  /** What the last tuning chose, said when its race is shown. */
+  let tunedNote = '';
 
   const fail = (message: string) => {
     status.textContent = message;
@@ -312,39 +323,48 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     animation = requestAnimationFrame(tick);
   };
 
-  const race = () => {
-    if (!problem) return;
+  /** The race's inputs, checked; undefined (with the reason shown and old results cleared) if one is invalid. */
+  const inputs = () => {
+    if (!problem) return undefined;
     cancelAnimationFrame(animation);
     status.classList.remove('error');
     status.textContent = '';
-    let x0: [number, number];
-    let options: { gtol: number; maxIter: number };
     try {
-      x0 = [parseNumber(startX.value, 'start x'), parseNumber(startY.value, 'start y')];
+      const x0: [number, number] = [
+        parseNumber(startX.value, 'start x'),
+        parseNumber(startY.value, 'start y'),
+      ];
       const [[a, b], [c, d]] = domain;
       if (x0[0] < a || x0[0] > b || x0[1] < c || x0[1] > d) {
         throw new RangeError(
           `The start (${startX.value}, ${startY.value}) is outside the plot [${a}, ${b}] × [${c}, ${d}]: click the plot or type a point inside it`,
         );
       }
-      options = {
+      const options = {
         gtol: parseNumber(gtol.value, 'tolerance', { min: 0, above: true }),
         maxIter: parseNumber(maxIter.value, 'max steps', { integer: true, min: 1, max: MAX_STEPS }),
       };
       if (!chosen.some((c) => c.box.checked)) throw new RangeError('Tick at least one optimizer to race');
+      const entries = chosen
+        .filter((c) => c.box.checked)
+        .map((c) => ({
+          method: c.m.method,
+          lr: c.lr ? (c.lr.value.trim() === '' ? Number.NaN : Number(c.lr.value)) : undefined,
+          options: optimizerOptions(c.m.method, settingsOf(c)),
+        }));
+      return { x0, options, entries };
     } catch (e) {
       worker.stop();
       clearResults();
       fail((e as Error).message);
-      return;
+      return undefined;
     }
-    const entries = chosen
-      .filter((c) => c.box.checked)
-      .map((c) => ({
-        method: c.m.method,
-        lr: c.lr ? (c.lr.value.trim() === '' ? Number.NaN : Number(c.lr.value)) : undefined,
-        options: optimizerOptions(c.m.method, settingsOf(c)),
-      }));
+  };
+
+  const race = () => {
+    const checked = inputs();
+    if (!checked || !problem) return;
+    const { x0, options, entries } = checked;
     showThresholds(x0);
     section.dataset.state = 'running';
     status.textContent = 'Racing…';
@@ -352,7 +372,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     worker.run({ kind: 'race', problem: picker.spec(), x0, entries, ...options }, (reply) => {
       if (reply.kind === 'error') return fail(reply.message);
       if (reply.kind !== 'race' || ran !== problem) return;
-      status.textContent = '';
+      status.textContent = tunedNote;
+      tunedNote = '';
       rows = reply.rows;
       const L = curvatures(ran, x0).L;
       fillTable(section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0], rows, (r) =>
@@ -383,6 +404,31 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     onChange();
   };
 
+  tune.addEventListener('click', () => {
+    const checked = inputs();
+    if (!checked) return;
+    section.dataset.state = 'tuning';
+    status.textContent = 'Tuning: 13 rates per racer on this function…';
+    worker.run(
+      {
+        kind: 'tune',
+        problem: picker.spec(),
+        x0: checked.x0,
+        entries: checked.entries,
+        gtol: checked.options.gtol,
+      },
+      (reply) => {
+        if (reply.kind === 'error') return fail(reply.message);
+        if (reply.kind !== 'tuned') return;
+        for (const { m, lr } of chosen)
+          if (lr && reply.rates[m.method] !== undefined) lr.value = String(reply.rates[m.method]);
+        tunedNote = `Tuned on this function: ${Object.entries(reply.rates)
+          .map(([method, lr]) => `${raceMethods.find((m) => m.method === method)!.label} ${formatNumber(lr)}`)
+          .join(', ')}.`;
+        race();
+      },
+    );
+  });
   play.addEventListener('click', () => {
     if (playing) {
       playing = false;
