@@ -15,6 +15,9 @@
 import { gemm_f64, gemm_scratch_f64 } from './gemm';
 import { rowAxpy, rowDot, rowDotAxpy } from './row-ops';
 
+/** The second sum of rowPairDotAxpy. */
+let secondSum: f64 = 0;
+
 const NB = 32;
 const RB = 64;
 const NX = 128;
@@ -56,14 +59,7 @@ export function reduceBlocked(n: i32, a: usize, e: usize, hs: usize, work: usize
       if (h == 0) continue;
       const tau = 1.0 / h;
       // y = B u (B as at the panel's start), then the panel's corrections.
-      memory.fill(y, 0, <usize>i << 3);
-      for (let j = 0; j < i; j++) {
-        const rj = a + <usize>j * stride;
-        const oj = <usize>j << 3;
-        const uj = load<f64>(row + oj);
-        const s = rowDotAxpy(j, rj, row, y, uj) + load<f64>(rj + oj) * uj;
-        store<f64>(y + oj, load<f64>(y + oj) + s);
-      }
+      symvPairs(n, i, a, row, y);
       for (let c = iw + 1; c < NB; c++) {
         const vj = a + <usize>(base + c) * stride;
         const wc = wcols + <usize>c * stride;
@@ -128,4 +124,80 @@ function reflect(n: i32, i: i32, a: usize, e: usize, hs: usize): f64 {
   store<f64>(e + oi, beta);
   store<f64>(hs + oi, h);
   return h;
+}
+
+/**
+ * y = B u for B the leading m x m block of the lower triangle of `a` (row stride n), two rows at a
+ * time so that u and y are loaded once per pair (rowPairDotAxpy).
+ */
+function symvPairs(n: i32, m: i32, a: usize, u: usize, y: usize): void {
+  const stride = <usize>n << 3;
+  memory.fill(y, 0, <usize>m << 3);
+  let j = 0;
+  for (; j + 1 < m; j += 2) {
+    const r0 = a + <usize>j * stride;
+    const r1 = r0 + stride;
+    const oj = <usize>j << 3;
+    const u0 = load<f64>(u + oj);
+    const u1 = load<f64>(u + oj + 8);
+    let s0 = rowPairDotAxpy(j, r0, r1, u, y, u0, u1);
+    let s1 = secondSum;
+    // the rest of the pair: b_j+1,j (below the diagonal of row j) and the two diagonal entries
+    const b10 = load<f64>(r1 + oj);
+    s0 += load<f64>(r0 + oj) * u0;
+    s1 += b10 * u0 + load<f64>(r1 + oj + 8) * u1;
+    store<f64>(y + oj, load<f64>(y + oj) + s0 + u1 * b10);
+    store<f64>(y + oj + 8, load<f64>(y + oj + 8) + s1);
+  }
+  if (j < m) {
+    const rj = a + <usize>j * stride;
+    const oj = <usize>j << 3;
+    const uj = load<f64>(u + oj);
+    const s = rowDotAxpy(j, rj, u, y, uj) + load<f64>(rj + oj) * uj;
+    store<f64>(y + oj, load<f64>(y + oj) + s);
+  }
+}
+
+/**
+ * Two rows of a symmetric product at once, k < len: y[k] += u0 r0[k] + u1 r1[k]; returns
+ * Σ r0[k] u[k] and leaves Σ r1[k] u[k] in `secondSum`.
+ */
+function rowPairDotAxpy(len: i32, r0: usize, r1: usize, u: usize, y: usize, u0: f64, u1: f64): f64 {
+  const v0 = f64x2.splat(u0);
+  const v1 = f64x2.splat(u1);
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let b0 = f64x2.splat(0);
+  let b1 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const o = <usize>k << 3;
+    const x0 = v128.load(r0 + o);
+    const x1 = v128.load(r0 + o + 16);
+    const z0 = v128.load(r1 + o);
+    const z1 = v128.load(r1 + o + 16);
+    const w0 = v128.load(u + o);
+    const w1 = v128.load(u + o + 16);
+    a0 = f64x2.add(a0, f64x2.mul(x0, w0));
+    a1 = f64x2.add(a1, f64x2.mul(x1, w1));
+    b0 = f64x2.add(b0, f64x2.mul(z0, w0));
+    b1 = f64x2.add(b1, f64x2.mul(z1, w1));
+    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.add(f64x2.mul(v0, x0), f64x2.mul(v1, z0))));
+    v128.store(y + o + 16, f64x2.add(v128.load(y + o + 16), f64x2.add(f64x2.mul(v0, x1), f64x2.mul(v1, z1))));
+  }
+  a0 = f64x2.add(a0, a1);
+  b0 = f64x2.add(b0, b1);
+  let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let s1 = f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1);
+  for (; k < len; k++) {
+    const o = <usize>k << 3;
+    const x = load<f64>(r0 + o);
+    const z = load<f64>(r1 + o);
+    const w = load<f64>(u + o);
+    s0 += x * w;
+    s1 += z * w;
+    store<f64>(y + o, load<f64>(y + o) + (u0 * x + u1 * z));
+  }
+  secondSum = s1;
+  return s0;
 }
