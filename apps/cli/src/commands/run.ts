@@ -73,7 +73,7 @@ export function trajectoryJson(problem: string, start: Float64Array, t: Trajecto
     nhev: t.nhev,
     fun: t.fun,
     x: Array.from(t.x),
-    /** every step up to 10,000 steps; beyond, evenly spaced ones (a power-of-two stride) and the last */
+    /** every step up to 10,000 steps; beyond, evenly spaced ones (a power-of-two stride), the peaks and troughs between them, and the last */
     trajectory: t.f.map((f, i) => ({ step: t.steps[i], f, x: t.path[i] ? Array.from(t.path[i]) : null })),
   };
 }

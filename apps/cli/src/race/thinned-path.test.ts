@@ -40,3 +40,33 @@ describe('ThinnedPath', () => {
     }
   });
 });
+
+describe('ThinnedPath keeps the extrema that thinning would hide', () => {
+  /** f_k = (-1)^k (a zigzag that never settles) plus a slow drift: its envelope is ±1. */
+  function zigzag(n: number, capacity: number): ThinnedPath {
+    const p = new ThinnedPath(capacity);
+    const x = new Float64Array(1);
+    for (let k = 0; k <= n; k++) p.offer(k, (k % 2 === 0 ? 1 : -1) - k * 1e-6, x);
+    p.finish(n, (n % 2 === 0 ? 1 : -1) - n * 1e-6, x);
+    return p;
+  }
+
+  it('keeps the troughs of a zigzag whose stride samples are all peaks', () => {
+    const p = zigzag(10_000, 64);
+    expect(p.stride).toBeGreaterThan(1); // every stride sample (even k) is a peak near +1
+    // the naive reference: the lowest f over every run of s consecutive steps is near -1
+    const troughs = p.f.filter((f) => f < 0);
+    expect(troughs.length).toBeGreaterThanOrEqual(p.steps.filter((k) => k % p.stride === 0).length - 2);
+    expect(Math.min(...p.f)).toBeCloseTo(-1 - 9999e-6, 9);
+  });
+
+  it('stays within 3 capacity + 1 samples, steps increasing, first 0 and last n', () => {
+    for (const n of [1000, 65_537]) {
+      const p = zigzag(n, 64);
+      expect(p.steps.length).toBeLessThanOrEqual(3 * 64 + 1);
+      expect(p.steps[0]).toBe(0);
+      expect(p.steps[p.steps.length - 1]).toBe(n);
+      for (let i = 1; i < p.steps.length; i++) expect(p.steps[i]).toBeGreaterThan(p.steps[i - 1]);
+    }
+  });
+});
