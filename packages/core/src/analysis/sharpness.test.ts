@@ -74,8 +74,26 @@ describe('epsilonSharpness', () => {
     });
   });
 
+  it("with method 'lbfgsb' reaches the same corner and the same interior maximum", () => {
+    const x = Float64Array.from([0.5, -0.2, 1, -3, 0.05]);
+    const pg = epsilonSharpness(diagonal, x, { epsilon: 0.01 });
+    const lb = epsilonSharpness(diagonal, x, { epsilon: 0.01, method: 'lbfgsb' });
+    expect(lb.maxValue).toBeCloseTo(pg.maxValue, 12);
+    const c = [0.001, -0.5];
+    const concave = {
+      f: (z: Float64Array) => -((z[0] - c[0]) ** 2) - 2 * (z[1] - c[1]) ** 2,
+      grad: (z: Float64Array, out: Float64Array) => out.set([-2 * (z[0] - c[0]), -4 * (z[1] - c[1])]) ?? out,
+    };
+    const r = epsilonSharpness(concave, new Float64Array(2), { epsilon: 1e-2, method: 'lbfgsb' });
+    expect(r.delta[0]).toBeCloseTo(0.001, 8);
+    expect(r.delta[1]).toBeCloseTo(-0.01, 12);
+  });
+
   it('names bad options', () => {
     const x = new Float64Array(5);
+    expect(() => epsilonSharpness(diagonal, x, { method: 'newton' as never })).toThrow(
+      /Invalid method value: newton/,
+    );
     expect(() => epsilonSharpness(diagonal, x, { epsilon: 0 })).toThrow(/Invalid epsilon value: 0/);
     expect(() => epsilonSharpness(diagonal, x, { iterations: 1.5 })).toThrow(/Invalid iterations value: 1.5/);
     expect(() => epsilonSharpness(diagonal, x, { restarts: -1 })).toThrow(/Invalid restarts value: -1/);

@@ -10,8 +10,9 @@
  *                          ε-sharpness (Keskar, Mudigere, Nocedal, Smelyanskiy & Tang, ICLR 2017,
  *                          eq. 3 with A = I; the paper reports 100 φ_ε, with ε = 1e-3 and 5e-4)
  *
- * The inner maximum of φ_ε is found by projected gradient ascent on the box C_ε (Keskar et al. ran
- * L-BFGS-B for 10 iterations on the same box-constrained problem):
+ * The inner maximum of φ_ε is found by projected gradient ascent on the box C_ε (the default), or
+ * with `method: 'lbfgsb'` by L-BFGS-B on -f(x + y) with the bounds -r ≤ y ≤ r (Keskar et al. used a
+ * few L-BFGS-B iterations on this box-constrained problem). Projected gradient ascent:
  *   y ← P_C(y + t ∇f(x + y)),   P_C(y)_i = min(max(y_i, -r_i), r_i),   r_i = ε (|x_i| + 1),
  * with the step t starting at max r / max |∇f| (one step may cross the box), doubled after a step
  * that raises f and halved (the step retried) after one that does not. It runs from y = 0 (which
@@ -20,6 +21,7 @@
  * when f is concave on the box or convex with the maximizing corner reached. φ_ε assumes f ≥ 0
  * (a loss), so that 1 + f(x) ≥ 1.
  */
+import { minimize } from '../minimize/minimize.js';
 import type { Problem } from '../problems/problem.js';
 import { type HessianSource, hvpOperator } from './hessian.js';
 import { type HutchinsonOptions, type HutchinsonResult, hutchinsonTrace } from './hutchinson.js';
@@ -74,8 +76,10 @@ export function hessianTraceAt(
 export interface EpsilonSharpnessOptions {
   /** Box size ε (default 1e-3, Keskar et al.'s). */
   epsilon?: number;
-  /** Gradient evaluations per start (default 20). */
+  /** Iterations per start (default 20): gradient steps, or L-BFGS-B iterations. */
   iterations?: number;
+  /** How the inner maximum is found (default 'projected-gradient'). */
+  method?: 'projected-gradient' | 'lbfgsb';
   /** Random starting points in the box besides y = 0 (default 2). */
   restarts?: number;
   seed?: number;
@@ -115,6 +119,12 @@ export function epsilonSharpness(
   if (!Number.isInteger(restarts) || restarts < 0) {
     throw new RangeError(`Invalid restarts value: ${String(restarts)} (expected an integer >= 0)`);
   }
+  const method = options.method ?? 'projected-gradient';
+  if (method !== 'projected-gradient' && method !== 'lbfgsb') {
+    throw new RangeError(
+      `Invalid method value: ${String(method)} (expected 'projected-gradient' or 'lbfgsb')`,
+    );
+  }
   const rng = seededRandom(options.seed ?? 0);
   const n = x.length;
   const r = Float64Array.from(x, (xi) => epsilon * (Math.abs(xi) + 1));
@@ -137,7 +147,24 @@ export function epsilonSharpness(
   if (!Number.isFinite(f0)) throw new RangeError(`f(x) is not finite: ${f0}`);
   let best = { value: f0, delta: new Float64Array(n) };
 
-  const ascend = (y: Float64Array) => {
+  const ascendByLbfgsb = (y: Float64Array) => {
+    const r2 = minimize(
+      {
+        f: (z: Float64Array) => -value(z),
+        grad: (z: Float64Array, out: Float64Array) => {
+          const d = gradient(z);
+          for (let i = 0; i < n; i++) out[i] = -d[i];
+          return out;
+        },
+      },
+      y,
+      { method: 'lbfgs', bounds: { lb: r.map((ri) => -ri), ub: r }, maxIter: iterations },
+    );
+    const fy = -r2.fun;
+    if (fy > best.value) best = { value: fy, delta: Float64Array.from(r2.x) };
+  };
+
+  const ascendByProjectedGradient = (y: Float64Array) => {
     let fy = value(y);
     let t = Number.NaN;
     const trial = new Float64Array(n);
@@ -163,6 +190,7 @@ export function epsilonSharpness(
     if (fy > best.value) best = { value: fy, delta: Float64Array.from(y) };
   };
 
+  const ascend = method === 'lbfgsb' ? ascendByLbfgsb : ascendByProjectedGradient;
   ascend(new Float64Array(n));
   for (let s = 0; s < restarts; s++) ascend(Float64Array.from(r, (ri) => ri * (2 * rng.uniform() - 1)));
   return {
