@@ -254,27 +254,17 @@ function applyQ(n: i32, a: usize, hs: usize, z: usize, ybuf: usize, work: usize)
       const u = a + <usize>i * stride;
       for (let row = 0; row < i; row++) store<f64>(ybuf + <usize>row * ldy + (<usize>c << 3), load<f64>(u + (<usize>row << 3)));
     }
-    // T (kb x kb, upper).
+    // T (kb x kb, upper), from S = Yᵀ Y (one gemm, in p2): T_0:c,c = -τ_c T_0:c,0:c S_0:c,c.
+    gemm_f64(1, 0, kb, kb, r, 1, ybuf, ybuf, 0, p2, scratch);
     memory.fill(t, 0, <usize>kb * ldy);
     for (let c = 0; c < kb; c++) {
       const h = load<f64>(hs + (<usize>(i1 - c) << 3));
       const tau: f64 = h == 0 ? 0 : 1.0 / h;
       store<f64>(t + <usize>c * ldy + (<usize>c << 3), tau);
       if (c == 0 || tau == 0) continue;
-      // s = Y_:,0:cᵀ y_c into p (c values), then T_0:c,c = -τ T_0:c,0:c s.
-      memory.fill(p, 0, <usize>c << 3);
-      for (let row = 0; row < r; row++) {
-        const yr = ybuf + <usize>row * ldy;
-        const yc = load<f64>(yr + (<usize>c << 3));
-        if (yc == 0) continue;
-        for (let q = 0; q < c; q++) {
-          const o = p + (<usize>q << 3);
-          store<f64>(o, load<f64>(o) + load<f64>(yr + (<usize>q << 3)) * yc);
-        }
-      }
       for (let q = 0; q < c; q++) {
         let acc: f64 = 0;
-        for (let j = q; j < c; j++) acc += load<f64>(t + <usize>q * ldy + (<usize>j << 3)) * load<f64>(p + (<usize>j << 3));
+        for (let j = q; j < c; j++) acc += load<f64>(t + <usize>q * ldy + (<usize>j << 3)) * load<f64>(p2 + <usize>j * ldy + (<usize>c << 3));
         store<f64>(t + <usize>q * ldy + (<usize>c << 3), -tau * acc);
       }
     }
