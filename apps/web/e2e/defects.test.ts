@@ -98,19 +98,13 @@ async function mainThreadTasks(
 }
 
 describe('the demo page keeps its main thread free', () => {
-  it('loads without freezing: no task over 250 ms while the views start', async () => {
-    const { page, errors } = await newPage(1366, 900);
-    await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
-    const tasks = await longTasksSince(page, 0);
-    expect(Math.max(0, ...tasks.map(([, d]) => d)), JSON.stringify(tasks)).toBeLessThan(250);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', async () => {
+  it('loads without freezing, then trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', async () => {
     const { page, errors } = await newPage(1366, 900);
     const section = page.locator('#training');
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
+    // the first load: no task near a freeze (the old page held the main thread 0.5-1.2 s)
+    const loading = await longTasksSince(page, 0);
+    expect(Math.max(0, ...loading.map(([, d]) => d)), JSON.stringify(loading)).toBeLessThan(250);
     await section.locator('select[name="dataset"]').selectOption('moons');
     await section.locator('input[name="n"]').fill('1000');
     await section.locator('input[name="hidden"]').fill('256, 256');
@@ -288,11 +282,6 @@ describe('the race says what happened, whatever the input', () => {
       ).toBe(expected[method]);
     }
     expect(await race().locator('.status').textContent()).toMatch(/^Tuned on this function: SGD /);
-    // the function's suggested rates back
-    await race().locator('select[name="problem"]').selectOption('rosenbrock');
-    await page.locator('#race[data-state="done"]').waitFor();
-    await race().locator('select[name="problem"]').selectOption('ill-conditioned');
-    await page.locator('#race[data-state="done"]').waitFor();
   });
 
   it('plays, pauses, steps and scrubs the race, the chart in step with the paths', async () => {
@@ -382,6 +371,42 @@ describe('the race says what happened, whatever the input', () => {
     expect(errors).toEqual([]);
   });
 
+  it('restores a shared URL: the same function, start, rates and results', async () => {
+    const race = page.locator('#race');
+    await race.locator('select[name="problem"]').selectOption('rosenbrock');
+    await page.locator('#race[data-state="done"]').waitFor();
+    await race.locator('input[name="x0"]').fill('-1');
+    await race.locator('input[name="y0"]').fill('2');
+    await race.locator('input[name="lr-adam"]').fill('0.02');
+    await race.locator('input[name="use-rmsprop"]').uncheck();
+    await race.locator('button[type="submit"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+    await page.locator('#critical input[name="px"]').fill('1');
+    await page.locator('#critical button[type="submit"]').click();
+    await page.locator('#schedules select[name="schedule"]').selectOption('exponential');
+    const table = () => race.locator('#race-results tbody').textContent();
+    const before = await table();
+    await page.waitForTimeout(100);
+    const url = page.url();
+    expect(url).toContain('rosenbrock');
+    const shared = await newPage(1366, 900, url);
+    const again = shared.page.locator('#race');
+    await shared.page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await again.locator('select[name="problem"]').inputValue()).toBe('rosenbrock');
+    expect(await again.locator('input[name="x0"]').inputValue()).toBe('-1');
+    expect(await again.locator('input[name="lr-adam"]').inputValue()).toBe('0.02');
+    expect(await again.locator('input[name="use-rmsprop"]').isChecked()).toBe(false);
+    expect(await again.locator('#race-results tbody').textContent()).toBe(before);
+    await expect.poll(() => shared.page.locator('#critical input[name="px"]').inputValue()).toBe('1');
+    expect(await shared.page.locator('#schedules select[name="schedule"]').inputValue()).toBe('exponential');
+    expect(shared.errors).toEqual([]);
+    await shared.page.close();
+    await race.locator('input[name="use-rmsprop"]').check();
+    await race.locator('select[name="problem"]').selectOption('ill-conditioned');
+    await page.locator('#race[data-state="done"]').waitFor();
+    await page.locator('#critical input[name="px"]').fill('0');
+    await page.locator('#critical button[type="submit"]').click();
+  });
   it('saves a screenshot of each panel at 1366x900', async () => {
     for (const id of ['race', 'critical', 'schedules', 'training']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });
@@ -484,40 +509,5 @@ describe('the page anywhere', () => {
     } finally {
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
     }
-  });
-
-  it('restores a shared URL: the same function, start, rates and results', async () => {
-    const { page } = await newPage(1366, 900);
-    await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
-    const race = page.locator('#race');
-    await race.locator('select[name="problem"]').selectOption('rosenbrock');
-    await page.locator('#race[data-state="done"]').waitFor();
-    await race.locator('input[name="x0"]').fill('-1');
-    await race.locator('input[name="y0"]').fill('2');
-    await race.locator('input[name="lr-adam"]').fill('0.02');
-    await race.locator('input[name="use-rmsprop"]').uncheck();
-    await race.locator('button[type="submit"]').click();
-    await page.locator('#race[data-state="done"]').waitFor();
-    await page.locator('#critical input[name="px"]').fill('1');
-    await page.locator('#critical button[type="submit"]').click();
-    await page.locator('#schedules select[name="schedule"]').selectOption('exponential');
-    const table = () => race.locator('#race-results tbody').textContent();
-    const before = await table();
-    await page.waitForTimeout(100);
-    const url = page.url();
-    expect(url).toContain('rosenbrock');
-    const shared = await newPage(1366, 900, url);
-    const again = shared.page.locator('#race');
-    await shared.page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
-    expect(await again.locator('select[name="problem"]').inputValue()).toBe('rosenbrock');
-    expect(await again.locator('input[name="x0"]').inputValue()).toBe('-1');
-    expect(await again.locator('input[name="lr-adam"]').inputValue()).toBe('0.02');
-    expect(await again.locator('input[name="use-rmsprop"]').isChecked()).toBe(false);
-    expect(await again.locator('#race-results tbody').textContent()).toBe(before);
-    await expect.poll(() => shared.page.locator('#critical input[name="px"]').inputValue()).toBe('1');
-    expect(await shared.page.locator('#schedules select[name="schedule"]').inputValue()).toBe('exponential');
-    expect(shared.errors).toEqual([]);
-    await shared.page.close();
-    await page.close();
   });
 });
