@@ -275,16 +275,15 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   const out = QC;
   const ldo = <usize>m << 3;
   const ldw = <usize>k << 3;
-  for (let j = 0; j < m; j++) {
-    const o = li(ORDER, j);
-    const src = li(SRC, o);
-    const oj = <usize>j << 3;
-    if (src >= 0) {
-      const col = W + (<usize>src << 3);
-      for (let r = 0; r < m; r++) store<f64>(out + <usize>r * ldo + oj, load<f64>(col + <usize>r * ldw));
-    } else {
-      const col = blk + (<usize>(-1 - src) << 3);
-      for (let r = 0; r < m; r++) store<f64>(out + <usize>r * ldo + oj, load<f64>(col + <usize>r * LD));
+  // Row by row (contiguous writes): column j comes from W's column SRC or the block's -1 - SRC.
+  for (let j = 0; j < m; j++) si(PERM, j, li(SRC, li(ORDER, j)));
+  for (let r = 0; r < m; r++) {
+    const wr = W + <usize>r * ldw;
+    const br = blk + <usize>r * LD;
+    const orow = out + <usize>r * ldo;
+    for (let j = 0; j < m; j++) {
+      const src = li(PERM, j);
+      st(orow, j, src >= 0 ? ld(wr, src) : ld(br, -1 - src));
     }
   }
   for (let j = 0; j < m; j++) st(SH, j, ld(VALS, li(ORDER, j)));
