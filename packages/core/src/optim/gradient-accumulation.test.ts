@@ -3,6 +3,7 @@ import { AveragedParams } from '../averaging.js';
 import { param } from '../param.js';
 import { Adam } from './adam.js';
 import { GradientAccumulation } from './gradient-accumulation.js';
+import { Lookahead } from './lookahead.js';
 import { NonFiniteGradientError } from './optimizer.js';
 import { SGD } from './sgd.js';
 import { expectIdentical } from './test-support/conformance.js';
@@ -136,5 +137,52 @@ describe('GradientAccumulation', () => {
     // updates at -1, -2, -3: -1, then 0.5 (-1) + 0.5 (-2) = -1.5, then 0.5 (-1.5) + 0.5 (-3) = -2.25
     expect(ema.average(0)[0]).toBe(-2.25);
     ema.free();
+  });
+
+  it('composes with Lookahead either way round (closed form with SGD), and resumes through both', () => {
+    // SGD lr 1, gradient 1: an accumulated step every 2 calls moves w by -1; Lookahead (k 2,
+    // α 0.5) synchronizes after 2 such steps: slow = 0 + 0.5 (-2 - 0) = -1
+    const trace = (outer: 'lookahead' | 'accumulation') => {
+      const w = param(new Float64Array([0]));
+      const opt =
+        outer === 'lookahead'
+          ? new Lookahead(new GradientAccumulation(new SGD([w], { lr: 1 }), { everyK: 2 }), {
+              k: 2,
+              alpha: 0.5,
+            })
+          : new GradientAccumulation(new Lookahead(new SGD([w], { lr: 1 }), { k: 2, alpha: 0.5 }), {
+              everyK: 2,
+            });
+      const out: number[] = [];
+      for (let c = 0; c < 6; c++) {
+        w.grad[0] = 1;
+        opt.step();
+        out.push(w.data[0]);
+      }
+      return out;
+    };
+    expect(trace('lookahead')).toEqual([0, -1, -1, -1, -1, -2]);
+    expect(trace('accumulation')).toEqual([0, -1, -1, -1, -1, -2]);
+    const run = (split: boolean) => {
+      const params = wrapperParams('f64');
+      const make = () =>
+        new Lookahead(new GradientAccumulation(new Adam(params, { lr: 0.05 }), { everyK: 3 }), { k: 2 });
+      let opt = make();
+      for (let c = 0; c < 17; c++) {
+        if (split && c === 8) {
+          const sd = structuredClone(opt.stateDict());
+          opt = make();
+          opt.loadStateDict(sd);
+        }
+        fillScaledGradients(params, scaleAt(c));
+        opt.step();
+      }
+      return params.map((p) => p.data.slice());
+    };
+    const a = run(false);
+    const b = run(true);
+    a.forEach((x, j) => {
+      expectIdentical(b[j], x, `param ${j}`);
+    });
   });
 });

@@ -23,7 +23,7 @@
  */
 import { allFinite, type FloatArray } from '@descent/kernels';
 import type { Param } from '../param.js';
-import { checkArrays, checkInnerOptimizer } from './lookahead.js';
+import { checkArrays, checkInnerOptimizer, type SteppableOptimizer } from './lookahead.js';
 import { type BaseOptions, NonFiniteGradientError, type Optimizer, type ParamGroup } from './optimizer.js';
 import type { OptimizerStateDict } from './state-dict.js';
 import { checkBoolean, checkKnownOptions, checkPositiveInt } from './validate.js';
@@ -41,12 +41,12 @@ export interface GradientAccumulationStateDict {
   gradientStep: number;
   /** The accumulated gradients of the current cycle, one array per parameter. */
   accGrads: FloatArray[];
-  inner: OptimizerStateDict;
+  inner: OptimizerStateDict | unknown;
 }
 
 export class GradientAccumulation {
   readonly name = 'GradientAccumulation';
-  readonly inner: Optimizer<BaseOptions>;
+  readonly inner: SteppableOptimizer;
   readonly everyK: number;
   readonly useGradMean: boolean;
   /** Calls taken in the current cycle (0 .. everyK-1). */
@@ -59,7 +59,7 @@ export class GradientAccumulation {
   skippedCalls = 0;
   private acc: FloatArray[];
 
-  constructor(inner: Optimizer<BaseOptions>, options: GradientAccumulationOptions = {}) {
+  constructor(inner: SteppableOptimizer | Optimizer<BaseOptions>, options: GradientAccumulationOptions = {}) {
     this.inner = checkInnerOptimizer('GradientAccumulation', inner);
     checkKnownOptions('GradientAccumulation', options, ['everyK', 'useGradMean']);
     const { everyK = 2, useGradMean = true } = options;
@@ -80,6 +80,26 @@ export class GradientAccumulation {
 
   zeroGrad(): void {
     this.inner.zeroGrad();
+  }
+
+  /** Inner steps taken through this wrapper (= gradientStep): what a wrapper around it counts. */
+  get stepsTaken(): number {
+    return this.gradientStep;
+  }
+
+  get onNonFinite(): 'error' | 'skip' {
+    return this.inner.onNonFinite;
+  }
+
+  set onNonFinite(v: 'error' | 'skip') {
+    this.inner.onNonFinite = v;
+  }
+
+  /** Resets the inner state and drops the accumulated gradients of the current cycle. */
+  resetState(): void {
+    this.inner.resetState();
+    this.acc = this.inner.params().map((p) => zerosLike(p));
+    this.miniStep = 0;
   }
 
   /** Takes in the current gradients; every `everyK`-th call steps the inner optimizer with their mean. */
@@ -159,7 +179,7 @@ export class GradientAccumulation {
       );
     }
     const acc = checkArrays('accGrads', sd.accGrads, this.inner.params(), false) as FloatArray[];
-    this.inner.loadStateDict(sd.inner);
+    this.inner.loadStateDict(sd.inner as never);
     this.acc = acc.map((a) => a.slice());
     this.miniStep = sd.miniStep;
     this.gradientStep = sd.gradientStep;

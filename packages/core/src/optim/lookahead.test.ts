@@ -80,7 +80,7 @@ describe('Lookahead', () => {
     expect(() => opt.loadStateDict(bad)).toThrow('stepsSinceSync must be an integer in [0, 2], got 3');
     const badSlow = { ...opt.stateDict(), slow: [new Float64Array(3)] };
     expect(() => opt.loadStateDict(badSlow)).toThrow('slow[0] must be a Float64Array of length 2');
-    const badInner = { ...opt.stateDict(), inner: { ...opt.stateDict().inner, stepsTaken: -1 } };
+    const badInner = { ...opt.stateDict(), inner: { ...(opt.stateDict().inner as object), stepsTaken: -1 } };
     expect(() => opt.loadStateDict(badInner)).toThrow(/stepsTaken/);
     expect(opt.stateDict()).toEqual(before);
   });

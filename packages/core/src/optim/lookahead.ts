@@ -38,30 +38,59 @@ export interface LookaheadStateDict {
   stepsSinceSync: number;
   /** The slow weights, one array per parameter (null before the first step). */
   slow: FloatArray[] | null;
-  inner: OptimizerStateDict;
+  inner: OptimizerStateDict | unknown;
 }
 
-/** Throws a TypeError unless `inner` is a descent optimizer (or another wrapper's inner one). */
-export function checkInnerOptimizer(wrapper: string, inner: unknown): Optimizer<BaseOptions> {
-  if (!(inner instanceof Optimizer)) {
+/**
+ * What a wrapper needs of the optimizer it wraps: a descent optimizer, or another wrapper
+ * (Lookahead, GradientAccumulation), so wrappers compose.
+ */
+export interface SteppableOptimizer {
+  readonly name: string;
+  readonly paramGroups: ParamGroup<BaseOptions>[];
+  /** Inner steps taken (a skipped or accumulating call does not count). */
+  readonly stepsTaken: number;
+  onNonFinite: 'error' | 'skip';
+  params(): Param[];
+  zeroGrad(): void;
+  step(closure?: () => number): number | undefined;
+  stateDict(): unknown;
+  loadStateDict(sd: never): void;
+  resetState(): void;
+  free(): void;
+}
+
+/** Throws a TypeError unless `inner` is a descent optimizer or wrapper. */
+export function checkInnerOptimizer(wrapper: string, inner: unknown): SteppableOptimizer {
+  const o = inner as Partial<SteppableOptimizer> | null;
+  const ok =
+    inner instanceof Optimizer ||
+    (!!o &&
+      typeof o === 'object' &&
+      ['params', 'zeroGrad', 'step', 'stateDict', 'loadStateDict', 'resetState', 'free'].every(
+        (k) => typeof (o as Record<string, unknown>)[k] === 'function',
+      ) &&
+      Array.isArray(o.paramGroups));
+  if (!ok) {
     throw new TypeError(
       `${wrapper} wraps an optimizer (new ${wrapper}(new Adam(params), ...)), got ${String(inner)}`,
     );
   }
-  return inner as Optimizer<BaseOptions>;
+  return inner as SteppableOptimizer;
 }
 
 export class Lookahead {
   readonly name = 'Lookahead';
-  readonly inner: Optimizer<BaseOptions>;
+  readonly inner: SteppableOptimizer;
   readonly k: number;
   readonly alpha: number;
-  readonly resetState: boolean;
+  /** The `resetState` option: reset the inner state at each synchronization. */
+  readonly resetsInnerState: boolean;
   /** Inner steps since the last synchronization (0 .. k-1). */
   stepsSinceSync = 0;
   private slow: FloatArray[] | null = null;
 
-  constructor(inner: Optimizer<BaseOptions>, options: LookaheadOptions = {}) {
+  constructor(inner: SteppableOptimizer | Optimizer<BaseOptions>, options: LookaheadOptions = {}) {
     this.inner = checkInnerOptimizer('Lookahead', inner);
     checkKnownOptions('Lookahead', options, ['k', 'alpha', 'resetState']);
     const { k = 5, alpha = 0.5, resetState = false } = options;
@@ -70,7 +99,7 @@ export class Lookahead {
     checkBoolean('resetState', resetState);
     this.k = k;
     this.alpha = alpha;
-    this.resetState = resetState;
+    this.resetsInnerState = resetState;
   }
 
   /** The inner optimizer's groups (schedulers write their lr). */
@@ -84,6 +113,27 @@ export class Lookahead {
 
   zeroGrad(): void {
     this.inner.zeroGrad();
+  }
+
+  /** Inner steps taken. */
+  get stepsTaken(): number {
+    return this.inner.stepsTaken;
+  }
+
+  /** The inner optimizer's non-finite gradient policy. */
+  get onNonFinite(): 'error' | 'skip' {
+    return this.inner.onNonFinite;
+  }
+
+  set onNonFinite(v: 'error' | 'skip') {
+    this.inner.onNonFinite = v;
+  }
+
+  /** Resets the inner state and synchronizes: the slow weights restart from the parameters. */
+  resetState(): void {
+    this.inner.resetState();
+    this.slow = null;
+    this.stepsSinceSync = 0;
   }
 
   /** One inner step, then a synchronization if it was the k-th since the last one. */
@@ -104,7 +154,7 @@ export class Lookahead {
       }
     });
     this.stepsSinceSync = 0;
-    if (this.resetState) this.inner.resetState();
+    if (this.resetsInnerState) this.inner.resetState();
     return loss;
   }
 
@@ -142,7 +192,7 @@ export class Lookahead {
       );
     }
     const slow = checkArrays('slow', sd.slow, this.inner.params(), true);
-    this.inner.loadStateDict(sd.inner); // checks itself; throws before changing anything
+    this.inner.loadStateDict(sd.inner as never); // checks itself; throws before changing anything
     this.slow = slow?.map((s) => s.slice()) ?? null;
     this.stepsSinceSync = n;
   }
