@@ -407,6 +407,28 @@ describe('the race says what happened, whatever the input', () => {
     await page.locator('#critical input[name="px"]').fill('0');
     await page.locator('#critical button[type="submit"]').click();
   });
+  it('overlays kept schedule curves, and draws exponential decay as a straight line on the log axis', async () => {
+    const section = page.locator('#schedules');
+    await section.locator('select[name="schedule"]').selectOption('cosine-warm-restarts');
+    await section.locator('button[name="keep"]').click();
+    await section.locator('select[name="schedule"]').selectOption('one-cycle');
+    await section.locator('button[name="keep"]').click();
+    await section.locator('select[name="schedule"]').selectOption('exponential');
+    await section.locator('input[name="log"]').check();
+    expect(await section.locator('polyline.series').count()).toBe(3);
+    expect(await section.locator('.legend text').count()).toBe(3);
+    // log₁₀(η₀ γ^t) = log₁₀ η₀ + t log₁₀ γ: every point on the line through the first and the last
+    const points = (await section.locator('polyline[data-name="current"]').getAttribute('points'))!
+      .split(' ')
+      .map((p) => p.split(',').map(Number));
+    const [[x0, y0], [x1, y1]] = [points[0], points.at(-1)!];
+    for (const [x, y] of points) expect(y).toBeCloseTo(y0 + ((x - x0) * (y1 - y0)) / (x1 - x0), 0);
+    await section.locator('input[name="log"]').uncheck();
+    await section.locator('button[name="clear"]').click();
+    expect(await section.locator('polyline.series').count()).toBe(1);
+    await section.locator('select[name="schedule"]').selectOption('cosine-warm-restarts');
+  });
+
   it('saves a screenshot of each panel at 1366x900', async () => {
     for (const id of ['race', 'critical', 'schedules', 'training']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });

@@ -68,7 +68,57 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
     outputs.min,
   );
   const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
-  form.append(head, parameters, summary, status);
+  // overlay: the curves kept so far, drawn under the current one; a log axis for decays
+  const keep = Object.assign(document.createElement('button'), {
+    type: 'button',
+    name: 'keep',
+    textContent: 'Keep this curve',
+  });
+  const clear = Object.assign(document.createElement('button'), {
+    type: 'button',
+    name: 'clear',
+    textContent: 'Clear kept',
+  });
+  const logScale = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'log' });
+  const logLabel = document.createElement('label');
+  logLabel.append(logScale, ' log₁₀ axis');
+  const tools = document.createElement('p');
+  tools.className = 'buttons';
+  tools.append(keep, ' ', clear, ' ', logLabel);
+  form.append(head, parameters, summary, tools, status);
+  const kept: { label: string; values: Float64Array }[] = [];
+  let current: { label: string; values: Float64Array } | undefined;
+  const keptColours = ['#e8590c', '#2f9e44', '#9c36b5', '#c2255c', '#0c8599', '#5c940d'];
+  /** Draws the kept curves and the current one, on a log₁₀ axis when ticked (η <= 0 is left out there). */
+  const drawChart = () => {
+    const log = logScale.checked;
+    const shown = (v: Float64Array) => (log ? Array.from(v, (x) => (x > 0 ? Math.log10(x) : Number.NaN)) : v);
+    const series = [...kept, ...(current ? [current] : [])].map((c, k) => ({
+      name: k < kept.length ? `kept-${k}` : 'current',
+      label: c.label,
+      colour: k < kept.length ? keptColours[k % keptColours.length] : '#1971c2',
+      values: shown(c.values),
+    }));
+    let yRange: [number, number] | undefined;
+    if (log) {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const s of series)
+        for (const v of s.values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      yRange = lo <= hi ? [Math.floor(lo), Math.max(Math.ceil(hi), Math.floor(lo) + 1)] : [-3, 0];
+    }
+    chart.yLabel = log ? 'η_t (log₁₀ axis)' : '';
+    chart.draw(series, log ? { yRange, yFormat: (v) => formatNumber(10 ** v) } : {});
+  };
+  keep.addEventListener('click', () => {
+    if (current) kept.push(current);
+    drawChart();
+  });
+  clear.addEventListener('click', () => {
+    kept.length = 0;
+    drawChart();
+  });
+  logScale.addEventListener('change', drawChart);
 
   const showParameters = () => {
     const kind = scheduleKinds.find((k) => k.name === select.value)!;
@@ -100,7 +150,9 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
         throw new RangeError(`Invalid steps: ${steps.value} (expected an integer from 1 to 100000)`);
       }
       const curve = sample(kind.build(values, n), n);
-      chart.draw([{ values: curve, colour: '#1971c2', name: kind.name }]);
+      const settings = Array.from(parameters.querySelectorAll('input'), (i) => i.value).join(', ');
+      current = { label: `${kind.label} (${settings})`, values: curve };
+      drawChart();
       const set = (name: string, v: number) => {
         outputs[name].textContent = formatNumber(v);
         outputs[name].dataset.value = String(v);
@@ -119,7 +171,8 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
       onChange();
     } catch (e) {
       status.textContent = (e as Error).message;
-      chart.draw([]);
+      current = undefined;
+      drawChart();
       for (const o of Object.values(outputs)) {
         o.textContent = '—';
         delete o.dataset.value;
