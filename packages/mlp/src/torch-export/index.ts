@@ -6,6 +6,7 @@ export {
   optimizerToTorch,
   saveTorchOptimizer,
   TORCH_OPTIMIZER_FORMAT,
+  TORCH_STATE_OPTIMIZERS,
 } from './optimizer.js';
 export {
   loadTorchSafetensors,

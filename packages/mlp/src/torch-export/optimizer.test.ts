@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import {
   Adadelta,
+  Adafactor,
   Adagrad,
   Adam,
   Adamax,
   AdamW,
+  AdamW8bit,
   ASGD,
+  LAMB,
   LBFGS,
+  Lion,
   NAdam,
   type Param,
+  Prodigy,
   param,
   RAdam,
   RMSprop,
@@ -120,7 +125,7 @@ describe('optimizer state in torch layout', () => {
     });
   }
 
-  it('refuses another optimizer, a file without the format, a stray tensor and LBFGS, changing nothing', () => {
+  it('refuses another optimizer, a file without the format and a stray tensor, changing nothing', () => {
     const model = fixtureModel();
     const st = read('optimizer.safetensors');
     const sgd = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
@@ -139,7 +144,177 @@ describe('optimizer state in torch layout', () => {
       }),
     ).toThrow(/tensor exp_avg is not named state.<index>.<key>/);
     expect(adam.stateDict()).toEqual(before);
-    expect(() => optimizerToTorch(new LBFGS(model.parameters()) as never)).toThrow(/LBFGS's history/);
     model.free();
+  });
+
+  it('refuses optimizers torch.optim lacks by name, on save and on load', () => {
+    const ps = () => [param(Float64Array.of(1, 2, 3), { name: 'w' })];
+    const st = bytes(optimizerToTorch(new Adam(ps(), { lr: 0.1 })));
+    const others: AnyOptimizer[] = [
+      new Lion(ps(), { lr: 0.1 }),
+      new Adafactor(ps(), { lr: 0.1 }),
+      new Prodigy(ps(), { lr: 1 }),
+      new LAMB(ps(), { lr: 0.1 }),
+      new AdamW8bit(ps(), { lr: 0.1 }),
+    ] as never[];
+    for (const opt of others) {
+      const no = new RegExp(`${opt.name} has no torch.optim counterpart`);
+      expect(() => optimizerToTorch(opt)).toThrow(no);
+      const st2 = { ...st, metadata: { ...st.metadata, optimizer: opt.name } };
+      expect(() => loadTorchOptimizerState(opt, st2)).toThrow(no);
+    }
+  });
+});
+
+/** Rosenbrock over the flat concatenation x of `ps`: Σ (1 - x_i)² + 10 (x_{i+1} - x_i²)², gradients set. */
+function rosenbrock(ps: Param[]): () => number {
+  return () => {
+    const x = ps.flatMap((p) => Array.from(p.data));
+    const g = new Array<number>(x.length).fill(0);
+    let f = 0;
+    for (let i = 0; i < x.length; i++) {
+      f += (1 - x[i]) ** 2;
+      g[i] -= 2 * (1 - x[i]);
+      if (i + 1 < x.length) {
+        const r = x[i + 1] - x[i] * x[i];
+        f += 10 * r * r;
+        g[i + 1] += 20 * r;
+        g[i] -= 40 * r * x[i];
+      }
+    }
+    let off = 0;
+    for (const p of ps) {
+      p.grad.set(g.slice(off, off + p.length));
+      off += p.length;
+    }
+    return f;
+  };
+}
+
+describe('LBFGS state in torch layout', () => {
+  const make = (dtype: 'f32' | 'f64') => {
+    const arr = (v: number[]) => (dtype === 'f32' ? Float32Array.from(v) : Float64Array.from(v));
+    const ps = [
+      param(arr([-1.2, 1, -0.5, 0.8, 1.5, -0.3]), { name: 'w', shape: [2, 3] }),
+      param(arr([0.4, -1]), { name: 'b' }),
+    ];
+    const opt = new LBFGS(ps, { historySize: 3, maxIter: 4, lineSearchFn: 'strong_wolfe' });
+    return { ps, opt, closure: rosenbrock(ps) };
+  };
+
+  it('round-trips bit-exactly through the bytes (f32 and f64), and the next step is the same', () => {
+    for (const dtype of ['f32', 'f64'] as const) {
+      const a = make(dtype);
+      for (let t = 0; t < 3; t++) a.opt.step(a.closure);
+      const b = make(dtype);
+      b.ps.forEach((p, i) => {
+        p.data.set(a.ps[i].data);
+      });
+      loadTorchOptimizerState(b.opt as never, bytes(optimizerToTorch(a.opt as never)));
+      expect(b.opt.stateDict()).toEqual(a.opt.stateDict());
+      expect(b.opt.stepsTaken).toBe(3);
+      a.opt.step(a.closure);
+      b.opt.step(b.closure);
+      expect(b.opt.stateDict()).toEqual(a.opt.stateDict());
+      b.ps.forEach((p, i) => {
+        expect(p.data).toEqual(a.ps[i].data);
+      });
+    }
+  });
+
+  it('lays the lists out as state.0.<key>.<j> flat tensors, ro and H_diag as float64 scalars, counts and numbers in __metadata__', () => {
+    const a = make('f32');
+    for (let t = 0; t < 3; t++) a.opt.step(a.closure);
+    const sd = a.opt.stateDict().state[0] as Record<string, number | number[] | Float32Array>;
+    const k = (sd.ro as number[]).length;
+    expect(k).toBe(3); // the history is full (historySize 3)
+    const st = bytes(optimizerToTorch(a.opt as never));
+    expect(JSON.parse(st.metadata.lists)).toEqual({
+      'state.0.old_dirs': 3,
+      'state.0.old_stps': 3,
+      'state.0.ro': 3,
+    });
+    expect(JSON.parse(st.metadata.scalars)).toEqual({
+      'state.0.func_evals': sd.funcEvals,
+      'state.0.n_iter': sd.nIter,
+      'state.0.t': sd.t,
+      'state.0.prev_loss': sd.prevLoss,
+    });
+    const oldDirs = sd.oldDirs as Float32Array;
+    for (let j = 0; j < k; j++) {
+      expect(st.tensors[`state.0.old_dirs.${j}`]).toEqual({
+        data: oldDirs.slice(8 * j, 8 * j + 8),
+        shape: [8],
+      });
+      expect(st.tensors[`state.0.ro.${j}`]).toEqual({
+        data: Float64Array.of((sd.ro as number[])[j]),
+        shape: [],
+      });
+    }
+    expect(st.tensors['state.0.d'].shape).toEqual([8]);
+    expect(st.tensors['state.0.prev_flat_grad'].data).toBeInstanceOf(Float32Array);
+    expect(st.tensors['state.0.H_diag']).toEqual({ data: Float64Array.of(sd.HDiag as number), shape: [] });
+    expect(Object.keys(st.tensors)).toHaveLength(3 * k + 3);
+    expect(JSON.parse(st.metadata.param_groups)[0]).toMatchObject({
+      history_size: 3,
+      max_iter: 4,
+      line_search_fn: 'strong_wolfe',
+      params: [0, 1],
+    });
+  });
+
+  it('an LBFGS that has not stepped saves no state and loads back empty', () => {
+    const a = make('f64');
+    const st = bytes(optimizerToTorch(a.opt as never));
+    expect(st.tensors).toEqual({});
+    const b = make('f64');
+    b.opt.step(b.closure);
+    loadTorchOptimizerState(b.opt as never, st);
+    expect(b.opt.stateDict()).toEqual(a.opt.stateDict());
+  });
+
+  it('reads non-finite and negative-zero Python numbers from their strings, and writes them back so', () => {
+    const a = make('f64');
+    a.opt.step(a.closure);
+    const st = bytes(optimizerToTorch(a.opt as never));
+    const scalars = {
+      ...JSON.parse(st.metadata.scalars),
+      'state.0.prev_loss': '-Infinity',
+      'state.0.t': '-0',
+    };
+    const b = make('f64');
+    loadTorchOptimizerState(b.opt as never, {
+      ...st,
+      metadata: { ...st.metadata, scalars: JSON.stringify(scalars) },
+    });
+    const s0 = b.opt.stateDict().state[0] as Record<string, number>;
+    expect(s0.prevLoss).toBe(Number.NEGATIVE_INFINITY);
+    expect(Object.is(s0.t, -0)).toBe(true);
+    expect(JSON.parse(optimizerToTorch(b.opt as never).metadata.scalars)).toEqual(scalars);
+  });
+
+  it('refuses a list without its tensors, a history tensor of the wrong length and a bad scalar, changing nothing', () => {
+    const a = make('f64');
+    for (let t = 0; t < 2; t++) a.opt.step(a.closure);
+    const st = bytes(optimizerToTorch(a.opt as never));
+    const b = make('f64');
+    b.opt.step(b.closure);
+    const before = b.opt.stateDict();
+    const lists = JSON.stringify({ ...JSON.parse(st.metadata.lists), 'state.0.old_dirs': 9 });
+    expect(() =>
+      loadTorchOptimizerState(b.opt as never, { ...st, metadata: { ...st.metadata, lists } }),
+    ).toThrow(/list state.0.old_dirs has no tensor state.0.old_dirs.3 \(length 9\)/);
+    const short = { data: new Float64Array(7), shape: [7] };
+    expect(() =>
+      loadTorchOptimizerState(b.opt as never, {
+        ...st,
+        tensors: { ...st.tensors, 'state.0.old_stps.0': short },
+      }),
+    ).toThrow(/tensor state.0.old_stps.0 has 7 values, expected 8/);
+    const scalars = JSON.stringify({ ...JSON.parse(st.metadata.scalars), 'state.0.t': 'fast' });
+    expect(() =>
+      loadTorchOptimizerState(b.opt as never, { ...st, metadata: { ...st.metadata, scalars } }),
+    ).toThrow(/scalar state.0.t must be a number, got "fast"/);
+    expect(b.opt.stateDict()).toEqual(before);
   });
 });
