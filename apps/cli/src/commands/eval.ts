@@ -8,6 +8,7 @@ import {
   type ClassificationDataset,
   evaluate,
   predict,
+  type RegressionDataset,
   restoreCheckpoint,
   trainTestSplit,
 } from '@descent/mlp';
@@ -16,7 +17,7 @@ import { z } from 'zod';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
 import { UsageError } from '../options/usage-error.js';
 import { renderTable } from '../report/table.js';
-import { applyScaling, loadData } from '../training/data.js';
+import { applyScaling, loadData, loadTargets } from '../training/data.js';
 import { dataChange, fingerprint } from '../training/fingerprint.js';
 import type { ModelFile } from '../training/session.js';
 import { readModelFile } from './train.js';
@@ -62,7 +63,8 @@ export function rowsToScore(
   const split = trainTestSplit(data, {
     testFraction: trained.testFraction,
     seed: trained.seed,
-    stratify: true,
+    // a regression's split was not stratified (its targets are numbers, not classes)
+    stratify: trained.loss !== 'mse',
   });
   return {
     rows: split.test,
@@ -70,6 +72,48 @@ export function rowsToScore(
     note: null,
     says: `the ${split.test.n} held-out rows of ${source} (train's test split: fraction ${trained.testFraction}, seed ${trained.seed}; --all-rows for all ${data.n})`,
   };
+}
+
+/** A regression model (train --loss mse) scored: the mean squared error and its root. */
+async function evalRegression(
+  file: ModelFile,
+  modelPath: string,
+  source: string,
+  s: { label?: string; allRows?: boolean; json?: boolean },
+): Promise<void> {
+  const raw = await loadTargets(source, s.label ?? file.cli.settings.label);
+  const picked = rowsToScore(
+    raw as unknown as ClassificationDataset,
+    source,
+    s.label ?? file.cli.settings.label,
+    file,
+    Boolean(s.allRows),
+  );
+  if (picked.note) process.stderr.write(`descent: note: ${picked.note}\n`);
+  const data = applyScaling(picked.rows, file.cli.mean, file.cli.scale);
+  let restored: ReturnType<typeof restoreCheckpoint>;
+  try {
+    restored = restoreCheckpoint(file);
+  } catch (e) {
+    throw new UsageError(`Invalid --model ${modelPath}: ${(e as Error).message}`);
+  }
+  const model = restored.model.eval();
+  const result = evaluate(model, data as unknown as RegressionDataset);
+  model.free();
+  if (s.json) {
+    const out = {
+      data: source,
+      rows: picked.which,
+      n: data.n,
+      loss: result.loss,
+      rmse: Math.sqrt(result.loss),
+    };
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
+  console.log(
+    `${picked.says}: MSE ${result.loss.toPrecision(6)} (RMSE ${Math.sqrt(result.loss).toPrecision(6)})`,
+  );
 }
 
 export function registerEval(program: Command): void {
@@ -105,6 +149,7 @@ Examples:
         throw new UsageError(`Invalid --model ${s.model}: cli.classNames is not a list of names`);
       }
       const source = s.data ?? file.cli.settings.data;
+      if (file.cli.settings.loss === 'mse') return evalRegression(file, s.model, source, s);
       // the model's label numbering, not one rebuilt from this file (which may lack a class)
       const raw = await loadData(source, s.label, file.cli.classNames);
       if (!file.cli.classNames && raw.classNames) {

@@ -109,7 +109,8 @@ export function registerPredict(program: Command): void {
     .addHelpText(
       'after',
       `
-The CSV has one row per input: row, prediction (the class name), then p_CLASS for every class.
+The CSV has one row per input: row, prediction (the class name), then p_CLASS for every class;
+for a regression model (train --loss mse): row, then the predicted value of each target.
 
 Examples:
   $ descent predict --model model.json --data new-rows.csv --out predictions.csv
@@ -141,6 +142,24 @@ Examples:
       const out = predict(model, scaled.x);
       model.free();
       const k = out.cols;
+      if (file.cli.settings.loss === 'mse') {
+        // a regression: the outputs are the predicted targets themselves
+        const targets = file.cli.targetNames ?? Array.from({ length: k }, (_, j) => `y${j + 1}`);
+        const values = Array.from({ length: rows.n }, (_, i) =>
+          Array.from(out.data.subarray(i * k, (i + 1) * k)),
+        );
+        const text = s.json
+          ? `${JSON.stringify({ targets, predictions: values.map((v, i) => ({ row: i + 1, values: v })) }, null, 2)}\n`
+          : renderCsv(
+              ['row', ...targets],
+              values.map((v, i) => [i + 1, ...v]),
+            );
+        if (s.out !== undefined) {
+          writeFileAtomic(s.out, text);
+          if (!s.quiet) console.log(`${rows.n} predictions written to ${s.out}`);
+        } else process.stdout.write(text);
+        return;
+      }
       const names = file.cli.classNames ?? Array.from({ length: k }, (_, j) => String(j));
       const predictions = Array.from({ length: rows.n }, (_, i) => {
         const p = softmax(out.data.subarray(i * k, (i + 1) * k));

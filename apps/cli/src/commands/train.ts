@@ -16,7 +16,7 @@ import {
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
-import { common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { choice, common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { syntheticNames } from '../training/data.js';
 import { progressHooks } from '../training/progress.js';
@@ -41,6 +41,7 @@ const schema = z.object({
   batchNorm: z.boolean().optional(),
   valFraction: num('val-fraction').optional(),
   patience: int('patience', 1).optional(),
+  loss: choice('loss', ['cross-entropy', 'mse'] as const).optional(),
   save: z.string().optional(),
   resume: z.string().optional(),
   acceptDataChange: z.boolean().optional(),
@@ -75,6 +76,7 @@ const trainKeys = Object.keys({
   batchNorm: 0,
   valFraction: 0,
   patience: 0,
+  loss: 0,
 }) as (keyof TrainSettings)[];
 
 /** A model file is safetensors (arrays as raw tensors, for large models) when its name says so. */
@@ -192,6 +194,10 @@ export function registerTrain(program: Command): void {
     .option('--dropout <p>', 'dropout probability after every hidden activation (none unless given)')
     .option('--batch-norm', 'BatchNorm1d after every hidden layer')
     .option(
+      '--loss <name>',
+      "cross-entropy (classification) or mse (regression: a CSV's numeric target column, the last or --label)",
+    )
+    .option(
       '--save <file>',
       'write the model (with optimizer state) here, as JSON, or as safetensors if FILE ends in .safetensors; also where Ctrl-C checkpoints go',
     )
@@ -286,7 +292,9 @@ Examples:
         if (outcome.diverged) console.log(outcome.diverged);
         if (outcome.stoppedEarly) console.log(outcome.stoppedEarly);
         console.log(
-          `test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${outcome.test.loss.toFixed(4)}) after ${outcome.epoch} epochs`,
+          settings.loss === 'mse'
+            ? `test MSE ${outcome.test.loss.toPrecision(6)} (RMSE ${Math.sqrt(outcome.test.loss).toPrecision(6)}) after ${outcome.epoch} epochs`
+            : `test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${outcome.test.loss.toFixed(4)}) after ${outcome.epoch} epochs`,
         );
         if (outcome.interrupted)
           console.log(

@@ -8,11 +8,13 @@
 import {
   type ClassificationDataset,
   circles,
+  type Dataset,
   digits,
   gaussians,
   iris,
   loadCsv,
   moons,
+  type RegressionDataset,
   spirals,
   standardize,
   trainTestSplit,
@@ -98,6 +100,28 @@ export async function loadData(
   }
 }
 
+/**
+ * Regression data (`train --loss mse`): a CSV file whose target column (the last, or --label NAME)
+ * holds numbers, kept as they are (not standardized: the loss is in the target's own units).
+ */
+export async function loadTargets(source: string, label?: string): Promise<RegressionDataset> {
+  if (!/\.csv$/i.test(source)) {
+    throw new UsageError(
+      `--loss mse trains a regression on a CSV file with numeric targets (--data FILE.csv); ${JSON.stringify(source)} is a classification data set`,
+    );
+  }
+  try {
+    return (await loadCsv(source, {
+      target: 'value',
+      ...(label === undefined ? {} : { labelColumn: label }),
+    })) as unknown as RegressionDataset;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) throw new UsageError(`Cannot read --data ${source}: ${err.code}`);
+    throw new UsageError(err.message);
+  }
+}
+
 /** A built-in data set's labels numbered by `classNames` (a model's) instead of its own. */
 function renumber(data: ClassificationDataset, classNames: string[], source: string): ClassificationDataset {
   const own = data.classNames ?? Array.from({ length: data.classes }, (_, k) => String(k));
@@ -116,11 +140,11 @@ function renumber(data: ClassificationDataset, classNames: string[], source: str
   return { ...data, y, classes: classNames.length, classNames: [...classNames] };
 }
 
-export interface Prepared {
-  train: ClassificationDataset;
-  test: ClassificationDataset;
+export interface Prepared<T extends Dataset = ClassificationDataset> {
+  train: T;
+  test: T;
   /** With a validation fraction: rows split off the training part (never the test part). */
-  validation?: ClassificationDataset;
+  validation?: T;
   mean: Float64Array;
   scale: Float64Array;
 }
@@ -130,28 +154,29 @@ export interface Prepared {
  * stratified validation share of the training rows (seed + 1); all standardized by the rows
  * trained on. The test split is the same with or without validation (eval finds it again).
  */
-export function prepare(
-  data: ClassificationDataset,
+export function prepare<T extends Dataset>(
+  data: T,
   testFraction: number,
   seed: number,
   valFraction = 0,
-): Prepared {
-  const split = trainTestSplit(data, { testFraction, seed, stratify: true });
+  stratify = true,
+): Prepared<T> {
+  const split = trainTestSplit(data, { testFraction, seed, stratify });
   if (!(valFraction > 0)) {
     const s = standardize(split.train, split.test);
     return { train: s.train, test: s.others[0], mean: s.mean, scale: s.scale };
   }
-  const inner = trainTestSplit(split.train, { testFraction: valFraction, seed: seed + 1, stratify: true });
+  const inner = trainTestSplit(split.train, { testFraction: valFraction, seed: seed + 1, stratify });
   const s = standardize(inner.train, split.test, inner.test);
   return { train: s.train, test: s.others[0], validation: s.others[1], mean: s.mean, scale: s.scale };
 }
 
 /** x' = (x - mean) / scale, column by column, with the statistics a model was trained with. */
-export function applyScaling(
-  data: ClassificationDataset,
+export function applyScaling<T extends Dataset>(
+  data: T,
   mean: ArrayLike<number>,
   scale: ArrayLike<number>,
-): ClassificationDataset {
+): T {
   if (mean.length !== data.features) {
     throw new UsageError(
       `Shape mismatch: the data has ${data.features} features, the model was trained on ${mean.length}`,

@@ -5,19 +5,21 @@
  * changed value, would otherwise carry the run on silently with other data.
  */
 import { createHash } from 'node:crypto';
-import type { ClassificationDataset } from '@descent/mlp';
+import type { ClassificationDataset, RegressionDataset } from '@descent/mlp';
 
 export interface DataFingerprint {
   rows: number;
   sha256: string;
 }
 
-export function fingerprint(data: ClassificationDataset): DataFingerprint {
+export function fingerprint(data: ClassificationDataset | RegressionDataset): DataFingerprint {
   const hash = createHash('sha256');
   const bytes = (a: Float32Array | Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   hash.update(bytes(Float32Array.from(data.x)));
-  hash.update(bytes(Int32Array.from(data.y)));
-  hash.update(JSON.stringify({ features: data.features, classNames: data.classNames ?? null }));
+  // class labels as int32 (as always); regression targets as the float32 values they are
+  hash.update(bytes(data.y instanceof Float32Array ? data.y : Int32Array.from(data.y)));
+  const classNames = 'classNames' in data ? (data.classNames ?? null) : null;
+  hash.update(JSON.stringify({ features: data.features, classNames }));
   return { rows: data.n, sha256: hash.digest('hex') };
 }
 

@@ -8,12 +8,14 @@
 import type { Param } from '@descent/core';
 import {
   type AnyOptimizer,
+  type ClassificationDataset,
   checkpoint,
   type EpochRecord,
   type Evaluation,
   evaluate,
   fit as fitMlp,
   mlp,
+  type RegressionDataset,
   restoreCheckpoint,
   type Sequential,
   type StepInfo,
@@ -23,7 +25,7 @@ import { LambdaLR, ReduceLROnPlateau } from '@descent/schedulers';
 import { parseSchedule, stretchedKey } from '../options/schedule-spec.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { firstOrder } from '../race/optimizers.js';
-import { loadData, type Prepared, prepare } from './data.js';
+import { loadData, loadTargets, type Prepared, prepare } from './data.js';
 import { type DataFingerprint, dataChange, fingerprint } from './fingerprint.js';
 
 export interface TrainSettings {
@@ -55,7 +57,12 @@ export interface TrainSettings {
   valFraction?: number;
   /** Early stopping: epochs without a lower validation loss tolerated. */
   patience?: number;
+  /** 'cross-entropy' (classification, the default) or 'mse' (regression on a CSV's numeric targets). */
+  loss?: 'cross-entropy' | 'mse';
 }
+
+/** The number of regression targets of data loaded by loadTargets. */
+const outputsOf = (data: ClassificationDataset) => (data as unknown as RegressionDataset).targets;
 
 /** What `--save` writes: mlp's checkpoint, plus what the CLI needs to resume and to evaluate. */
 export interface ModelFile extends ReturnType<typeof checkpoint> {
@@ -64,6 +71,8 @@ export interface ModelFile extends ReturnType<typeof checkpoint> {
     mean: number[];
     scale: number[];
     classNames?: string[];
+    /** Regression (--loss mse): the target columns' names. */
+    targetNames?: string[];
     /** The training data's fingerprint (rows + SHA-256), checked by --resume. */
     data?: DataFingerprint;
     history: EpochRecord[];
@@ -178,7 +187,11 @@ export function resumeScheduleProblem(s: TrainSettings, from: number): string | 
 /** Checks every setting and builds everything before training starts (a bad one changes nothing). */
 async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: ResumeOptions) {
   // resumed: labels numbered as the model was trained (a changed file may lack or add a class)
-  const data = await loadData(s.data, s.label, resume?.cli.classNames);
+  const regression = s.loss === 'mse';
+  // regression targets are numbers (no class numbering); classification data is loaded as before
+  const data = regression
+    ? ((await loadTargets(s.data, s.label)) as unknown as ClassificationDataset)
+    : await loadData(s.data, s.label, resume?.cli.classNames);
   const print = fingerprint(data);
   const saved = resume?.cli.data;
   if (resume && !saved) {
@@ -192,7 +205,7 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
       `--data ${s.data}: ${change}; a resumed run would go on with other data. Pass --accept-data-change to resume anyway`,
     );
   }
-  const prepared: Prepared = prepare(data, s.testFraction, s.seed, s.valFraction ?? 0);
+  const prepared: Prepared = prepare(data, s.testFraction, s.seed, s.valFraction ?? 0, !regression);
   const makeOptimizer = optimizerFactory(s);
   const makeScheduler = schedulerFactory(s);
   if (resume) {
@@ -223,7 +236,7 @@ async function setUp(s: TrainSettings, resume: ModelFile | undefined, options: R
     };
   }
   const model = mlp({
-    sizes: [data.features, ...s.layers, data.classes],
+    sizes: [data.features, ...s.layers, regression ? outputsOf(data) : data.classes],
     activation: s.activation as Parameters<typeof mlp>[0]['activation'],
     dropout: s.dropout ?? 0,
     batchNorm: s.batchNorm ?? false,
@@ -275,6 +288,7 @@ export async function train(
   let stoppedEarly: string | null = null;
   while (epoch < s.epochs) {
     const r = fitMlp(model, prepared.train, {
+      ...(s.loss === 'mse' ? { loss: 'mse' as const } : {}),
       optimizer,
       schedule: scheduler,
       regularizers,
@@ -306,6 +320,9 @@ export async function train(
     mean: Array.from(prepared.mean),
     scale: Array.from(prepared.scale),
     classNames: prepared.train.classNames,
+    ...(s.loss === 'mse'
+      ? { targetNames: (prepared.train as unknown as RegressionDataset).targetNames }
+      : {}),
     data: print,
     history,
     test,
