@@ -26,12 +26,16 @@
  * drops one of the two divisions per element, which with the sqrt bound the kernel's speed. It
  * changes the result by at most an ulp or so of the denominator.
  * flags: 1 = amsgrad (vmax is read and written; otherwise untouched).
+ *
+ * Returns 1 if every value stored (p, m, v, and vmax with amsgrad) is finite, else 0, computed in
+ * registers while storing: acc = acc + (x - x) for each stored x stays 0 while every x is finite
+ * and becomes NaN at the first NaN or ±Inf (Inf - Inf = NaN), so the caller needs no second pass.
  */
 function adam<T>(
   n: i32, p: usize, g: usize, m: usize, v: usize, vmax: usize,
   oneMinusBeta1: T, beta2: T, oneMinusBeta2: T, stepSize: T, invBc2Sqrt: T, eps: T,
   weightDecay: T, decay: T, sign: T, flags: i32,
-): void {
+): i32 {
   const L = lanes<T>();
   const amsgrad = (flags & 1) != 0;
   const hasWd = weightDecay != 0;
@@ -44,6 +48,8 @@ function adam<T>(
   const vwd = v128.splat<T>(weightDecay);
   const vdecay = v128.splat<T>(decay);
   const vsign = v128.splat<T>(sign);
+  let acc = v128.splat<T>(0);
+  let sacc: T = 0;
   let i = 0;
   if (!amsgrad && !hasWd && decay == 1 && sign == 1) {
     // Plain Adam, the common case: the same loop without the exact multiplies by 1 (~15% faster).
@@ -56,7 +62,9 @@ function adam<T>(
       v128.store(m + o, mv);
       v128.store(v + o, vv);
       const denom = v128.add<T>(v128.mul<T>(v128.sqrt<T>(vv), vinv), veps);
-      v128.store(p + o, v128.sub<T>(v128.load(p + o), v128.mul<T>(vstep, v128.div<T>(mv, denom))));
+      const pn = v128.sub<T>(v128.load(p + o), v128.mul<T>(vstep, v128.div<T>(mv, denom)));
+      v128.store(p + o, pn);
+      acc = v128.add<T>(acc, v128.add<T>(v128.sub<T>(pn, pn), v128.add<T>(v128.sub<T>(mv, mv), v128.sub<T>(vv, vv))));
     }
   }
   for (; i + L <= n; i += L) {
@@ -69,12 +77,16 @@ function adam<T>(
     let vv = v128.add<T>(v128.mul<T>(b2, v128.load(v + o)), v128.mul<T>(v128.mul<T>(c2, d), d));
     v128.store(m + o, mv);
     v128.store(v + o, vv);
+    acc = v128.add<T>(acc, v128.add<T>(v128.sub<T>(mv, mv), v128.sub<T>(vv, vv)));
     if (amsgrad) {
       vv = v128.max<T>(v128.load(vmax + o), vv);
       v128.store(vmax + o, vv);
+      acc = v128.add<T>(acc, v128.sub<T>(vv, vv));
     }
     const denom = v128.add<T>(v128.mul<T>(v128.sqrt<T>(vv), vinv), veps);
-    v128.store(p + o, v128.sub<T>(pv, v128.mul<T>(vstep, v128.div<T>(mv, denom))));
+    const pn = v128.sub<T>(pv, v128.mul<T>(vstep, v128.div<T>(mv, denom)));
+    v128.store(p + o, pn);
+    acc = v128.add<T>(acc, v128.sub<T>(pn, pn));
   }
   for (; i < n; i++) {
     const o = <usize>i * sizeof<T>();
@@ -86,13 +98,18 @@ function adam<T>(
     let vv: T = beta2 * load<T>(v + o) + oneMinusBeta2 * d * d;
     store<T>(m + o, mv);
     store<T>(v + o, vv);
+    sacc += (mv - mv) + (vv - vv);
     if (amsgrad) {
       vv = max<T>(load<T>(vmax + o), vv);
       store<T>(vmax + o, vv);
+      sacc += vv - vv;
     }
     const denom: T = sqrt<T>(vv) * invBc2Sqrt + eps;
-    store<T>(p + o, pv - stepSize * (mv / denom));
+    const pn: T = pv - stepSize * (mv / denom);
+    store<T>(p + o, pn);
+    sacc += pn - pn;
   }
+  return !v128.any_true(v128.ne<T>(acc, acc)) && sacc == sacc ? 1 : 0;
 }
 
 /**
@@ -253,15 +270,15 @@ export function adam_f32(
   n: i32, p: usize, g: usize, m: usize, v: usize, vmax: usize,
   oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, stepSize: f32, invBc2Sqrt: f32, eps: f32,
   weightDecay: f32, decay: f32, sign: f32, flags: i32,
-): void {
-  adam<f32>(n, p, g, m, v, vmax, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBc2Sqrt, eps, weightDecay, decay, sign, flags);
+): i32 {
+  return adam<f32>(n, p, g, m, v, vmax, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBc2Sqrt, eps, weightDecay, decay, sign, flags);
 }
 export function adam_f64(
   n: i32, p: usize, g: usize, m: usize, v: usize, vmax: usize,
   oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBc2Sqrt: f64, eps: f64,
   weightDecay: f64, decay: f64, sign: f64, flags: i32,
-): void {
-  adam<f64>(n, p, g, m, v, vmax, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBc2Sqrt, eps, weightDecay, decay, sign, flags);
+): i32 {
+  return adam<f64>(n, p, g, m, v, vmax, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBc2Sqrt, eps, weightDecay, decay, sign, flags);
 }
 export function nadam_f32(
   n: i32, p: usize, g: usize, m: usize, v: usize,

@@ -175,6 +175,35 @@ describe.each(dtypes)('Adam-family kernels (%s)', (dt, _Ctor) => {
     },
   );
 
+  it.each(scalars.adam.map((k, j) => [`adam #${j + 1}`, k] as const))(
+    '%s returns true exactly when every stored value is finite (an overflow at each index of lengths 0..37)',
+    (_n, k) => {
+      const huge = dt === 'f32' ? 1e30 : 1e200; // d² overflows to Inf in v
+      for (let n = 0; n <= 37; n++) {
+        for (let at = -1; at < n; at++) {
+          const g0 = rand(n, n + 100);
+          if (at >= 0) g0[at] = huge;
+          const s0 = [rand(n, n + 200), rand(n, n + 300), rand(n, n + 400)];
+          for (const b of s0.slice(1)) for (let i = 0; i < n; i++) b[i] = Math.abs(b[i]);
+          const p = fromArray(rand(n, n + 1));
+          const bufs = s0.map((b) => fromArray(b));
+          const flag = fusedAdamStep(
+            p,
+            fromArray(g0),
+            bufs[0],
+            bufs[1],
+            bufs[2],
+            k as unknown as AdamStepScalars,
+          );
+          const stored = k.amsgrad ? [p, ...bufs] : [p, bufs[0], bufs[1]];
+          const finite = stored.every((a) => Array.from(a.data).every(Number.isFinite));
+          expect(flag, `n ${n}, overflow at ${at}`).toBe(finite);
+          expect(finite, `n ${n}, overflow at ${at}`).toBe(at < 0);
+        }
+      }
+    },
+  );
+
   it('names both arguments on a length mismatch', () => {
     const k = scalars.adam[0] as unknown as AdamStepScalars;
     expect(() => fusedAdamStep(alloc(dt, 6), alloc(dt, 6), alloc(dt, 6), alloc(dt, 5), null, k)).toThrow(

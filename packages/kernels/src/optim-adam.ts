@@ -59,7 +59,9 @@ const adamKernel = typedKernel('adam');
 
 /**
  * Adam / AdamW: p = p - stepSize m / (sqrt(v') · invBias2Sqrt + eps), v' = amsgrad ? max(vmax, v) : v.
- * `maxExpAvgSq` is required with amsgrad and ignored otherwise.
+ * `maxExpAvgSq` is required with amsgrad and ignored otherwise. Returns true if every value it
+ * stored (p, expAvg, expAvgSq, maxExpAvgSq with amsgrad) is finite, false if any is NaN or ±Inf
+ * (computed while storing, so no `allFinite` pass is needed afterwards).
  */
 export function fusedAdamStep(
   p: WasmArray,
@@ -68,7 +70,7 @@ export function fusedAdamStep(
   expAvgSq: WasmArray,
   maxExpAvgSq: WasmArray | null,
   s: AdamStepScalars,
-): void {
+): boolean {
   const buffers: Array<[string, WasmArray]> = [
     ['expAvg', expAvg],
     ['expAvgSq', expAvgSq],
@@ -81,7 +83,7 @@ export function fusedAdamStep(
   checkScalars(s);
   checkScalar('stepSize', s.stepSize);
   checkScalar('invBias2Sqrt', s.invBias2Sqrt);
-  adamKernel(dt)(
+  const finite = adamKernel(dt)(
     p.length,
     p.ptr,
     g.ptr,
@@ -99,6 +101,7 @@ export function fusedAdamStep(
     s.maximize ? -1 : 1,
     s.amsgrad ? 1 : 0,
   );
+  return finite !== 0;
 }
 
 export interface NAdamStepScalars extends AdamFamilyScalars {
