@@ -192,6 +192,47 @@ function rosenbrock(ps: Param[]): () => number {
 }
 
 describe('LBFGS state in torch layout', () => {
+  // lbfgs/ is written by test/fixtures/torch-handoff/lbfgs-side.mjs and generate.py lbfgs (torch
+  // 1.13's LBFGS loads descent's file and steps once on the same Rosenbrock closure)
+  const lbfgsDir = new URL('../../test/fixtures/torch-handoff/lbfgs/', import.meta.url);
+  const torchRecord = JSON.parse(readFileSync(new URL('torch_step.json', lbfgsDir), 'utf8'));
+  for (const [label, tol] of [
+    ['f64-wolfe', 1e-12],
+    ['f32-fixed', 1e-6],
+  ] as const) {
+    it(`${label}: a state saved by descent, loaded into torch 1.13's LBFGS and stepped once, equals descent's next step`, () => {
+      const file = (name: string) => read(`../lbfgs/${label}/${name}`);
+      const start = file('params.safetensors').tensors;
+      const ps = [
+        param((start.w.data as Float64Array).slice(), { name: 'w', shape: [2, 3] }),
+        param((start.b.data as Float64Array).slice(), { name: 'b' }),
+      ];
+      const opt = new LBFGS(ps); // history size, line search, lr... come from the file
+      loadTorchOptimizerState(opt as never, file('optimizer.safetensors'));
+      expect(opt.stepsTaken).toBe(3);
+      expect(opt.paramGroups[0].historySize).toBe(3);
+      opt.step(rosenbrock(ps));
+      const ours = file('descent_step.safetensors');
+      const torch = file('torch_step.safetensors').tensors;
+      const rec = torchRecord[label];
+      expect([opt.nIter, opt.funcEvals]).toEqual([rec.nIter, rec.funcEvals]);
+      expect([opt.nIter, opt.funcEvals].map(String)).toEqual([
+        ours.metadata.n_iter,
+        ours.metadata.func_evals,
+      ]);
+      expect(rec.historyLoaded).toBe(3);
+      for (const [k, p] of [
+        ['w', ps[0]],
+        ['b', ps[1]],
+      ] as const) {
+        expect(p.data).toEqual(ours.tensors[k].data); // what descent recorded when it saved the state
+        const t = torch[k].data as Float64Array;
+        for (let i = 0; i < p.length; i++) expect(Math.abs(p.data[i] - t[i])).toBeLessThan(tol);
+      }
+      expect(rec.maxDiffFreshTorchVsDescent).toBeGreaterThan(0.1); // without the state, torch goes elsewhere
+    });
+  }
+
   const make = (dtype: 'f32' | 'f64') => {
     const arr = (v: number[]) => (dtype === 'f32' ? Float32Array.from(v) : Float64Array.from(v));
     const ps = [

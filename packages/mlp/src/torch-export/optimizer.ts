@@ -32,7 +32,7 @@
  *
  * torch's `load_state_dict` casts ro and H_diag to the parameters' dtype, which is what torch holds
  * (descent rounds them to it too); torch's scratch list `al` is not saved (torch rebuilds it). A
- * Python loader builds the lists and numbers first, then the plain tensors (handoff.py's
+ * Python loader builds the lists and numbers first, then the plain tensors (test/fixtures/torch-handoff/lbfgs.py's
  * `load_optimizer_state`). Optimizers that torch.optim lacks (Lion, Adafactor, Prodigy, LAMB, ...)
  * are refused by name.
  */
