@@ -32,9 +32,9 @@
  *
  * torch's `load_state_dict` casts ro and H_diag to the parameters' dtype, which is what torch holds
  * (descent rounds them to it too); torch's scratch list `al` is not saved (torch rebuilds it). A
- * Python loader builds the lists and numbers first, then the plain tensors (test/fixtures/torch-handoff/lbfgs.py's
- * `load_optimizer_state`). Optimizers that torch.optim lacks (Lion, Adafactor, Prodigy, LAMB, ...)
- * are refused by name.
+ * Python loader builds the lists and numbers first, then the plain tensors (`load_optimizer_state`
+ * in test/fixtures/torch-handoff/lbfgs.py). Optimizers that torch.optim lacks (Lion, Adafactor,
+ * Prodigy, LAMB, ...) are refused by name.
  */
 import { fromTorchStateDict, type TorchStateDict, toTorchStateDict } from '@descent/core';
 import type { AnyOptimizer } from '../fit.js';
