@@ -11,6 +11,7 @@ import { getProblem } from '@descent/core';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subgradientExperiment } from '../src/convergence.js';
 import { type RaceEntry, runRace } from '../src/race.js';
 import { optimizerOptions, racerParameters } from '../src/racer-settings.js';
 import type { Domain } from '../src/surface.js';
@@ -429,8 +430,39 @@ describe('the race says what happened, whatever the input', () => {
     await section.locator('select[name="schedule"]').selectOption('cosine-warm-restarts');
   });
 
+  it('runs the 1/√T experiment as Node does, under its bound, and redraws it for a new σ', async () => {
+    const section = page.locator('#convergence');
+    const gaps = () =>
+      section
+        .locator('#convergence-results tbody tr')
+        .evaluateAll((rows) => rows.map((r) => Number(r.dataset.gap)));
+    const Ts = [10, 30, 100, 300, 1000, 3000, 10000];
+    // the same seeded runs (Math.log and Math.cos may differ in the last bit between engines)
+    const same = async (sigma: number) => {
+      const page = await gaps();
+      const node = subgradientExperiment(Ts, sigma, 10);
+      expect(page).toHaveLength(Ts.length);
+      page.forEach((g, i) => {
+        expect(Math.abs(g - node[i].gap) / node[i].gap).toBeLessThan(1e-9);
+        expect(g).toBeLessThanOrEqual(node[i].bound);
+      });
+    };
+    await same(1);
+    expect(await section.locator('#convergence-chart polyline.series').count()).toBe(2);
+    await section.locator('input[name="sigma"]').fill('0.2');
+    await section.locator('input[name="sigma"]').press('Enter');
+    await same(0.2);
+    await section.locator('input[name="sigma"]').fill('-1');
+    await section.locator('input[name="sigma"]').press('Enter');
+    expect(await section.locator('.status').textContent()).toBe(
+      'Invalid σ: "-1" (expected a number from 0 to 100)',
+    );
+    await section.locator('input[name="sigma"]').fill('1');
+    await section.locator('input[name="sigma"]').press('Enter');
+  });
+
   it('saves a screenshot of each panel at 1366x900', async () => {
-    for (const id of ['race', 'critical', 'schedules', 'training']) {
+    for (const id of ['race', 'critical', 'schedules', 'training', 'convergence']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });
     }
   });
@@ -503,7 +535,7 @@ describe('the page anywhere', () => {
     // the same page on a 390-pixel phone, panel by panel
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    for (const id of ['race', 'critical', 'schedules', 'training']) {
+    for (const id of ['race', 'critical', 'schedules', 'training', 'convergence']) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-390.png` });
     }
     await page.close();

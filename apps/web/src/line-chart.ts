@@ -22,10 +22,16 @@ export interface Series {
 export interface ChartOptions {
   /** A fixed y range (default: from min(0, values) to the largest value). */
   yRange?: [number, number];
-  /** The x axis runs from 0 to xMax (default: the longest series' last step). */
+  /** The x axis runs from xMin to xMax (default: the longest series' last step). */
   xMax?: number;
   /** Formats the y tick labels (default formatNumber). */
   yFormat?: (v: number) => string;
+  /** Formats the x tick labels (default formatNumber). */
+  xFormat?: (v: number) => string;
+  /** The x axis starts at xMin (default 0). */
+  xMin?: number;
+  /** A series drawn dashed, by name. */
+  dashed?: string[];
 }
 
 const margin = { left: 58, right: 14, top: 12, bottom: 34 };
@@ -79,14 +85,16 @@ export class LineChart {
     }
     const w = this.width - margin.left - margin.right;
     const h = this.height - margin.top - margin.bottom;
-    const X = (x: number) => margin.left + (x / xMax) * w;
+    const xMin = options.xMin ?? 0;
+    const X = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * w;
     const Y = (v: number) => margin.top + (1 - (v - lo) / (hi - lo)) * h;
     const axes = svg('g', { class: 'ticks' }, this.element);
     svg('rect', { x: margin.left, y: margin.top, width: w, height: h, class: 'frame' }, axes);
-    for (const t of niceTicks(0, xMax, Math.max(3, Math.floor(w / 60)))) {
+    const xFormat = options.xFormat ?? ((v: number) => formatNumber(v));
+    for (const t of niceTicks(xMin, xMax, Math.max(3, Math.floor(w / 60)))) {
       svg('line', { x1: X(t), x2: X(t), y1: margin.top, y2: margin.top + h, class: 'grid' }, axes);
       svg('text', { x: X(t), y: margin.top + h + 16, 'text-anchor': 'middle' }, axes).textContent =
-        formatNumber(t);
+        xFormat(t);
     }
     const yFormat = options.yFormat ?? ((v: number) => formatNumber(v));
     for (const t of niceTicks(lo, hi, 5)) {
@@ -114,7 +122,12 @@ export class LineChart {
       }
       svg(
         'polyline',
-        { points: points.join(' '), stroke: s.colour, class: 'series', 'data-name': s.name },
+        {
+          points: points.join(' '),
+          stroke: s.colour,
+          class: options.dashed?.includes(s.name) ? 'series dashed' : 'series',
+          'data-name': s.name,
+        },
         this.element,
       );
     }

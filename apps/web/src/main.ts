@@ -6,6 +6,7 @@
  */
 import './style.css';
 import { dot, fromArray } from '@descent/kernels';
+import { convergenceView } from './convergence-view.js';
 import { type CriticalState, criticalView } from './critical-view.js';
 import { type RaceState, raceView } from './race-view.js';
 import { type ScheduleState, scheduleView } from './schedule-view.js';
@@ -17,7 +18,7 @@ app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient d
   L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
   learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.
   The address bar keeps what you set: copy it to share this exact view.</p>
-  <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a></nav></header>`;
+  <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a><a href="#convergence">1/√T</a></nav></header>`;
 
 let restoring = true;
 let pending = 0;
@@ -31,6 +32,7 @@ const saveState = () => {
       critical: critical.state(),
       schedules: schedules.state(),
       training: training.state(),
+      convergence: convergence.state(),
     };
     history.replaceState(null, '', writeState(state) + location.hash);
   });
@@ -39,14 +41,16 @@ const race = raceView(saveState);
 const critical = criticalView(saveState);
 const schedules = scheduleView(saveState);
 const training = trainingView(saveState);
-app.append(race, critical, schedules, training);
+const convergence = convergenceView(saveState);
+app.append(race, critical, schedules, training, convergence);
 
-const saved = readState(location.search, ['race', 'critical', 'schedules', 'training']);
+const saved = readState(location.search, ['race', 'critical', 'schedules', 'training', 'convergence']);
 const startups = [
   () => race.restore((saved.race ?? {}) as Partial<RaceState>),
   () => critical.restore((saved.critical ?? {}) as Partial<CriticalState>),
   () => schedules.restore((saved.schedules ?? {}) as ScheduleState),
   () => training.restore((saved.training ?? {}) as TrainingState),
+  () => convergence.restore((saved.convergence ?? {}) as { sigma?: string }),
   () => {
     // A self-check that the kernels' WebAssembly loaded: the SIMD dot product of 1..1000 with itself.
     const x = fromArray(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
