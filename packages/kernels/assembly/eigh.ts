@@ -6,7 +6,9 @@
  *      x = a_i,0:i,  β = -sign(x_{i-1}) ‖x‖,  u = x - β e_{i-1},  h = β(β - x_{i-1}) = uᵀu / 2
  *      H_i = I - u uᵀ / h,   B = A_0:i,0:i  <-  H_i B H_i:
  *        p = B u / h,  K = uᵀp / 2h,  q = p - K u,  B <- B - u qᵀ - q uᵀ      (symv + rank-2)
- *    giving T = Qᵀ A Q with Q = H_{n-1} ... H_2, diagonal d and subdiagonal e.
+ *    giving T = Qᵀ A Q with Q = H_{n-1} ... H_2, diagonal d and subdiagonal e. For n > 128 the
+ *    rows are reduced in panels of 32 with the rank-2 updates gathered into one gemm per panel
+ *    (eigh-tridiag.ts, LAPACK dlatrd); the last 128 rows as above.
  *    When the top half of the diagonal holds the largest entry, A is first reversed (P A P), so
  *    that a graded matrix is always reduced from its large end.
  * 2. Eigenvalues only: implicit QL with Wilkinson shifts on (d, e) (EISPACK tql2, tql2.ts).
