@@ -231,6 +231,29 @@ describe('LBFGS state in torch layout', () => {
       }
       expect(rec.maxDiffFreshTorchVsDescent).toBeGreaterThan(0.1); // without the state, torch goes elsewhere
     });
+
+    it(`${label}: torch's state after that step (written by a Python writer in the same layout) continues in descent as torch's second step`, () => {
+      const file = (name: string) => read(`../lbfgs/${label}/${name}`);
+      const at = file('torch_step.safetensors').tensors;
+      const ps = [
+        param((at.w.data as Float64Array).slice(), { name: 'w', shape: [2, 3] }),
+        param((at.b.data as Float64Array).slice(), { name: 'b' }),
+      ];
+      const opt = new LBFGS(ps);
+      loadTorchOptimizerState(opt as never, file('torch_state.safetensors'));
+      const rec = torchRecord[label];
+      expect([opt.nIter, opt.funcEvals]).toEqual([rec.nIter, rec.funcEvals]);
+      opt.step(rosenbrock(ps));
+      expect([opt.nIter, opt.funcEvals]).toEqual([rec.nIterAfterSecondStep, rec.funcEvalsAfterSecondStep]);
+      const torch = file('torch_step2.safetensors').tensors;
+      for (const [k, p] of [
+        ['w', ps[0]],
+        ['b', ps[1]],
+      ] as const) {
+        const t = torch[k].data as Float64Array;
+        for (let i = 0; i < p.length; i++) expect(Math.abs(p.data[i] - t[i])).toBeLessThan(tol);
+      }
+    });
   }
 
   const make = (dtype: 'f32' | 'f64') => {

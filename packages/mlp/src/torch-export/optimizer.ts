@@ -199,7 +199,7 @@ export function loadTorchOptimizerState(opt: AnyOptimizer, st: Safetensors, wher
       const t = rest[`${name}.${j}`];
       if (!t) throw new RangeError(`${where}: list ${name} has no tensor ${name}.${j} (length ${length})`);
       delete rest[`${name}.${j}`];
-      if (key !== 'ro' && t.data.length !== n)
+      if ((key === 'old_dirs' || key === 'old_stps') && t.data.length !== n)
         throw new RangeError(`${where}: tensor ${name}.${j} has ${t.data.length} values, expected ${n}`);
       return value(`${name}.${j}`, t);
     });
