@@ -80,8 +80,9 @@ export function convergenceView(onChange: () => void = () => {}): ConvergenceVie
           Math.floor(Math.min(...rows.map((r) => Math.log10(r.gap)))),
           Math.ceil(Math.max(...rows.map((r) => Math.log10(r.bound)))),
         ],
-        xFormat: (v) => formatNumber(10 ** v),
-        yFormat: (v) => formatNumber(10 ** v),
+        // ticks at the powers of ten only
+        xFormat: (v) => (Number.isInteger(v) ? formatNumber(10 ** v) : ''),
+        yFormat: (v) => (Number.isInteger(v) ? formatNumber(10 ** v) : ''),
         dashed: ['bound'],
       },
     );

@@ -32,6 +32,8 @@ export interface ChartOptions {
   xMin?: number;
   /** A series drawn dashed, by name. */
   dashed?: string[];
+  /** Where the legend goes (default 'top': the top right corner; 'bottom': the bottom right). */
+  legendAt?: 'top' | 'bottom';
 }
 
 const margin = { left: 58, right: 14, top: 12, bottom: 34 };
@@ -135,7 +137,10 @@ export class LineChart {
     if (labelled.length > 0) {
       const legend = svg('g', { class: 'legend' }, this.element);
       labelled.forEach((s, k) => {
-        const y = margin.top + 12 + 15 * k;
+        const y =
+          options.legendAt === 'bottom'
+            ? margin.top + h - 6 - 15 * (labelled.length - 1 - k)
+            : margin.top + 12 + 15 * k;
         const x = margin.left + w - 8;
         svg(
           'line',

@@ -150,8 +150,9 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     if (sliders.length > 0) {
       const settings = racers.insertRow();
       settings.className = 'settings';
-      settings.insertCell();
-      settings.insertCell().append(...sliders.map((s) => s.label));
+      const cell = settings.insertCell();
+      cell.colSpan = 2;
+      cell.append(...sliders.map((s) => s.label));
     }
     return { m, box, lr, hint, sliders };
   });

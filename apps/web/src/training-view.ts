@@ -134,7 +134,7 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     outs.testAccuracy,
   );
   const status = Object.assign(document.createElement('p'), { className: 'status error', role: 'status' });
-  const lossChart = new LineChart(440, 170, 'epoch', 'training loss');
+  const lossChart = new LineChart(440, 170, 'epoch', 'loss');
   lossChart.element.id = 'training-curve';
   const accuracyChart = new LineChart(440, 150, 'epoch', 'accuracy');
   accuracyChart.element.id = 'training-accuracy';
@@ -249,7 +249,7 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
         (h) => h.accuracy,
         (h) => h.valAccuracy,
       ),
-      { xMax: epochs, yRange: [0, 1], yFormat: (v) => `${Math.round(100 * v)}%` },
+      { xMax: epochs, yRange: [0, 1], yFormat: (v) => `${Math.round(100 * v)}%`, legendAt: 'bottom' },
     );
     // per-layer gradient norms: with sigmoid the first layers' fall orders of magnitude below the last's
     const layers = Object.keys(history[0]?.gradNorms ?? {});
