@@ -46,15 +46,25 @@ interface RaceOutcome {
   trajectories: Trajectory[];
 }
 
-/** The race on a zoo problem; `sgdLr` overrides the automatic rate of gd, momentum and nesterov. */
+/**
+ * The race on a zoo problem; `sgdLr` overrides the automatic rate of gd, momentum and nesterov.
+ * Adam runs at 0.01 x the box's widest side (steps of about that size per coordinate), not at
+ * torch's 1e-3, which would barely move in the tour's few hundred steps.
+ */
 function raceOn(name: string, steps: number, sgdLr?: number): RaceOutcome {
   const problem = getProblem(name);
   const spec = { steps, gtol: 1e-8, tol: 1e-6 };
+  const adamLr = 0.01 * Math.max(...problem.domain.map(([lo, hi]) => hi - lo));
   const trajectories = racers.map(
     (optimizer) =>
       race(problem, problem.x0, [optimizer], {
         ...spec,
-        lr: ['gd', 'momentum', 'nesterov'].includes(optimizer) ? sgdLr : undefined,
+        lr:
+          optimizer === 'adam'
+            ? adamLr
+            : ['gd', 'momentum', 'nesterov'].includes(optimizer)
+              ? sgdLr
+              : undefined,
       })[0],
   );
   return { problem, trajectories };
