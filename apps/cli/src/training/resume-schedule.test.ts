@@ -28,7 +28,7 @@ describe('train --resume and the schedule', () => {
   it('refuses to extend a cosine laid over the first run’s epochs, saying what to do', async () => {
     const first = await run(3, 'cosine');
     await expect(run(5, 'cosine', first)).rejects.toThrow(
-      /--epochs 5 goes past the end of the checkpoint's schedule "cosine", laid over 3 epochs \(TMax=3\).*start a new run.*--epochs 5.*at most --epochs 3/,
+      /--epochs 5 goes past the end of the checkpoint's schedule "cosine", laid over 3 epochs \(TMax=3\).*start a new run.*--epochs 5\) \(this checkpoint has finished its 3-epoch schedule\)/,
     );
   });
 
@@ -42,5 +42,12 @@ describe('train --resume and the schedule', () => {
     const resumed = await run(5, 'cosine:TMax=6', await run(3, 'cosine:TMax=6'));
     expect(resumed.weights).toEqual(straight.weights);
     expect(resumed.cli.history.map((h) => h.lr)).toEqual(straight.cli.history.map((h) => h.lr));
+  });
+});
+
+describe('the advice when resuming mid-schedule', () => {
+  it('offers resuming within the horizon when the checkpoint stopped before its end (Ctrl-C)', () => {
+    const s = settingsOf({ ...flags, schedule: 'cosine', epochs: 20 }, undefined);
+    expect(resumeScheduleProblem({ ...s, epochs: 30 }, 12)).toMatch(/or resume with at most --epochs 20; /);
   });
 });

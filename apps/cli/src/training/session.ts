@@ -171,7 +171,11 @@ export function resumeScheduleProblem(s: TrainSettings, from: number): string | 
   if (s.schedule === undefined || isPlateau(s.schedule)) return null;
   const horizon = s.scheduleEpochs ?? s.epochs;
   const key = stretchedKey(s.schedule);
-  const fresh = `start a new run with the longer schedule (descent train ... --schedule ${s.schedule} --epochs ${s.epochs}), or resume with at most --epochs ${horizon}`;
+  const within =
+    from < horizon
+      ? `, or resume with at most --epochs ${horizon}`
+      : ` (this checkpoint has finished its ${horizon}-epoch schedule)`;
+  const fresh = `start a new run with the longer schedule (descent train ... --schedule ${s.schedule} --epochs ${s.epochs})${within}`;
   if (key !== undefined && s.epochs > horizon) {
     return `--epochs ${s.epochs} goes past the end of the checkpoint's schedule "${s.schedule}", laid over ${horizon} epochs (${key}=${horizon}); stretching it would change the learning rate of every remaining epoch, and continuing it would train at its end value. To train on, ${fresh}; a schedule with its own horizon (e.g. ${s.schedule.split(/[:+]/)[0]}:${key}=${s.epochs}) can be extended up to it`;
   }
