@@ -152,8 +152,10 @@ export class Adam extends Optimizer<AdamOptions> {
         amsgrad: group.amsgrad,
       };
       const vmax = group.amsgrad ? (st.maxExpAvgSq as WasmArray) : null;
-      if (this.impl === 'fused') fusedAdamStep(p.value, p.gradient, st.expAvg, st.expAvgSq, vmax, scalars);
-      else adamReferenceStep(p.data, p.grad, st.expAvg.data, st.expAvgSq.data, vmax?.data ?? null, scalars);
+      if (this.impl === 'fused') {
+        // the kernel reports whether p, m, v (and vmax) are all finite: no allFinite pass after
+        this.storedFinite(p, fusedAdamStep(p.value, p.gradient, st.expAvg, st.expAvgSq, vmax, scalars));
+      } else adamReferenceStep(p.data, p.grad, st.expAvg.data, st.expAvgSq.data, vmax?.data ?? null, scalars);
     }
   }
 }

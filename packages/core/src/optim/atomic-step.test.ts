@@ -206,6 +206,20 @@ describe('a finite but overflowing lr (1e308)', () => {
     );
     expectUnchanged(opt, ps, before);
   });
+
+  it.each(['fused', 'reference'] as const)(
+    "overflows in Adam's second moment (g² = Inf, p stays finite) with impl %s: undone, naming the state",
+    (impl) => {
+      const { opt, ps } = twoGroups((p) => new Adam(p, { lr: 0.1, amsgrad: true, impl }));
+      steps(opt, ps, 1);
+      fillGrads(ps);
+      ps[2].grad[4] = 1e200; // finite, but its square is not: v = Inf after group 0 has stepped
+      const before = capture(opt, ps);
+      expect(() => opt.step()).toThrow(NonFiniteStepError);
+      expect(() => opt.step()).toThrow(/the state 'expAvgSq' of p2/);
+      expectUnchanged(opt, ps, before);
+    },
+  );
 });
 
 /**

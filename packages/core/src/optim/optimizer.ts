@@ -29,7 +29,10 @@
  * parameter non-finite that was finite before (a finite but overflowing lr such as 1e308), the
  * snapshot is put back and the step throws (`NonFiniteStepError` for the overflow): parameters,
  * state and step counters are exactly as before, and retrying cannot step anything twice. The copy
- * costs one memcpy per array per step; the check one SIMD pass per parameter.
+ * costs one memcpy per array per step into buffers reused from step to step. The finiteness check
+ * is free where the fused kernel reports it (it computes "every value I stored is finite" in
+ * registers while storing, and the optimizer passes that on with `storedFinite`); elsewhere it is
+ * one SIMD pass per parameter and state array.
  *
  * Memory: parameters and state live in kernel memory. `free()` returns the state's memory at once;
  * an optimizer that is simply dropped is collected with its state (the arena frees forgotten
@@ -62,9 +65,9 @@ export interface OptimizerBehaviour {
   impl?: 'fused' | 'reference';
   /**
    * Undo a step that fails after its first write (default true): the update runs on a snapshot of
-   * the parameters and state (one memcpy per array per step, and a finiteness pass over the new
-   * state: a step costs about 2.5-3x the bare Adam kernel at 1e4-1e6 f32 parameters, 1.4-1.6x
-   * without). With `false` the checks that come before any write still run (options, gradients,
+   * the parameters and state (one memcpy per array per step; the finiteness of the new values comes
+   * from the fused kernels where they report it, else one pass over the new state). With `false`
+   * the checks that come before any write still run (options, gradients,
    * allocation), and a parameter overflow is still detected and thrown (`NonFiniteStepError`), but
    * the step is not undone (the parameters already updated stay so) and the state is not checked.
    */
@@ -122,8 +125,14 @@ export abstract class Optimizer<O extends BaseOptions> {
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
   skippedSteps = 0;
-  /** The step's snapshot arrays (JS memory), reused from step to step. */
+  /** The step's snapshot: the arrays saved and their copies (JS memory, reused from step to step). */
   private scratch: FloatArray[] = [];
+  private saved: WasmArray[] = [];
+  private savedCount = 0;
+  /** Each parameter's state record before the step (a shallow copy; undefined: no state yet). */
+  private records: Array<ParamState | undefined> = [];
+  /** Parameters whose stored values a kernel reported finite during the step (see storedFinite). */
+  private readonly vouched = new Set<Param>();
   /** State arrays allocated by the step in progress (freed again if it fails). */
   private allocatedThisStep: WasmArray[] | undefined;
   private isFreed = false;
@@ -230,23 +239,31 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.checkGroups();
     const loss = closure?.();
     if (!this.checkGradients()) return loss;
-    this.atomically(() => {
-      for (const g of this.paramGroups) for (const p of g.params) this.prepareState(p, g);
-      this.paramGroups.forEach((g, i) => {
-        try {
-          this.updateGroup(g);
-        } catch (e) {
-          // the kernels refuse non-finite step scalars (lr 1e308 / (1 - β1) = Inf): say where
-          if (e instanceof RangeError && !(e instanceof NonFiniteStepError)) {
-            e.message = `${this.name}.step: paramGroups[${i}] (lr ${g.lr}): ${e.message}; parameters and state left unchanged`;
-          }
-          throw e;
-        }
-      });
-    });
+    this.atomically(this.prepareAndUpdate);
     this.stepsTaken++;
     return loss;
   }
+
+  /** Allocates every state buffer, then updates every group (the body of an atomic step). */
+  private readonly prepareAndUpdate = (): void => {
+    const groups = this.paramGroups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      for (let j = 0; j < g.params.length; j++) this.prepareState(g.params[j], g);
+    }
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      try {
+        this.updateGroup(g);
+      } catch (e) {
+        // the kernels refuse non-finite step scalars (lr 1e308 / (1 - β1) = Inf): say where
+        if (e instanceof RangeError && !(e instanceof NonFiniteStepError)) {
+          e.message = `${this.name}.step: paramGroups[${i}] (lr ${g.lr}): ${e.message}; parameters and state left unchanged`;
+        }
+        throw e;
+      }
+    }
+  };
 
   /** Throws after `free()`. */
   protected checkUsable(): void {
@@ -258,16 +275,17 @@ export abstract class Optimizer<O extends BaseOptions> {
    * a RangeError names the group. Runs before anything is written.
    */
   protected checkGroups(): void {
-    this.paramGroups.forEach((g, i) => {
+    const groups = this.paramGroups;
+    for (let i = 0; i < groups.length; i++) {
       try {
-        this.validateGroup(g);
+        this.validateGroup(groups[i]);
       } catch (e) {
         if (e instanceof Error) {
           e.message = `${this.name}.step: paramGroups[${i}]: ${e.message}; nothing was changed`;
         }
         throw e;
       }
-    });
+    }
   }
 
   /**
@@ -287,16 +305,32 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   /**
+   * Called by `updateGroup` when the fused kernel that just wrote `p` and its state reported every
+   * value it stored finite (e.g. `fusedAdamStep`'s result): the step then skips the `allFinite`
+   * passes over `p` and its state arrays. Only call it if every array of `p` (value and state)
+   * written this step was written by kernels that reported finite; arrays not written are
+   * unchanged, so they cannot have turned non-finite. Scalar state is still checked.
+   */
+  protected storedFinite(p: Param, finite: boolean): void {
+    if (finite) this.vouched.add(p);
+  }
+
+  /**
    * Runs `update` on a snapshot of every parameter and its state: if it throws, or makes a finite
-   * parameter non-finite, everything is put back as it was and the error is thrown.
+   * parameter or state value non-finite, everything is put back as it was and the error is thrown.
    */
   protected atomically(update: () => void): void {
+    this.vouched.clear();
     if (!this.atomic) {
       const finite = new Set(this.params().filter((p) => allFinite(p.value)));
-      update();
+      try {
+        update();
+      } finally {
+        this.allocatedThisStep = undefined;
+      }
       this.paramGroups.forEach((g, gi) => {
         for (const p of g.params) {
-          if (finite.has(p) && !allFinite(p.value)) {
+          if (finite.has(p) && !this.vouched.has(p) && !allFinite(p.value)) {
             const err = new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
             err.message = err.message.replace(
               'parameters and state left unchanged',
@@ -308,81 +342,119 @@ export abstract class Optimizer<O extends BaseOptions> {
       });
       return;
     }
-    const snap = this.snapshot();
+    this.snapshot();
     this.allocatedThisStep = [];
     try {
       update();
-      // a finite parameter or state array (or a new one) that is not finite any more: undo
-      const copies = new Map(snap.arrays);
-      const wasFinite = (a: WasmArray) => copies.get(a)?.every(Number.isFinite) ?? true;
-      this.paramGroups.forEach((g, gi) => {
-        for (const p of g.params) {
-          if (!allFinite(p.value) && wasFinite(p.value)) {
-            throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
-          }
-          for (const [k, v] of Object.entries(this.state.get(p) ?? {})) {
-            if (v instanceof WasmArray && !allFinite(v) && wasFinite(v)) {
-              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
-            }
-            if (
-              typeof v === 'number' &&
-              !Number.isFinite(v) &&
-              Number.isFinite(snap.records.get(p)?.[k] ?? 0)
-            ) {
-              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
-            }
-          }
-        }
-      });
+      this.checkFiniteAfterStep();
     } catch (e) {
-      this.restore(snap);
+      this.restore();
       throw e;
     } finally {
       this.allocatedThisStep = undefined;
+      this.vouched.clear();
     }
   }
 
-  /** Copies of every parameter's values and state, into scratch arrays reused across steps. */
-  private snapshot(): Snapshot {
-    const records = new Map<Param, ParamState | undefined>();
-    const values = new Map<Param, FloatArray>();
-    const arrays: Array<[WasmArray, FloatArray]> = [];
-    let k = 0;
-    const save = (a: WasmArray): FloatArray => {
-      let c = this.scratch[k];
-      if (!c || c.length !== a.length || c instanceof Float32Array !== (a.dtype === 'f32')) {
-        c = a.dtype === 'f32' ? new Float32Array(a.length) : new Float64Array(a.length);
-        this.scratch[k] = c;
+  /**
+   * Throws NonFiniteStepError if a parameter or state value that was finite before the step is not
+   * finite now (a new state array counts as finite before). Parameters a kernel vouched for skip the
+   * array passes.
+   */
+  private checkFiniteAfterStep(): void {
+    const groups = this.paramGroups;
+    let j = 0;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
+      for (let pi = 0; pi < g.params.length; pi++, j++) {
+        const p = g.params[pi];
+        const vouched = this.vouched.has(p);
+        if (!vouched && !allFinite(p.value) && this.wasFinite(p.value)) {
+          throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
+        }
+        const s = this.state.get(p);
+        if (!s) continue;
+        const before = this.records[j];
+        for (const k in s) {
+          const v = s[k];
+          if (typeof v === 'number') {
+            if (!Number.isFinite(v) && Number.isFinite(before?.[k] ?? 0)) {
+              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
+            }
+          } else if (!vouched && v instanceof WasmArray && !allFinite(v) && this.wasFinite(v)) {
+            throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
+          }
+        }
       }
-      k++;
-      c.set(a.data);
-      arrays.push([a, c]);
-      return c;
-    };
+    }
+  }
+
+  /** Whether the snapshot's copy of `a` was all finite (true for an array new this step). */
+  private wasFinite(a: WasmArray): boolean {
+    const i = this.saved.indexOf(a);
+    if (i < 0 || i >= this.savedCount) return true;
+    const c = this.scratch[i];
+    for (let k = 0; k < c.length; k++) if (!Number.isFinite(c[k])) return false;
+    return true;
+  }
+
+  /** Copies every parameter's values and state into the scratch arrays (reused across steps). */
+  private snapshot(): void {
+    this.savedCount = 0;
+    const groups = this.paramGroups;
+    let j = 0;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const params = groups[gi].params;
+      for (let pi = 0; pi < params.length; pi++, j++) {
+        const p = params[pi];
+        this.save(p.value);
+        const s = this.state.get(p);
+        this.records[j] = s && { ...s };
+        if (s) {
+          for (const k in s) {
+            const v = s[k];
+            if (v instanceof WasmArray && !v.freed) this.save(v);
+          }
+        }
+      }
+    }
+    this.records.length = j;
+    this.saved.length = this.savedCount; // drop references to arrays of earlier steps
+    this.scratch.length = this.savedCount;
+  }
+
+  /** Copies `a` into the next scratch array (made again only when the length or dtype changed). */
+  private save(a: WasmArray): void {
+    const k = this.savedCount++;
+    let c = this.scratch[k];
+    if (!c || c.length !== a.length || c instanceof Float32Array !== (a.dtype === 'f32')) {
+      c = a.dtype === 'f32' ? new Float32Array(a.length) : new Float64Array(a.length);
+      this.scratch[k] = c;
+    }
+    c.set(a.data);
+    this.saved[k] = a;
+  }
+
+  /** Puts the snapshot back: values, state records, and frees arrays allocated by the step. */
+  private restore(): void {
+    for (let k = 0; k < this.savedCount; k++) {
+      const a = this.saved[k];
+      if (!a.freed) a.data.set(this.scratch[k]);
+    }
+    let j = 0;
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        values.set(p, save(p.value));
-        const s = this.state.get(p);
-        records.set(p, s && { ...s });
-        if (s) for (const v of Object.values(s)) if (v instanceof WasmArray && !v.freed) save(v);
+        const before = this.records[j++];
+        const now = this.state.get(p);
+        const kept = new Set(before ? Object.values(before) : []);
+        if (now) for (const v of Object.values(now)) if (v instanceof WasmArray && !kept.has(v)) v.free();
+        if (before) {
+          if (now) {
+            for (const k of Object.keys(now)) delete now[k];
+            Object.assign(now, before);
+          } else this.state.set(p, before);
+        } else this.state.delete(p);
       }
-    }
-    this.scratch.length = k;
-    return { records, values, arrays };
-  }
-
-  private restore(snap: Snapshot): void {
-    for (const [a, c] of snap.arrays) if (!a.freed) a.data.set(c);
-    for (const [p, before] of snap.records) {
-      const now = this.state.get(p);
-      const kept = new Set(before ? Object.values(before) : []);
-      if (now) for (const v of Object.values(now)) if (v instanceof WasmArray && !kept.has(v)) v.free();
-      if (before) {
-        if (now) {
-          for (const k of Object.keys(now)) delete now[k];
-          Object.assign(now, before);
-        } else this.state.set(p, before);
-      } else this.state.delete(p);
     }
     for (const a of this.allocatedThisStep ?? []) a.free(); // new this step: never in the old state
   }
@@ -660,17 +732,11 @@ export abstract class Optimizer<O extends BaseOptions> {
   free(): void {
     this.resetState();
     this.scratch = [];
+    this.saved = [];
+    this.savedCount = 0;
+    this.records = [];
     this.isFreed = true;
   }
-}
-
-interface Snapshot {
-  /** Shallow copies of the state records (undefined: no state yet). */
-  records: Map<Param, ParamState | undefined>;
-  /** Each parameter's values before the step. */
-  values: Map<Param, FloatArray>;
-  /** Every array saved, with its copy. */
-  arrays: Array<[WasmArray, FloatArray]>;
 }
 
 function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {
