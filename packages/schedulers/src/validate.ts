@@ -3,6 +3,7 @@
  * the option and the value it got ("Invalid T0: -1 (expected a positive integer)"), and is called
  * before anything is changed, so a bad configuration leaves the optimizer as it was.
  */
+import { closestName } from '@descent/core';
 
 function show(value: unknown): string {
   return typeof value === 'string'
@@ -112,31 +113,8 @@ export function perGroup(
   return new Array<number>(groups).fill(v);
 }
 
-/** Edit distance, case-insensitive, '_' ignored (so step_size ~ stepSize). */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase().replaceAll('_', '');
-  const y = b.toLowerCase().replaceAll('_', '');
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[y.length];
-}
-
-/** The known name closest to `key`, when one is close (at most a third of its letters differ). */
-export function closestName(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = distance(key, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.ceil(key.length / 3)) ? best : undefined;
-}
+/** The known name closest to a mistyped key: core's rule, shared with the optimizers' constructors. */
+export { closestName };
 
 /**
  * The options object of `owner` (a scheduler or schedule), checked before anything else: not an
