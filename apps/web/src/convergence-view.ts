@@ -10,6 +10,25 @@ import { formatNumber } from './ticks.js';
 
 const Ts = [10, 30, 100, 300, 1000, 3000, 10000];
 
+const superscripts: Record<string, string> = {
+  '-': '⁻',
+  0: '⁰',
+  1: '¹',
+  2: '²',
+  3: '³',
+  4: '⁴',
+  5: '⁵',
+  6: '⁶',
+  7: '⁷',
+  8: '⁸',
+  9: '⁹',
+};
+
+/** The label of the tick at log₁₀ = k: "10ᵏ" for an integer k, nothing between. */
+function powerOfTen(k: number): string {
+  return Number.isInteger(k) ? `10${Array.from(String(k), (c) => superscripts[c]).join('')}` : '';
+}
+
 export type ConvergenceViewElement = HTMLElement & {
   state(): { sigma: string };
   restore(s: { sigma?: string }): void;
@@ -80,9 +99,9 @@ export function convergenceView(onChange: () => void = () => {}): ConvergenceVie
           Math.floor(Math.min(...rows.map((r) => Math.log10(r.gap)))),
           Math.ceil(Math.max(...rows.map((r) => Math.log10(r.bound)))),
         ],
-        // ticks at the powers of ten only
-        xFormat: (v) => (Number.isInteger(v) ? formatNumber(10 ** v) : ''),
-        yFormat: (v) => (Number.isInteger(v) ? formatNumber(10 ** v) : ''),
+        // ticks at the powers of ten only, written 10⁻², 10⁴
+        xFormat: powerOfTen,
+        yFormat: powerOfTen,
         dashed: ['bound'],
       },
     );
