@@ -8,10 +8,12 @@
  * test rows) standardized on the training part.
  *
  *   1. The learning rate: each optimizer tries five rates, its authors' default times 0.3, 1,
- *      3, 10 and 30 (small MLPs on small data like larger rates than the defaults), once, seed 0, training on 80% of the training part and scoring on
- *      the other 20% (a validation split drawn with seed 1; the test rows are never seen). The
- *      rate that reaches 97% validation accuracy in the fewest epochs wins; ties, and rates that
- *      never reach it, go to the best validation accuracy seen.
+ *      3, 10 and 30 (mostly upward: the defaults are set for larger models), once, seed 0,
+ *      training on 80% of the training part and scoring on the other 20% (a validation split
+ *      drawn with seed 1; the test rows are never seen). The rate that reaches 97% validation
+ *      accuracy in the fewest epochs wins; ties, and rates that never reach it, go to the best
+ *      validation accuracy seen. Once a rate has reached 97% at epoch k, the later ones stop
+ *      after epoch k (they can no longer win).
  *   2. The table: at that rate, seeds 0..4 on the whole training part, up to CAP epochs each,
  *      the test accuracy taken after every epoch, stopping at the first epoch >= 97%. Median
  *      over the seeds (a seed that never reaches 97% counts as "never"; when 3 of 5 never do, the
@@ -19,7 +21,8 @@
  *
  * Schedule-free AdamW trains at y and is evaluated at x: `eval()` before every evaluation,
  * `train()` after it, as its authors prescribe. Every other option is the optimizer's default
- * (AdamW and SOAP decay weights by 1e-2; schedule-free warms up over 50 steps, about one epoch).
+ * (AdamW and SOAP decay weights by 1e-2), except that schedule-free warms up over 50 steps,
+ * about one epoch (its default is no warmup; its authors advise one).
  * fit() is called one epoch at a time with the same optimizer (`initialEpoch: e, epochs: e + 1`),
  * which continues training exactly as one long call would.
  */
@@ -29,7 +32,13 @@ import { type Dataset, digits, evaluate, fit, mlp, standardize, trainTestSplit }
 const SIZES = [64, 128, 128, 10];
 const BATCH = 32;
 const TARGET = 0.97;
+/** The epoch cap, 30 unless DIGITS_EPOCHS_CAP says otherwise. */
 const CAP = Number(process.env.DIGITS_EPOCHS_CAP ?? 30);
+if (!Number.isInteger(CAP) || CAP < 1) {
+  throw new RangeError(
+    `Invalid DIGITS_EPOCHS_CAP: ${process.env.DIGITS_EPOCHS_CAP} (expected an integer >= 1)`,
+  );
+}
 const SEEDS = [0, 1, 2, 3, 4];
 /** The search grid, as multiples of each optimizer's default rate: half-decades, mostly upward. */
 const GRID = [0.3, 1, 3, 10, 30];
@@ -107,8 +116,8 @@ function train(c: Candidate, lr: number, seed: number, tr: Dataset, held: Datase
 const score = (r: Run) => (r.reached ?? CAP + 1) - r.best;
 
 /**
- * The grid's rates in order, the default first; once a rate has reached TARGET at epoch k, later
- * ones stop after epoch k (they can no longer win), which keeps SOAP's slow epochs few.
+ * The grid's rates, the default first; once a rate has reached TARGET at epoch k, later ones
+ * stop after epoch k (they can no longer win), which keeps SOAP's slow epochs few.
  */
 function chooseLr(c: Candidate): { lr: number; trials: string } {
   const order = [1, ...GRID.filter((f) => f !== 1)].map((f) => Number((f * c.lr).toPrecision(2)));
