@@ -135,6 +135,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   private readonly vouched = new Set<Param>();
   /** State arrays allocated by the step in progress (freed again if it fails). */
   private allocatedThisStep: WasmArray[] | undefined;
+  /** The list `allocatedThisStep` points to during an atomic step, reused from step to step. */
+  private allocatedScratch: WasmArray[] = [];
   private isFreed = false;
 
   /** The option names groups may set: the keys of the defaults. */
@@ -343,7 +345,8 @@ export abstract class Optimizer<O extends BaseOptions> {
       return;
     }
     this.snapshot();
-    this.allocatedThisStep = [];
+    const allocated = this.allocatedScratch;
+    this.allocatedThisStep = allocated;
     try {
       update();
       this.checkFiniteAfterStep();
@@ -352,6 +355,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       throw e;
     } finally {
       this.allocatedThisStep = undefined;
+      if (allocated.length > 0) allocated.length = 0;
       this.vouched.clear();
     }
   }
@@ -418,9 +422,10 @@ export abstract class Optimizer<O extends BaseOptions> {
         }
       }
     }
-    this.records.length = j;
-    this.saved.length = this.savedCount; // drop references to arrays of earlier steps
-    this.scratch.length = this.savedCount;
+    // drop references to arrays of earlier steps (setting a length is not free: only on change)
+    if (this.records.length !== j) this.records.length = j;
+    if (this.saved.length !== this.savedCount) this.saved.length = this.savedCount;
+    if (this.scratch.length !== this.savedCount) this.scratch.length = this.savedCount;
   }
 
   /** Copies `a` into the next scratch array (made again only when the length or dtype changed). */
