@@ -66,7 +66,9 @@ export interface OptimizerBehaviour {
   /**
    * Undo a step that fails after its first write (default true): the update runs on a snapshot of
    * the parameters and state (one memcpy per array per step; the finiteness of the new values comes
-   * from the fused kernels where they report it, else one pass over the new state). With `false`
+   * from the fused kernels where they report it, else one pass over the new state). Measured on
+   * f32 Adam: a step costs about 1.5x the bare kernel at 1e4-1e5 parameters and 2.2x at 1e6, where
+   * the copy is bound by memory; 1.25-1.35x with `false`. With `false`
    * the checks that come before any write still run (options, gradients,
    * allocation), and a parameter overflow is still detected and thrown (`NonFiniteStepError`), but
    * the step is not undone (the parameters already updated stay so) and the state is not checked.
