@@ -53,18 +53,8 @@ function im2col(x: Tensor, g: Conv2dGeometry, L: number): Tensor {
   const [N, C, H, W] = x.shape;
   const rows = C * g.kH * g.kW;
   const out = empty([N, rows, L], x.dtype);
-  for (let n = 0; n < N; n++) kIm2colAt(x, n * C * H * W, g, out, n * rows * L);
+  for (let n = 0; n < N; n++) kIm2col(x.buffer, n * C * H * W, g, out.buffer, n * rows * L);
   return record(out, 'im2col', [x], (gr) => [col2im(gr, g, x.shape)]);
-}
-
-/** im2col of one image into an offset of `out` (the kernel writes whole arrays: copy through a view). */
-function kIm2colAt(x: Tensor, xOffset: number, g: Conv2dGeometry, out: Tensor, outOffset: number): void {
-  const rows = g.C * g.kH * g.kW;
-  const { Hout, Wout } = conv2dOutputSize(g);
-  const one = empty([rows, Hout * Wout], x.dtype);
-  kIm2col(x.buffer, xOffset, g, one.buffer);
-  out.data.set(one.data, outOffset);
-  one.free();
 }
 
 function col2im(cols: Tensor, g: Conv2dGeometry, shape: readonly number[]): Tensor {
@@ -73,12 +63,7 @@ function col2im(cols: Tensor, g: Conv2dGeometry, shape: readonly number[]): Tens
   const L = cols.shape[2];
   const dx = empty(shape, cols.dtype);
   dx.data.fill(0);
-  const one = empty([rows, L], cols.dtype);
-  for (let n = 0; n < N; n++) {
-    one.data.set(cols.data.subarray(n * rows * L, (n + 1) * rows * L));
-    kCol2im(one.buffer, g, dx.buffer, n * C * H * W);
-  }
-  one.free();
+  for (let n = 0; n < N; n++) kCol2im(cols.buffer, g, dx.buffer, n * C * H * W, n * rows * L);
   return record(dx, 'col2im', [cols], (gg) => [im2col(gg, g, L)]);
 }
 
