@@ -12,9 +12,19 @@
  *   momentum  SGD { lr, momentum: 0.9 }               v ← μ v + g,  x ← x - η v
  *   nesterov  SGD { lr, momentum: 0.9, nesterov }     x ← x - η (g + μ v)
  *   sgd, adam, adamw, adamax, nadam, radam, adagrad, adadelta, adafactor, rmsprop, rprop, asgd,
- *   lion, prodigy, dadapt-adam, adopt, ademamix, lamb, lars, adan: that optimizer class (Muon, for
- *   2-D weights, and LBFGS, closure-based, are not here: use method 'lbfgs' for the latter; nor
- *   are schedule-free, whose iterate to report is x after eval(), and Sophia, which needs an hvp)
+ *   lion, prodigy, dadapt-adam, adopt, ademamix, lamb, lars, adan, shampoo, soap, adam8bit,
+ *   adamw8bit, adam-bf16, adamw-bf16: that optimizer class (Muon, for 2-D weights, and LBFGS,
+ *   closure-based, are not here: use method 'lbfgs' for the latter). x is a vector, so shampoo
+ *   preconditions it as an n x 1 matrix (one n x n factor, L^(-1/2), no right side) and soap, without
+ *   `precondition1d`, leaves a vector unrotated (it is then Adam with its own defaults).
+ *
+ *   schedule-free-sgd, schedule-free-adamw   ScheduleFreeSGD / ScheduleFreeAdamW. Gradients are
+ *       taken at y, but the point to report is the average x: each iteration calls eval() and
+ *       reads x_k (f, ∇f, stopping test, history), then train() and one more gradient at y_k for
+ *       the step, so these cost two gradients an iteration.
+ *   sophia   Sophia, whose diagonal-Hessian estimate is refreshed every 10 steps (the paper's k)
+ *       from the objective's exact hvp, else its dense hessian; an objective with neither is
+ *       refused (RangeError), as finite differences would hide Sophia's own cost.
  *
  * `lr` defaults to the class's own default (torch's); `optimizerOptions` passes the rest.
  * A step that makes f or ∇f non-finite ends the run: converged false, "Diverged: …".
@@ -29,6 +39,8 @@ import { Adadelta } from '../optim/adadelta.js';
 import { Adafactor } from '../optim/adafactor.js';
 import { Adagrad } from '../optim/adagrad.js';
 import { Adam } from '../optim/adam.js';
+import { Adam8bit, AdamW8bit } from '../optim/adam-8bit.js';
+import { AdamBf16, AdamWBf16 } from '../optim/adam-bf16.js';
 import { Adamax } from '../optim/adamax.js';
 import { AdamW } from '../optim/adamw.js';
 import { Adan } from '../optim/adan.js';
@@ -45,8 +57,13 @@ import { Prodigy } from '../optim/prodigy.js';
 import { RAdam } from '../optim/radam.js';
 import { RMSprop } from '../optim/rmsprop.js';
 import { Rprop } from '../optim/rprop.js';
+import { ScheduleFreeAdamW, ScheduleFreeSGD } from '../optim/schedule-free.js';
 import { SGD } from '../optim/sgd.js';
+import { Shampoo } from '../optim/shampoo.js';
+import { SOAP } from '../optim/soap.js';
+import { Sophia } from '../optim/sophia.js';
 import { param } from '../param.js';
+import { hessianVectorProduct } from './hessian-vector.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
 import { checkStop, messages, type Stopping } from './stopping.js';
@@ -80,7 +97,24 @@ const firstOrderMethods: Record<string, { cls: OptimizerClass; implied?: Record<
   lamb: { cls: LAMB },
   lars: { cls: LARS },
   adan: { cls: Adan },
+  shampoo: { cls: Shampoo },
+  soap: { cls: SOAP },
+  adam8bit: { cls: Adam8bit },
+  adamw8bit: { cls: AdamW8bit },
+  'adam-bf16': { cls: AdamBf16 },
+  'adamw-bf16': { cls: AdamWBf16 },
+  'schedule-free-sgd': { cls: ScheduleFreeSGD },
+  'schedule-free-adamw': { cls: ScheduleFreeAdamW },
+  sophia: { cls: Sophia },
 };
+
+/** Sophia refreshes its diagonal-Hessian estimate every this many steps (the paper's k). */
+export const sophiaHessianInterval = 10;
+
+/** Whether `name` is a schedule-free method (report x after eval(), step at y after train()). */
+export function isScheduleFree(name: string): boolean {
+  return name === 'schedule-free-sgd' || name === 'schedule-free-adamw';
+}
 
 export function firstOrderMethodNames(): string[] {
   return Object.keys(firstOrderMethods);
@@ -100,6 +134,16 @@ export function minimizeFirstOrder(
   bounds?: { lower: Float64Array; upper: Float64Array },
 ): MinimizeResult {
   const { cls, implied } = firstOrderMethods[method];
+  if (bounds && isScheduleFree(method)) {
+    throw new RangeError(
+      `Invalid bounds for method '${method}': its reported point x averages unprojected steps, so it could leave the box`,
+    );
+  }
+  if (method === 'sophia' && !obj.hasHvp && !obj.hasHessian) {
+    throw new RangeError(
+      "Invalid method: 'sophia' needs Hessian-vector products, and the objective has neither hvp(x, v, out) nor hessian(x, out)",
+    );
+  }
   const options: Record<string, unknown> = { ...implied, ...optimizerOptions };
   if (lr !== undefined) options.lr = lr;
   const start = x0.slice();
@@ -112,16 +156,33 @@ export function minimizeFirstOrder(
   const state = { x: start.slice(), f: 0, g: new Float64Array(n), nit: 0 };
   const boxed = bounds ? { ...stop, messages: projectedMessages } : stop;
   const pg = new Float64Array(n);
+  const free = isScheduleFree(method);
+  const sf = optimizer as unknown as { eval(): void; train(): void };
+  const hv = method === 'sophia' ? hessianVectorProduct(obj, n, obj.hasHvp ? 'hvp' : 'hessian') : undefined;
+  const y = free ? new Float64Array(n) : undefined;
+  const gy = free ? new Float64Array(n) : undefined;
   let fPrev = Number.NaN;
   try {
     for (;;) {
+      if (free) sf.eval(); // p holds x_k, the average
       state.x.set(p.data);
       state.f = obj.valueAndGrad(state.x, state.g);
       rec.record(state.f, state.x);
       const gTest = bounds ? projectedGradient(state.x, state.g, bounds.lower, bounds.upper, pg) : state.g;
       const reason = checkStop(boxed, obj, state.nit, fPrev, state.f, state.x, gTest);
       if (reason) return makeResult(obj, state, reason.converged, reason.message, rec.history);
-      p.grad.set(state.g);
+      if (free) {
+        sf.train(); // p holds y_k, where the step's gradient is taken
+        (y as Float64Array).set(p.data);
+        obj.grad(y as Float64Array, gy as Float64Array);
+        p.grad.set(gy as Float64Array);
+      } else p.grad.set(state.g);
+      if (hv && state.nit % sophiaHessianInterval === 0) {
+        hv.at(state.x, state.g);
+        (optimizer as unknown as Sophia).updateHessian((probes) => [
+          hv.times(Float64Array.from(probes[0]), new Float64Array(n)),
+        ]);
+      }
       optimizer.step();
       if (bounds) project(p.data, bounds.lower, bounds.upper);
       fPrev = state.f;
