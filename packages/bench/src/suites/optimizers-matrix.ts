@@ -1,24 +1,23 @@
 /**
- * Shampoo and SOAP on one 1024 x 1024 f32 matrix parameter (a fixed gradient), and the cost of
- * Shampoo's preconditioner refresh:
- *   Shampoo statistics step (still grafting: the factors G Gᵀ, Gᵀ G updated, no root): step() with
- *     the products on the kernels' gemm (fused) vs plain loops (reference path);
- *   Shampoo step with a refresh every step (preconditionFrequency 1: two inverse 4th roots by eigh
- *     and the preconditioned direction L̃ G R̃): fused vs reference;
- *   the refresh alone: (L + εI)^{-1/4} of a 1024 x 1024 SPD matrix by eigh (inverseRootEigh) and by
- *     the coupled Newton iteration (inverseRootNewton), both on gemm, vs the bare eigh;
- *   SOAP step between refreshes (the bases built on the first, warm-up, call): fused vs reference.
- * No targets; the ratios are reported. The reference paths take about 50 s per step: one sample.
- * Measured once (2 cores shared with other jobs, load ~10: rough): Shampoo statistics step 612 ms
- * on gemm vs 47.5 s on plain loops (78x); the rest of the suite was not run to completion there.
- * The refresh at smaller n, same conditions (median of 3): n = 256 eigh 17.7 ms, inverseRootEigh
- * 30.5 ms, inverseRootNewton 324 ms; n = 512: 67.8 ms, 128 ms, 5.1 s (G Gᵀ of a random square G
- * is ill-conditioned: the Newton iteration needs many steps to reach 1e-12).
+ * Shampoo and SOAP on one N x N f32 matrix parameter (N = 1024, a fixed gradient), and the cost of
+ * Shampoo's preconditioner refresh. Both run with preconditionFrequency 2, so consecutive steps
+ * alternate between the two kinds, timed one call at a time:
+ *   Shampoo without refresh: the factors G Gᵀ, Gᵀ G updated and the direction L̃ G R̃ (grafted)
+ *     applied with the stored roots; with refresh: also two inverse 4th roots by eigh;
+ *   SOAP without refresh: Adam in the stored eigenbasis; with refresh: also est = diag(Qᵀ GG Q) and
+ *     Q ← qr(GG Q) for each side;
+ *   the refresh alone: (L + εI)^{-1/4} of an N x N SPD factor by eigh (inverseRootEigh: eigh +
+ *     Q diag Qᵀ on gemm) vs one bare eigh of the same factor.
+ * The steps run on the kernels' gemm (`impl: 'fused'`, the default). Against the plain-loop
+ * reference (`impl: 'reference'`) they are compared at REF_N = 512, not 1024: a reference step at
+ * 1024 takes ~47 s (O(N³) loops), at 512 about an eighth of that, so the suite ends in a few
+ * minutes. MATRIX_REF_N=1024 times the reference at the full size (one sample each, ~4 min more).
+ * Fused: median of 3 calls of each kind after the warm-up calls; reference: one call of each.
+ * Wall time. No targets; the ratios are printed.
  */
 import {
   gemmProduct,
   inverseRootEigh,
-  inverseRootNewton,
   type Optimizer,
   type Param,
   param,
@@ -29,6 +28,7 @@ import { eigh } from '@descent/kernels';
 import { report, type Timing, time } from '../harness.js';
 
 const N = 1024;
+const REF_N = Number(process.env.MATRIX_REF_N ?? 512);
 
 function randomF32(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -40,67 +40,91 @@ function randomF32(n: number, seed: number): Float32Array {
   return out;
 }
 
-// the reference path takes ~50 s per step at this size (plain-loop products): one timed call
-const SLOW = { samples: 1, warmup: 0, minBatch: 0 };
-const FAST = { samples: 5, warmup: 1, minBatch: 0 };
+const FAST = { samples: 3, warmup: 1, minBatch: 0 };
 
-/** step() of the optimizer `make` builds over a fresh 1024 x 1024 parameter, fused vs reference. */
-async function stepCase(
-  label: string,
-  make: (p: Param, impl: 'fused' | 'reference') => Optimizer<{ lr: number }>,
-): Promise<void> {
-  const timings: Timing[] = [];
-  for (const impl of ['fused', 'reference'] as const) {
-    const p = matrixParam();
-    const opt = make(p, impl);
-    const name = `descent ${label} ${impl === 'fused' ? 'step() (gemm)' : '(reference path)'}`;
-    timings.push(await time(name, () => opt.step(), impl === 'fused' ? FAST : SLOW));
-    opt.free();
-    p.free();
-  }
-  report(`${label} step, ${N} x ${N}`, timings[0], [timings[1]]);
-}
+type Make = (p: Param, impl: 'fused' | 'reference') => Optimizer<{ lr: number }>;
 
-function matrixParam() {
-  const p = param(randomF32(N * N, 7), { shape: [N, N] });
-  p.grad.set(randomF32(N * N, 8));
+function matrixParam(n: number) {
+  const p = param(randomF32(n * n, 7), { shape: [n, n] });
+  p.grad.set(randomF32(n * n, 8));
   return p;
 }
 
-async function refreshCase(): Promise<void> {
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * step() of the optimizer `make` builds (preconditionFrequency 2) over a fresh n x n parameter:
+ * `untimed` calls first (warm-up: Shampoo's grafting step and first refresh, SOAP's basis build),
+ * then `pairs` pairs of timed calls, the first of each pair without refresh, the second with one.
+ * Returns the median time of each kind (`pairs` 1: one sample each).
+ */
+async function stepPair(
+  label: string,
+  n: number,
+  impl: 'fused' | 'reference',
+  untimed: number,
+  pairs: number,
+  make: Make,
+): Promise<[Timing, Timing]> {
+  const p = matrixParam(n);
+  const opt = make(p, impl);
+  for (let i = 0; i < untimed; i++) opt.step();
+  const without: number[] = [];
+  const withRefresh: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    for (const out of [without, withRefresh]) {
+      const t0 = performance.now();
+      opt.step();
+      out.push((performance.now() - t0) / 1000);
+    }
+  }
+  opt.free();
+  p.free();
+  const side = impl === 'fused' ? '(gemm)' : '(reference)';
+  return [
+    { name: `${label} no refresh ${side} ${n}`, seconds: median(without) },
+    { name: `${label} with refresh ${side} ${n}`, seconds: median(withRefresh) },
+  ];
+}
+
+/** One optimizer: both kinds of step at N, then each fused vs reference at REF_N. */
+async function stepCase(label: string, untimed: number, make: Make): Promise<[Timing, Timing]> {
+  const big = await stepPair(label, N, 'fused', untimed, 3, make);
+  report(`${label} step, ${N} x ${N} (ratio = with refresh / without)`, big[0], [big[1]]);
+  const fused = await stepPair(label, REF_N, 'fused', untimed, 3, make);
+  const ref = await stepPair(label, REF_N, 'reference', untimed, 1, make);
+  report(`${label} step without refresh, ${REF_N} x ${REF_N}, vs the plain-loop reference`, fused[0], [
+    ref[0],
+  ]);
+  report(`${label} step with refresh, ${REF_N} x ${REF_N}, vs the plain-loop reference`, fused[1], [ref[1]]);
+  return big;
+}
+
+async function refreshCase(): Promise<Timing> {
   const G = Float64Array.from(randomF32(N * N, 9));
   const L = gemmProduct(G, N, N, G, N, N, false, true);
   const viaEigh = await time(
-    'descent inverseRootEigh (eigh + Q diag Qᵀ on gemm)',
+    `descent inverseRootEigh ${N}`,
     () => inverseRootEigh(L, N, 4, 1e-6, gemmProduct),
     FAST,
   );
-  const viaNewton = await time(
-    'descent inverseRootNewton (coupled Newton on gemm)',
-    () => inverseRootNewton(L, N, 4, 1e-6, gemmProduct),
-    SLOW,
-  );
   const bare = await time(
-    'descent eigh (values and vectors)',
+    `descent eigh ${N} (values, vectors)`,
     () => eigh({ rows: N, cols: N, data: L }),
     FAST,
   );
-  report(`Shampoo preconditioner refresh, ${N} x ${N} (ratio = eigh / refresh)`, viaEigh, [bare, viaNewton]);
+  report(`Shampoo preconditioner refresh (one side), ${N} x ${N} (ratio = eigh / refresh)`, viaEigh, [bare]);
+  return bare;
 }
 
 export async function run(): Promise<void> {
-  await refreshCase();
-  await stepCase(
-    'Shampoo statistics',
-    (p, impl) => new Shampoo([p], { impl, preconditionFrequency: 1_000_000 }),
-  );
-  await stepCase(
-    'Shampoo refresh-every-step',
-    (p, impl) => new Shampoo([p], { impl, preconditionFrequency: 1, eps: 1e-6 }),
-  );
-  await stepCase('SOAP', (p, impl) => {
-    const opt = new SOAP([p], { impl, preconditionFrequency: 1_000_000 });
-    if (impl === 'reference') opt.step(); // the first call only builds the bases (eigh): not timed
-    return opt;
+  const bare = await refreshCase();
+  // Shampoo: step 1 grafts (no root yet), step 2 refreshes; then odd steps reuse the roots
+  const shampoo = await stepCase('Shampoo', 2, (p, impl) => {
+    return new Shampoo([p], { impl, preconditionFrequency: 2, eps: 1e-6 });
   });
+  report(`Shampoo step with refresh vs one bare eigh, ${N} x ${N} (ratio = eigh / step)`, shampoo[1], [bare]);
+  // SOAP: call 0 builds the bases; then odd calls reuse them, even calls refresh (qr(GG Q))
+  const soap = await stepCase('SOAP', 1, (p, impl) => new SOAP([p], { impl, preconditionFrequency: 2 }));
+  report(`SOAP step with refresh vs one bare eigh, ${N} x ${N} (ratio = eigh / step)`, soap[1], [bare]);
 }
