@@ -12,6 +12,14 @@
  *   prodigy 1, dadapt-adam 1, adopt 1e-3, ademamix 1e-3, lamb 1e-3, lars 1, adan 1e-3
  *                                   the class's default, the authors' (prodigy and dadapt-adam
  *                                   estimate the step themselves; lr multiplies it)
+ *   shampoo 1e-3, soap 3e-3, adam8bit 1e-3, adamw8bit 1e-3, adam-bf16 1e-3, adamw-bf16 1e-3,
+ *   schedule-free-sgd 1, schedule-free-adamw 2.5e-3, sophia 1e-3
+ *                                   the class's default. The problem's x is one vector: shampoo
+ *                                   treats it as an n x 1 matrix (one n x n factor, L^(-1/2));
+ *                                   soap leaves a vector unrotated (without precondition1d it is
+ *                                   Adam). Schedule-free runs report the averaged x (eval()) and
+ *                                   take a second gradient at y per step; sophia uses the problem's
+ *                                   exact hessian (every zoo problem has one) every 10 steps
  *   lbfgs, bfgs, newton             no learning rate: a line search picks each step
  *
  * `--tune` replaces the default by a seeded search on the problem (tune.ts).
@@ -22,8 +30,12 @@ import {
   Adafactor,
   Adagrad,
   Adam,
+  Adam8bit,
   Adamax,
+  AdamBf16,
   AdamW,
+  AdamW8bit,
+  AdamWBf16,
   Adan,
   AdEMAMix,
   ASGD,
@@ -41,7 +53,12 @@ import {
   RAdam,
   RMSprop,
   Rprop,
+  ScheduleFreeAdamW,
+  ScheduleFreeSGD,
   SGD,
+  Shampoo,
+  SOAP,
+  Sophia,
 } from '@descent/core';
 import { eigvalsh } from '@descent/kernels';
 import { maxAbs } from '../report/extent.js';
@@ -77,6 +94,22 @@ export const firstOrder: Record<
   lamb: { cls: LAMB, adaptive: true },
   lars: { cls: LARS, adaptive: false },
   adan: { cls: Adan, adaptive: true },
+  shampoo: { cls: Shampoo, adaptive: true },
+  soap: { cls: SOAP, adaptive: true },
+  adam8bit: { cls: Adam8bit, adaptive: true },
+  adamw8bit: { cls: AdamW8bit, adaptive: true },
+  'adam-bf16': { cls: AdamBf16, adaptive: true },
+  'adamw-bf16': { cls: AdamWBf16, adaptive: true },
+  'schedule-free-sgd': { cls: ScheduleFreeSGD, adaptive: false },
+  'schedule-free-adamw': { cls: ScheduleFreeAdamW, adaptive: true },
+  sophia: { cls: Sophia, adaptive: true },
+};
+
+/** Optimizers the race runs only at a fixed rate (minimize's loop): their own step rules need it. */
+export const noSchedule: Record<string, string> = {
+  'schedule-free-sgd': 'schedule-free replaces the schedule by its averaging',
+  'schedule-free-adamw': 'schedule-free replaces the schedule by its averaging',
+  sophia: "sophia's Hessian refresh runs in minimize's loop, which has a fixed rate",
 };
 
 export const lineSearchMethods = ['lbfgs', 'bfgs', 'newton'] as const;

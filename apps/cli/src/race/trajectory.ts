@@ -14,7 +14,7 @@ import { type MinimizeResult, minimize, type Problem, param } from '@descent/cor
 import type { Schedule } from '@descent/schedulers';
 import { UsageError } from '../options/usage-error.js';
 import { maxAbs, minOf } from '../report/extent.js';
-import { automaticLr, firstOrder, isFirstOrder } from './optimizers.js';
+import { automaticLr, firstOrder, isFirstOrder, noSchedule } from './optimizers.js';
 import { ThinnedPath } from './thinned-path.js';
 
 export interface RunSpec {
@@ -74,6 +74,9 @@ export function runTrajectory(problem: Problem, x0: Float64Array, spec: RunSpec)
         `--${flags[0]} applies to first-order optimizers, not to ${name} (it chooses its steps by a line search)`,
       );
     }
+  }
+  if (spec.schedule && Object.hasOwn(noSchedule, name)) {
+    throw new UsageError(`--schedule does not apply to ${name}: ${noSchedule[name]} (give --lr only)`);
   }
   const lr = spec.lr ?? automaticLr(name, problem, x0);
   const fStar = knownMinimum(problem);
