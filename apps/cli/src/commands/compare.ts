@@ -22,7 +22,7 @@ import {
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, names, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
-import { optimizerNames } from '../race/optimizers.js';
+import { optimizerNames, optimizerNotes } from '../race/optimizers.js';
 import { lossSeries, race, raceHead, raceJson, raceRows } from '../race/race.js';
 import { tuneLr, tuneTrials } from '../race/tune.js';
 import { renderCsv, renderTable } from '../report/table.js';
@@ -49,7 +49,10 @@ export function registerCompare(program: Command): void {
     .option('--problem <name>', 'a problem of the zoo (descent problems)')
     .option('--expr <formula>', 'or any formula, e.g. "x^2 + 10*y^2"')
     .option('--dim <n>', 'dimension of an n-dimensional problem')
-    .option('--optimizers <list>', `comma-separated (default ${compareDefaults.optimizers})`)
+    .option(
+      '--optimizers <list>',
+      `comma-separated; ${optimizerNotes} (default ${compareDefaults.optimizers})`,
+    )
     .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
     .option('--svg <file>', 'write the contour plot with the paths (2-D problems)')
     .option('--csv', 'print the table as CSV');

@@ -21,7 +21,7 @@ import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
-import { automaticLr, optimizerNames } from '../race/optimizers.js';
+import { automaticLr, optimizerNames, optimizerNotes } from '../race/optimizers.js';
 import { growing } from '../race/race.js';
 import { runTrajectory, type Trajectory } from '../race/trajectory.js';
 import { tuneLr } from '../race/tune.js';
@@ -85,7 +85,10 @@ export function registerRun(program: Command): void {
     .option('--problem <name>', 'a problem of the zoo (descent problems)')
     .option('--expr <formula>', 'or any formula, e.g. "x^2 - y^2" (gradient and Hessian are symbolic)')
     .option('--dim <n>', 'dimension of an n-dimensional problem (rosenbrock, rastrigin, ...)')
-    .option('--optimizer <name>', `one of ${optimizerNames.join(', ')} (default ${runDefaults.optimizer})`)
+    .option(
+      '--optimizer <name>',
+      `one of ${optimizerNames.join(', ')}; ${optimizerNotes} (default ${runDefaults.optimizer})`,
+    )
     .option('--schedule <spec>', 'learning-rate schedule SPEC (see descent schedule --help)')
     .option('--start <x,y,...>', "starting point (default: the problem's standard start)")
     .option('--format <f>', `table, csv or json (default ${runDefaults.format})`)

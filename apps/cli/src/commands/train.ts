@@ -20,7 +20,7 @@ import { choice, common, int, num, readSettings, vec, withCommonOptions } from '
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { syntheticNames } from '../training/data.js';
 import { progressHooks } from '../training/progress.js';
-import { type ModelFile, type TrainSettings, train } from '../training/session.js';
+import { type ModelFile, type TrainSettings, train, trainOptimizers } from '../training/session.js';
 
 const schema = z.object({
   ...common,
@@ -170,7 +170,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--optimizer <name>',
-      `adamw, adam, sgd, momentum, nesterov, rmsprop, ... (default ${trainDefaults.optimizer})`,
+      `one of ${trainOptimizers.join(', ')}; schedule-free-* step at y and are validated, tested and saved at x, after eval(); not sophia, which needs Hessian-vector products (default ${trainDefaults.optimizer})`,
     )
     .option('--lr <eta>', `learning rate (default ${trainDefaults.lr})`)
     .option('--momentum <mu>', 'momentum (SGD, RMSprop)')

@@ -139,3 +139,7 @@ export function automaticLr(name: string, problem: Problem, x0: Float64Array): n
   const top = maxAbs(eigvalsh(H));
   return Number.isFinite(top) && top > 0 ? Number((1 / top).toPrecision(3)) : 1e-3;
 }
+
+/** What --optimizer's help says of the optimizers whose behaviour on one vector x is not obvious. */
+export const optimizerNotes =
+  "shampoo preconditions the vector x as an n x 1 matrix (one n x n factor); soap leaves a vector unrotated (it is Adam then); schedule-free-* report the averaged x; sophia uses the problem's exact Hessian";

@@ -5,7 +5,7 @@
  * only on (seed, epoch), so epoch-by-epoch calls, and a run resumed from a checkpoint, give the
  * same weights as one uninterrupted call.
  */
-import type { Param } from '@descent/core';
+import { type Param, ScheduleFreeAdamW, ScheduleFreeSGD } from '@descent/core';
 import {
   type AnyOptimizer,
   type ClassificationDataset,
@@ -118,9 +118,22 @@ export interface TrainOutcome {
   rows: { train: number; test: number };
 }
 
+/** The race's first-order optimizers that cannot train an MLP here, and why. */
+export const notForTraining: Record<string, string> = {
+  sophia: 'it needs Hessian-vector products of the loss, which training does not compute',
+};
+
+/** What `train --optimizer` takes: the race's first-order optimizers but those above. */
+export const trainOptimizers: readonly string[] = Object.keys(firstOrder).filter(
+  (n) => !Object.hasOwn(notForTraining, n),
+);
+
 function optimizerFactory(s: TrainSettings): (params: Param[]) => AnyOptimizer {
+  if (Object.hasOwn(notForTraining, s.optimizer)) {
+    throw new UsageError(`--optimizer ${s.optimizer} cannot train an MLP: ${notForTraining[s.optimizer]}`);
+  }
   const entry = Object.hasOwn(firstOrder, s.optimizer) ? firstOrder[s.optimizer] : undefined;
-  if (!entry) throw unknownNameError('optimizer for training', s.optimizer, Object.keys(firstOrder));
+  if (!entry) throw unknownNameError('optimizer for training', s.optimizer, trainOptimizers);
   const options: Record<string, unknown> = { ...entry.implied, lr: s.lr };
   if (s.momentum !== undefined) options.momentum = s.momentum;
   if (s.weightDecay !== undefined) options.weightDecay = s.weightDecay;
@@ -290,7 +303,11 @@ export async function train(
   let interrupted = false;
   let diverged: string | null = null;
   let stoppedEarly: string | null = null;
+  // schedule-free: fit steps at y (train()); validation, the test and --save read x (eval())
+  const sf =
+    optimizer instanceof ScheduleFreeAdamW || optimizer instanceof ScheduleFreeSGD ? optimizer : undefined;
   while (epoch < s.epochs) {
+    sf?.train();
     const r = fitMlp(model, prepared.train, {
       ...(s.loss === 'mse' ? { loss: 'mse' as const } : {}),
       optimizer,
@@ -308,6 +325,13 @@ export async function train(
       break;
     }
     epoch = r.epoch;
+    if (sf && prepared.validation) {
+      sf.eval();
+      const v = evaluate(model, prepared.validation, s.loss === 'mse' ? { loss: 'mse' as const } : {});
+      const last = r.history[r.history.length - 1];
+      last.valLoss = v.loss;
+      if (v.accuracy !== undefined) last.valAccuracy = v.accuracy; // train() again before the next epoch
+    }
     for (const h of r.history) history.push(h);
     for (const h of r.history) hooks.onEpoch?.(h);
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -318,6 +342,7 @@ export async function train(
       break;
     }
   }
+  sf?.eval();
   const test = evaluate(model, prepared.test);
   const cli: ModelFile['cli'] = {
     settings: s,
