@@ -221,7 +221,7 @@ describe('the race says what happened, whatever the input', () => {
     expect(await race().locator('.status').textContent()).toBe('Tick at least one optimizer to race');
     for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.check();
     await run();
-    expect(await race().locator('#race-results tbody tr').count()).toBe(8);
+    expect(await race().locator('#race-results tbody tr').count()).toBe(24); // 8 classic + 16 newer racers
   });
 
   it('races momentum with the β set on its slider, as minimize does in Node, and moves the 2(1+β)/L hint', async () => {
@@ -312,6 +312,17 @@ describe('the race says what happened, whatever the input', () => {
       'Adagrad',
       'L-BFGS',
       'Newton',
+      // ticked by the test before: the newer optimizers
+      ...['Prodigy', 'D-Adapt Adam', 'ADOPT', 'AdEMAMix', 'LAMB', 'LARS', 'Adan', 'Shampoo', 'SOAP'],
+      ...[
+        'Adam 8-bit',
+        'AdamW 8-bit',
+        'Adam bf16',
+        'AdamW bf16',
+        'Schedule-free SGD',
+        'Schedule-free AdamW',
+        'Sophia',
+      ],
     ]);
   });
 

@@ -107,7 +107,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     row.dataset.method = m.method;
     const box = Object.assign(document.createElement('input'), {
       type: 'checkbox',
-      checked: true,
+      checked: !m.extra,
       name: `use-${m.method}`,
     });
     const name = document.createElement('label');

@@ -19,6 +19,8 @@ export interface RaceMethod {
   /** Default learning rate, or undefined for the line-search methods. */
   lr?: number;
   colour: string;
+  /** Unticked until chosen: the newer optimizers, offered beside the classic racers. */
+  extra?: boolean;
 }
 
 /** The racers, with learning rates that converge on the notes' ill-conditioned quadratic. */
@@ -31,6 +33,23 @@ export const raceMethods: RaceMethod[] = [
   { method: 'adagrad', label: 'Adagrad', lr: 2, colour: '#38d9a9' },
   { method: 'lbfgs', label: 'L-BFGS', colour: '#a9e34b' },
   { method: 'newton', label: 'Newton', colour: '#ffffff' },
+  // the newer optimizers (minimize's names), unticked; rates measured on the ill-conditioned quadratic
+  { method: 'prodigy', label: 'Prodigy', lr: 1, colour: '#e64980', extra: true },
+  { method: 'dadapt-adam', label: 'D-Adapt Adam', lr: 1, colour: '#be4bdb', extra: true },
+  { method: 'adopt', label: 'ADOPT', lr: 0.5, colour: '#7950f2', extra: true },
+  { method: 'ademamix', label: 'AdEMAMix', lr: 1, colour: '#4c6ef5', extra: true },
+  { method: 'lamb', label: 'LAMB', lr: 0.3, colour: '#228be6', extra: true },
+  { method: 'lars', label: 'LARS', lr: 2, colour: '#15aabf', extra: true },
+  { method: 'adan', label: 'Adan', lr: 1, colour: '#12b886', extra: true },
+  { method: 'shampoo', label: 'Shampoo', lr: 0.5, colour: '#40c057', extra: true },
+  { method: 'soap', label: 'SOAP', lr: 0.03, colour: '#82c91e', extra: true },
+  { method: 'adam8bit', label: 'Adam 8-bit', lr: 0.5, colour: '#fab005', extra: true },
+  { method: 'adamw8bit', label: 'AdamW 8-bit', lr: 0.5, colour: '#fd7e14', extra: true },
+  { method: 'adam-bf16', label: 'Adam bf16', lr: 0.5, colour: '#f03e3e', extra: true },
+  { method: 'adamw-bf16', label: 'AdamW bf16', lr: 0.5, colour: '#c92a2a', extra: true },
+  { method: 'schedule-free-sgd', label: 'Schedule-free SGD', lr: 1, colour: '#868e96', extra: true },
+  { method: 'schedule-free-adamw', label: 'Schedule-free AdamW', lr: 1, colour: '#adb5bd', extra: true },
+  { method: 'sophia', label: 'Sophia', lr: 0.3, colour: '#e599f7', extra: true },
 ];
 
 /**
