@@ -11,7 +11,7 @@
  * The steps run on the kernels' gemm (`impl: 'fused'`, the default). Against the plain-loop
  * reference (`impl: 'reference'`) they are compared at REF_N = 512, not 1024: a reference step at
  * 1024 takes ~47 s (O(N³) loops), at 512 about an eighth of that, so the suite ends in a few
- * minutes. MATRIX_REF_N=1024 times the reference at the full size (one sample each, ~4 min more).
+ * minutes. MATRIX_REF_N=1024 times the reference at the full size (one sample each, ~8 min in all).
  * Fused: median of 3 calls of each kind after the warm-up calls; reference: one call of each.
  * Wall time. No targets; the ratios are printed.
  */
