@@ -38,10 +38,14 @@
  * an optimizer that is simply dropped is collected with its state (the arena frees forgotten
  * arrays through a FinalizationRegistry), only later.
  */
-import { allFinite, alloc, type DType, type FloatArray, fromArray, WasmArray } from '@descent/kernels';
+import { allFinite, alloc, type DType, fromArray, WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
+import { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
+import { StepSnapshot } from './step-snapshot.js';
 import { checkKnownOptions, didYouMean } from './validate.js';
+
+export { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
 
 /** How `loadStateDict` checks one state key: an array (of the parameter's dtype) or a number. */
 export type StateSpec = Record<string, { kind: 'array' | 'number'; required: boolean }>;
@@ -85,33 +89,6 @@ export type ParamsInput<O> = Param[] | Array<Partial<O> & { params: Param[] }>;
 /** Per-parameter state: arrays live in kernel memory, scalars are plain numbers. */
 export type ParamState = Record<string, WasmArray | StateValue>;
 
-export class NonFiniteGradientError extends Error {
-  constructor(
-    readonly paramName: string,
-    readonly step: number,
-  ) {
-    super(
-      `Non-finite gradient (NaN or Inf) in ${paramName} at step ${step}; parameters and state left unchanged`,
-    );
-    this.name = 'NonFiniteGradientError';
-  }
-}
-
-/** A step whose result overflowed (finite before, NaN/Inf after); everything was put back. */
-export class NonFiniteStepError extends RangeError {
-  constructor(
-    readonly paramName: string,
-    readonly step: number,
-    readonly group: number,
-    readonly lr: number,
-  ) {
-    super(
-      `Step ${step} would make ${paramName} non-finite (group ${group}, lr ${lr}): the update overflowed; parameters and state left unchanged (lower the learning rate, or check the group's options)`,
-    );
-    this.name = 'NonFiniteStepError';
-  }
-}
-
 export abstract class Optimizer<O extends BaseOptions> {
   /** The optimizer's name, as in messages ("Adam"). */
   abstract readonly name: string;
@@ -127,12 +104,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
   skippedSteps = 0;
-  /** The step's snapshot: the arrays saved and their copies (JS memory, reused from step to step). */
-  private scratch: FloatArray[] = [];
-  private saved: WasmArray[] = [];
-  private savedCount = 0;
-  /** Each parameter's state record before the step (a shallow copy; undefined: no state yet). */
-  private records: Array<ParamState | undefined> = [];
+  /** The step's snapshot (JS memory, reused from step to step). */
+  private readonly snap = new StepSnapshot();
   /** Parameters whose stored values a kernel reported finite during the step (see storedFinite). */
   private readonly vouched = new Set<Param>();
   /** State arrays allocated by the step in progress (freed again if it fails). */
@@ -346,14 +319,15 @@ export abstract class Optimizer<O extends BaseOptions> {
       });
       return;
     }
-    this.snapshot();
+    this.snap.take(this.paramGroups, this.state);
     const allocated = this.allocatedScratch;
     this.allocatedThisStep = allocated;
     try {
       update();
       this.checkFiniteAfterStep();
     } catch (e) {
-      this.restore();
+      this.snap.restore(this.paramGroups, this.state);
+      for (const a of this.allocatedThisStep ?? []) a.free(); // new this step: never in the old state
       throw e;
     } finally {
       this.allocatedThisStep = undefined;
@@ -375,95 +349,24 @@ export abstract class Optimizer<O extends BaseOptions> {
       for (let pi = 0; pi < g.params.length; pi++, j++) {
         const p = g.params[pi];
         const vouched = this.vouched.has(p);
-        if (!vouched && !allFinite(p.value) && this.wasFinite(p.value)) {
+        if (!vouched && !allFinite(p.value) && this.snap.wasFinite(p.value)) {
           throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
         }
         const s = this.state.get(p);
         if (!s) continue;
-        const before = this.records[j];
+        const before = this.snap.recordOf(j);
         for (const k in s) {
           const v = s[k];
           if (typeof v === 'number') {
             if (!Number.isFinite(v) && Number.isFinite(before?.[k] ?? 0)) {
               throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
             }
-          } else if (!vouched && v instanceof WasmArray && !allFinite(v) && this.wasFinite(v)) {
+          } else if (!vouched && v instanceof WasmArray && !allFinite(v) && this.snap.wasFinite(v)) {
             throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
           }
         }
       }
     }
-  }
-
-  /** Whether the snapshot's copy of `a` was all finite (true for an array new this step). */
-  private wasFinite(a: WasmArray): boolean {
-    const i = this.saved.indexOf(a);
-    if (i < 0 || i >= this.savedCount) return true;
-    const c = this.scratch[i];
-    for (let k = 0; k < c.length; k++) if (!Number.isFinite(c[k])) return false;
-    return true;
-  }
-
-  /** Copies every parameter's values and state into the scratch arrays (reused across steps). */
-  private snapshot(): void {
-    this.savedCount = 0;
-    const groups = this.paramGroups;
-    let j = 0;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const params = groups[gi].params;
-      for (let pi = 0; pi < params.length; pi++, j++) {
-        const p = params[pi];
-        this.save(p.value);
-        const s = this.state.get(p);
-        this.records[j] = s && { ...s };
-        if (s) {
-          for (const k in s) {
-            const v = s[k];
-            if (v instanceof WasmArray && !v.freed) this.save(v);
-          }
-        }
-      }
-    }
-    // drop references to arrays of earlier steps (setting a length is not free: only on change)
-    if (this.records.length !== j) this.records.length = j;
-    if (this.saved.length !== this.savedCount) this.saved.length = this.savedCount;
-    if (this.scratch.length !== this.savedCount) this.scratch.length = this.savedCount;
-  }
-
-  /** Copies `a` into the next scratch array (made again only when the length or dtype changed). */
-  private save(a: WasmArray): void {
-    const k = this.savedCount++;
-    let c = this.scratch[k];
-    if (!c || c.length !== a.length || c instanceof Float32Array !== (a.dtype === 'f32')) {
-      c = a.dtype === 'f32' ? new Float32Array(a.length) : new Float64Array(a.length);
-      this.scratch[k] = c;
-    }
-    c.set(a.data);
-    this.saved[k] = a;
-  }
-
-  /** Puts the snapshot back: values, state records, and frees arrays allocated by the step. */
-  private restore(): void {
-    for (let k = 0; k < this.savedCount; k++) {
-      const a = this.saved[k];
-      if (!a.freed) a.data.set(this.scratch[k]);
-    }
-    let j = 0;
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        const before = this.records[j++];
-        const now = this.state.get(p);
-        const kept = new Set(before ? Object.values(before) : []);
-        if (now) for (const v of Object.values(now)) if (v instanceof WasmArray && !kept.has(v)) v.free();
-        if (before) {
-          if (now) {
-            for (const k of Object.keys(now)) delete now[k];
-            Object.assign(now, before);
-          } else this.state.set(p, before);
-        } else this.state.delete(p);
-      }
-    }
-    for (const a of this.allocatedThisStep ?? []) a.free(); // new this step: never in the old state
   }
 
   /** True if every gradient is finite; otherwise throws, or counts a skip and returns false. */
@@ -738,10 +641,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   free(): void {
     this.resetState();
-    this.scratch = [];
-    this.saved = [];
-    this.savedCount = 0;
-    this.records = [];
+    this.snap.clear();
     this.isFreed = true;
   }
 }
