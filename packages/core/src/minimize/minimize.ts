@@ -39,6 +39,15 @@ import { minimizeNewton } from './newton.js';
 import { minimizeNewtonCg } from './newton-cg.js';
 import { checkFiniteDifferenceMethod } from './numdiff.js';
 import { CountedObjective, type Objective } from './objective.js';
+import {
+  checkCount,
+  checkNumber,
+  flag,
+  nonNegative,
+  parseBounds,
+  positive,
+  vectors,
+} from './option-checks.js';
 import { minimizePowell } from './powell.js';
 import type { MinimizeResult } from './result.js';
 import { lbfgsbMessages, type Stopping } from './stopping.js';
@@ -323,18 +332,6 @@ export function minimize(
   }
 }
 
-function checkNumber(label: string, v: unknown, lo: number, hi: number, exclusiveLo = false): void {
-  if (
-    typeof v !== 'number' ||
-    Number.isNaN(v) ||
-    (exclusiveLo ? v <= lo : v < lo) ||
-    v > hi ||
-    (hi === Number.POSITIVE_INFINITY && !Number.isFinite(v))
-  ) {
-    throw new RangeError(`Invalid ${label} value: ${String(v)}`);
-  }
-}
-
 /**
  * SciPy's limits for Nelder-Mead and Powell: both `dflt` when neither is set; when only one is set
  * the other is unlimited (unless the one set is itself unlimited).
@@ -345,47 +342,6 @@ function scipyLimits(maxIter: number | undefined, maxFev: number | undefined, df
   if (maxIter === undefined) return { maxIter: maxFev === inf ? dflt : inf, maxFev: maxFev as number };
   if (maxFev === undefined) return { maxIter, maxFev: maxIter === inf ? dflt : inf };
   return { maxIter, maxFev };
-}
-
-/** Bounds as lower / upper arrays (±Infinity for none); `some` when any is finite. */
-function parseBounds(b: unknown, n: number): { lower: Float64Array; upper: Float64Array; some: boolean } {
-  const lower = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-  const upper = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const bad = (why: string) => new RangeError(`Invalid bounds value: ${why}`);
-  const read = (v: unknown, dflt: number, what: string) => {
-    if (v === null || v === undefined) return dflt;
-    if (typeof v !== 'number' || Number.isNaN(v))
-      throw bad(`${what} is ${String(v)} (expected a number, null or ±Infinity)`);
-    return v;
-  };
-  if (Array.isArray(b)) {
-    if (b.length !== n) throw bad(`${b.length} pairs for ${n} coordinates`);
-    b.forEach((pair, i) => {
-      if (pair === null || pair === undefined) return;
-      if (!Array.isArray(pair) || pair.length !== 2) throw bad(`entry ${i} must be a pair [lower, upper]`);
-      lower[i] = read(pair[0], Number.NEGATIVE_INFINITY, `lower bound ${i}`);
-      upper[i] = read(pair[1], Number.POSITIVE_INFINITY, `upper bound ${i}`);
-    });
-  } else if (b && typeof b === 'object' && 'lb' in b && 'ub' in b) {
-    const { lb, ub } = b as { lb: ArrayLike<number>; ub: ArrayLike<number> };
-    if (lb?.length !== n || ub?.length !== n) throw bad(`lb and ub must have length ${n}`);
-    for (let i = 0; i < n; i++) {
-      lower[i] = read(lb[i], Number.NEGATIVE_INFINITY, `lb[${i}]`);
-      upper[i] = read(ub[i], Number.POSITIVE_INFINITY, `ub[${i}]`);
-    }
-  } else {
-    throw bad('expected [lower, upper] pairs, one per coordinate, or { lb, ub }');
-  }
-  let some = false;
-  for (let i = 0; i < n; i++) {
-    if (lower[i] > upper[i])
-      throw bad(`lower bound ${lower[i]} > upper bound ${upper[i]} at coordinate ${i}`);
-    if (lower[i] === Number.POSITIVE_INFINITY || upper[i] === Number.NEGATIVE_INFINITY) {
-      throw bad(`coordinate ${i} has an empty range [${lower[i]}, ${upper[i]}]`);
-    }
-    if (Number.isFinite(lower[i]) || Number.isFinite(upper[i])) some = true;
-  }
-  return { lower, upper, some };
 }
 
 /** Where 'newton-cg' and 'trust-ncg' get ∇²f v: `hessian: 'fd'` forces differences of ∇f. */
@@ -402,40 +358,4 @@ function hvpSource(obj: CountedObjective, hessian: unknown): HessianVectorSource
     );
   }
   return 'fd';
-}
-
-function positive(label: string, v: unknown): number {
-  checkNumber(label, v, 0, Number.POSITIVE_INFINITY, true);
-  return v as number;
-}
-
-function nonNegative(label: string, v: unknown): number {
-  checkNumber(label, v, 0, Number.POSITIVE_INFINITY);
-  return v as number;
-}
-
-function flag(label: string, v: unknown): boolean {
-  if (typeof v !== 'boolean')
-    throw new RangeError(`Invalid ${label} value: ${String(v)} (expected true or false)`);
-  return v;
-}
-
-/** `rows` finite vectors of length `cols`, copied; a RangeError naming the option otherwise. */
-function vectors(label: string, v: unknown, rows: number, cols: number): Float64Array[] {
-  if (!Array.isArray(v) || v.length !== rows) {
-    throw new RangeError(`Invalid ${label} value: expected ${rows} points of length ${cols}`);
-  }
-  return v.map((row, i) => {
-    const r = Float64Array.from((row ?? []) as ArrayLike<number>);
-    if (r.length !== cols || !r.every(Number.isFinite)) {
-      throw new RangeError(`Invalid ${label} value: row ${i} must be ${cols} finite numbers`);
-    }
-    return r;
-  });
-}
-
-function checkCount(label: string, v: unknown): void {
-  if (!(v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && (v as number) > 0))) {
-    throw new RangeError(`Invalid ${label} value: ${String(v)} (expected a positive integer)`);
-  }
 }
