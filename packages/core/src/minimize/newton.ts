@@ -20,6 +20,7 @@
 import { cholesky, choleskySolve, eigh, NotPositiveDefiniteError } from '@descent/kernels';
 import { exactLineSearch } from './exact-line-search.js';
 import { moreThuente } from './line-search.js';
+import { finiteDifferenceHessian } from './numdiff.js';
 import type { CountedObjective } from './objective.js';
 import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
 import { checkStop, lineSearchFailure, type Stopping } from './stopping.js';
@@ -127,31 +128,4 @@ export function newtonDirection(H: Float64Array, g: Float64Array, delta?: number
     p[i] = -acc;
   }
   return p;
-}
-
-/** Forward differences of ∇f, one gradient evaluation per column, symmetrized. */
-function finiteDifferenceHessian(
-  obj: CountedObjective,
-  x: Float64Array,
-  g: Float64Array,
-  H: Float64Array,
-): void {
-  const n = x.length;
-  const xh = x.slice();
-  const gh = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const h = Math.sqrt(Number.EPSILON) * Math.max(1, Math.abs(x[j]));
-    xh[j] = x[j] + h;
-    const step = xh[j] - x[j]; // the step actually represented in floating point
-    obj.grad(xh, gh);
-    for (let i = 0; i < n; i++) H[i * n + j] = (gh[i] - g[i]) / step;
-    xh[j] = x[j];
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const s = 0.5 * (H[i * n + j] + H[j * n + i]);
-      H[i * n + j] = s;
-      H[j * n + i] = s;
-    }
-  }
 }

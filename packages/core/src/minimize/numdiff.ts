@@ -14,6 +14,7 @@
  * Complex steps ('cs') need f to accept complex numbers; a JavaScript function of a Float64Array
  * cannot, so 'cs' is refused by name.
  */
+import type { CountedObjective } from './objective.js';
 
 export type FiniteDifferenceMethod = '2-point' | '3-point';
 
@@ -126,5 +127,33 @@ function checkPoint(label: string, x: Float64Array | ArrayLike<number>): Float64
 function checkStep(epsilon: unknown): void {
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new RangeError(`Invalid epsilon value: ${String(epsilon)} (expected a positive finite number)`);
+  }
+}
+
+/** Forward differences of ∇f, one gradient evaluation per column, symmetrized
+ * (used by 'newton' and 'trust-exact' when the objective has no Hessian). */
+export function finiteDifferenceHessian(
+  obj: CountedObjective,
+  x: Float64Array,
+  g: Float64Array,
+  H: Float64Array,
+): void {
+  const n = x.length;
+  const xh = x.slice();
+  const gh = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const h = Math.sqrt(Number.EPSILON) * Math.max(1, Math.abs(x[j]));
+    xh[j] = x[j] + h;
+    const step = xh[j] - x[j]; // the step actually represented in floating point
+    obj.grad(xh, gh);
+    for (let i = 0; i < n; i++) H[i * n + j] = (gh[i] - g[i]) / step;
+    xh[j] = x[j];
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const s = 0.5 * (H[i * n + j] + H[j * n + i]);
+      H[i * n + j] = s;
+      H[j * n + i] = s;
+    }
   }
 }
