@@ -32,6 +32,7 @@ export * from './regularizers';
 export * from './conv';
 export * from './pool';
 export * from './elementwise';
+export * from './elementwise-broadcast';
 export { stridesScratch } from './strides';
 export * from './reduce';
 export * from './strided';
