@@ -17,13 +17,17 @@
  *
  * Resuming: `initialEpoch: k` starts at epoch k (epochs counts the total, as Keras'); with the
  * model, optimizer and scheduler restored from a checkpoint the run continues bit-identically.
+ *
+ * `batchSize` may grow from epoch to epoch (dynamic sampling: a schedule epoch ↦ |S|, Byrd et al.'s
+ * norm test, or Smith et al.'s batch growth in place of lr decay): see batch-schedule.ts.
  */
 import { NonFiniteGradientError, type Optimizer, type Param } from '@descent/core';
 import { alloc, copy, sumSquares, type WasmArray, type WasmMatrix } from '@descent/kernels';
 import { type ObjectiveOptions, objective, type Penalty } from '@descent/regularizers';
 import { type LRScheduler, ReduceLROnPlateau } from '@descent/schedulers';
+import { BatchPlan, type BatchSizeOption, normTestOnRows } from './batch-schedule.js';
 import { BatchLoader, countCorrect, type Dataset, prepareData } from './batches.js';
-import { checkBatchSize, defaultLoss, evaluate } from './evaluate.js';
+import { defaultLoss, evaluate } from './evaluate.js';
 import { BatchBuffers } from './layers/layer.js';
 import type { Sequential } from './layers/sequential.js';
 import { type Loss, type LossName, lossOf } from './losses/losses.js';
@@ -57,6 +61,8 @@ export interface EpochRecord {
   valAccuracy?: number;
   /** The lr of the first parameter group when the epoch started. */
   lr: number;
+  /** The epoch's batch size (rows per batch; the last batch may be short). */
+  batchSize: number;
   /** Per layer with parameters: the mean over the epoch's steps of √(Σ_params ‖∂p‖²). */
   gradNorms: Record<string, number>;
 }
@@ -74,8 +80,13 @@ export interface FitOptions {
   regularizers?: Penalty[] | { penalties: Penalty[]; exclude?: ObjectiveOptions['exclude'] };
   /** Total epochs (an integer >= 1). */
   epochs: number;
-  /** Rows per batch (default 32). */
-  batchSize?: number;
+  /**
+   * Rows per batch (default 32), or a growing batch: a function epoch => size (e.g. core's
+   * geometricBatchSize), `{ normTest: ϑ, initial, max? }` (Byrd et al. 2012, once per epoch) or
+   * `{ lrDecay: epoch => lr, initial, max? }` (Smith et al. 2018: grow the batch instead of decaying
+   * the lr). Sizes above n are cut to n. See batch-schedule.ts.
+   */
+  batchSize?: BatchSizeOption;
   /** Reshuffle every epoch (default true). */
   shuffle?: boolean;
   /** Seed of the shuffles (default 0). */
@@ -97,6 +108,8 @@ export interface FitResult {
   message: string;
   /** Epochs completed in total (initialEpoch included): the epoch to resume from. */
   epoch: number;
+  /** The batch size the next epoch would use (a norm test resumes with `initial: nextBatchSize`). */
+  nextBatchSize: number;
   optimizer: AnyOptimizer;
   scheduler: Scheduler | undefined;
 }
@@ -134,7 +147,6 @@ function checkOptions(o: FitOptions) {
   const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, 0);
   if (initialEpoch >= epochs)
     throw new RangeError(`Invalid initialEpoch: ${initialEpoch} (must be < epochs = ${epochs})`);
-  const batchSize = checkBatchSize(o.batchSize ?? 32);
   const seed = checkInteger('seed', o.seed ?? 0, 0);
   const shuffle = o.shuffle ?? true;
   if (typeof shuffle !== 'boolean')
@@ -157,7 +169,7 @@ function checkOptions(o: FitOptions) {
   if (typeof o.optimizer !== 'function' && !(o.optimizer && typeof o.optimizer === 'object')) {
     throw new TypeError('fit: optimizer must be an optimizer or a factory (params) => optimizer');
   }
-  return { epochs, initialEpoch, batchSize, seed, shuffle, scheduleEvery };
+  return { epochs, initialEpoch, seed, shuffle, scheduleEvery };
 }
 
 /**
@@ -200,12 +212,19 @@ function checkFiniteParameters(params: Param[]): void {
 }
 
 export function fit(model: Sequential, data: Dataset, options: FitOptions): FitResult {
-  const { epochs, initialEpoch, batchSize, seed, shuffle, scheduleEvery } = checkOptions(options);
+  const { epochs, initialEpoch, seed, shuffle, scheduleEvery } = checkOptions(options);
   const loss = options.loss === undefined ? defaultLoss(data) : lossOf(options.loss);
   const train = prepareData('data', data, model.dtype, model.inFeatures, model.outFeatures, loss);
   if (options.validation !== undefined) {
     prepareData('validation', options.validation, model.dtype, model.inFeatures, model.outFeatures, loss);
   }
+  const plan = BatchPlan.resolve(
+    options.batchSize ?? 32,
+    train.n,
+    initialEpoch,
+    epochs,
+    options.schedule !== undefined,
+  );
   const params = model.parameters();
   checkFiniteParameters(params);
   const optimizer = typeof options.optimizer === 'function' ? options.optimizer(params) : options.optimizer;
@@ -220,7 +239,8 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   const penalties = Array.isArray(regs) ? regs : (regs?.penalties ?? []);
   const exclude = Array.isArray(regs) ? undefined : regs?.exclude;
 
-  const loader = new BatchLoader(train, model.dtype, batchSize);
+  let loader = new BatchLoader(train, model.dtype, plan.size(initialEpoch));
+  const rowLoader = plan.normTest ? new BatchLoader(train, model.dtype, 1) : undefined;
   const dOut = new BatchBuffers(model.dtype, model.outFeatures);
   const lastGood = new WeightSnapshot(params);
   const best = options.earlyStopping?.restoreBest ? new WeightSnapshot(params) : undefined;
@@ -254,6 +274,13 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   model.train();
   try {
     for (; epoch < epochs; epoch++) {
+      const batchSize = plan.size(epoch);
+      if (batchSize !== loader.batchSize) {
+        loader.free();
+        loader = new BatchLoader(train, model.dtype, batchSize);
+      }
+      const planned = plan.lr(epoch);
+      if (planned !== undefined) for (const g of optimizer.paramGroups) g.lr = planned;
       const lr = optimizer.paramGroups[0].lr;
       loader.orderFor(epoch, shuffle, seed);
       normSums.fill(0);
@@ -294,7 +321,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
           : `Training diverged: ${diverged}; no step had a finite loss, the weights are those training started with`;
         break;
       }
-      const record: EpochRecord = { epoch, loss: lossSum / train.n, lr, gradNorms: {} };
+      const record: EpochRecord = { epoch, loss: lossSum / train.n, lr, batchSize, gradNorms: {} };
       if (train.labels) record.accuracy = correct / train.n;
       layers.forEach((l, i) => {
         record.gradNorms[l.name] = normSums[i] / steps;
@@ -303,6 +330,22 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
         const v = evaluate(model, options.validation, { loss });
         record.valLoss = v.loss;
         if (v.accuracy !== undefined) record.valAccuracy = v.accuracy;
+      }
+      if (rowLoader && plan.normTest) {
+        // the norm test on the first |S| rows of this epoch's order, one row at a time, in eval mode
+        rowLoader.order.set(loader.order);
+        model.eval();
+        const test = normTestOnRows(
+          params,
+          batchSize,
+          (i) => {
+            batch = rowLoader.batch(i);
+            closure();
+          },
+          plan.normTest.vartheta,
+        );
+        model.train();
+        plan.grow(test);
       }
       history.push(record);
       const monitored = record.valLoss ?? record.loss;
@@ -326,9 +369,18 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
     }
   } finally {
     loader.free();
+    rowLoader?.free();
     dOut.free();
     lastGood.free();
     best?.free();
   }
-  return { history, stopReason, message, epoch, optimizer, scheduler };
+  return {
+    history,
+    stopReason,
+    message,
+    epoch,
+    nextBatchSize: plan.next(epoch - 1),
+    optimizer,
+    scheduler,
+  };
 }
