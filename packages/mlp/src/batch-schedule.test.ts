@@ -1,4 +1,4 @@
-import { geometricBatchSize, normTest, SGD } from '@descent/core';
+import { geometricBatchSize, normTest, type Param, SGD } from '@descent/core';
 import { step } from '@descent/schedulers';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './batches.js';
@@ -24,7 +24,7 @@ function regression(n: number, seed = 1): Dataset {
 const net = () => mlp({ sizes: [2, 8, 1], activation: 'tanh', dtype: 'f64', seed: 3 });
 const sgd =
   (lr = 0.05) =>
-  (ps: Parameters<typeof SGD>[0]) =>
+  (ps: Param[]) =>
     new SGD(ps, { lr });
 const weights = (m: Sequential) => Object.values(m.stateDict()).map((v) => Array.from(v as Float64Array));
 
