@@ -2,6 +2,7 @@
  * gemm's micro-kernel (gemm.ts): one MR x NR tile of C from packed panels, the tile kept in
  * 2 MR v128 registers, and the update of C it ends with.
  */
+import { fmadd } from './fma';
 import { MR } from './gemm-pack';
 
 /** *p = acc + beta * *p for one v128, except that beta = 0 stores acc without reading *p. */
@@ -101,14 +102,14 @@ import { MR } from './gemm-pack';
       x2 = v128.load_splat<T>(ap, 2 * sz);
       x3 = v128.load_splat<T>(ap, 3 * sz);
     }
-    c00 = v128.add<T>(c00, v128.mul<T>(x0, b0));
-    c01 = v128.add<T>(c01, v128.mul<T>(x0, b1));
-    c10 = v128.add<T>(c10, v128.mul<T>(x1, b0));
-    c11 = v128.add<T>(c11, v128.mul<T>(x1, b1));
-    c20 = v128.add<T>(c20, v128.mul<T>(x2, b0));
-    c21 = v128.add<T>(c21, v128.mul<T>(x2, b1));
-    c30 = v128.add<T>(c30, v128.mul<T>(x3, b0));
-    c31 = v128.add<T>(c31, v128.mul<T>(x3, b1));
+    c00 = fmadd<T>(x0, b0, c00);
+    c01 = fmadd<T>(x0, b1, c01);
+    c10 = fmadd<T>(x1, b0, c10);
+    c11 = fmadd<T>(x1, b1, c11);
+    c20 = fmadd<T>(x2, b0, c20);
+    c21 = fmadd<T>(x2, b1, c21);
+    c30 = fmadd<T>(x3, b0, c30);
+    c31 = fmadd<T>(x3, b1, c31);
     ap += PRE || PA ? 64 : <usize>MR * sz;
     bp += 32;
   }
