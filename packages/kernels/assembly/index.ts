@@ -6,6 +6,7 @@ export * from './gemm';
 export * from './transpose';
 export * from './cholesky';
 export * from './lu';
+export * from './qr';
 export * from './eigh';
 export * from './optim-sgd';
 export * from './optim-adam';

@@ -43,6 +43,7 @@ export * from './optim-schedule-free.js';
 export * from './optim-sgd.js';
 export * from './optim-sophia.js';
 export * from './pool.js';
+export * from './qr.js';
 export * from './reduce.js';
 export * from './regularizers.js';
 export * from './softmax.js';
