@@ -5,6 +5,7 @@ import {
   householderQ,
   inverseRootEigh,
   inverseRootNewton,
+  kernelHouseholderQ,
   naiveProduct,
 } from './matrix-roots.js';
 import { expectClose } from './test-support/conformance.js';
@@ -65,5 +66,12 @@ describe('matrix roots', () => {
   it("gives numpy.linalg.qr's Q (LAPACK's signs)", () => {
     const { A, Q } = shampooSoapFixture.qr;
     expectClose(householderQ(Float64Array.from(A), 5), Q, 1e-13, 'Q');
+    expectClose(kernelHouseholderQ(Float64Array.from(A), 5), Q, 1e-13, 'kernel Q');
+  });
+
+  it("gives householderQ's Q from the kernels' blocked QR (three panels of 32)", () => {
+    const n = 70;
+    const A = new Float64Array(n * n).map((_, i) => (Math.sin(i * 12.9898 + 78.233) * 43758.5453) % 1);
+    expectClose(kernelHouseholderQ(A, n), householderQ(A, n), 1e-12, 'Q');
   });
 });

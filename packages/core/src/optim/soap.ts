@@ -23,12 +23,21 @@
  * 10000, precondition1d false, warmupSteps 1. Deviations: soap.py multiplies θ by 1 - λ·(-η_s)
  * (its step size is negative there: the decay grows θ); we decay, θ(1 - η_s λ). No merge_dims,
  * normalize_grads or bf16 stochastic rounding; statistics and bases are computed in f64 and stored
- * in the parameter's dtype. `impl: 'fused'` (default) runs the products on the kernels' gemm,
- * `'reference'` on plain loops.
+ * in the parameter's dtype. `impl: 'fused'` (default) runs the products on the kernels' gemm and
+ * the refresh's QR on the kernels' blocked Householder QR (kernelHouseholderQ), `'reference'` both
+ * on plain loops (householderQ).
  */
 import type { FloatArray, WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
-import { eigenbasis, gemmProduct, householderQ, naiveProduct, type Product } from './matrix-roots.js';
+import {
+  eigenbasis,
+  gemmProduct,
+  householderQ,
+  kernelHouseholderQ,
+  naiveProduct,
+  type Product,
+  type QFactor,
+} from './matrix-roots.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -99,6 +108,7 @@ export function soapStep(
   s: number,
   o: SOAPOptions,
   mm: Product = naiveProduct,
+  orth: QFactor = householderQ,
 ): void {
   const n = theta.length;
   const [rows, cols] = matrixShape(shape, n);
@@ -142,7 +152,7 @@ export function soapStep(
       const order = est.map((_, j) => j).sort((a, b) => est[b] - est[a] || a - b);
       const sorted = new Float64Array(d * d);
       for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sorted[i * d + j] = tmp[i * d + order[j]];
-      Q[side] = householderQ(sorted, d);
+      Q[side] = orth(sorted, d);
       const w = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
@@ -234,7 +244,9 @@ export class SOAP extends Optimizer<SOAPOptions> {
   }
 
   protected updateGroup(group: ParamGroup<SOAPOptions>): void {
-    const mm = this.impl === 'fused' ? gemmProduct : naiveProduct;
+    const fused = this.impl === 'fused';
+    const mm = fused ? gemmProduct : naiveProduct;
+    const orth = fused ? kernelHouseholderQ : householderQ;
     for (const p of group.params) {
       const st = this.state.get(p) as SOAPState;
       const len = this.lengths(p, group);
@@ -248,7 +260,7 @@ export class SOAP extends Optimizer<SOAPOptions> {
         ARRAY_KEYS.map((k) => [k, st[k].data.slice()]),
       ) as unknown as SOAPArrays;
       const theta = p.data.slice();
-      soapStep(theta, p.grad.slice(), p.shape, arrays, s, group, mm);
+      soapStep(theta, p.grad.slice(), p.shape, arrays, s, group, mm, orth);
       p.data.set(theta);
       for (const k of ARRAY_KEYS) st[k].data.set(arrays[k]);
       st.step = s;
