@@ -18,9 +18,16 @@ import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { choice, common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
+import { parseBatchGrowth } from '../training/batch-growth.js';
 import { syntheticNames } from '../training/data.js';
 import { progressHooks } from '../training/progress.js';
-import { type ModelFile, type TrainSettings, train, trainOptimizers } from '../training/session.js';
+import {
+  isPlateau,
+  type ModelFile,
+  type TrainSettings,
+  train,
+  trainOptimizers,
+} from '../training/session.js';
 
 const schema = z.object({
   ...common,
@@ -36,6 +43,7 @@ const schema = z.object({
   l2: num('l2').optional(),
   epochs: int('epochs', 1).optional(),
   batchSize: int('batch-size', 1).optional(),
+  batchGrowth: z.string().optional(),
   testFraction: num('test-fraction').optional(),
   dropout: num('dropout').optional(),
   batchNorm: z.boolean().optional(),
@@ -72,6 +80,7 @@ const trainKeys = Object.keys({
   weightDecay: 0,
   schedule: 0,
   l2: 0,
+  batchGrowth: 0,
   dropout: 0,
   batchNorm: 0,
   valFraction: 0,
@@ -131,6 +140,14 @@ export function settingsOf(s: Given, resumed: ModelFile | undefined): TrainSetti
     if (settings.patience !== undefined && settings.valFraction === undefined) {
       throw new UsageError('--patience stops on the validation loss: give --val-fraction too (e.g. 0.1)');
     }
+    if (settings.batchGrowth !== undefined) {
+      const growth = parseBatchGrowth(settings.batchGrowth);
+      if (growth.name === 'lr-decay' && (settings.schedule === undefined || isPlateau(settings.schedule))) {
+        throw new UsageError(
+          '--batch-growth lr-decay grows the batch where the lr schedule would decay: give --schedule SPEC too (not plateau)',
+        );
+      }
+    }
     if (!activations.includes(settings.activation as ActivationName)) {
       throw unknownNameError('activation', settings.activation, activations);
     }
@@ -182,6 +199,10 @@ export function registerTrain(program: Command): void {
     .option('--l2 <lambda>', 'L2 penalty lambda sum w^2 on the weights (not the biases)')
     .option('--epochs <n>', `total epochs (default ${trainDefaults.epochs})`)
     .option('--batch-size <n>', `rows per step (default ${trainDefaults.batchSize})`)
+    .option(
+      '--batch-growth <spec>',
+      'grow the batch from --batch-size each epoch: geometric:factor=2,max=N | norm-test:vartheta=0.5,max=N (Byrd et al.) | lr-decay:max=N (grow where --schedule would decay the lr, Smith et al.)',
+    )
     .option('--test-fraction <f>', `held-out test share, stratified (default ${trainDefaults.testFraction})`)
     .option(
       '--val-fraction <f>',
@@ -219,6 +240,7 @@ changed since (rows appended, values edited) unless --accept-data-change is give
 Examples:
   $ descent train --data digits --layers 128,128 --optimizer adamw --lr 1e-3 --epochs 20 --save model.json
   $ descent train --resume model.json --epochs 30
+  $ descent train --data digits --optimizer sgd --lr 0.1 --batch-size 16 --batch-growth geometric:factor=2,max=512
   $ descent train --data iris --layers 16 --optimizer sgd --lr 0.1 --schedule cosine --epochs 50
   $ descent train --data spirals:n=1000,noise=0.2 --layers 64,64 --dropout 0.1 --batch-norm --epochs 200 \\
       --val-fraction 0.1 --patience 20 --schedule plateau:factor=0.5,patience=5`,

@@ -25,6 +25,7 @@ import { LambdaLR, ReduceLROnPlateau } from '@descent/schedulers';
 import { parseSchedule, stretchedKey } from '../options/schedule-spec.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { firstOrder } from '../race/optimizers.js';
+import { batchSizeOption, parseBatchGrowth } from './batch-growth.js';
 import { loadData, loadTargets, type Prepared, prepare } from './data.js';
 import { type DataFingerprint, dataChange, fingerprint } from './fingerprint.js';
 
@@ -47,6 +48,8 @@ export interface TrainSettings {
   l2?: number;
   epochs: number;
   batchSize: number;
+  /** --batch-growth SPEC (batch-growth.ts): the batch grows from batchSize epoch by epoch. */
+  batchGrowth?: string;
   seed: number;
   testFraction: number;
   /** Dropout probability after every hidden activation (0: none). */
@@ -77,6 +80,8 @@ export interface ModelFile extends ReturnType<typeof checkpoint> {
     data?: DataFingerprint;
     history: EpochRecord[];
     test?: Evaluation;
+    /** --batch-growth norm-test: the size of the next epoch's batches, for --resume. */
+    nextBatchSize?: number;
   };
 }
 
@@ -166,8 +171,11 @@ function plateauFactory(spec: string) {
 export const isPlateau = (spec: string | undefined) =>
   spec !== undefined && /^plateau(:|$)/.test(spec.trim());
 
+/** --batch-growth lr-decay: the schedule the batch follows in place of the lr. */
+const growsInsteadOfDecay = (s: TrainSettings) => s.batchGrowth?.trim().startsWith('lr-decay') === true;
+
 function schedulerFactory(s: TrainSettings) {
-  if (s.schedule === undefined) return undefined;
+  if (s.schedule === undefined || growsInsteadOfDecay(s)) return undefined;
   if (isPlateau(s.schedule)) return plateauFactory(s.schedule.trim());
   const schedule = parseSchedule(s.schedule, { lr: s.lr, steps: s.scheduleEpochs ?? s.epochs });
   return (optimizer: AnyOptimizer) =>
@@ -289,6 +297,12 @@ export async function train(
 ): Promise<TrainOutcome> {
   const { prepared, print, model, optimizer, scheduler, start } = await setUp(s, resume, options);
   const history: EpochRecord[] = [...(resume?.cli.history ?? [])];
+  const growth = s.batchGrowth === undefined ? undefined : parseBatchGrowth(s.batchGrowth);
+  const lrSchedule =
+    growsInsteadOfDecay(s) && s.schedule !== undefined && !isPlateau(s.schedule)
+      ? parseSchedule(s.schedule, { lr: s.lr, steps: s.scheduleEpochs ?? s.epochs })
+      : undefined;
+  let nextBatchSize = resume?.cli.nextBatchSize;
   const regularizers = s.l2
     ? { penalties: [l2(s.l2)], exclude: (p: Param) => p.name.endsWith('.bias') }
     : undefined;
@@ -316,7 +330,7 @@ export async function train(
       ...(prepared.validation ? { validation: prepared.validation } : {}),
       epochs: epoch + 1,
       initialEpoch: epoch,
-      batchSize: s.batchSize,
+      batchSize: growth ? batchSizeOption(growth, s.batchSize, nextBatchSize, lrSchedule) : s.batchSize,
       seed: s.seed,
       onStep: hooks.onStep,
     });
@@ -325,6 +339,7 @@ export async function train(
       break;
     }
     epoch = r.epoch;
+    nextBatchSize = r.nextBatchSize;
     if (sf && prepared.validation) {
       sf.eval();
       const v = evaluate(model, prepared.validation, s.loss === 'mse' ? { loss: 'mse' as const } : {});
@@ -355,6 +370,7 @@ export async function train(
     data: print,
     history,
     test,
+    ...(growth?.name === 'norm-test' ? { nextBatchSize } : {}),
   };
   return {
     model,

@@ -69,7 +69,7 @@ describe('train --dropout, --batch-norm, --val-fraction and --schedule plateau',
 
 describe('early stopping counted from the history', () => {
   const h = (valLoss: number[]) =>
-    valLoss.map((v, epoch) => ({ epoch, loss: v, valLoss: v, lr: 1, gradNorms: {} }));
+    valLoss.map((v, epoch) => ({ epoch, loss: v, valLoss: v, lr: 1, batchSize: 32, gradNorms: {} }));
 
   it('stops once `patience` epochs after the best brought no lower validation loss', () => {
     expect(earlyStop(h([1, 0.5, 0.6, 0.7]), 2)).toMatch(/after epoch 4: .*0\.5000 at epoch 2, for 2 epochs/);
