@@ -7,13 +7,16 @@
  * constant ASC_FEATURE_RELAXED_SIMD is true): one rounding where the engine has FMA (V8 on x64 with
  * FMA3, arm64), or a product and a sum where it has not — the spec lets the engine choose. In the plain
  * build it is `v128.add(c, v128.mul(a, b))`: two roundings, the very instructions the kernels had
-before (operands in that order, so the plain .wasm is byte-for-byte what it was). One source, two
-builds.
+ * before (operands in that order, so the plain .wasm is byte-for-byte what it was). One source, two
+ * builds.
  *
- * Only the kernels whose cost is a multiply-add chain call it: gemm's micro-kernel (and so conv and
- * every dense layer, which are gemms), gemv and dot. Optimizer updates, reductions and the
- * transcendental functions keep their plain arithmetic in both builds, so they give the same bits
- * whichever build is loaded.
+ * Only gemm's micro-kernel calls it (gemm-kernels.ts): the one place where a multiply-add chain is
+ * the whole cost. Everything built on gemm fuses with it: conv (im2col + gemm), dense layers, and
+ * the blocked eigh / QR updates. Optimizer updates, gemv, dot, reductions, the NN activations and
+ * the transcendental functions keep their plain arithmetic in both builds (they are bound by memory
+ * or by exp, not by multiply-adds), so they give the same bits whichever build is loaded. Muon's
+ * Newton-Schulz and Shampoo/SOAP's roots are gemm / eigh in @descent/core: their results move by
+ * rounding in the relaxed build (their tests compare with tolerances, never bit-for-bit).
  */
 // @ts-ignore: decorator
 @inline export function fmadd<T>(a: v128, b: v128, c: v128): v128 {

@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builds = [
   { wasm: 'build/kernels.wasm', out: 'src/generated/kernels-wasm.ts', name: 'kernelsWasmBase64' },
-  { wasm: 'build/kernels-relaxed.wasm', out: 'src/generated/kernels-wasm-relaxed.ts', name: 'kernelsWasmRelaxedBase64' },
+  {
+    wasm: 'build/kernels-relaxed.wasm',
+    out: 'src/generated/kernels-wasm-relaxed.ts',
+    name: 'kernelsWasmRelaxedBase64',
+  },
 ];
 for (const { wasm, out, name } of builds) {
   const bytes = readFileSync(join(root, wasm));

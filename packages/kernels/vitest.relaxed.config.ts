@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The relaxed-SIMD (FMA) build under test: the gemm, conv and NN tests, and the build-against-build
+ * comparison, in Node with relaxed SIMD enabled (a flag on Node 20; Node >= 22 has it by default, and
+ * Node ignores the flag there) and `DESCENT_SIMD=relaxed`, so `wasm()` loads the relaxed build or
+ * fails loudly. `pnpm test` runs this after the default suite.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'src/relaxed-simd.test.ts',
+      'src/gemm.test.ts',
+      'src/gemm-batched.test.ts',
+      'src/conv.test.ts',
+      'src/nn.test.ts',
+      'src/nn-accuracy.test.ts',
+      'src/softmax.test.ts',
+      'src/losses.test.ts',
+    ],
+    testTimeout: 60_000,
+    env: { DESCENT_SIMD: 'relaxed' },
+    execArgv: ['--experimental-wasm-relaxed-simd'],
+  },
+});
