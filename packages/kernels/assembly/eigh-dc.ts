@@ -86,8 +86,45 @@ let NSPLIT: i32 = 0; // n1 of the merge in progress
  * `work` holds dcScratch(n) f64. Returns 0, or 1 when a leaf's QL iteration did not converge.
  */
 export function dc_f64(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
+  const n1 = dcHalves(n, d, off, z, work);
+  if (n1 < 0) return 1;
+  if (n1 > 0) dcJoin();
+  return 0;
+}
+
+let TOP_N1: i32 = 0;
+let TOP_BETA: f64 = 0;
+
+/**
+ * dc_f64 up to its last merge: solves T's two halves, leaving their eigenvectors in the diagonal
+ * blocks of z (the top-left block n1 x n1), and returns n1; 0 when n <= LEAF (then z and d are
+ * final), -1 when a leaf did not converge. dcJoin() then merges them. In between, the caller may
+ * multiply the top-left block's first n1 - 1 rows by any matrix (eigh applies its leading
+ * reflectors there): the merge reads only the block's last row and the bottom block's first.
+ * The first n² f64 of `work` are free until dcJoin.
+ */
+export function dcHalves(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
   setup(n, d, off, z, work);
-  return solve(0, n);
+  if (n <= LEAF) return leaf(0, n) != 0 ? -1 : 0;
+  const n1 = n >> 1;
+  TOP_N1 = n1;
+  TOP_BETA = split(0, n1);
+  if (solve(0, n1) != 0 || solve(n1, n - n1) != 0) return -1;
+  return n1;
+}
+
+/** The last merge of dc_f64, after dcHalves. */
+export function dcJoin(): void {
+  merge(0, N, TOP_N1, TOP_BETA);
+}
+
+/** Tears T at n1 (s-relative): subtracts |β| from the two diagonal entries beside it, returns β. */
+function split(s: i32, n1: i32): f64 {
+  const beta = ld(OFF, s + n1 - 1);
+  const ab = Math.abs(beta);
+  st(D0, s + n1 - 1, ld(D0, s + n1 - 1) - ab);
+  st(D0, s + n1, ld(D0, s + n1) - ab);
+  return beta;
 }
 
 /**
@@ -130,10 +167,7 @@ function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
 function solve(s: i32, m: i32): i32 {
   if (m <= LEAF) return leaf(s, m);
   const n1 = m >> 1;
-  const beta = ld(OFF, s + n1 - 1);
-  const ab = Math.abs(beta);
-  st(D0, s + n1 - 1, ld(D0, s + n1 - 1) - ab);
-  st(D0, s + n1, ld(D0, s + n1) - ab);
+  const beta = split(s, n1);
   let info = solve(s, n1);
   if (info != 0) return info;
   info = solve(s + n1, m - n1);
@@ -448,18 +482,39 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
   const qBot = QC + <usize>n1 * nt * 8;
   for (let t = 0; t < nt; t++) memory.copy(ugTop + <usize>t * ldu, U + <usize>li(ORDER, t) * ldu, ldu);
   for (let t = 0; t < nb; t++) memory.copy(ugBot + <usize>t * ldu, U + <usize>li(SRC, t) * ldu, ldu);
-  for (let r = 0; r < n1; r++) {
-    const src = blk + <usize>r * LD;
-    const dst = qTop + <usize>r * nt * 8;
-    for (let t = 0; t < nt; t++) st(dst, t, load<f64>(src + (<usize>li(KEEP, li(ORDER, t)) << 3)));
+  gatherPanels(blk, n1, nt, ORDER, qTop);
+  gatherPanels(blk + <usize>n1 * LD, m - n1, nb, SRC, qBot);
+  productByPanels(n1, k, nt, qTop, ugTop, W);
+  productByPanels(m - n1, k, nb, qBot, ugBot, W + <usize>n1 * ldu);
+}
+
+/** Columns per panel of the merge's products: each panel product is one of gemm's single blocks. */
+const KP = 256;
+
+/**
+ * The kept columns KEEP[sel[t]], t < cols, of the rows x m block at `src` (row stride LD), into
+ * `dst` as panels of KP columns: panel p (columns p KP ..) is rows x w row-major at dst + rows p KP.
+ */
+function gatherPanels(src: usize, rows: i32, cols: i32, sel: usize, dst: usize): void {
+  for (let c0 = 0; c0 < cols; c0 += KP) {
+    const w = min(KP, cols - c0);
+    const panel = dst + <usize>rows * c0 * 8;
+    for (let r = 0; r < rows; r++) {
+      const s = src + <usize>r * LD;
+      const d = panel + <usize>r * w * 8;
+      for (let t = 0; t < w; t++) st(d, t, load<f64>(s + (<usize>li(KEEP, li(sel, c0 + t)) << 3)));
+    }
   }
-  for (let r = n1; r < m; r++) {
-    const src = blk + <usize>r * LD;
-    const dst = qBot + <usize>(r - n1) * nb * 8;
-    for (let t = 0; t < nb; t++) st(dst, t, load<f64>(src + (<usize>li(KEEP, li(SRC, t)) << 3)));
+}
+
+/** out (rows x k) = Q U, Q rows x cols in panels (gatherPanels) and U cols x k: one gemm per panel. */
+function productByPanels(rows: i32, k: i32, cols: i32, q: usize, u: usize, out: usize): void {
+  if (cols == 0) {
+    memory.fill(out, 0, <usize>rows * k * 8);
+    return;
   }
-  if (nt > 0) gemm_f64(0, 0, n1, k, nt, 1, qTop, ugTop, 0, W, GEMM);
-  else memory.fill(W, 0, <usize>n1 * ldu);
-  if (nb > 0) gemm_f64(0, 0, m - n1, k, nb, 1, qBot, ugBot, 0, W + <usize>n1 * ldu, GEMM);
-  else memory.fill(W + <usize>n1 * ldu, 0, <usize>(m - n1) * ldu);
+  for (let c0 = 0; c0 < cols; c0 += KP) {
+    const w = min(KP, cols - c0);
+    gemm_f64(0, 0, rows, k, w, 1, q + <usize>rows * c0 * 8, u + <usize>c0 * k * 8, c0 == 0 ? 0 : 1, out, GEMM);
+  }
 }
