@@ -11,27 +11,17 @@
  * an eigenpair; two poles d_p < d_j with |(d_j - d_p) c s| <= tol (c, s the rotation that moves
  * z_p into z_j) are rotated so z_p = 0, which deflates p. The k remaining poles are strictly apart.
  *
- * Secular equation f(λ) = 1/ρ + Σ z_j² / (d_j - λ) = 0: one root in each (d_i, d_i+1) and one in
- * (d_k, d_k + ρ‖z‖²). Each root is found relative to its nearer pole d_o (the sign of f at the
- * midpoint says which), λ = d_o + τ, so δ_j = d_j - λ = (d_j - d_o) - τ keeps its relative accuracy
- * near the pole; τ iterates by the "middle way" (Li 1994, as dlaed4): ψ (poles j <= i) and φ
- * (poles j > i) are each modelled by one pole with matching value and slope, and the quadratic
- *   c η² - a η + b = 0,  c = f - δ_i ψ' - δ_i+1 φ',  a = (δ_i + δ_i+1) f - δ_i δ_i+1 (ψ' + φ'),
- *   b = δ_i δ_i+1 f
- * gives the step, safeguarded by a bracket [lo, hi] that f's sign shrinks (bisection if it leaves).
- *
- * Eigenvectors (Gu-Eisenstat): the z for which the computed λ are exact,
- *   ẑ_i² = -Π_j (d_i - λ_j) / Π_{j≠i} (d_i - d_j)   (up to the factor ρ, removed by normalizing),
- * and v_j = (ẑ_i / (d_i - λ_j))_i / ‖·‖: orthogonal to working precision however close the λ are.
- * The merged vectors are Q[:, kept] V, one gemm, and the deflated columns are carried over.
+ * The k x k problem D + ρ z zᵀ (the secular equation's roots and the Gu-Eisenstat vectors V) is
+ * eigh-secular.ts's. The merged vectors are Q[:, kept] V, on gemm, with Q = diag(Q1, Q2) split by
+ * rows (as dlaed3), and the deflated columns are carried over.
  * Leaves of order <= LEAF use the implicit QL iteration (tql2.ts) on the identity.
  */
 import { gemm_f64, gemm_scratch_f64 } from './gemm';
+import { secularRoots, secularVectors } from './eigh-secular';
 import { hypot, tql2 } from './tql2';
 
 const EPS: f64 = 2.220446049250313e-16;
 const LEAF = 32;
-const MAX_SECULAR_ITER = 80;
 
 /** f64 elements of scratch dc_f64 needs for order n (beyond d, off and z). */
 export function dcScratch(n: i32): i32 {
@@ -325,147 +315,22 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   for (let r = 0; r < m; r++) memory.copy(blk + <usize>r * LD, out + <usize>r * ldo, ldo);
 }
 
-/** The root of a x² + b x + c = 0 strictly inside (lo, hi) (stable formulas), else the midpoint. */
-function quadraticRoot(a: f64, b: f64, c: f64, lo: f64, hi: f64): f64 {
-  const disc = Math.sqrt(Math.abs(b * b - 4 * a * c));
-  const q = -0.5 * (b + (b >= 0 ? disc : -disc));
-  const x1 = a != 0 ? q / a : NaN;
-  const x2 = q != 0 ? c / q : NaN;
-  if (x1 > lo && x1 < hi) return x1;
-  if (x2 > lo && x2 < hi) return x2;
-  return (lo + hi) * 0.5;
-}
-
 /**
  * Roots of the secular equation for the k kept poles (into GU), their eigenvectors from the
- * Gu-Eisenstat ẑ, and W = Q[:, kept] U (m x k).
+ * Gu-Eisenstat ẑ (eigh-secular.ts), and W = Q[:, kept] U (m x k).
  */
 function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
   const dl = DL;
   const zl = ZL;
-  let znorm2: f64 = 0;
   for (let c = 0; c < k; c++) {
     const j = li(KEEP, c);
     st(dl, c, ld(dd, j));
     st(zl, c, ld(ZV, j));
-    znorm2 += ld(ZV, j) * ld(ZV, j);
   }
-  const rhoinv = 1.0 / rho;
   const ldu = <usize>k << 3;
-  for (let i = 0; i < k; i++) {
-    // Origin and bracket for τ = λ - d_o.
-    let o = i;
-    let lo: f64 = 0;
-    let hi: f64 = 0;
-    let guess: f64 = 0;
-    if (i < k - 1) {
-      const half = (ld(dl, i + 1) - ld(dl, i)) * 0.5;
-      const di = ld(dl, i);
-      let f = rhoinv;
-      for (let j = 0; j < k; j++) {
-        const zj = ld(zl, j);
-        f += (zj * zj) / (ld(dl, j) - di - half);
-      }
-      if (f >= 0) {
-        hi = half;
-      } else {
-        o = i + 1;
-        lo = -half;
-      }
-      // First guess: the two nearest poles exact, the rest frozen at the midpoint (as dlaed4):
-      // c + z_i² / (d_i - λ) + z_i+1² / (d_i+1 - λ) = 0, a quadratic in τ = λ - d_o.
-      const zi2 = ld(zl, i) * ld(zl, i);
-      const zj2 = ld(zl, i + 1) * ld(zl, i + 1);
-      const gap = ld(dl, i + 1) - di;
-      const c = f - zi2 / (di - di - half) - zj2 / (ld(dl, i + 1) - di - half);
-      guess = o == i ? quadraticRoot(c, -(c * gap + zi2 + zj2), zi2 * gap, lo, hi) : quadraticRoot(c, c * gap - zi2 - zj2, -zj2 * gap, lo, hi);
-    } else {
-      hi = rho * znorm2;
-      guess = hi * 0.5;
-    }
-    const dO = ld(dl, o);
-    for (let j = 0; j < k; j++) st(SH, j, ld(dl, j) - dO);
-    let tau = guess;
-    for (let iter = 0; iter < MAX_SECULAR_ITER; iter++) {
-      let psi: f64 = 0;
-      let dpsi: f64 = 0;
-      let phi: f64 = 0;
-      let dphi: f64 = 0;
-      let erretm: f64 = 0;
-      for (let j = 0; j <= i; j++) {
-        const zj = ld(zl, j);
-        const t = zj / (ld(SH, j) - tau);
-        psi += zj * t;
-        dpsi += t * t;
-        erretm += Math.abs(zj * t);
-      }
-      for (let j = i + 1; j < k; j++) {
-        const zj = ld(zl, j);
-        const t = zj / (ld(SH, j) - tau);
-        phi += zj * t;
-        dphi += t * t;
-        erretm += Math.abs(zj * t);
-      }
-      const f = rhoinv + psi + phi;
-      if (Math.abs(f) <= EPS * (8 * erretm + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi))) break;
-      if (f < 0) lo = tau;
-      else hi = tau;
-      const di = ld(SH, i) - tau;
-      let eta: f64;
-      if (i < k - 1) {
-        const di1 = ld(SH, i + 1) - tau;
-        const c = f - di * dpsi - di1 * dphi;
-        const aa = (di + di1) * f - di * di1 * (dpsi + dphi);
-        const bb = di * di1 * f;
-        const disc = Math.sqrt(Math.abs(aa * aa - 4 * bb * c));
-        if (c == 0) eta = bb / aa;
-        else if (aa <= 0) eta = (aa - disc) / (2 * c);
-        else eta = (2 * bb) / (aa + disc);
-      } else {
-        // One pole on the left: c + s / (δ_k - η) = 0 with s = ψ' δ_k², c = f - ψ' δ_k.
-        const c = f - di * dpsi;
-        eta = c == 0 ? 0 : di + (dpsi * di * di) / c;
-      }
-      if (f * eta >= 0) eta = -f / (dpsi + dphi); // the model stepped the wrong way: Newton
-      let next = tau + eta;
-      if (!(next > lo && next < hi)) next = (lo + hi) * 0.5;
-      if (next == tau || hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) {
-        tau = next;
-        break;
-      }
-      tau = next;
-    }
-    st(GU, i, dO + tau);
-    // Column i of U: δ_j = d_j - λ_i.
-    for (let j = 0; j < k; j++) store<f64>(U + <usize>j * ldu + (<usize>i << 3), ld(SH, j) - tau);
-  }
-
-  // Gu-Eisenstat: ẑ_i from the δ, then U[i][j] = ẑ_i / δ_ij, columns normalized.
-  const zh = VALS; // scratch until the gather
-  for (let i = 0; i < k; i++) {
-    const row = U + <usize>i * ldu;
-    const di = ld(dl, i);
-    let w = ld(row, i);
-    for (let j = 0; j < k; j++) if (j != i) w *= ld(row, j) / (di - ld(dl, j));
-    const zi = ld(zl, i);
-    st(zh, i, (zi < 0 ? -1 : 1) * Math.sqrt(Math.abs(w)));
-  }
-  const norms = SH;
-  memory.fill(norms, 0, ldu);
-  for (let i = 0; i < k; i++) {
-    const row = U + <usize>i * ldu;
-    const zi = ld(zh, i);
-    for (let j = 0; j < k; j++) {
-      const v = zi / ld(row, j);
-      st(row, j, v);
-      st(norms, j, ld(norms, j) + v * v);
-    }
-  }
-  for (let j = 0; j < k; j++) st(norms, j, 1.0 / Math.sqrt(ld(norms, j)));
-  for (let i = 0; i < k; i++) {
-    const row = U + <usize>i * ldu;
-    for (let j = 0; j < k; j++) st(row, j, ld(row, j) * ld(norms, j));
-  }
+  // R (root by root) in W, free until the product below; U = the vectors, pole by pole.
+  secularRoots(k, dl, zl, rho, GU, W, SH);
+  secularVectors(k, dl, zl, W, VALS, U);
   // W = Q[:, kept] U, using Q = diag(Q1, Q2): the top n1 rows of W take only the columns with a
   // top part (types 1, 2), the bottom rows only those with a bottom part (types 2, 3).
   const n1 = NSPLIT;
