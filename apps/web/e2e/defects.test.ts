@@ -17,28 +17,12 @@ import { optimizerOptions, racerParameters } from '../src/racer-settings.js';
 import type { Domain } from '../src/surface.js';
 import { tuneRates } from '../src/tune.js';
 import { openBuiltPage, type PageSession } from './browser.js';
+import { longTasksSince, mainThreadTasks, watchLongTasks } from './main-thread.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shots = '/tmp/web-shots';
 const quadratic = getProblem('ill-conditioned');
 let session: PageSession;
-
-/** Records every long task (> 50 ms on the main thread) from the page's first script on. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: number[][] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-const longTasksSince = (page: Page, t0: number) =>
-  page.evaluate(
-    (t) => (window as unknown as { longTasks: number[][] }).longTasks.filter(([s]) => s >= t),
-    t0,
-  );
 
 async function newPage(
   width: number,
@@ -66,37 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
 });
-
-/**
- * The page's main-thread tasks while `act` runs, from a Chrome trace: wall time and CPU time of every
- * task of the renderer's main thread. CPU time is what the page's own work costs; wall time also
- * holds the time the OS gave other processes (on a machine shared with other jobs a 5 ms task can
- * take 50 ms of wall time), so the limits below are on CPU time, with a wall-time bound for freezes.
- */
-async function mainThreadTasks(
-  page: Page,
-  act: () => Promise<void>,
-): Promise<{ wall: number; cpu: number }[]> {
-  const browser = page.context().browser()!;
-  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline'] });
-  await act();
-  const buffer = await browser.stopTracing();
-  const events: {
-    name: string;
-    ph: string;
-    pid: number;
-    tid: number;
-    dur?: number;
-    tdur?: number;
-    args?: { name?: string };
-  }[] = JSON.parse(buffer.toString()).traceEvents;
-  const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const tasksOf = (m: { pid: number; tid: number }) =>
-    events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === m.pid && e.tid === m.tid);
-  // the traced page's main thread is the busiest renderer main thread
-  const main = mains.map(tasksOf).sort((a, b) => b.length - a.length)[0] ?? [];
-  return main.map((e) => ({ wall: (e.dur ?? 0) / 1000, cpu: (e.tdur ?? 0) / 1000 }));
-}
 
 describe('the demo page keeps its main thread free', () => {
   it('loads without freezing, then trains 1,000 points through a 256x256 network with no main-thread task over 50 ms, and stops within 100 ms', async () => {
@@ -303,7 +256,7 @@ describe('the race says what happened, whatever the input', () => {
       `k = ${await race().locator('input[name="scrub"]').getAttribute('max')}`,
     );
     // a legend names every racer on the chart
-    expect(await race().locator('#race-convergence .legend text').allTextContents()).toEqual([
+    expect(await race().locator('#race-legend li .legend-label').allTextContents()).toEqual([
       'SGD',
       'Momentum',
       'Nesterov',
@@ -347,6 +300,7 @@ describe('the race says what happened, whatever the input', () => {
 
   it('clears the critical-point readout when the point is invalid', async () => {
     const section = page.locator('#critical');
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
     await section.locator('input[name="px"]').fill('');
     await section.locator('button[type="submit"]').click();
@@ -357,6 +311,7 @@ describe('the race says what happened, whatever the input', () => {
       expect(await section.locator(`output[name="${name}"]`).textContent(), name).toBe('—');
     await section.locator('input[name="px"]').fill('0');
     await section.locator('button[type="submit"]').click();
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
   });
 

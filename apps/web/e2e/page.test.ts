@@ -86,6 +86,8 @@ describe('the demo page in headless Chromium', () => {
     await section.locator('input[name="px"]').fill('0');
     await section.locator('input[name="py"]').fill('0');
     await section.locator('button[type="submit"]').click();
+    // the compute worker classifies the point: data-state is "busy" until its report is shown
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
     const eigenvalues = await section.locator('output[name="eigenvalues"]').getAttribute('data-values');
     expect(JSON.parse(eigenvalues!)).toEqual([-2, 2]);
@@ -102,12 +104,14 @@ describe('the demo page in headless Chromium', () => {
     await section.locator('input[name="px"]').fill('1');
     await section.locator('input[name="py"]').fill('1');
     await section.locator('button[type="submit"]').click();
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('not a critical point');
     expect(await section.locator('.arrow.descent').count()).toBe(1);
     // the plot area spans [-2, 2]^2; click 3 pixels off its centre
     await section.locator('.surface-plot svg').scrollIntoViewIfNeeded();
     const box = (await section.locator('.surface-plot svg').boundingBox())!;
     await page.mouse.click(box.x + 46 + (box.width - 56) / 2 + 3, box.y + 10 + (box.height - 40) / 2 - 2);
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
     expect([
       await section.locator('input[name="px"]').inputValue(),
@@ -122,6 +126,7 @@ describe('the demo page in headless Chromium', () => {
     const { page } = session;
     const section = page.locator('#critical');
     await section.locator('select[name="problem"]').selectOption('himmelblau');
+    await page.locator('#critical[data-state="done"]').waitFor();
     const problem = getProblem('himmelblau');
     const expected = findCriticalPoints(problem, problem.domain, { pointsPerDim: 12 });
     // 4 minima, 4 saddles and 1 maximum
@@ -141,8 +146,10 @@ describe('the demo page in headless Chromium', () => {
     // listed one per line; a click on one inspects it
     expect(await section.locator('.critical-list li').count()).toBe(9);
     await section.locator('.critical-list button.kind-maximum').click();
+    await page.locator('#critical[data-state="done"]').waitFor();
     expect(await section.locator('output[name="kind"]').textContent()).toBe('maximum');
     await section.locator('select[name="problem"]').selectOption('saddle');
+    await page.locator('#critical[data-state="done"]').waitFor();
   });
 
   it('classifies the minima of a typed formula and refuses one with three variables', async () => {
@@ -159,7 +166,7 @@ describe('the demo page in headless Chromium', () => {
     await section.locator('input[name="expression"]').press('Enter');
     // minima at (±1, 0), a saddle at (0, 0) where the page starts
     await expect.poll(() => section.locator('.marker-minimum').count()).toBe(2);
-    expect(await section.locator('output[name="kind"]').textContent()).toBe('saddle');
+    await expect.poll(() => section.locator('output[name="kind"]').textContent()).toBe('saddle');
     expect(await expressionChunks()).toHaveLength(1);
     await section.locator('input[name="expression"]').fill('x^2 + y^2 + z^2');
     await section.locator('input[name="expression"]').press('Enter');

@@ -7,8 +7,14 @@
  *   tune   →  tuned (the best learning rate of each first-order racer, tune.ts) | error
  *   train  →  data (the points and their box), then progress … (new epochs and the decision map),
  *             then done | error
+ *   critical → critical (the critical points found, when asked, and the report on one point) | error
+ *   kernels →  kernels (a self-check: the SIMD dot product of 1..1000 with itself)
+ *   landscape → landscape (slices and Hessian eigenvalues of the network the last train job
+ *             finished in this worker, landscape.ts) | error
  */
 import type { EpochRecord } from '@descent/mlp';
+import type { FoundPoint, PointReport } from './critical-compute.js';
+import type { Landscape } from './landscape.js';
 import type { ProblemSpec } from './problem-spec.js';
 import type { RaceEntry, RaceRow } from './race.js';
 import type { RaceTrace } from './race-trace.js';
@@ -31,7 +37,17 @@ export type ComputeRequest =
       x0: number[];
       entries: RaceEntry[];
       gtol: number;
-    };
+    }
+  | {
+      kind: 'critical';
+      problem: ProblemSpec;
+      /** The point to inspect (default: the first saddle found, see critical-compute.ts). */
+      at?: [number, number];
+      /** Search the box for every critical point too. */
+      search: boolean;
+    }
+  | { kind: 'kernels' }
+  | { kind: 'landscape' };
 
 /** A race row without its full path and losses (the trace has what is drawn). */
 export type RaceSummary = Omit<RaceRow, 'path' | 'losses'> & { trace: RaceTrace };
@@ -56,5 +72,8 @@ export type ComputeReply =
       grid: Float32Array;
       G: number;
     }
+  | { kind: 'critical'; found: FoundPoint[] | undefined; point: PointReport }
+  | { kind: 'kernels'; dot: number }
+  | { kind: 'landscape'; landscape: Landscape }
   | { kind: 'done'; stopped: string }
   | { kind: 'error'; message: string };

@@ -1,15 +1,21 @@
 /**
- * The page's compute worker: races and network training run here, off the main thread, so the
+ * The page's compute worker: races, critical-point searches and network training run here, off the main thread, so the
  * page stays responsive however long they take (the kernels' WebAssembly is instantiated here too).
  * Training reports progress at most every 150 ms of work; the page stops a run by terminating the
  * worker, which answers at once even in the middle of a long epoch.
  */
+import { dot, fromArray } from '@descent/kernels';
 import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
+import { firstPoint, inspectPoint, searchCriticalPoints } from './critical-compute.js';
+import { landscapeOf } from './landscape.js';
 import { resolveProblem } from './problem-spec.js';
 import { runRace } from './race.js';
 import { traceOf } from './race-trace.js';
 import { boxOf, decisionGridSize, parameterCount, parseHidden, Trainer } from './training.js';
 import { tuneRates } from './tune.js';
+
+/** The network the last training finished here, kept for its landscape (freed by the next training). */
+let trained: Trainer | undefined;
 
 const post = (reply: ComputeReply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
 
@@ -33,7 +39,23 @@ async function tune(request: Extract<ComputeRequest, { kind: 'tune' }>): Promise
   });
 }
 
+async function critical(request: Extract<ComputeRequest, { kind: 'critical' }>): Promise<void> {
+  const { problem, domain } = await resolveProblem(request.problem);
+  const found = request.search ? searchCriticalPoints(problem, domain) : undefined;
+  const at = request.at ?? firstPoint(problem, found ?? []);
+  post({ kind: 'critical', found, point: inspectPoint(problem, at) });
+}
+
+/** The kernels' self-check: Σ i² for i = 1..1000 by the SIMD dot product. */
+function kernels(): void {
+  const x = fromArray(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
+  post({ kind: 'kernels', dot: dot(x, x) });
+  x.free();
+}
+
 function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
+  trained?.free();
+  trained = undefined;
   const trainer = new Trainer(request.setup);
   const { data, train, test } = trainer;
   const domain = boxOf(data.x);
@@ -61,13 +83,28 @@ function train(request: Extract<ComputeRequest, { kind: 'train' }>): void {
     if (trainer.done || performance.now() - since > 150) report();
   }
   post({ kind: 'done', stopped: trainer.stopped });
-  trainer.free();
+  trained = trainer;
+}
+
+function landscape(): void {
+  if (!trained)
+    throw new RangeError('Train a network to the end first: its landscape is drawn after training');
+  const l = landscapeOf(trained.model, trained.train, { seed: trained.setup.seed });
+  post({ kind: 'landscape', landscape: l }, [
+    l.alphas.buffer,
+    l.losses.buffer,
+    l.coords.buffer,
+    l.grid.buffer,
+  ]);
 }
 
 self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
   try {
     if (event.data.kind === 'race') await race(event.data);
     else if (event.data.kind === 'tune') await tune(event.data);
+    else if (event.data.kind === 'critical') await critical(event.data);
+    else if (event.data.kind === 'kernels') kernels();
+    else if (event.data.kind === 'landscape') landscape();
     else train(event.data);
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });

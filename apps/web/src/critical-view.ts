@@ -7,14 +7,12 @@
  * and at a saddle the eigenvectors of the negative eigenvalues, the escape directions along which
  * f falls, are drawn as arrows. findCriticalPoints (Newton on ∇f = 0 from a grid of starts) marks
  * every critical point in the box; a click on (or within 8 pixels of) a marker inspects it exactly.
+ * The search and the eigen-decompositions run in the compute worker (critical-compute.ts); the page
+ * draws the function and what the worker reports (data-state "busy" until it has).
  */
-import {
-  type CriticalPoint,
-  classifyCriticalPoint,
-  findCriticalPoints,
-  hessian,
-  type Problem,
-} from '@descent/core';
+import type { Problem } from '@descent/core';
+import { ComputeClient } from './compute-client.js';
+import type { FoundPoint, PointReport } from './critical-compute.js';
 import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
 import type { Domain } from './surface.js';
@@ -136,10 +134,11 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
 
   let problem: Problem | undefined;
   let domain: Domain;
-  let found: CriticalPoint[] = [];
+  let found: FoundPoint[] = [];
   let shownKey = '';
   /** calls of showProblem so far: one that a newer call overtook while it waited gives way */
   let shows = 0;
+  const worker = new ComputeClient();
 
   /** Empties every readout but the list of critical points: nothing stale stays beside an error. */
   const clearReadout = () => {
@@ -153,80 +152,54 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
     section.querySelector('.marker-probe')?.remove();
   };
 
-  const classify = (x: number, y: number) => {
-    if (!problem) return;
-    const at = Float64Array.from([x, y]);
-    plot.paths.replaceChildren();
-    section.querySelector('.marker-probe')?.remove();
-    try {
-      const f = problem.f(at);
-      const g = problem.grad(at, new Float64Array(2));
-      const H = hessian(problem, at);
-      const c = classifyCriticalPoint(H);
-      const gradNorm = Math.max(Math.abs(g[0]), Math.abs(g[1]));
-      const critical = gradNorm <= 1e-6 * Math.max(1, Math.abs(f));
-      outs.f.textContent = formatNumber(f, 6);
-      outs.gradient.textContent = vectorText(g);
-      outs.hessian.textContent = `[${vectorText(H.data.subarray(0, 2))}, ${vectorText(H.data.subarray(2, 4))}]`;
-      outs.eigenvalues.textContent = vectorText(c.eigenvalues);
-      outs.eigenvalues.dataset.values = JSON.stringify(Array.from(c.eigenvalues));
-      outs.kind.textContent = critical ? c.kind : 'not a critical point';
-      outs.kind.className = critical ? `kind-${c.kind}` : 'kind-none';
-      explanation.textContent = critical
-        ? `${c.kind}: ${meaning[c.kind]}. Condition number ${formatNumber(c.condition)}.`
-        : `∇f ≠ 0, so f still falls along −∇f (the blue arrow); here H looks like a ${c.kind}'s: ${meaning[c.kind]}.`;
-      const reach = 0.14 * Math.min(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]);
-      if (!critical) {
-        const n = Math.hypot(g[0], g[1]);
-        plot.arrow(x, y, (-g[0] / n) * reach, (-g[1] / n) * reach, 'descent', `‖∇f‖ = ${formatNumber(n, 3)}`);
-      }
-      c.eigenvectors.forEach((v, j) => {
-        const falls = c.eigenvalues[j] < -c.tol;
-        // the eigenvalue beside one of the two arrows of each eigenvector
-        for (const s of [1, -1])
-          plot.arrow(
-            x,
-            y,
-            s * v[0] * reach,
-            s * v[1] * reach,
-            falls ? 'escape' : 'curving-up',
-            s === 1 ? `λ = ${formatNumber(c.eigenvalues[j], 3)}` : '',
-          );
-      });
-      plot.marker(x, y, 'probe', `(${formatNumber(x)}, ${formatNumber(y)})`);
-      status.textContent = '';
-    } catch (e) {
-      clearReadout();
-      status.textContent = (e as Error).message;
-    }
-    onChange();
+  const failed = (message: string) => {
+    clearReadout();
+    status.textContent = message;
+    section.dataset.state = 'error';
   };
 
-  /** Shows the chosen function and inspects `at` (default: its first saddle, else the first critical point). */
-  const showProblem = async (at?: [number, number]) => {
-    const call = ++shows;
-    try {
-      const current = await picker.current();
-      // a newer choice was made while this formula's module loaded: that one is shown instead
-      if (!current) return;
-      const points = findCriticalPoints(current.problem, current.domain, { pointsPerDim: 12 });
-      // the plot in a task of its own: the first load never runs both at once
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (call !== shows) return;
-      plot.show((x) => current.problem.f(x), current.domain);
-      problem = current.problem;
-      domain = current.domain;
-      found = points;
-      shownKey = JSON.stringify(current.spec);
-      status.textContent = '';
-    } catch (e) {
-      // the previous function stays on show; its readout is cleared
-      clearReadout();
-      status.textContent = `${(e as Error).message} (the plot still shows the previous function)`;
-      return;
+  /** The worker's report on one point: the readout, the arrows and the probe marker. */
+  const showReport = (r: PointReport) => {
+    const [x, y] = r.x;
+    const { g, critical } = r;
+    plot.paths.replaceChildren();
+    section.querySelector('.marker-probe')?.remove();
+    outs.f.textContent = formatNumber(r.f, 6);
+    outs.gradient.textContent = vectorText(g);
+    outs.hessian.textContent = `[${vectorText(r.H.slice(0, 2))}, ${vectorText(r.H.slice(2, 4))}]`;
+    outs.eigenvalues.textContent = vectorText(r.eigenvalues);
+    outs.eigenvalues.dataset.values = JSON.stringify(r.eigenvalues);
+    outs.kind.textContent = critical ? r.kind : 'not a critical point';
+    outs.kind.className = critical ? `kind-${r.kind}` : 'kind-none';
+    explanation.textContent = critical
+      ? `${r.kind}: ${meaning[r.kind]}. Condition number ${formatNumber(r.condition)}.`
+      : `∇f ≠ 0, so f still falls along −∇f (the blue arrow); here H looks like a ${r.kind}'s: ${meaning[r.kind]}.`;
+    const reach = 0.14 * Math.min(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0]);
+    if (!critical) {
+      const n = Math.hypot(g[0], g[1]);
+      plot.arrow(x, y, (-g[0] / n) * reach, (-g[1] / n) * reach, 'descent', `‖∇f‖ = ${formatNumber(n, 3)}`);
     }
+    r.eigenvectors.forEach((v, j) => {
+      const falls = r.eigenvalues[j] < -r.tol;
+      // the eigenvalue beside one of the two arrows of each eigenvector
+      for (const s of [1, -1])
+        plot.arrow(
+          x,
+          y,
+          s * v[0] * reach,
+          s * v[1] * reach,
+          falls ? 'escape' : 'curving-up',
+          s === 1 ? `λ = ${formatNumber(r.eigenvalues[j], 3)}` : '',
+        );
+    });
+    plot.marker(x, y, 'probe', `(${formatNumber(x)}, ${formatNumber(y)})`);
+    status.textContent = '';
+    section.dataset.state = 'done';
+  };
+
+  /** Every point found: markers on the plot, and a list that stays readable when there are many (Rastrigin). */
+  const showFound = () => {
     outs.found.textContent = countsText(found);
-    // every point found, in a list that stays readable when there are many (Rastrigin has dozens)
     list.replaceChildren(
       ...found.map((c) => {
         const item = document.createElement('li');
@@ -235,11 +208,7 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
           className: `point kind-${c.kind}`,
           textContent: `${c.kind} ${vectorText(c.x)}, f = ${formatNumber(c.f)}`,
         });
-        button.addEventListener('click', () => {
-          px.value = String(c.x[0]);
-          py.value = String(c.x[1]);
-          classify(c.x[0], c.x[1]);
-        });
+        button.addEventListener('click', () => inspectFound(c));
         item.append(button);
         return item;
       }),
@@ -254,16 +223,63 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
       );
       m.addEventListener('click', (event) => {
         event.stopPropagation();
-        px.value = String(c.x[0]);
-        py.value = String(c.x[1]);
-        classify(c.x[0], c.x[1]);
+        inspectFound(c);
       });
     }
-    const first = found.find((c) => c.kind === 'saddle') ?? found[0];
-    const point = at ?? (first ? [first.x[0], first.x[1]] : [problem!.x0[0], problem!.x0[1]]);
-    px.value = formatNumber(point[0], 8);
-    py.value = formatNumber(point[1], 8);
-    classify(point[0], point[1]);
+  };
+
+  /** Asks the worker about (x, y) on the function shown. */
+  const classify = (x: number, y: number) => {
+    if (!problem) return;
+    section.dataset.state = 'busy';
+    worker.run({ kind: 'critical', problem: picker.spec(), at: [x, y], search: false }, (reply) => {
+      if (reply.kind === 'error') failed(reply.message);
+      else if (reply.kind === 'critical') showReport(reply.point);
+    });
+    onChange();
+  };
+
+  const inspectFound = (c: FoundPoint) => {
+    px.value = String(c.x[0]);
+    py.value = String(c.x[1]);
+    classify(c.x[0], c.x[1]);
+  };
+
+  /** Shows the chosen function and inspects `at` (default: its first saddle, else the first critical point). */
+  const showProblem = async (at?: [number, number]) => {
+    const call = ++shows;
+    section.dataset.state = 'busy';
+    let current: Awaited<ReturnType<ProblemPicker['current']>>;
+    try {
+      current = await picker.current();
+    } catch (e) {
+      // the previous function stays on show; its readout is cleared
+      failed(`${(e as Error).message} (the plot still shows the previous function)`);
+      return;
+    }
+    // a newer choice was made while this formula's module loaded: that one is shown instead
+    if (!current || call !== shows) return;
+    const shown = current;
+    worker.run({ kind: 'critical', problem: shown.spec, at, search: true }, (reply) => {
+      if (call !== shows) return;
+      if (reply.kind === 'error') return failed(reply.message);
+      if (reply.kind !== 'critical') return;
+      plot.show((x) => shown.problem.f(x), shown.domain);
+      problem = shown.problem;
+      domain = shown.domain;
+      found = reply.found ?? [];
+      shownKey = JSON.stringify(shown.spec);
+      // the markers and the list in a task of their own (Rastrigin has 100 points): no long task
+      setTimeout(() => {
+        if (call !== shows) return;
+        showFound();
+        const [x, y] = reply.point.x;
+        px.value = formatNumber(x, 8);
+        py.value = formatNumber(y, 8);
+        showReport(reply.point);
+        onChange();
+      }, 0);
+    });
   };
 
   picker.onChange(() => showProblem());
@@ -283,8 +299,8 @@ export function criticalView(onChange: () => void = () => {}): CriticalViewEleme
     const x = Number(px.value);
     const y = Number(py.value);
     if (px.value.trim() === '' || py.value.trim() === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
-      clearReadout();
-      status.textContent = `Invalid point: (${px.value}, ${py.value}) (expected two numbers)`;
+      worker.stop();
+      failed(`Invalid point: (${px.value}, ${py.value}) (expected two numbers)`);
       return;
     }
     // Enter in an edited formula shows the new function first

@@ -1,10 +1,10 @@
 /**
- * The race's results table: per racer, steps to tolerance (or where it diverged or left the
+ * The race's results table: per racer (copies included, by their own label and colour), steps to tolerance (or where it diverged or left the
  * plot), evaluations of f, the final loss and gradient. An invalid option fills the row with the
  * optimizer's own error.
  */
 import type { RaceSummary } from './compute-protocol.js';
-import { raceMethods } from './race.js';
+import type { Racer } from './racer-list.js';
 import { formatNumber } from './ticks.js';
 
 /** What the steps column says of a row: the count, "diverged at step k", "left the plot at step k", "> n". */
@@ -17,14 +17,13 @@ export function stepsText(r: RaceSummary): string {
 
 export function fillTable(
   body: HTMLTableSectionElement,
-  rows: RaceSummary[],
+  rows: (RaceSummary & { racer: Pick<Racer, 'key' | 'label' | 'colour'> })[],
   note: (r: RaceSummary) => string,
 ): void {
   body.replaceChildren();
   for (const r of rows) {
-    const m = raceMethods.find((x) => x.method === r.method)!;
     const tr = body.insertRow();
-    tr.dataset.method = r.method;
+    tr.dataset.method = r.racer.key;
     const cell = (text: string, className: string) => {
       const td = tr.insertCell();
       td.className = className;
@@ -33,8 +32,8 @@ export function fillTable(
     };
     const name = cell('', 'name');
     const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
-    swatch.style.background = m.colour;
-    name.append(swatch, m.label);
+    swatch.style.background = r.racer.colour;
+    name.append(swatch, r.racer.label);
     cell(r.lr === undefined ? '—' : formatNumber(r.lr), 'lr');
     if (r.error) {
       const td = cell(r.error, 'error');

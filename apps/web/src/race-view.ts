@@ -5,6 +5,7 @@
  * The race runs in the compute worker (race.ts there, race-trace.ts for what is drawn).
  */
 import type { Problem } from '@descent/core';
+import { ChartLegend } from './chart-legend.js';
 import { ComputeClient } from './compute-client.js';
 import type { RaceSummary } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
@@ -12,24 +13,13 @@ import { LineChart } from './line-chart.js';
 import { MomentumFigure } from './momentum-figure.js';
 import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
-import { curvatures, MAX_STEPS, raceMethods, suggestedRates } from './race.js';
+import { curvatures, MAX_STEPS, suggestedRates } from './race.js';
 import { fillTable } from './race-table.js';
-import { heavyBallLimit, optimizerOptions, racerParameters } from './racer-settings.js';
+import { type CopyState, numberInput, type Racer, RacerList, type RacerState } from './racer-list.js';
+import { heavyBallLimit } from './racer-settings.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
-
-function numberInput(name: string, value: number | string, label: string): HTMLInputElement {
-  const input = Object.assign(document.createElement('input'), {
-    name,
-    type: 'text',
-    value: String(value),
-    autocomplete: 'off',
-  });
-  input.classList.add('number');
-  input.setAttribute('aria-label', label);
-  return input;
-}
 
 function labelled(text: string, input: HTMLElement): HTMLLabelElement {
   const label = document.createElement('label');
@@ -49,7 +39,9 @@ export interface RaceState {
   x0: [string, string];
   gtol: string;
   maxIter: string;
-  racers: Record<string, { use: boolean; lr?: string; params?: Record<string, string> }>;
+  racers: Record<string, RacerState>;
+  /** Copies of first-order racers, each with settings of its own. */
+  copies?: CopyState[];
 }
 
 export type RaceViewElement = HTMLElement & {
@@ -68,7 +60,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     <code>minimize(f, x0, { method, lr })</code> until ‖∇f‖∞ ≤ tolerance. First-order methods use
     the fixed learning rate you set (suggested per function: 2/(L + μ) for SGD, from the largest
     and smallest curvature at the start; raise it above 2/L to see divergence); L-BFGS and Newton
-    choose their steps by line search.</p>
+    choose their steps by line search. The + beside a rate races another copy of that optimizer
+    with settings of its own (two Adams, lr 0.01 and 0.1); Stop ends a long race.</p>
     <div class="view"><div class="plot-slot"></div><form class="controls" novalidate></form></div>
     <div class="view"><div class="chart-slot"><div class="player"></div></div>
     <div class="table-slot"><table class="results" id="race-results"><thead><tr><th>Optimizer</th><th>lr</th>
@@ -87,7 +80,11 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   section.querySelector('.plot-slot')!.append(plot.element);
   const convergence = new LineChart(560, 260, 'iteration k');
   convergence.element.id = 'race-convergence';
-  section.querySelector('.chart-slot')!.append(convergence.element);
+  const legend = new ChartLegend('race-legend');
+  const chartSlot = section.querySelector<HTMLElement>('.chart-slot')!;
+  chartSlot.append(convergence.element, legend.element);
+  // the chart under the plot, in the same column (the racers' list beside them is long)
+  section.querySelector('.plot-slot')!.append(chartSlot);
   const form = section.querySelector('form')!;
   const picker = new ProblemPicker('ill-conditioned');
   const startX = numberInput('x0', 0, 'start x');
@@ -100,64 +97,10 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const limits = document.createElement('p');
   limits.append(labelled('Tolerance', gtol), ' ', labelled('max steps', maxIter));
 
-  const racers = document.createElement('table');
-  racers.className = 'racers';
-  const chosen = raceMethods.map((m) => {
-    const row = racers.insertRow();
-    row.dataset.method = m.method;
-    const box = Object.assign(document.createElement('input'), {
-      type: 'checkbox',
-      checked: !m.extra,
-      name: `use-${m.method}`,
-    });
-    const name = document.createElement('label');
-    name.append(box, ` ${m.label}`);
-    const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
-    swatch.style.background = m.colour;
-    row.insertCell().append(swatch, name);
-    const lr =
-      m.lr === undefined ? undefined : numberInput(`lr-${m.method}`, m.lr, `learning rate of ${m.label}`);
-    const hint = Object.assign(document.createElement('span'), { className: 'muted hint' });
-    row
-      .insertCell()
-      .append(
-        lr ??
-          Object.assign(document.createElement('span'), { className: 'muted', textContent: 'line search' }),
-        ' ',
-        hint,
-      );
-    // the racer's own hyper-parameters, on sliders in a row below it
-    const sliders = (racerParameters[m.method] ?? []).map((p) => {
-      const slider = Object.assign(document.createElement('input'), {
-        type: 'range',
-        name: `${p.key}-${m.method}`,
-        min: String(p.min),
-        max: String(p.max),
-        step: String(p.step),
-        value: String(p.value),
-      });
-      slider.setAttribute('aria-label', `${p.label} of ${m.label}`);
-      const shown = Object.assign(document.createElement('output'), { textContent: String(p.value) });
-      slider.addEventListener('input', () => {
-        shown.textContent = slider.value;
-      });
-      slider.addEventListener('change', () => race());
-      const label = document.createElement('label');
-      label.className = 'slider';
-      label.append(`${p.label} `, slider, ' ', shown);
-      return { p, slider, shown, label };
-    });
-    if (sliders.length > 0) {
-      const settings = racers.insertRow();
-      settings.className = 'settings';
-      const cell = settings.insertCell();
-      cell.colSpan = 2;
-      cell.append(...sliders.map((s) => s.label));
-    }
-    return { m, box, lr, hint, sliders };
-  });
-  const settingsOf = (c: (typeof chosen)[number]) =>
-    Object.fromEntries(c.sliders.map(({ p, slider }) => [p.key, Number(slider.value)]));
+  const racers = new RacerList(
+    () => race(),
+    () => race(),
+  );
   const run = Object.assign(document.createElement('button'), {
     type: 'submit',
     textContent: 'Run the race',
@@ -168,11 +111,18 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     textContent: 'Tune the rates',
     title: 'try 13 rates per racer on this function and keep the fastest, so the race is fair',
   });
+  const stop = Object.assign(document.createElement('button'), {
+    type: 'button',
+    name: 'stop',
+    textContent: 'Stop',
+    disabled: true,
+    title: 'end the race or the tuning now',
+  });
   const buttons = document.createElement('p');
   buttons.className = 'buttons';
-  buttons.append(run, ' ', tune);
+  buttons.append(run, ' ', tune, ' ', stop);
   const momentum = new MomentumFigure();
-  form.append(picker.element, start, limits, racers, buttons, status, momentum.element);
+  form.append(picker.element, start, limits, racers.element, buttons, status, momentum.element);
 
   // the player: play / pause, one step, and a scrubber over the iterations
   const player = section.querySelector<HTMLElement>('.player')!;
@@ -205,7 +155,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   let problem: Problem | undefined;
   let shownKey = '';
   let animation = 0;
-  let rows: RaceSummary[] = [];
+  /** The race shown: each row with the racer it belongs to. */
+  let rows: (RaceSummary & { racer: Racer })[] = [];
   let lines: SVGPolylineElement[] = [];
   let best: number | undefined;
   let longest = 0;
@@ -214,23 +165,32 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   let tunedNote = '';
 
   const fail = (message: string) => {
+    stop.disabled = true;
     status.textContent = message;
     status.classList.add('error');
     section.dataset.state = 'error';
   };
 
+  /** A job has started in the worker: Stop can end it. */
+  const busy = (state: string, message: string) => {
+    section.dataset.state = state;
+    status.classList.remove('error');
+    status.textContent = message;
+    stop.disabled = false;
+  };
+
   /** The threshold hints beside the rates: gradient descent is stable on a quadratic for lr < 2/L. */
   const showThresholds = (x0: number[]) => {
     const { L, mu } = problem ? curvatures(problem, x0) : { L: Number.NaN, mu: Number.NaN };
-    const heavy = chosen.find((c) => c.m.method === 'momentum')!;
-    momentum.update(L, mu, Number(heavy.lr?.value), settingsOf(heavy).beta);
-    for (const c of chosen) {
+    const heavy = racers.first('momentum');
+    momentum.update(L, mu, Number(heavy.lr?.value), racers.settingsOf(heavy).beta);
+    for (const c of racers.racers) {
       const { m, hint } = c;
       hint.textContent = '';
       if (!(L > 0)) continue;
       if (m.method === 'gd') hint.textContent = `stable below 2/L = ${formatNumber(2 / L, 3)}`;
       if (m.method === 'momentum')
-        hint.textContent = `below 2(1+β)/L = ${formatNumber(heavyBallLimit(L, settingsOf(c).beta), 3)}`;
+        hint.textContent = `below 2(1+β)/L = ${formatNumber(heavyBallLimit(L, racers.settingsOf(c).beta), 3)}`;
     }
   };
 
@@ -248,7 +208,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         startX.value = formatNumber(problem.x0[0], 6);
         startY.value = formatNumber(problem.x0[1], 6);
         const rates = suggestedRates(problem, problem.x0, domain);
-        for (const { m, lr } of chosen) if (lr) lr.value = String(rates[m.method]);
+        for (const { m, lr } of racers.racers) if (lr) lr.value = String(rates[m.method]);
       }
       return true;
     } catch (e) {
@@ -268,6 +228,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     plot.paths.replaceChildren();
     section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0].replaceChildren();
     convergence.draw([]);
+    legend.show([]);
   };
 
   /** Draws the paths and the loss curves up to step s. */
@@ -286,11 +247,9 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         .filter((r) => !r.error)
         .map((r) => {
           const n = countUpTo(r.trace.curveSteps, s);
-          const m = raceMethods.find((x) => x.method === r.method)!;
           return {
-            name: r.method,
-            label: m.label,
-            colour: m.colour,
+            name: r.racer.key,
+            colour: r.racer.colour,
             steps: r.trace.curveSteps.subarray(0, n),
             values: Array.from(r.trace.curve.subarray(0, n), (f) =>
               best === undefined ? f : Math.log10(Math.max(f - best, 1e-17)),
@@ -345,15 +304,9 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         gtol: parseNumber(gtol.value, 'tolerance', { min: 0, above: true }),
         maxIter: parseNumber(maxIter.value, 'max steps', { integer: true, min: 1, max: MAX_STEPS }),
       };
-      if (!chosen.some((c) => c.box.checked)) throw new RangeError('Tick at least one optimizer to race');
-      const entries = chosen
-        .filter((c) => c.box.checked)
-        .map((c) => ({
-          method: c.m.method,
-          lr: c.lr ? (c.lr.value.trim() === '' ? Number.NaN : Number(c.lr.value)) : undefined,
-          options: optimizerOptions(c.m.method, settingsOf(c)),
-        }));
-      return { x0, options, entries };
+      const ticked = racers.ticked();
+      if (ticked.length === 0) throw new RangeError('Tick at least one optimizer to race');
+      return { x0, options, entries: racers.entries(), ticked };
     } catch (e) {
       worker.stop();
       clearResults();
@@ -365,17 +318,18 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const race = () => {
     const checked = inputs();
     if (!checked || !problem) return;
-    const { x0, options, entries } = checked;
+    const { x0, options, entries, ticked } = checked;
     showThresholds(x0);
-    section.dataset.state = 'running';
-    status.textContent = 'Racing…';
+    busy('running', 'Racing…');
     const ran = problem;
     worker.run({ kind: 'race', problem: picker.spec(), x0, entries, ...options }, (reply) => {
+      stop.disabled = true;
       if (reply.kind === 'error') return fail(reply.message);
       if (reply.kind !== 'race' || ran !== problem) return;
       status.textContent = tunedNote;
       tunedNote = '';
-      rows = reply.rows;
+      // the rows come back in the order of the entries: one per ticked racer
+      rows = reply.rows.map((r, k) => ({ ...r, racer: ticked[k] }));
       const L = curvatures(ran, x0).L;
       fillTable(section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0], rows, (r) =>
         r.trace.divergedAt !== null && r.method === 'gd' && L > 0
@@ -387,11 +341,21 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       for (const m of ran.minima) plot.marker(m.x[0], m.x[1], 'minimum', `minimum f = ${formatNumber(m.f)}`);
       plot.marker(x0[0], x0[1], 'start', 'start');
       lines = rows.map((r) => {
-        const line = plot.polyline([], raceMethods.find((m) => m.method === r.method)!.colour);
-        line.dataset.method = r.method;
+        const line = plot.polyline([], r.racer.colour);
+        line.dataset.method = r.racer.key;
         if (r.trace.divergedAt !== null) line.classList.add('diverged');
         return line;
       });
+      legend.show(
+        rows
+          .filter((r) => !r.error)
+          .map((r) => ({
+            name: r.racer.key,
+            label: r.racer.label,
+            colour: r.racer.colour,
+            note: r.trace.divergedAt !== null ? 'diverged' : undefined,
+          })),
+      );
       best = ran.minima.length > 0 ? Math.min(...ran.minima.map((m) => m.f)) : undefined;
       convergence.yLabel = best === undefined ? 'f(x_k)' : 'log₁₀(f(x_k) − f*)';
       longest = 0;
@@ -408,8 +372,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   tune.addEventListener('click', () => {
     const checked = inputs();
     if (!checked) return;
-    section.dataset.state = 'tuning';
-    status.textContent = 'Tuning: 13 rates per racer on this function…';
+    busy('tuning', 'Tuning: 13 rates per racer on this function…');
     worker.run(
       {
         kind: 'tune',
@@ -419,16 +382,28 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         gtol: checked.options.gtol,
       },
       (reply) => {
+        stop.disabled = true;
         if (reply.kind === 'error') return fail(reply.message);
         if (reply.kind !== 'tuned') return;
-        for (const { m, lr } of chosen)
-          if (lr && reply.rates[m.method] !== undefined) lr.value = String(reply.rates[m.method]);
-        tunedNote = `Tuned on this function: ${Object.entries(reply.rates)
-          .map(([method, lr]) => `${raceMethods.find((m) => m.method === method)!.label} ${formatNumber(lr)}`)
-          .join(', ')}.`;
+        // the rates by racer key: each copy is tuned on its own
+        const tuned = checked.ticked.filter((r) => r.lr && reply.rates[r.key] !== undefined);
+        for (const r of tuned) r.lr!.value = String(reply.rates[r.key]);
+        tunedNote = `Tuned on this function: ${tuned.map((r) => `${r.label} ${formatNumber(reply.rates[r.key])}`).join(', ')}.`;
         race();
       },
     );
+  });
+  stop.addEventListener('click', () => {
+    worker.stop();
+    stop.disabled = true;
+    tunedNote = '';
+    // a stopped race leaves no results of an earlier one beside its inputs
+    if (section.dataset.state === 'running') clearResults();
+    status.textContent =
+      section.dataset.state === 'tuning'
+        ? 'Tuning stopped: the rates are as they were.'
+        : 'Race stopped before it finished: lower max steps or raise the tolerance for a shorter one.';
+    section.dataset.state = 'stopped';
   });
   play.addEventListener('click', () => {
     if (playing) {
@@ -452,7 +427,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   });
 
   momentum.onPick((alpha, beta) => {
-    const heavy = chosen.find((c) => c.m.method === 'momentum')!;
+    const heavy = racers.first('momentum');
     heavy.box.checked = true;
     heavy.lr!.value = String(Number(alpha.toPrecision(2)));
     const slider = heavy.sliders[0];
@@ -485,18 +460,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         x0: [startX.value, startY.value],
         gtol: gtol.value,
         maxIter: maxIter.value,
-        racers: Object.fromEntries(
-          chosen.map(({ m, box, lr, sliders }) => [
-            m.method,
-            {
-              use: box.checked,
-              lr: lr?.value,
-              ...(sliders.length > 0
-                ? { params: Object.fromEntries(sliders.map(({ p, slider }) => [p.key, slider.value])) }
-                : {}),
-            },
-          ]),
-        ),
+        ...racers.state(),
       };
     },
     restore(s: Partial<RaceState>): void {
@@ -506,18 +470,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         if (s.x0) [startX.value, startY.value] = s.x0;
         if (s.gtol !== undefined) gtol.value = s.gtol;
         if (s.maxIter !== undefined) maxIter.value = s.maxIter;
-        for (const { m, box, lr, sliders } of chosen) {
-          const r = s.racers?.[m.method];
-          if (!r) continue;
-          box.checked = r.use;
-          if (lr && r.lr !== undefined) lr.value = r.lr;
-          for (const { p, slider, shown } of sliders) {
-            const v = r.params?.[p.key];
-            if (v === undefined) continue;
-            slider.value = v;
-            shown.textContent = slider.value;
-          }
-        }
+        racers.restore(s.racers, s.copies);
         race();
       });
     },

@@ -10,7 +10,6 @@
  * with the error instead of a path; the other rows still run.
  */
 import { hessian, minimize, type Problem } from '@descent/core';
-import { eigh } from '@descent/kernels';
 
 export interface RaceMethod {
   /** minimize()'s method name. */
@@ -56,10 +55,19 @@ export const raceMethods: RaceMethod[] = [
  * The largest and smallest curvature at x: L = max |λ(∇²f(x))|, μ = min |λ(∇²f(x))|, or NaN for
  * both where the Hessian is not finite. On a quadratic, gradient descent converges exactly for
  * η < 2/L: the error along the eigenvector of λ is multiplied by (1 − ηλ) at every step.
+ * The race's functions have two variables, so the eigenvalues of the symmetric H = [[a, b], [b, d]]
+ * are in closed form (no kernels on the page's main thread):
+ *
+ *   λ± = (a + d)/2 ± √(((a − d)/2)² + b²)
  */
 export function curvatures(problem: Problem, x: ArrayLike<number>): { L: number; mu: number } {
   try {
-    const values = Array.from(eigh(hessian(problem, Float64Array.from(x))).values, Math.abs);
+    const H = hessian(problem, Float64Array.from(x)).data;
+    if (H.length !== 4) throw new RangeError('the race plots functions of two variables');
+    const [a, b, c, d] = H;
+    const mean = (a + d) / 2;
+    const radius = Math.hypot((a - d) / 2, (b + c) / 2);
+    const values = [Math.abs(mean - radius), Math.abs(mean + radius)];
     const L = Math.max(...values);
     const mu = Math.min(...values);
     if (Number.isFinite(L) && Number.isFinite(mu)) return { L, mu };
@@ -106,6 +114,8 @@ function round(v: number): number {
 }
 
 export interface RaceEntry {
+  /** Names the racer when one method races more than once (its copies); default the method. */
+  id?: string;
   method: string;
   lr?: number;
   /** More options for the optimizer class (e.g. { momentum: 0.5 }, { betas: [0.9, 0.99] }). */

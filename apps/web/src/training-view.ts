@@ -3,13 +3,16 @@
  * xor) in the compute worker, off the main thread. The plot shows the data and the network's
  * decision regions (each cell coloured by its most probable class, paler where the network is less
  * sure); two charts show the training loss and the accuracy per epoch, each on its own axis. Stop
- * ends the run at once (the worker is terminated).
+ * ends the run at once (the worker is terminated). L1, L2 and dropout regularise the network; after
+ * a run that finished, the worker draws its loss landscape and the Hessian's extreme eigenvalues
+ * (landscape.ts, landscape-figure.ts).
  */
 
 import type { EpochRecord } from '@descent/mlp';
 import { ComputeClient } from './compute-client.js';
 import type { ComputeReply } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
+import { LandscapeFigure } from './landscape-figure.js';
 import { LineChart } from './line-chart.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
@@ -88,8 +91,15 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     generalises (a training accuracy far above it is overfitting). The last chart is the size of
     the gradient reaching each layer: with sigmoid, whose slope is at most ¼, it shrinks layer by
     layer on the way back to the first one (the vanishing gradient; tanh′(4) ≈ 0.0013), while
-    ReLU passes it through unchanged where a unit is active.</p>`;
+    ReLU passes it through unchanged where a unit is active. L1 (λ₁ Σ|w|) pushes weights to exactly
+    zero, L2 (λ₂ Σw²) shrinks them all; dropout switches a random share of the hidden units off at
+    every step, so no unit can rely on another: all three trade a little training accuracy for a
+    smoother boundary, which shows best with few points and much noise.</p>
+    <h3 id="landscape">The trained network's landscape</h3>`;
   const plot = new SurfacePlot(440, 440, 300);
+  const landscape = new LandscapeFigure();
+  section.append(landscape.element);
+  landscape.clear('Drawn when a training run finishes.');
   section.querySelector('.plot-slot')!.append(plot.element);
   const form = section.querySelector('form')!;
   const f = {
@@ -104,6 +114,9 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     epochs: input('epochs', 200),
     seed: input('seed', 1),
     testFraction: input('testFraction', 0.2),
+    l1: input('l1', 0),
+    l2: input('l2', 0),
+    dropout: input('dropout', 0),
   };
   const train = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Train' });
   const stop = Object.assign(document.createElement('button'), {
@@ -145,6 +158,7 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     row(field('Hidden widths', f.hidden), field('activation', f.activation)),
     row(field('Optimizer', f.optimizer), field('lr', f.lr), field('batch', f.batchSize)),
     row(field('Epochs', f.epochs), field('seed', f.seed), field('test share', f.testFraction)),
+    row(field('L1 λ₁', f.l1), field('L2 λ₂', f.l2), field('dropout', f.dropout)),
     row(train, stop),
     progress,
     status,
@@ -181,6 +195,9 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
       epochs: parseNumber(f.epochs.value, 'epochs', { integer: true, min: 1, max: 10000 }),
       seed: parseNumber(f.seed.value, 'seed', { integer: true, min: 0 }),
       testFraction: parseNumber(f.testFraction.value, 'test share', { min: 0, max: 0.9 }),
+      l1: parseNumber(f.l1.value, 'L1 λ₁', { min: 0, max: 10 }),
+      l2: parseNumber(f.l2.value, 'L2 λ₂', { min: 0, max: 10 }),
+      dropout: parseNumber(f.dropout.value, 'dropout', { min: 0, max: 0.9 }),
     };
   };
 
@@ -319,13 +336,27 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
             // the charts and numbers at most every 200 ms: a frame's work stays small
             if (performance.now() - drawnAt > 200) drawProgress();
           });
-      } else if (reply.kind === 'done') finish(reply.stopped);
+      } else if (reply.kind === 'done') {
+        finish(reply.stopped);
+        showLandscape();
+      }
     });
+    landscape.clear('Drawn when this run finishes.');
     onChange();
   });
+  /** The finished network's landscape, from the same worker (it keeps the network). */
+  const showLandscape = () => {
+    landscape.clear('Slicing the landscape and finding the Hessian’s eigenvalues…');
+    landscape.element.dataset.state = 'busy';
+    worker.run({ kind: 'landscape' }, (reply) => {
+      if (reply.kind === 'landscape') void landscape.show(reply.landscape);
+      else if (reply.kind === 'error') landscape.clear(reply.message);
+    });
+  };
   stop.addEventListener('click', () => {
     worker.stop();
     finish(`Stopped at epoch ${epoch}.`, 'stopped');
+    landscape.clear('Drawn when a training run finishes (this one was stopped).');
   });
 
   return Object.assign(section, {

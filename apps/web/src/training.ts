@@ -9,6 +9,10 @@
  *   optimizer  Adam(lr) or SGD(lr, momentum 0.9)
  *   test split trainTestSplit(data, { testFraction, seed }) (stratified): the network trains on
  *              the rest, and fit's `validation` reports the held-out loss and accuracy per epoch
+ *   penalties  O(θ) = L(θ) + λ₁ Σ|w| + λ₂ Σw²  over the weights (biases excluded), as fit's
+ *              `regularizers` (@descent/regularizers' l1 and l2, the notes' convention)
+ *   dropout    mlp's Dropout(p) after every hidden activation: each unit zeroed with probability p
+ *              while training (the rest scaled by 1/(1 − p)), none when evaluating
  */
 import { Adam, SGD } from '@descent/core';
 import {
@@ -24,6 +28,7 @@ import {
   trainTestSplit,
   xor,
 } from '@descent/mlp';
+import { l1, l2, type Penalty } from '@descent/regularizers';
 import type { Domain } from './surface.js';
 
 type AnyOptimizer = Adam | SGD;
@@ -56,6 +61,20 @@ export interface TrainingSetup {
   seed: number;
   /** Share of the points held out for testing, in [0, 0.9] (default 0: train on all). */
   testFraction?: number;
+  /** λ₁ of the L1 penalty λ₁ Σ|w| on the weights (default 0: none). */
+  l1?: number;
+  /** λ₂ of the L2 penalty λ₂ Σw² on the weights (default 0: none). */
+  l2?: number;
+  /** Dropout probability after every hidden activation, in [0, 0.9] (default 0: none). */
+  dropout?: number;
+}
+
+/** The penalties of a setup (none for λ = 0); l1 and l2 refuse a λ that is negative or not finite. */
+export function penaltiesOf(setup: Pick<TrainingSetup, 'l1' | 'l2'>): Penalty[] {
+  const penalties: Penalty[] = [];
+  if (setup.l1 !== undefined && setup.l1 !== 0) penalties.push(l1(setup.l1));
+  if (setup.l2 !== undefined && setup.l2 !== 0) penalties.push(l2(setup.l2));
+  return penalties;
 }
 
 /** "32, 32" -> [32, 32]; a RangeError naming the text otherwise. */
@@ -106,6 +125,7 @@ export class Trainer {
   readonly model: Sequential;
   readonly optimizer: AnyOptimizer;
   readonly history: EpochRecord[] = [];
+  readonly penalties: Penalty[];
   epoch = 0;
   stopped = '';
 
@@ -120,6 +140,11 @@ export class Trainer {
     if (!(testFraction >= 0 && testFraction <= 0.9)) {
       throw new RangeError(`Invalid test fraction: ${testFraction} (expected a number from 0 to 0.9)`);
     }
+    const dropout = setup.dropout ?? 0;
+    if (!(dropout >= 0 && dropout <= 0.9)) {
+      throw new RangeError(`Invalid dropout: ${dropout} (expected a probability from 0 to 0.9)`);
+    }
+    this.penalties = penaltiesOf(setup);
     this.data = make(setup.n, setup.noise, setup.seed);
     if (testFraction > 0) {
       const { train, test } = trainTestSplit(this.data, { testFraction, seed: setup.seed });
@@ -130,6 +155,7 @@ export class Trainer {
       sizes: [2, ...hidden, this.data.classes],
       activation: setup.activation,
       seed: setup.seed,
+      dropout,
     });
     try {
       this.optimizer =
@@ -157,6 +183,14 @@ export class Trainer {
       batchSize: this.setup.batchSize,
       seed: this.setup.seed,
       ...(this.test ? { validation: this.test } : {}),
+      ...(this.penalties.length > 0
+        ? {
+            regularizers: {
+              penalties: this.penalties,
+              exclude: (p: { name: string }) => p.name.endsWith('.bias'),
+            },
+          }
+        : {}),
     });
     this.history.push(...r.history);
     this.epoch = r.epoch;

@@ -32,4 +32,14 @@ describe('tuning the learning rates', () => {
       {},
     );
   });
+
+  it('tunes two copies of one method on their own, each under its id, as two separate tunings', () => {
+    const a = { id: 'adam', method: 'adam', lr: 0.05 };
+    const b = { id: 'adam#2', method: 'adam', lr: 0.5, options: { betas: [0.5, 0.999] } };
+    const both = tuneRates(quadratic, domain, quadratic.x0, [a, b]);
+    expect(both).toEqual({
+      adam: tuneRates(quadratic, domain, quadratic.x0, [{ method: 'adam', lr: 0.05 }]).adam,
+      'adam#2': tuneRates(quadratic, domain, quadratic.x0, [{ ...b, id: undefined }]).adam,
+    });
+  });
 });

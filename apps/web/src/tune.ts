@@ -15,7 +15,7 @@ import type { Domain } from './surface.js';
 
 export const TUNE_STEPS = Array.from({ length: 13 }, (_, i) => 2 ** ((i - 8) / 2));
 
-/** Tuned rates by method, for the entries that have a rate; the others are left out. */
+/** Tuned rates by entry id (default its method), for the entries that have a rate; the others are left out. */
 export function tuneRates(
   problem: Problem,
   domain: Domain,
@@ -40,7 +40,7 @@ export function tuneRates(
       if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1]))
         best = { lr: candidates[k], key };
     });
-    if (best) tuned[entry.method] = best.lr;
+    if (best) tuned[entry.id ?? entry.method] = best.lr;
   }
   return tuned;
 }
