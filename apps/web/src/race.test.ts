@@ -1,4 +1,5 @@
-import { getProblem } from '@descent/core';
+import { getProblem, hessian } from '@descent/core';
+import { eigh } from '@descent/kernels';
 import { describe, expect, it } from 'vitest';
 import { curvatures, MAX_STEPS, raceMethods, runRace, suggestedRates } from './race.js';
 
@@ -88,6 +89,17 @@ describe('the optimizer race', () => {
     const { L, mu } = curvatures(quadratic, quadratic.x0);
     expect(L).toBeCloseTo(4, 12);
     expect(mu).toBeCloseTo(0.2, 12);
+  });
+
+  it("gives the closed-form 2 x 2 curvatures that the kernels' eigh finds, on a Hessian with a cross term", () => {
+    // Rosenbrock at (-1, 2): H = [[1200x² − 400y + 2, −400x], [−400x, 200]] = [[402, 400], [400, 200]]
+    const rosenbrock = getProblem('rosenbrock');
+    const x = Float64Array.from([-1, 2]);
+    const reference = Array.from(eigh(hessian(rosenbrock, x)).values, Math.abs);
+    const { L, mu } = curvatures(rosenbrock, x);
+    expect(L).toBeCloseTo(Math.max(...reference), 9);
+    expect(mu).toBeCloseTo(Math.min(...reference), 9);
+    expect(curvatures(rosenbrock, [Number.NaN, 0])).toEqual({ L: Number.NaN, mu: Number.NaN });
   });
 
   it('passes an optimizer option through: momentum 0 is plain gradient descent', () => {

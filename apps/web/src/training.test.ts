@@ -128,4 +128,29 @@ describe('the decision map', () => {
       [-2.6, 2.6],
     ]);
   });
+
+  it('shrinks the weights under L2 and zeroes more of them under L1, biases untouched by either', () => {
+    const norms = (t: Trainer) => {
+      const weights = t.model.parameters().filter((p) => !p.name.endsWith('.bias'));
+      const all = weights.flatMap((p) => Array.from(p.data));
+      return { l2: Math.hypot(...all), small: all.filter((w) => Math.abs(w) < 1e-3).length };
+    };
+    const run = (extra: Partial<TrainingSetup>) => {
+      const t = new Trainer({ ...setup, epochs: 30, ...extra });
+      while (!t.done) t.run(10);
+      const r = norms(t);
+      t.free();
+      return r;
+    };
+    const plain = run({});
+    expect(run({ l2: 0.01 }).l2).toBeLessThan(0.8 * plain.l2);
+    expect(run({ l1: 0.01 }).small).toBeGreaterThan(plain.small + 20);
+  });
+
+  it('refuses a negative λ and a dropout of 0.95 before training, naming them', () => {
+    expect(() => new Trainer({ ...setup, l1: -1 })).toThrow('Invalid L1 lambda: -1');
+    expect(() => new Trainer({ ...setup, dropout: 0.95 })).toThrow(
+      'Invalid dropout: 0.95 (expected a probability from 0 to 0.9)',
+    );
+  });
 });
