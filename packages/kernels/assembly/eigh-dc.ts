@@ -25,7 +25,7 @@ const LEAF = 32;
 
 /** f64 elements of scratch dc_f64 needs for order n (beyond d, off and z). */
 export function dcScratch(n: i32): i32 {
-  return 5 * n * n + 16 * n + gemm_scratch_f64(n, n, n);
+  return 5 * n * n + 32 * n + gemm_scratch_f64(n, n + 3, n);
 }
 
 // Scratch layout, set by dc_f64 for one run.
@@ -34,10 +34,10 @@ let LD: usize = 0;
 let D0: usize = 0; // d (n)
 let OFF: usize = 0; // off (n - 1): off[i] = T[i, i+1]
 let Z0: usize = 0; // eigenvectors, n x n row-major
-let QC: usize = 0; // n², the kept columns of Q, then the merged block
-let U: usize = 0; // n², δ then the secular eigenvectors
-let W: usize = 0; // n², Q[:, kept] U
-let UG: usize = 0; // 2n², U's rows gathered for the top and the bottom product
+let QC: usize = 0; // n², the kept columns of Q, then a row of the block being merged
+let U: usize = 0; // n², the secular eigenvectors
+let W: usize = 0; // n² + 4n, the δ root by root, then Q[:, kept] U (m x k4)
+let UG: usize = 0; // 2n² + 8n, U's rows gathered (padded to k4) for the top and the bottom product
 let ZV: usize = 0;
 let DL: usize = 0;
 let ZL: usize = 0;
@@ -134,11 +134,12 @@ function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
   OFF = off;
   Z0 = z;
   const nn = <usize>n * n * 8;
+  const nn4 = nn + 4 * LD; // room for m x k4 (k4 <= n + 3)
   QC = work;
   U = QC + nn;
-  W = U + nn;
-  UG = W + nn;
-  ZV = UG + 2 * nn;
+  W = U + nn4;
+  UG = W + nn4;
+  ZV = UG + 2 * nn4;
   DL = ZV + LD;
   ZL = DL + LD;
   VALS = ZL + LD;
@@ -295,24 +296,23 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
     }
     si(ORDER, j + 1, o);
   }
-  // The merged block, column by column into QC (m x m), then back into Z.
-  const out = QC;
+  // The merged block, row by row (contiguous writes): column j comes from W's column SRC or the
+  // block's column -1 - SRC (read from a copy of the row, QC being free by now).
+  const old = QC;
   const ldo = <usize>m << 3;
-  const ldw = <usize>k << 3;
-  // Row by row (contiguous writes): column j comes from W's column SRC or the block's -1 - SRC.
+  const ldw = <usize>((k + 3) & ~3) << 3;
   for (let j = 0; j < m; j++) si(PERM, j, li(SRC, li(ORDER, j)));
   for (let r = 0; r < m; r++) {
     const wr = W + <usize>r * ldw;
     const br = blk + <usize>r * LD;
-    const orow = out + <usize>r * ldo;
+    memory.copy(old, br, ldo);
     for (let j = 0; j < m; j++) {
       const src = li(PERM, j);
-      st(orow, j, src >= 0 ? ld(wr, src) : ld(br, -1 - src));
+      st(br, j, src >= 0 ? ld(wr, src) : ld(old, -1 - src));
     }
   }
   for (let j = 0; j < m; j++) st(SH, j, ld(VALS, li(ORDER, j)));
   for (let j = 0; j < m; j++) st(dd, j, ld(SH, j));
-  for (let r = 0; r < m; r++) memory.copy(blk + <usize>r * LD, out + <usize>r * ldo, ldo);
 }
 
 /**
@@ -341,16 +341,26 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
     if (t != 3) si(ORDER, nt++, c);
     if (t != 1) si(SRC, nb++, c);
   }
+  // U's rows padded with zeros to k4 = k rounded up to 4, so that every product is one of gemm's
+  // single blocks (their width a multiple of its 4 columns); W is m x k4.
+  const k4 = (k + 3) & ~3;
+  const ldw = <usize>k4 << 3;
   const ugTop = UG;
-  const ugBot = UG + <usize>nt * ldu;
+  const ugBot = UG + <usize>nt * ldw;
   const qTop = QC;
   const qBot = QC + <usize>n1 * nt * 8;
-  for (let t = 0; t < nt; t++) memory.copy(ugTop + <usize>t * ldu, U + <usize>li(ORDER, t) * ldu, ldu);
-  for (let t = 0; t < nb; t++) memory.copy(ugBot + <usize>t * ldu, U + <usize>li(SRC, t) * ldu, ldu);
+  for (let t = 0; t < nt; t++) padRow(ugTop + <usize>t * ldw, U + <usize>li(ORDER, t) * ldu, k, k4);
+  for (let t = 0; t < nb; t++) padRow(ugBot + <usize>t * ldw, U + <usize>li(SRC, t) * ldu, k, k4);
   gatherPanels(blk, n1, nt, ORDER, qTop);
   gatherPanels(blk + <usize>n1 * LD, m - n1, nb, SRC, qBot);
-  productByPanels(n1, k, nt, qTop, ugTop, W);
-  productByPanels(m - n1, k, nb, qBot, ugBot, W + <usize>n1 * ldu);
+  productByPanels(n1, k4, nt, qTop, ugTop, W);
+  productByPanels(m - n1, k4, nb, qBot, ugBot, W + <usize>n1 * ldw);
+}
+
+/** dst = src (k f64) followed by k4 - k zeros. */
+function padRow(dst: usize, src: usize, k: i32, k4: i32): void {
+  memory.copy(dst, src, <usize>k << 3);
+  for (let j = k; j < k4; j++) st(dst, j, 0);
 }
 
 /** Columns per panel of the merge's products: each panel product is one of gemm's single blocks. */
