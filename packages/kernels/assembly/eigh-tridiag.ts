@@ -50,8 +50,7 @@ export function reduceBlocked(n: i32, a: usize, e: usize, hs: usize, work: usize
       for (let c = iw + 1; c < NB; c++) {
         const vj = a + <usize>(base + c) * stride;
         const wc = wcols + <usize>c * stride;
-        rowAxpy(i + 1, -load<f64>(wc + (<usize>i << 3)), vj, row);
-        rowAxpy(i + 1, -load<f64>(vj + (<usize>i << 3)), wc, row);
+        axpyPair(i + 1, -load<f64>(wc + (<usize>i << 3)), vj, -load<f64>(vj + (<usize>i << 3)), wc, row);
       }
       const wi = wcols + <usize>iw * stride;
       memory.fill(wi, 0, stride);
@@ -63,10 +62,8 @@ export function reduceBlocked(n: i32, a: usize, e: usize, hs: usize, work: usize
       for (let c = iw + 1; c < NB; c++) {
         const vj = a + <usize>(base + c) * stride;
         const wc = wcols + <usize>c * stride;
-        const t1 = rowDot(i, wc, row);
-        const t2 = rowDot(i, vj, row);
-        rowAxpy(i, -t1, vj, y);
-        rowAxpy(i, -t2, wc, y);
+        const t1 = dotPair(i, wc, vj, row);
+        axpyPair(i, -t1, vj, -secondSum, wc, y);
       }
       let yu: f64 = 0;
       for (let j = 0; j < i; j++) {
@@ -200,4 +197,49 @@ function rowPairDotAxpy(len: i32, r0: usize, r1: usize, u: usize, y: usize, u0: 
   }
   secondSum = s1;
   return s0;
+}
+
+/** y[k] += a1 x1[k] + a2 x2[k] for k < len, one pass over y. */
+function axpyPair(len: i32, a1: f64, x1: usize, a2: f64, x2: usize, y: usize): void {
+  const v1 = f64x2.splat(a1);
+  const v2 = f64x2.splat(a2);
+  let k = 0;
+  for (; k + 2 <= len; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.add(f64x2.mul(v1, v128.load(x1 + o)), f64x2.mul(v2, v128.load(x2 + o)))));
+  }
+  if (k < len) {
+    const o = <usize>k << 3;
+    store<f64>(y + o, load<f64>(y + o) + (a1 * load<f64>(x1 + o) + a2 * load<f64>(x2 + o)));
+  }
+}
+
+/** Σ x1[k] u[k] for k < len, returned, and Σ x2[k] u[k] in `secondSum`: one pass over u. */
+function dotPair(len: i32, x1: usize, x2: usize, u: usize): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let b0 = f64x2.splat(0);
+  let b1 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const o = <usize>k << 3;
+    const w0 = v128.load(u + o);
+    const w1 = v128.load(u + o + 16);
+    a0 = f64x2.add(a0, f64x2.mul(v128.load(x1 + o), w0));
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + o + 16), w1));
+    b0 = f64x2.add(b0, f64x2.mul(v128.load(x2 + o), w0));
+    b1 = f64x2.add(b1, f64x2.mul(v128.load(x2 + o + 16), w1));
+  }
+  a0 = f64x2.add(a0, a1);
+  b0 = f64x2.add(b0, b1);
+  let s1 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let s2 = f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1);
+  for (; k < len; k++) {
+    const o = <usize>k << 3;
+    const w = load<f64>(u + o);
+    s1 += load<f64>(x1 + o) * w;
+    s2 += load<f64>(x2 + o) * w;
+  }
+  secondSum = s2;
+  return s1;
 }
