@@ -386,7 +386,7 @@ describe('the race says what happened, whatever the input', () => {
     await section.locator('select[name="schedule"]').selectOption('exponential');
     await section.locator('input[name="log"]').check();
     expect(await section.locator('polyline.series').count()).toBe(3);
-    expect(await section.locator('.legend text').count()).toBe(3);
+    expect(await section.locator('#schedule-legend li').count()).toBe(3);
     // log₁₀(η₀ γ^t) = log₁₀ η₀ + t log₁₀ γ: every point on the line through the first and the last
     const points = (await section.locator('polyline[data-name="current"]').getAttribute('points'))!
       .split(' ')

@@ -16,7 +16,7 @@ import type { Landscape } from './landscape.js';
 import { svg } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
 
-const margin = { left: 44, right: 12, top: 10, bottom: 30 };
+const margin = { left: 50, right: 12, top: 10, bottom: 30 };
 
 function axisText(parent: SVGElement, x: number, y: number, text: string, anchor = 'middle', cls = '') {
   svg('text', { x, y, 'text-anchor': anchor, class: cls }, parent).textContent = text;
@@ -41,7 +41,12 @@ export function drawSlice(el: SVGSVGElement, l: Landscape): void {
   for (const t of decades.length >= 2 ? decades : y.domain())
     axisText(axes, margin.left - 5, y(t) + 4, formatNumber(t, 2), 'end');
   axisText(axes, (margin.left + width - margin.right) / 2, height - 2, 'α', 'middle', 'axis-label');
-  axisText(axes, 4, margin.top + 8, 'loss', 'start', 'axis-label');
+  const middle = (margin.top + height - margin.bottom) / 2;
+  svg(
+    'text',
+    { x: 10, y: middle, transform: `rotate(-90 10 ${middle})`, 'text-anchor': 'middle', class: 'axis-label' },
+    axes,
+  ).textContent = 'loss (log axis)';
   const points = Array.from(l.alphas, (a, i) => [a, l.losses[i]] as [number, number]).filter(
     ([, v]) => v > 0 && Number.isFinite(v),
   );
@@ -55,12 +60,13 @@ export function drawSlice(el: SVGSVGElement, l: Landscape): void {
 
 export function drawSurface(el: SVGSVGElement, l: Landscape): void {
   el.replaceChildren();
-  const [width, height] = [300, 260];
+  const [width, height] = [300, 230];
   const { G, coords } = l;
   const h = (coords[G - 1] - coords[0]) / (G - 1);
   const lo = coords[0] - h / 2;
   const hi = coords[G - 1] + h / 2;
-  const side = Math.min(width - margin.left - margin.right, height - margin.top - margin.bottom);
+  // a square plot, with room on its right for the colour key and its labels
+  const side = Math.min(width - margin.left - margin.right - 52, height - margin.top - margin.bottom);
   const x = scaleLinear()
     .domain([lo, hi])
     .range([margin.left, margin.left + side]);
@@ -127,10 +133,11 @@ export function drawSpectrum(el: SVGSVGElement, l: Landscape): void {
   const mid = 58;
   const axes = svg('g', { class: 'ticks' }, el);
   svg('line', { x1: x.range()[0], x2: x.range()[1], y1: mid, y2: mid }, axes);
-  const decade = 10 ** Math.floor(Math.log10(extent));
-  for (const t of [-decade, -decade / 100, 0, decade / 100, decade]) {
+  // labelled ticks at 0 and ± the largest |λ| (one digit); unlabelled ones at its hundredths
+  const end = Number(extent.toPrecision(1));
+  for (const t of [-end, -end / 100, 0, end / 100, end]) {
     svg('line', { x1: x(t), x2: x(t), y1: mid - 4, y2: mid + 4 }, axes);
-    axisText(axes, x(t), mid + 18, formatNumber(t));
+    if (Math.abs(t) !== end / 100) axisText(axes, x(t), mid + 18, formatNumber(t));
   }
   axisText(
     axes,

@@ -18,7 +18,7 @@ export class LandscapeFigure {
   /** Bumped by clear() and show(): a show overtaken while it waited draws nothing. */
   private version = 0;
   private readonly slice = frame(300, 190, 'landscape-1d');
-  private readonly surface = frame(300, 260, 'landscape-2d');
+  private readonly surface = frame(300, 230, 'landscape-2d');
   private readonly spectrum = frame(300, 120, 'hessian-eigenvalues');
   private readonly words = Object.assign(document.createElement('p'), {
     className: 'explain landscape-words',

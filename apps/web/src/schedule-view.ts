@@ -4,6 +4,7 @@
  * smallest values. Invalid parameters show the library's RangeError and leave the curve empty.
  */
 import { sample } from '@descent/schedulers';
+import { ChartLegend } from './chart-legend.js';
 import { LineChart } from './line-chart.js';
 import { scheduleKinds } from './schedule-catalog.js';
 import { formatNumber } from './ticks.js';
@@ -30,7 +31,9 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
     restarts jump back up to shake the iterates out of a narrow basin.</p>`;
   const chart = new LineChart(560, 280, 'step t');
   chart.element.id = 'schedule-curve';
-  section.querySelector('.chart-slot')!.append(chart.element);
+  // the legend below the chart: a schedule's label with its settings is too long to sit inside it
+  const legend = new ChartLegend('schedule-legend');
+  section.querySelector('.chart-slot')!.append(chart.element, legend.element);
   const form = section.querySelector('form')!;
   const select = Object.assign(document.createElement('select'), { name: 'schedule' });
   for (const k of scheduleKinds) select.add(new Option(k.label, k.name));
@@ -95,7 +98,7 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
     const shown = (v: Float64Array) => (log ? Array.from(v, (x) => (x > 0 ? Math.log10(x) : Number.NaN)) : v);
     const series = [...kept, ...(current ? [current] : [])].map((c, k) => ({
       name: k < kept.length ? `kept-${k}` : 'current',
-      label: c.label,
+      legend: c.label,
       colour: k < kept.length ? keptColours[k % keptColours.length] : '#1971c2',
       values: shown(c.values),
     }));
@@ -109,6 +112,7 @@ export function scheduleView(onChange: () => void = () => {}): ScheduleViewEleme
     }
     chart.yLabel = log ? 'η_t (log₁₀ axis)' : '';
     chart.draw(series, log ? { yRange, yFormat: (v) => formatNumber(10 ** v) } : {});
+    legend.show(series.map((s) => ({ name: s.name, label: s.legend, colour: s.colour })));
   };
   keep.addEventListener('click', () => {
     if (current) kept.push(current);
