@@ -87,6 +87,23 @@ describe('eigh by divide and conquer: backward stable and orthogonal (in units o
     },
   );
 
+  it('decomposes a random 517 x 517 matrix (odd halves; the leading reflectors go to the top half before the last merge) below 2 n ε', () => {
+    const n = 517;
+    const q = quality(symmetricFromLower(randomMatrix(n, n, 47), n), n);
+    expect(q.residual).toBeLessThan(2);
+    expect(q.orthogonality).toBeLessThan(2);
+  });
+
+  it('deflates a 262 x 262 spectrum of 5 values, each repeated, and keeps the vectors orthogonal', () => {
+    const n = 262;
+    // Most poles of every merge deflate; the few kept ones (not a multiple of 4) mix both halves.
+    const w = Float64Array.from({ length: n }, (_, i) => [-3, -0.5, 0, 1, 2.5][Math.floor((i * 5) / n)]);
+    const q = quality(fromSpectrum(w, randomOrthogonal(n, 11)), n);
+    expect(q.residual).toBeLessThan(2);
+    expect(q.orthogonality).toBeLessThan(2);
+    for (let i = 0; i < n; i++) expect(Math.abs(q.values[i] - w[i])).toBeLessThan(n * EPS * 10);
+  });
+
   it('gives eigvalsh the eigenvalues eigh gives to within n ε ‖A‖ (QL without vectors, divide and conquer with)', () => {
     const n = 150;
     const A = symmetricFromLower(randomMatrix(n, n, 8), n);
