@@ -21,7 +21,7 @@
  * eigh 68 ms, inverseRootEigh 128 ms, inverseRootNewton 5.1 s — the Newton iteration needs many
  * products on ill-conditioned factors; eigh is the default, as in fb's Distributed Shampoo.
  */
-import { eigh, gemm, matrixFrom, qr } from '@descent/kernels';
+import { eigh, gemm, matrix, matrixFrom, qr, type WasmMatrix } from '@descent/kernels';
 
 /** C (m x n) = op(A) op(B), op(A) m x k, op(B) k x n; A is stored rows x cols as given. */
 export type Product = (
@@ -89,7 +89,12 @@ export function inverseRootEigh(
   return mm(scaled, n, n, vectors, n, n, false, true);
 }
 
-/** (A + εI)^{-1/p} by the coupled Newton iteration (see the file's comment). */
+/**
+ * (A + εI)^{-1/p} by the coupled Newton iteration (see the file's comment). T_k^p by repeated
+ * squaring (p = 4: two products). With `gemmProduct` the iteration keeps its matrices in kernel
+ * memory and runs every product on the kernels' gemm without copies (`newtonOnKernels`); any other
+ * `Product` (naiveProduct: the reference) runs it on plain arrays. Same iteration, same stopping.
+ */
 export function inverseRootNewton(
   A: Float64Array,
   n: number,
@@ -99,22 +104,22 @@ export function inverseRootNewton(
   tol = 1e-12,
   maxIters = 100,
 ): Float64Array {
-  const Ae = A.slice();
-  for (let i = 0; i < n; i++) Ae[i * n + i] += eps;
-  let fro = 0;
-  for (const x of Ae) fro += x * x;
-  fro = Math.sqrt(fro);
-  const z = (1 + p) / (2 * fro);
-  let M: Float64Array = Ae.map((x) => x * z);
+  const { M0, h0 } = newtonStart(A, n, p, eps);
+  if (mm === gemmProduct) return newtonOnKernels(M0, h0, n, p, tol, maxIters);
+  let M: Float64Array = M0;
   let H: Float64Array = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) H[i * n + i] = z ** (1 / p);
+  for (let i = 0; i < n; i++) H[i * n + i] = h0;
   let err = maxAbsFromIdentity(M, n);
   for (let k = 0; k < maxIters && err > tol; k++) {
-    const T = M.map((x) => -x / p);
-    for (let i = 0; i < n; i++) T[i * n + i] += (p + 1) / p;
-    let Tp: Float64Array = T;
-    for (let e = 1; e < p; e++) Tp = mm(Tp, n, n, T, n, n);
-    const nextM = mm(Tp, n, n, M, n, n);
+    const T = newtonT(M, n, p);
+    const nextM = mm(
+      power(T, n, p, (X, Y) => mm(X, n, n, Y, n, n)),
+      n,
+      n,
+      M,
+      n,
+      n,
+    );
     const nextErr = maxAbsFromIdentity(nextM, n);
     if (nextErr > err * 1.2) break; // diverging from rounding: keep the last good iterate
     H = mm(H, n, n, T, n, n);
@@ -122,6 +127,93 @@ export function inverseRootNewton(
     err = nextErr;
   }
   return H;
+}
+
+/** M_0 = z (A + εI) and z^{1/p}, z = (1 + p)/(2 ‖A + εI‖_F). */
+function newtonStart(A: Float64Array, n: number, p: number, eps: number): { M0: Float64Array; h0: number } {
+  const Ae = A.slice();
+  for (let i = 0; i < n; i++) Ae[i * n + i] += eps;
+  let fro = 0;
+  for (const x of Ae) fro += x * x;
+  fro = Math.sqrt(fro);
+  const z = (1 + p) / (2 * fro);
+  return { M0: Ae.map((x) => x * z), h0: z ** (1 / p) };
+}
+
+/** T = ((p + 1) I - M)/p, into `out` (a fresh array if not given). */
+function newtonT(
+  M: Float64Array,
+  n: number,
+  p: number,
+  out: Float64Array = new Float64Array(n * n),
+): Float64Array {
+  for (let i = 0; i < M.length; i++) out[i] = -M[i] / p;
+  for (let i = 0; i < n; i++) out[i * n + i] += (p + 1) / p;
+  return out;
+}
+
+/** T^p by repeated squaring, with `mul` the product. */
+function power<X>(T: X, _n: number, p: number, mul: (a: X, b: X) => X): X {
+  let result: X | undefined;
+  let base = T;
+  for (let e = p; e > 0; e >>= 1) {
+    if (e & 1) result = result === undefined ? base : mul(result, base);
+    if (e > 1) base = mul(base, base);
+  }
+  return result as X;
+}
+
+/** inverseRootNewton's iteration on kernel memory: every product a gemm call, no copies. */
+function newtonOnKernels(
+  M0: Float64Array,
+  h0: number,
+  n: number,
+  p: number,
+  tol: number,
+  maxIters: number,
+): Float64Array {
+  const pool: WasmMatrix<'f64'>[] = [];
+  const take = () => pool.pop() ?? (matrix('f64', n, n) as WasmMatrix<'f64'>);
+  const all = new Set<WasmMatrix<'f64'>>();
+  const fresh = () => {
+    const x = take();
+    all.add(x);
+    return x;
+  };
+  try {
+    let M = fresh();
+    M.data.data.set(M0);
+    let H = fresh();
+    H.data.data.fill(0);
+    for (let i = 0; i < n; i++) H.data.data[i * n + i] = h0;
+    const T = fresh();
+    const temps: WasmMatrix<'f64'>[] = [];
+    const mul = (a: WasmMatrix<'f64'>, b: WasmMatrix<'f64'>) => {
+      const c = fresh();
+      gemm(a, b, c);
+      temps.push(c);
+      return c;
+    };
+    let err = maxAbsFromIdentity(M.data.data as Float64Array, n);
+    for (let k = 0; k < maxIters && err > tol; k++) {
+      newtonT(M.data.data as Float64Array, n, p, T.data.data as Float64Array);
+      const Tp = power(T, n, p, mul);
+      const nextM = fresh();
+      gemm(Tp, M, nextM);
+      pool.push(...temps.splice(0)); // the powers of T: reused next iteration
+      const nextErr = maxAbsFromIdentity(nextM.data.data as Float64Array, n);
+      if (nextErr > err * 1.2) break;
+      const nextH = fresh();
+      gemm(H, T, nextH);
+      pool.push(H, M);
+      H = nextH;
+      M = nextM;
+      err = nextErr;
+    }
+    return (H.data.data as Float64Array).slice();
+  } finally {
+    for (const x of all) x.data.free();
+  }
 }
 
 function maxAbsFromIdentity(M: Float64Array, n: number): number {
