@@ -9,6 +9,7 @@
  */
 
 import type { EpochRecord } from '@descent/mlp';
+import { ChartLegend } from './chart-legend.js';
 import { ComputeClient } from './compute-client.js';
 import type { ComputeReply } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
@@ -153,6 +154,8 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
   accuracyChart.element.id = 'training-accuracy';
   const gradientChart = new LineChart(440, 170, 'epoch', 'log₁₀ ‖∂L/∂W‖ per layer');
   gradientChart.element.id = 'training-gradients';
+  // one entry per layer, below the chart: a deep network's legend would cover its curves
+  const gradientLegend = new ChartLegend('gradient-legend');
   form.append(
     row(field('Data', f.dataset), field('points', f.n), field('noise', f.noise)),
     row(field('Hidden widths', f.hidden), field('activation', f.activation)),
@@ -165,6 +168,7 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     lossChart.element,
     accuracyChart.element,
     gradientChart.element,
+    gradientLegend.element,
   );
 
   const worker = new ComputeClient();
@@ -270,15 +274,22 @@ export function trainingView(onChange: () => void = () => {}): TrainingViewEleme
     );
     // per-layer gradient norms: with sigmoid the first layers' fall orders of magnitude below the last's
     const layers = Object.keys(history[0]?.gradNorms ?? {});
+    const colourOf = (k: number) => layerColours[k % layerColours.length];
     gradientChart.draw(
       layers.map((name, k) => ({
         name,
-        label: name,
-        colour: layerColours[k % layerColours.length],
+        colour: colourOf(k),
         steps,
         values: history.map((h) => Math.log10(h.gradNorms[name])),
       })),
       { xMax: epochs, yRange: gradientRange(history, layers) },
+    );
+    gradientLegend.show(
+      layers.map((name, k) => ({
+        name,
+        label: k === 0 ? `${name} (first)` : k === layers.length - 1 ? `${name} (output)` : name,
+        colour: colourOf(k),
+      })),
     );
   };
 
