@@ -183,6 +183,29 @@ describe('the race', () => {
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 
+  it('singles a racer out while its legend entry is pointed at, on the plot and on the chart', async () => {
+    const opacity = (selector: string) =>
+      page.locator(selector).evaluate((el) => Number(getComputedStyle(el).opacity));
+    await race().locator('#race-legend li[data-name="adam"]').hover();
+    expect(await opacity('#race polyline.trajectory[data-method="adam"]')).toBe(1);
+    expect(await opacity('#race polyline.trajectory[data-method="gd"]')).toBeCloseTo(0.12, 5);
+    expect(await opacity('#race-convergence polyline[data-name="gd"]')).toBeCloseTo(0.12, 5);
+    await page.mouse.move(0, 0);
+    expect(await opacity('#race polyline.trajectory[data-method="gd"]')).toBe(1);
+  });
+
+  it("puts a copy of Momentum on the (α, β) plane beside the first one, in the copy's colour", async () => {
+    await race().locator('button[name="copy-momentum"]').click();
+    await race().locator('input[name="lr-momentum#2"]').fill('0.3');
+    await run();
+    const dot = race().locator('.momentum-figure .marker-copy');
+    expect(await dot.count()).toBe(1);
+    expect(await dot.locator('title').textContent()).toMatch(/^Momentum 2: lr 0\.3, β 0\.9, ρ = /);
+    expect(await race().locator('.momentum-figure .marker-probe').count()).toBe(1);
+    await race().locator('button[name="remove-momentum#2"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
   it('stops a running 100,000-step race at once, saying so, and shows no results of it', async () => {
     await race().locator('input[name="maxIter"]').fill('100000');
     await race().locator('input[name="lr-gd"]').fill('1e-4');

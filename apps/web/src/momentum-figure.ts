@@ -26,8 +26,17 @@ export class MomentumFigure {
     this.plot.onPick((alpha, beta) => pick(alpha, Math.min(0.99, Math.max(0, beta))));
   }
 
-  /** Redraws the plane for curvatures [μ, L] with the racer at (lr, β); hidden where L is not positive. */
-  update(L: number, mu: number, lr: number, beta: number): void {
+  /**
+   * Redraws the plane for curvatures [μ, L] with the racer at (lr, β), and its copies (dots in their
+   * own colours); hidden where L is not positive.
+   */
+  update(
+    L: number,
+    mu: number,
+    lr: number,
+    beta: number,
+    copies: { label: string; colour: string; lr: number; beta: number }[] = [],
+  ): void {
     this.element.hidden = !(L > 0 && Number.isFinite(L));
     if (this.element.hidden) return;
     const m = Math.max(mu, L * 1e-6);
@@ -53,6 +62,17 @@ export class MomentumFigure {
       'minimum',
       `best: α* = ${formatNumber(best.alpha)}, β* = ${formatNumber(best.beta)}`,
     );
+    for (const c of copies) {
+      if (!(c.lr > 0 && c.lr <= alphaMax)) continue;
+      const rate = heavyBallRate(c.lr, c.beta, L, m);
+      const dot = this.plot.marker(
+        c.lr,
+        c.beta,
+        'copy',
+        `${c.label}: lr ${formatNumber(c.lr)}, β ${formatNumber(c.beta)}, ρ = ${formatNumber(rate, 3)}`,
+      );
+      dot.querySelector('circle')!.style.fill = c.colour;
+    }
     const rho = heavyBallRate(lr, beta, L, m);
     const inside = lr > 0 && lr <= alphaMax;
     if (inside)
@@ -64,7 +84,8 @@ export class MomentumFigure {
       (inside ? 'The ring is your Momentum racer: ' : 'Your Momentum racer (off this plot): ') +
       `ρ = ${formatNumber(rho, 3)} per step${rho >= 1 ? ', diverging' : ''}. ` +
       `The triangle is Polyak's best, α* = ${formatNumber(best.alpha, 3)}, β* = ${formatNumber(best.beta, 3)}: ` +
-      `ρ* = ${formatNumber(best.rate, 3)} = (√κ − 1)/(√κ + 1), κ = L/μ.`;
+      `ρ* = ${formatNumber(best.rate, 3)} = (√κ − 1)/(√κ + 1), κ = L/μ.` +
+      (copies.length > 0 ? ' The dots are its copies, in their colours.' : '');
     this.caption.dataset.rate = String(rho);
   }
 }

@@ -83,6 +83,15 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const legend = new ChartLegend('race-legend');
   const chartSlot = section.querySelector<HTMLElement>('.chart-slot')!;
   chartSlot.append(convergence.element, legend.element);
+  // pointing at a legend entry dims every other racer, on the plot and on the chart
+  const focusStyle = document.createElement('style');
+  section.append(focusStyle);
+  legend.onFocus((key) => {
+    const k = key === undefined ? '' : CSS.escape(key);
+    focusStyle.textContent = key
+      ? `#race .trajectory:not([data-method="${k}"]), #race-convergence .series:not([data-name="${k}"]) { opacity: 0.12; }`
+      : '';
+  });
   // the chart under the plot, in the same column (the racers' list beside them is long)
   section.querySelector('.plot-slot')!.append(chartSlot);
   const form = section.querySelector('form')!;
@@ -183,7 +192,15 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const showThresholds = (x0: number[]) => {
     const { L, mu } = problem ? curvatures(problem, x0) : { L: Number.NaN, mu: Number.NaN };
     const heavy = racers.first('momentum');
-    momentum.update(L, mu, Number(heavy.lr?.value), racers.settingsOf(heavy).beta);
+    const copies = racers.racers
+      .filter((r) => r.copy && r.m.method === 'momentum' && r.box.checked)
+      .map((r) => ({
+        label: r.label,
+        colour: r.colour,
+        lr: Number(r.lr?.value),
+        beta: racers.settingsOf(r).beta,
+      }));
+    momentum.update(L, mu, Number(heavy.lr?.value), racers.settingsOf(heavy).beta, copies);
     for (const c of racers.racers) {
       const { m, hint } = c;
       hint.textContent = '';
