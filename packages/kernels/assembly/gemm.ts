@@ -21,6 +21,13 @@
  * Products that fit in one block (k <= KC, n <= NC, n a multiple of NR: the MLP's shapes) take a
  * faster single-block path, `gemmOneBlock` below. Packing lives in gemm-pack.ts, the
  * micro-kernel and the measurements behind its shape in gemm-kernels.ts.
+ *
+ * Threads (src/threads/): `gemm_rows_*` computes only rows r0 <= i < r1 of C (r0 a multiple of MR,
+ * r1 a multiple of MR or m), so threads can split C into row panels, each with its own scratch.
+ * Every choice that shapes the arithmetic (which path, pre-broadcast or not, the KC blocking of k,
+ * the MR x NR tile grid and its edge tiles) depends on the whole product's m, n, k and never on
+ * r0, r1: each element of C is computed by the same instructions in the same order whatever the
+ * split, so the result is bit-identical for any number of threads.
  */
 
 import { KC, MC, MR, NC, nr, packA, packABroadcast, packB, roundUp } from './gemm-pack';
@@ -36,16 +43,16 @@ function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
 }
 
 /**
- * The single-block path: C[0:m, :] = alpha op(A) op(B) + beta C for op(A) m x k, op(B) k x n,
- * m a multiple of MR, n of NR, k <= KC, n <= NC (with Aᵀ, A is k x m). Scratch: Bp (n / NR
+ * The single-block path: C[r0:r1, :] = alpha op(A) op(B) + beta C for op(A) m x k, op(B) k x n,
+ * r0 and r1 multiples of MR, n of NR, k <= KC, n <= NC (with Aᵀ, A is k x m). Scratch: Bp (n / NR
  * panels of k rows of NR values), then one pre-broadcast A panel, reused by every row of tiles.
- * The first tile of each row of tiles packs its A panel as it goes, and the first row of tiles
+ * The first tile of each row of tiles packs its A panel as it goes, and the first row of tiles (r0)
  * packs every panel of an untransposed B (Bᵀ, a gather across B's rows, is packed by packB
  * first): fusing the packing into the tiles saves its passes, about 1 us of a 12 us
  * 32x64 * 64x128 product. gemm-kernels.ts says why A is pre-broadcast.
  */
 // @ts-ignore: decorator
-@inline function gemmOneBlock<T>(PLAIN: bool, transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
+@inline function gemmOneBlock<T>(PLAIN: bool, transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize, r0: i32, r1: i32): void {
   const sz = sizeof<T>();
   const NR = nr<T>();
   const aStepR: usize = transA ? sz : <usize>k * sz;
@@ -55,10 +62,10 @@ function scratchElems<T>(m: i32, n: i32, k: i32): i32 {
   const ap = bp + <usize>k * n * sz;
   const panel = <usize>k * 32; // bytes per packed B panel
   if (transB) packB<T>(1, b, n, k, 0, 0, k, n, bp);
-  for (let ir = 0; ir < m; ir += MR) {
+  for (let ir = r0; ir < r1; ir += MR) {
     const aRow = a + <usize>ir * aStepR;
     const cRow = c + <usize>ir * ld;
-    if (ir == 0 && !transB) {
+    if (ir == r0 && !transB) {
       // The first row of tiles packs every B panel; its first tile also packs A.
       microKernel<T>(true, PLAIN, true, true, k, aRow, aStepR, aStepK, ap, b, ld, bp, cRow, ld, alpha, beta);
       for (let jr = NR; jr < n; jr += NR) {
@@ -101,24 +108,30 @@ function scaleC<T>(m: i32, n: i32, beta: T, c: usize): void {
   for (let i: usize = 0; i < len; i++) store<T>(c + i * sizeof<T>(), beta * load<T>(c + i * sizeof<T>()));
 }
 
-function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize): void {
-  if (m == 0 || n == 0) return;
+/** Rows r0 <= i < r1 of C = alpha op(A) op(B) + beta C (r0 a multiple of MR, r1 one or m). */
+function gemmRows<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, b: usize, beta: T, c: usize, scratch: usize, r0: i32, r1: i32): void {
+  if (r0 >= r1 || n == 0) return;
+  const sz = sizeof<T>();
   if (k == 0 || alpha == 0) {
-    scaleC<T>(m, n, beta, c);
+    scaleC<T>(r1 - r0, n, beta, c + <usize>r0 * n * sz);
     return;
   }
-  const sz = sizeof<T>();
   const NR = nr<T>();
   if (k <= KC && n <= NC && n % NR == 0 && m >= MR && (!transA || m % MR == 0)) {
     // Whole MR-row tiles on the single-block path; the last m % MR rows of an untransposed A, if
     // any, below (Aᵀ's rows are its columns, which the general path cannot be pointed at).
     const m4 = m - m % MR;
-    if (alpha == 1 && beta == 0) gemmOneBlock<T>(true, transA, transB, m4, n, k, alpha, a, b, beta, c, scratch);
-    else gemmOneBlock<T>(false, transA, transB, m4, n, k, alpha, a, b, beta, c, scratch);
-    if (m4 == m) return;
+    const e = min(r1, m4);
+    if (r0 < e) {
+      if (alpha == 1 && beta == 0) gemmOneBlock<T>(true, transA, transB, m, n, k, alpha, a, b, beta, c, scratch, r0, e);
+      else gemmOneBlock<T>(false, transA, transB, m, n, k, alpha, a, b, beta, c, scratch, r0, e);
+    }
+    if (r1 <= m4) return;
     a += <usize>m4 * k * sz;
     c += <usize>m4 * n * sz;
     m -= m4;
+    r0 = max(r0, m4) - m4;
+    r1 -= m4;
   }
   // Wide products (8 or more B panels per block) pre-broadcast A: the faster k loop pays for
   // writing four times the bytes once each A panel serves enough B panels (+3-7% at n = 300..1024,
@@ -134,8 +147,8 @@ function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: 
       const kc = min(KC, k - pc);
       const betaBlk: T = pc == 0 ? beta : <T>1;
       packB<T>(transB, b, n, k, pc, jc, kc, nc, bp);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = r0; ic < r1; ic += MC) {
+        const mc = min(MC, r1 - ic);
         if (broadcast) packABroadcast<T>(transA, a, m, k, ic, pc, mc, kc, alpha, ap);
         else packA<T>(transA, a, m, k, ic, pc, mc, kc, alpha, ap);
         for (let jr = 0; jr < nc; jr += NR) {
@@ -169,10 +182,36 @@ function gemm<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: 
 
 /** C = alpha op(A) op(B) + beta C (row-major; op(A) m x k, op(B) k x n); scratch: gemm_scratch_f32 elements. */
 export function gemm_f32(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, b: usize, beta: f32, c: usize, scratch: usize): void {
-  gemm<f32>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch);
+  gemmRows<f32>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch, 0, m);
 }
 export function gemm_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, b: usize, beta: f64, c: usize, scratch: usize): void {
-  gemm<f64>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch);
+  gemmRows<f64>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch, 0, m);
+}
+/** Rows r0 <= i < r1 of gemm_f32's C (r0 a multiple of 4, r1 a multiple of 4 or m): a thread's share. */
+export function gemm_rows_f32(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, b: usize, beta: f32, c: usize, scratch: usize, r0: i32, r1: i32): void {
+  gemmRows<f32>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch, r0, r1);
+}
+export function gemm_rows_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, b: usize, beta: f64, c: usize, scratch: usize, r0: i32, r1: i32): void {
+  gemmRows<f64>(transA, transB, m, n, k, alpha, a, b, beta, c, scratch, r0, r1);
+}
+
+/**
+ * Products b0 <= b < b1 of a batch (gemm-batched.ts), rows r0 <= i < r1 of each: C_b = alpha
+ * op(A_b) op(B_b) + beta C_b, X_b at x + b * xStride elements. In order of b, so a C stride of 0
+ * (products summed into one C) accumulates in the same order as one call per b.
+ */
+function gemmBatchRows<T>(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: T, a: usize, aStride: i32, b: usize, bStride: i32, beta: T, c: usize, cStride: i32, scratch: usize, b0: i32, b1: i32, r0: i32, r1: i32): void {
+  const sz = <usize>sizeof<T>();
+  for (let i = b0; i < b1; i++) {
+    const at = <usize>i;
+    gemmRows<T>(transA, transB, m, n, k, alpha, a + at * <usize>aStride * sz, b + at * <usize>bStride * sz, beta, c + at * <usize>cStride * sz, scratch, r0, r1);
+  }
+}
+export function gemm_batch_rows_f32(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, aStride: i32, b: usize, bStride: i32, beta: f32, c: usize, cStride: i32, scratch: usize, b0: i32, b1: i32, r0: i32, r1: i32): void {
+  gemmBatchRows<f32>(transA, transB, m, n, k, alpha, a, aStride, b, bStride, beta, c, cStride, scratch, b0, b1, r0, r1);
+}
+export function gemm_batch_rows_f64(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, aStride: i32, b: usize, bStride: i32, beta: f64, c: usize, cStride: i32, scratch: usize, b0: i32, b1: i32, r0: i32, r1: i32): void {
+  gemmBatchRows<f64>(transA, transB, m, n, k, alpha, a, aStride, b, bStride, beta, c, cStride, scratch, b0, b1, r0, r1);
 }
 /** Elements of scratch space gemm_f32 / gemm_f64 need for an m x n x k product. */
 export function gemm_scratch_f32(m: i32, n: i32, k: i32): i32 { return scratchElems<f32>(m, n, k); }

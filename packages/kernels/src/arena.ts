@@ -5,7 +5,13 @@
  * Growth-safety: `memory.grow` detaches every typed-array view onto the old buffer. A `WasmArray`
  * therefore never stores a view; its `data` getter re-derives one whenever the buffer changed, so
  * a caller that reads `arr.data` after any allocation always sees live memory. Never keep
- * `arr.data` across a call that may allocate.
+ * `arr.data` across a call that may allocate. With threads the memory is shared: growth does not
+ * detach a SharedArrayBuffer, it replaces `memory.buffer` with a longer one, so the same
+ * re-derivation applies (an old view stays valid but cannot reach the new pages).
+ *
+ * Threads (threads/pool.ts): only the caller's thread allocates, frees and grows. Workers run
+ * kernels on blocks allocated for them beforehand (their scratch, the pool's control block) and
+ * see growth at once, as they run on the same memory.
  *
  * Allocation is first-fit over an address-ordered free list with coalescing on free; when no
  * block fits, memory grows by at least half its size (amortized O(1) growth), clamped to the limit

@@ -7,11 +7,14 @@
  *   matrix for every b (broadcasting).
  *
  * op(A) is m x k, op(B) k x n, C m x n, all row-major and contiguous. Each product runs the same
- * cache-blocked kernel as `gemm` (one call per matrix: no per-element work in JS).
+ * cache-blocked kernel as `gemm` (one call per matrix: no per-element work in JS). With threads
+ * (threads/parallel.ts) large batches are split over the batch or over rows of C: bit-identical
+ * for any thread count, and a C stride of 0 still sums the products in order of b.
  */
 import type { WasmArray } from './arena.js';
 import { checkArray, checkDim, checkNoOverlap, checkScalar } from './checks.js';
 import { type GemmOptions, kGemm, kScratch, scratchFor } from './gemm.js';
+import { GEMM_MIN_WORK, gemmBatchInParts } from './threads/parallel.js';
 
 export interface BatchedOperand {
   /** the array holding the matrices */
@@ -66,13 +69,18 @@ export function gemmBatched(
     );
   if (batch === 0 || m === 0 || n === 0) return;
   const bytes = dt === 'f32' ? 4 : 8;
-  const s = scratchFor(dt, kScratch(dt)(m, n, k));
-  const kernel = kGemm(dt);
+  const need = kScratch(dt)(m, n, k);
+  const s = scratchFor(dt, need);
   const ta = transA ? 1 : 0;
   const tb = transB ? 1 : 0;
   const aBase = A.data.ptr + (A.offset ?? 0) * bytes;
   const bBase = B.data.ptr + (B.offset ?? 0) * bytes;
   const cBase = C.data.ptr + (C.offset ?? 0) * bytes;
+  if (batch * m * n * k >= GEMM_MIN_WORK) {
+    const args = [ta, tb, m, n, k, alpha, aBase, A.stride, bBase, B.stride, beta, cBase, C.stride, s.ptr];
+    if (gemmBatchInParts(dt, batch, m, n, k, C.stride, args, need)) return;
+  }
+  const kernel = kGemm(dt);
   for (let b = 0; b < batch; b++) {
     kernel(
       ta,

@@ -10,11 +10,15 @@
  * (f64) SIMD micro-kernel. Its packing space is one scratch array per dtype, allocated from the
  * arena on first use and grown (never shrunk) when a larger product needs more: a call may
  * therefore allocate, so re-read any `.data` view after it.
+ *
+ * Threads (threads/parallel.ts): above GEMM_MIN_WORK multiply-adds, C is split into row panels,
+ * one per thread, each with its own scratch; the result is bit-identical for any thread count.
  */
 import { alloc, type DType, type WasmArray } from './arena.js';
 import { checkNoOverlap, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
+import { GEMM_MIN_WORK, gemmInParts, releasePartScratch } from './threads/parallel.js';
 
 export interface GemmOptions {
   /** use Aᵀ instead of A (default false) */
@@ -50,6 +54,7 @@ export function releaseGemmScratch(): void {
     scratch[dt]?.free();
     scratch[dt] = undefined;
   }
+  releasePartScratch();
 }
 
 /** C ← α op(A) op(B) + β C. Throws (naming the matrices) on a dtype or shape mismatch. */
@@ -77,6 +82,20 @@ export function gemm(A: WasmMatrix, B: WasmMatrix, C: WasmMatrix, options: GemmO
   }
   checkNoOverlap('C', C.data, 'A', A.data);
   checkNoOverlap('C', C.data, 'B', B.data);
-  const s = scratchFor(dt, kScratch(dt)(m, n, k));
-  kGemm(dt)(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, A.data.ptr, B.data.ptr, beta, C.data.ptr, s.ptr);
+  const need = kScratch(dt)(m, n, k);
+  const s = scratchFor(dt, need);
+  const args = [
+    transA ? 1 : 0,
+    transB ? 1 : 0,
+    m,
+    n,
+    k,
+    alpha,
+    A.data.ptr,
+    B.data.ptr,
+    beta,
+    C.data.ptr,
+    s.ptr,
+  ];
+  if (m * n * k < GEMM_MIN_WORK || !gemmInParts(dt, m, n, k, args, need)) kGemm(dt)(...args);
 }

@@ -49,4 +49,5 @@ export * from './regularizers.js';
 export * from './softmax.js';
 export * from './strided.js';
 export * from './transpose.js';
-export { simdSupported } from './wasm.js';
+export { type BackendInfo, backendInfo, setThreads, threadsReady } from './threads/config.js';
+export { relaxedSimdSupported, type SimdBuild, setSimd, simdSupported } from './wasm.js';

@@ -9,6 +9,7 @@
 import type { WasmArray } from './arena.js';
 import { checkNoOverlap, checkPair, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
+import { runElementwise } from './threads/parallel.js';
 
 /** What every Adam-family step takes besides its own scalars. */
 export interface AdamFamilyScalars {
@@ -83,7 +84,7 @@ export function fusedAdamStep(
   checkScalars(s);
   checkScalar('stepSize', s.stepSize);
   checkScalar('invBias2Sqrt', s.invBias2Sqrt);
-  const finite = adamKernel(dt)(
+  const finite = runElementwise(adamKernel(dt), 'adam', dt, 5, [
     p.length,
     p.ptr,
     g.ptr,
@@ -100,7 +101,7 @@ export function fusedAdamStep(
     s.decay,
     s.maximize ? -1 : 1,
     s.amsgrad ? 1 : 0,
-  );
+  ]);
   return finite !== 0;
 }
 
@@ -131,7 +132,7 @@ export function fusedNAdamStep(
   checkScalar('bias2', s.bias2);
   checkScalar('gradCoef', s.gradCoef);
   checkScalar('avgCoef', s.avgCoef);
-  nadamKernel(dt)(
+  runElementwise(nadamKernel(dt), 'nadam', dt, 4, [
     p.length,
     p.ptr,
     g.ptr,
@@ -147,7 +148,7 @@ export function fusedNAdamStep(
     s.weightDecay,
     s.decay,
     s.maximize ? -1 : 1,
-  );
+  ]);
 }
 
 export interface RAdamStepScalars extends AdamFamilyScalars {
@@ -182,7 +183,7 @@ export function fusedRAdamStep(
   checkScalar('bias2Sqrt', s.bias2Sqrt);
   const rect = s.rectify ? s.rect : 1;
   checkScalar('rect', rect);
-  radamKernel(dt)(
+  runElementwise(radamKernel(dt), 'radam', dt, 4, [
     p.length,
     p.ptr,
     g.ptr,
@@ -200,7 +201,7 @@ export function fusedRAdamStep(
     s.decay,
     s.maximize ? -1 : 1,
     s.rectify ? 1 : 0,
-  );
+  ]);
 }
 
 export interface AdamaxStepScalars extends AdamFamilyScalars {
@@ -225,7 +226,7 @@ export function fusedAdamaxStep(
   checkScalars(s);
   checkScalar('clr', s.clr);
   if (s.decay !== 1) throw new RangeError(`Invalid decay: ${s.decay} (Adamax has no decoupled weight decay)`);
-  adamaxKernel(dt)(
+  runElementwise(adamaxKernel(dt), 'adamax', dt, 4, [
     p.length,
     p.ptr,
     g.ptr,
@@ -237,5 +238,5 @@ export function fusedAdamaxStep(
     s.clr,
     s.weightDecay,
     s.maximize ? -1 : 1,
-  );
+  ]);
 }

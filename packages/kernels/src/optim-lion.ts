@@ -6,6 +6,7 @@
 import type { WasmArray } from './arena.js';
 import { typedKernel } from './exports.js';
 import { checkStepArrays } from './optim-args.js';
+import { runElementwise } from './threads/parallel.js';
 
 const kernel = typedKernel('lion');
 
@@ -20,7 +21,7 @@ export interface LionScalars {
 /** One Lion step: reads grad, updates param and expAvg (m) in place. */
 export function fusedLionStep(param: WasmArray, grad: WasmArray, expAvg: WasmArray, s: LionScalars): void {
   const dt = checkStepArrays(param, grad, { expAvg });
-  kernel(dt)(
+  runElementwise(kernel(dt), 'lion', dt, 3, [
     param.length,
     param.ptr,
     grad.ptr,
@@ -30,5 +31,5 @@ export function fusedLionStep(param: WasmArray, grad: WasmArray, expAvg: WasmArr
     s.beta2,
     1 - s.lr * s.weightDecay,
     s.maximize ? -1 : 1,
-  );
+  ]);
 }

@@ -8,6 +8,7 @@
 import type { WasmArray } from './arena.js';
 import { typedKernel } from './exports.js';
 import { checkStepArrays } from './optim-args.js';
+import { runElementwise } from './threads/parallel.js';
 
 const kernel = typedKernel('rmsprop');
 
@@ -44,7 +45,7 @@ export function fusedRmspropStep(
   }
   const dt = checkStepArrays(param, grad, arrays);
   const flags = (gradAvg ? 1 : 0) | (s.momentum > 0 ? 2 : 0);
-  kernel(dt)(
+  runElementwise(kernel(dt), 'rmsprop', dt, 5, [
     param.length,
     param.ptr,
     grad.ptr,
@@ -58,5 +59,5 @@ export function fusedRmspropStep(
     s.momentum,
     s.maximize ? -1 : 1,
     flags,
-  );
+  ]);
 }

@@ -8,6 +8,7 @@
 import type { WasmArray } from './arena.js';
 import { checkNoOverlap, checkPair, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
+import { runElementwise } from './threads/parallel.js';
 
 export interface SgdStepScalars {
   lr: number;
@@ -48,7 +49,7 @@ export function fusedSgdStep(
     buf = momentumBuffer.ptr;
     flags = 1 | (s.nesterov ? 2 : 0) | (s.first ? 4 : 0);
   }
-  sgdKernel(dt)(
+  runElementwise(sgdKernel(dt), 'sgd', dt, 3, [
     p.length,
     p.ptr,
     g.ptr,
@@ -59,5 +60,5 @@ export function fusedSgdStep(
     s.weightDecay,
     s.maximize ? -1 : 1,
     flags,
-  );
+  ]);
 }

@@ -1,0 +1,201 @@
+/**
+ * Splitting kernels across the pool. Two shapes of split, both deterministic:
+ *
+ * - Row panels of C (gemm, gemmBatched): part i computes rows r0 <= row < r1 of every product,
+ *   r0 a multiple of the micro-kernel's MR = 4 rows, with its own packing scratch. Each element of
+ *   C is computed by exactly one thread with the instructions and k order of the single-threaded
+ *   kernel (assembly/gemm.ts says why), so results are bit-identical for any thread count. A batch
+ *   of many products is split over the batch instead when each part gets whole products.
+ *
+ * - Chunks of an elementwise update (the optimizer steps): kernel(n, p1, ..., pK, scalars...) is
+ *   run on contiguous chunks of 16-element multiples (whole 64-byte lines for f32), each part
+ *   offsetting every pointer; a null pointer (0, an unused buffer) stays 0. Elementwise means
+ *   bit-identical whatever the split.
+ *
+ * Crossovers (below them the pool is not touched), measured on this 2-core machine with 2 threads
+ * (packages/bench suite `threads`, medians of 7, wall clock, other processes running):
+ */
+import { alloc, type DType, type WasmArray } from '../arena.js';
+import type { RawKernel } from '../exports.js';
+import { activePool, threadCount } from './config.js';
+
+/**
+ * gemm: m·n·k multiply-adds at which 2 threads start to pay. A job costs ~25 us of wake-up and
+ * join, plus each part packs its own copy of B.
+ */
+export const GEMM_MIN_WORK = 64 * 64 * 64;
+/** Rows of C per part at least (a part below this is not worth a thread's wake-up). */
+export const GEMM_MIN_ROWS = 16;
+/** Elementwise updates: elements at which 2 threads start to pay. */
+export const ELEMENTWISE_MIN = 1 << 16;
+/** Elements per part at least, a multiple of 16. */
+const CHUNK_ALIGN = 16;
+
+const scratch: Record<DType, Array<WasmArray | undefined>> = { f32: [], f64: [] };
+
+/** Part `part`'s gemm packing scratch (parts >= 1; part 0 uses gemm.ts's), grown to `n` elements. */
+export function partScratch(dtype: DType, part: number, n: number): WasmArray {
+  const s = scratch[dtype][part];
+  if (s && s.length >= n) return s;
+  s?.free();
+  const grown = alloc(dtype, Math.max(n, s ? Math.ceil(s.length * 1.5) : 0));
+  scratch[dtype][part] = grown;
+  return grown;
+}
+
+/** Frees every part's scratch (releaseGemmScratch calls it). */
+export function releasePartScratch(): void {
+  for (const dt of ['f32', 'f64'] as const) {
+    for (const s of scratch[dt]) s?.free();
+    scratch[dt] = [];
+  }
+}
+
+/** [r0, r1) for each of `parts` parts of m rows: whole 4-row tiles, the last part ends at m. */
+export function splitRows(m: number, parts: number): Array<[number, number]> {
+  const tiles = Math.ceil(m / 4);
+  const out: Array<[number, number]> = [];
+  let t0 = 0;
+  for (let i = 0; i < parts; i++) {
+    const t1 = t0 + Math.floor(tiles / parts) + (i < tiles % parts ? 1 : 0);
+    out.push([t0 * 4, Math.min(t1 * 4, m)]);
+    t0 = t1;
+  }
+  return out;
+}
+
+/** [start, end) for each of `parts` chunks of n elements, boundaries at multiples of 16. */
+export function splitChunks(n: number, parts: number): Array<[number, number]> {
+  const blocks = Math.ceil(n / CHUNK_ALIGN);
+  const out: Array<[number, number]> = [];
+  let b0 = 0;
+  for (let i = 0; i < parts; i++) {
+    const b1 = b0 + Math.floor(blocks / parts) + (i < blocks % parts ? 1 : 0);
+    out.push([b0 * CHUNK_ALIGN, Math.min(b1 * CHUNK_ALIGN, n)]);
+    b0 = b1;
+  }
+  return out;
+}
+
+/**
+ * C rows of `gemm_rows_<dt>` across the pool, if the product is large enough and threads are on;
+ * false (nothing done) otherwise. `args` are gemm's 11 (scratch last: part 0's).
+ */
+export function gemmInParts(
+  dt: DType,
+  m: number,
+  n: number,
+  k: number,
+  args: number[],
+  scratchElems: number,
+): boolean {
+  const threads = threadCount();
+  if (threads < 2 || m * n * k < GEMM_MIN_WORK) return false;
+  const want = Math.min(threads, Math.floor(m / GEMM_MIN_ROWS));
+  if (want < 2) return false;
+  const pool = activePool();
+  if (!pool) return false;
+  const parts = Math.min(want, pool.size);
+  const rows = splitRows(m, parts);
+  const jobs = rows.map(([r0, r1], i) => {
+    const a = args.slice();
+    if (i > 0) a[10] = partScratch(dt, i, scratchElems).ptr;
+    a.push(r0, r1);
+    return a;
+  });
+  pool.run(`gemm_rows_${dt}`, jobs);
+  return true;
+}
+
+/**
+ * gemmBatched across the pool: `args` are gemm_batch_rows' first 14 (scratch last: part 0's).
+ * Splits over the batch when C's products are distinct and there are at least 2 per part, else
+ * over rows; false (nothing done) below the crossover or without threads.
+ */
+export function gemmBatchInParts(
+  dt: DType,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  cStride: number,
+  args: number[],
+  scratchElems: number,
+): boolean {
+  const threads = threadCount();
+  if (threads < 2 || batch * m * n * k < GEMM_MIN_WORK) return false;
+  // Overlapping products of C (0 < stride < m n) would race between row panels: one thread.
+  if (cStride !== 0 && cStride < m * n) return false;
+  const overBatch = cStride >= m * n && batch >= 2 * threads;
+  const want = overBatch ? threads : Math.min(threads, Math.floor(m / GEMM_MIN_ROWS));
+  if (want < 2) return false;
+  const pool = activePool();
+  if (!pool) return false;
+  const parts = Math.min(want, pool.size);
+  const split = overBatch ? splitBatch(batch, parts) : splitRows(m, parts);
+  const jobs = split.map(([s0, s1], i) => {
+    const a = args.slice();
+    if (i > 0) a[13] = partScratch(dt, i, scratchElems).ptr;
+    if (overBatch) a.push(s0, s1, 0, m);
+    else a.push(0, batch, s0, s1);
+    return a;
+  });
+  pool.run(`gemm_batch_rows_${dt}`, jobs);
+  return true;
+}
+
+function splitBatch(batch: number, parts: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let b0 = 0;
+  for (let i = 0; i < parts; i++) {
+    const b1 = b0 + Math.floor(batch / parts) + (i < batch % parts ? 1 : 0);
+    out.push([b0, b1]);
+    b0 = b1;
+  }
+  return out;
+}
+
+/**
+ * An elementwise kernel `name`(n, p1..pK, scalars...) over chunks on the pool: `args[0]` is n,
+ * args[1..nPtrs] byte pointers to `bytes`-byte elements. Returns the parts' return values, or
+ * undefined (nothing done) below the crossover or without threads.
+ */
+export function elementwiseInParts(
+  name: string,
+  bytes: number,
+  nPtrs: number,
+  args: number[],
+): number[] | undefined {
+  const n = args[0];
+  const threads = threadCount();
+  if (threads < 2 || n < ELEMENTWISE_MIN) return undefined;
+  const pool = activePool();
+  if (!pool) return undefined;
+  const parts = Math.min(threads, pool.size, Math.floor(n / CHUNK_ALIGN));
+  const jobs = splitChunks(n, parts).map(([s, e]) => {
+    const a = args.slice();
+    a[0] = e - s;
+    for (let j = 1; j <= nPtrs; j++) if (a[j] !== 0) a[j] += s * bytes;
+    return a;
+  });
+  return pool.run(name, jobs);
+}
+
+/**
+ * Runs elementwise `kernel` (export `<base>_<dtype>`) on args = (n, p1..pK, scalars...), in chunks on the
+ * pool when n is large enough, and returns the smallest part's return value: for a kernel that
+ * returns an all-finite flag (1 or 0), the AND of the chunks' flags.
+ */
+export function runElementwise(
+  kernel: RawKernel,
+  base: string,
+  dtype: DType,
+  nPtrs: number,
+  args: number[],
+): number {
+  if (args[0] >= ELEMENTWISE_MIN) {
+    const parts = elementwiseInParts(`${base}_${dtype}`, dtype === 'f32' ? 4 : 8, nPtrs, args);
+    if (parts) return Math.min(...parts);
+  }
+  return kernel(...args) ?? 0;
+}

@@ -1,0 +1,234 @@
+/**
+ * The worker pool: `size - 1` workers over the kernels' shared memory, plus the caller's thread.
+ * A job is one kernel export run as `parts` calls with different arguments (rows of C, chunks of
+ * a parameter): the caller writes the arguments into the control block (worker-main.ts has its
+ * layout), bumps the generation, runs part 0 itself, then waits for the workers' parts.
+ *
+ * Workers: `worker_threads` in Node (`unref()`ed, so a process with an idle pool exits), Web
+ * Workers from a Blob URL in browsers. Both get the compiled Module and the shared Memory in their
+ * start message and sleep in `Atomics.wait` between jobs. The caller waits by spinning, then with
+ * `Atomics.wait` where the thread may block (Node, any worker); a browser's main thread only spins.
+ *
+ * Only the caller's thread allocates: the control block and every part's scratch come from the
+ * arena before a job starts, and workers never grow memory. When the caller grows memory, the
+ * workers' wasm instances see the new size at once (it is one shared memory).
+ */
+import { alloc, type WasmArray } from '../arena.js';
+import { rawKernel } from '../exports.js';
+import { wasmInfo } from '../wasm.js';
+import {
+  ARGS_AT,
+  CONTROL_BYTES,
+  DONE,
+  ERROR,
+  FN,
+  GEN,
+  MAX_ARGS,
+  NARGS,
+  NPARTS,
+  READY,
+  RESULTS_AT,
+  STOP,
+  type WorkerInit,
+  workerMain,
+} from './worker-main.js';
+
+/** Polls of the control block before a thread sleeps: about 20-50 us on this machine. */
+const WORKER_SPIN = 20000;
+const CALLER_SPIN = 20000;
+
+interface AnyWorker {
+  terminate(): unknown;
+}
+
+interface NodeWorkerThreads {
+  Worker: new (
+    src: string,
+    opts: { eval: true; workerData: unknown },
+  ) => AnyWorker & { unref(): void; on(ev: string, f: (x: unknown) => void): void };
+}
+
+function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
+}
+
+/** Whether this thread may block in Atomics.wait (Node, or a browser worker; not a page's main thread). */
+export function canBlock(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; WorkerGlobalScope?: unknown };
+  return Boolean(g.process?.versions?.node) || typeof g.WorkerGlobalScope !== 'undefined';
+}
+
+const layout = { GEN, DONE, READY, FN, NARGS, NPARTS, STOP, ERROR, ARGS_AT, MAX_ARGS, RESULTS_AT };
+
+export class Pool {
+  readonly size: number;
+  /** resolves when every worker has instantiated the kernels */
+  readonly ready: Promise<void>;
+  private readonly workers: AnyWorker[] = [];
+  private readonly ctl: WasmArray;
+  private readonly names: string[];
+  private readonly index = new Map<string, number>();
+  private i32: Int32Array;
+  private f64: Float64Array;
+  private buffer: ArrayBufferLike;
+  private disposed = false;
+
+  /** Starts `size - 1` workers (size >= 2); they become usable once `isReady()`. */
+  constructor(size: number) {
+    const info = wasmInfo();
+    if (!info.workerModule) throw new Error('worker pool needs shared memory');
+    this.size = size;
+    this.ctl = alloc('f64', CONTROL_BYTES / 8);
+    this.buffer = info.memory.buffer;
+    this.i32 = new Int32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.names = WebAssembly.Module.exports(info.workerModule)
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name);
+    for (const [i, name] of this.names.entries()) this.index.set(name, i);
+    const readies: Promise<void>[] = [];
+    const node = nodeWorkerThreads();
+    const source = `(${workerMain.toString()})`;
+    for (let w = 1; w < size; w++) {
+      const init: WorkerInit = {
+        module: info.workerModule,
+        memory: info.memory,
+        ctl: this.ctl.ptr,
+        index: w,
+        names: this.names,
+        spin: WORKER_SPIN,
+        layout,
+      };
+      if (node) {
+        const worker = new node.Worker(
+          `const { workerData, parentPort } = require('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
+          { eval: true, workerData: init },
+        );
+        readies.push(
+          new Promise((resolve, reject) => {
+            worker.on('message', () => resolve());
+            worker.on('error', reject);
+          }),
+        );
+        worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
+        this.workers.push(worker);
+      } else {
+        const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready')); };`;
+        const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+        const worker = new Worker(url);
+        URL.revokeObjectURL(url);
+        readies.push(
+          new Promise((resolve, reject) => {
+            worker.onmessage = () => resolve();
+            worker.onerror = (e) => reject(new Error(`kernel worker failed to start: ${e.message}`));
+          }),
+        );
+        worker.postMessage(init);
+        this.workers.push(worker);
+      }
+    }
+    this.ready = Promise.all(readies).then(() => undefined);
+    this.ready.catch(() => {}); // reported through threadsReady(); never an unhandled rejection
+  }
+
+  private views(): void {
+    const buf = wasmInfo().memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.i32 = new Int32Array(buf);
+      this.f64 = new Float64Array(buf);
+    }
+  }
+
+  /** Whether every worker has started. */
+  isReady(): boolean {
+    this.views();
+    return Atomics.load(this.i32, (this.ctl.ptr >> 2) + READY) === this.size - 1;
+  }
+
+  /** Blocks (Atomics.wait) until every worker has started, at most `ms` milliseconds; true if they have. */
+  waitReady(ms: number): boolean {
+    const at = (this.ctl.ptr >> 2) + READY;
+    const end = performance.now() + ms;
+    for (;;) {
+      this.views();
+      const n = Atomics.load(this.i32, at);
+      if (n === this.size - 1) return true;
+      const left = end - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.i32, at, n, Math.min(left, 50));
+    }
+  }
+
+  /**
+   * Runs kernel `name` once per row of `parts` (parts[i] its arguments), part 0 on this thread and
+   * part i on worker i, and returns the kernels' return values in part order. Throws if a part
+   * trapped (after every part has finished).
+   */
+  run(name: string, parts: number[][]): number[] {
+    const p = parts.length;
+    if (p > this.size) throw new Error(`pool: ${p} parts for ${this.size} threads`);
+    const fn = this.index.get(name);
+    if (fn === undefined) throw new Error(`kernels.wasm has no export '${name}'`);
+    const nargs = parts[0].length;
+    if (nargs > MAX_ARGS) throw new Error(`pool: ${nargs} arguments (at most ${MAX_ARGS})`);
+    this.views();
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const I = this.ctl.ptr >> 2;
+    const F = this.ctl.ptr / 8;
+    for (let i = 1; i < p; i++) {
+      const row = F + ARGS_AT / 8 + i * MAX_ARGS;
+      for (let j = 0; j < nargs; j++) f64[row + j] = parts[i][j];
+    }
+    i32[I + FN] = fn;
+    i32[I + NARGS] = nargs;
+    i32[I + NPARTS] = p;
+    Atomics.store(i32, I + DONE, 0);
+    Atomics.store(i32, I + ERROR, 0);
+    Atomics.add(i32, I + GEN, 1);
+    Atomics.notify(i32, I + GEN);
+    const results: number[] = new Array(p);
+    let thrown: unknown;
+    try {
+      results[0] = rawKernel(name)(...parts[0]) ?? 0;
+    } catch (e) {
+      thrown = e;
+    }
+    this.join(i32, I + DONE, p - 1);
+    if (thrown !== undefined) throw thrown;
+    const failed = Atomics.load(i32, I + ERROR);
+    if (failed !== 0) throw new Error(`kernel '${name}' trapped on worker ${failed - 1}`);
+    for (let i = 1; i < p; i++) results[i] = f64[F + RESULTS_AT / 8 + i];
+    return results;
+  }
+
+  /** Waits until i32[at] reaches `count`: spins, then sleeps where this thread may block. */
+  private join(i32: Int32Array, at: number, count: number): void {
+    const block = canBlock();
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(i32, at);
+      if (done >= count) return;
+      if (block && ++spins > CALLER_SPIN) Atomics.wait(i32, at, done, 10);
+    }
+  }
+
+  /** Stops the workers (they return from their loop) and terminates them. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.views();
+    const I = this.ctl.ptr >> 2;
+    Atomics.store(this.i32, I + STOP, 1);
+    Atomics.add(this.i32, I + GEN, 1);
+    Atomics.notify(this.i32, I + GEN);
+    const exits = this.workers.map((w) => w.terminate());
+    // The control block is freed once no worker can read it any more.
+    Promise.all(exits).then(
+      () => this.ctl.free(),
+      () => this.ctl.free(),
+    );
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The code each worker thread runs, and the layout of the control block it shares with the
+ * caller's thread (pool.ts). `workerMain` is self-contained (it refers to nothing outside itself
+ * but standard globals): pool.ts turns it into the worker's source with `Function.prototype.
+ * toString`, so it survives `tsc`, packing and bundling with no sibling file to ship.
+ *
+ * Control block (allocated by the arena, never by a worker), as Int32 words from its start:
+ *   GEN    job generation: the caller writes a job, then increments GEN and notifies
+ *   DONE   parts finished by workers in the current job (each worker adds 1, then notifies)
+ *   READY  workers that have instantiated the kernels and entered their loop
+ *   FN     index of the kernel (in the module's function exports) the job runs
+ *   NARGS  arguments per part;  NPARTS  parts in the job (part 0 is the caller's)
+ *   STOP   1: workers return from their loop (the pool is being replaced)
+ *   ERROR  1 + the index of a worker whose kernel threw (a trap), 0 if none
+ * then, as Float64 from byte ARGS_AT: MAX_PARTS rows of MAX_ARGS arguments (row i is part i's),
+ * then MAX_PARTS results (part i's kernel return value).
+ */
+
+export const GEN = 0;
+export const DONE = 1;
+export const READY = 2;
+export const FN = 3;
+export const NARGS = 4;
+export const NPARTS = 5;
+export const STOP = 6;
+export const ERROR = 7;
+/** byte offset of the arguments (Float64) in the control block */
+export const ARGS_AT = 64;
+export const MAX_PARTS = 64;
+export const MAX_ARGS = 24;
+/** byte offset of the results (Float64) */
+export const RESULTS_AT = ARGS_AT + MAX_PARTS * MAX_ARGS * 8;
+/** bytes of the whole control block */
+export const CONTROL_BYTES = RESULTS_AT + MAX_PARTS * 8;
+
+/** What a worker is sent at start. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** byte address of the control block */
+  ctl: number;
+  /** this worker's part index (1 ...; part 0 is the caller's) */
+  index: number;
+  /** the module's function exports, in the order FN indexes */
+  names: string[];
+  /** Atomics.load polls of GEN before sleeping in Atomics.wait */
+  spin: number;
+  layout: {
+    GEN: number;
+    DONE: number;
+    READY: number;
+    FN: number;
+    NARGS: number;
+    NPARTS: number;
+    STOP: number;
+    ERROR: number;
+    ARGS_AT: number;
+    MAX_ARGS: number;
+    RESULTS_AT: number;
+  };
+}
+
+/**
+ * A worker's life: instantiate the kernels over the shared memory, report ready, then forever:
+ * sleep until GEN changes, run its part of the job if it has one, count it done.
+ */
+export function workerMain(d: WorkerInit, ready: () => void): void {
+  const L = d.layout;
+  const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  const exports = instance.exports as Record<string, (...args: number[]) => number | undefined>;
+  const fns = d.names.map((name) => exports[name]);
+  // The control block was allocated before this worker started, so it lies inside this buffer
+  // even if memory has grown since (a SharedArrayBuffer grows; old views stay valid).
+  const i32 = new Int32Array(d.memory.buffer);
+  const f64 = new Float64Array(d.memory.buffer);
+  const I = d.ctl >> 2;
+  const args = (d.ctl + L.ARGS_AT) / 8 + d.index * L.MAX_ARGS;
+  const result = (d.ctl + L.RESULTS_AT) / 8 + d.index;
+  // Read the generation before reporting ready: the caller may post a job the moment it sees us.
+  let seen = Atomics.load(i32, I + L.GEN);
+  Atomics.add(i32, I + L.READY, 1);
+  Atomics.notify(i32, I + L.READY);
+  ready();
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(i32, I + L.GEN) === seen) {
+      if (++spins > d.spin) {
+        Atomics.wait(i32, I + L.GEN, seen);
+        spins = 0;
+      }
+    }
+    seen = Atomics.load(i32, I + L.GEN);
+    if (Atomics.load(i32, I + L.STOP) !== 0) return;
+    if (d.index >= i32[I + L.NPARTS]) continue;
+    const n = i32[I + L.NARGS];
+    const a: number[] = new Array(n);
+    for (let j = 0; j < n; j++) a[j] = f64[args + j];
+    try {
+      f64[result] = fns[i32[I + L.FN]](...a) ?? 0;
+    } catch {
+      Atomics.store(i32, I + L.ERROR, d.index + 1);
+    }
+    Atomics.add(i32, I + L.DONE, 1);
+    Atomics.notify(i32, I + L.DONE);
+  }
+}
