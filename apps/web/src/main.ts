@@ -67,11 +67,25 @@ const startups = [
     restoring = false;
   },
 ];
-/** One startup per task, after the first frame has been painted (a frame later: the paint is then presented). */
+/** One startup per task, once the first contentful paint is on screen (the workers start only then). */
 const next = () => {
   const step = startups.shift();
   if (!step) return;
   step();
   setTimeout(next, 0);
 };
-requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(next, 0)));
+let started = false;
+const start = () => {
+  if (started) return;
+  started = true;
+  setTimeout(next, 0);
+};
+if (PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+  new PerformanceObserver((list, observer) => {
+    if (list.getEntriesByName('first-contentful-paint').length === 0) return;
+    observer.disconnect();
+    start();
+  }).observe({ type: 'paint', buffered: true });
+  // a browser that reports no paint (a hidden tab) starts anyway
+  setTimeout(start, 1000);
+} else requestAnimationFrame(() => requestAnimationFrame(start));
