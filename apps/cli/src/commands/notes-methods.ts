@@ -27,6 +27,7 @@ import {
 import { digits, mlp, sharpness, standardize, trainTestSplit, trainToLoss } from '@descent/mlp';
 import type { Series } from '../charts/ascii.js';
 import type { NoteSection } from './notes.js';
+import { constraintSets } from './notes-constraints.js';
 
 const sig = (v: number) => Number(v.toPrecision(4));
 const log10Gap = (gap: number) => Math.log10(Math.max(gap, 1e-16));
@@ -218,5 +219,5 @@ export function flatMinima(): NoteSection {
 }
 
 export function methodSections(): NoteSection[] {
-  return [noiseRace(), coordinateStaircase(), acceleratedRates(), flatMinima()];
+  return [noiseRace(), coordinateStaircase(), acceleratedRates(), flatMinima(), constraintSets()];
 }

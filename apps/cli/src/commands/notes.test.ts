@@ -13,11 +13,12 @@ interface Section {
 describe('descent notes', () => {
   it("reproduces the notes' numbers, each with an explanation", async () => {
     const sections = json<Section[]>(await descent(['notes', '--json']));
-    expect(sections).toHaveLength(10);
+    expect(sections).toHaveLength(11);
     for (const s of sections) expect(s.explanation.length).toBeGreaterThan(40);
 
     // GD on x^2 from 1.5: x_t = 1.5 (1 - 2 eta)^t
-    const [square, xcos, momentum, tanh, critical, bound, noise, staircase, accelerated, flat] = sections;
+    const [square, xcos, momentum, tanh, critical, bound, noise, staircase, accelerated, flat, sets] =
+      sections;
     expect(square.rows.map((r) => r[7])).toEqual(['converges', 'crawls', 'diverges']);
     for (const row of square.rows) {
       const eta = row[0] as number;
@@ -50,6 +51,7 @@ describe('descent notes', () => {
       'GD + SAM rho = 1',
       'Adam, batch 16, lr 0.01',
     ]);
+    expect(sets.title).toMatch(/^Constraint sets C/);
   });
 
   it('draws the charts and the staircase in the terminal', async () => {
