@@ -29,10 +29,8 @@ function projectedDescent(set: ConvexSet): number[] {
 }
 
 /** A grid of sample points over [−1.2, 1.2]². */
-const grid = Array.from({ length: 13 * 13 }, (_, k) => [
-  -1.2 + 0.2 * (k % 13),
-  -1.2 + 0.2 * Math.floor(k / 13),
-]);
+const tick = (i: number) => Number((-1.2 + 0.2 * i).toFixed(1));
+const grid = Array.from({ length: 13 * 13 }, (_, k) => [tick(k % 13), tick(Math.floor(k / 13))]);
 
 export function constraintSets(): NoteSection {
   const sets: [string, ConvexSet, string][] = [
