@@ -10,6 +10,7 @@ export * from './qr';
 export * from './eigh';
 export * from './optim-sgd';
 export * from './optim-adam';
+export * from './optim-adam-lowmem';
 export * from './optim-adagrad';
 export * from './optim-rmsprop';
 export * from './optim-adadelta';

@@ -28,6 +28,7 @@ export * from './optim-adadelta.js';
 export * from './optim-adafactor.js';
 export * from './optim-adagrad.js';
 export * from './optim-adam.js';
+export * from './optim-adam-lowmem.js';
 export * from './optim-adan.js';
 export * from './optim-ademamix.js';
 export * from './optim-adopt.js';

@@ -82,21 +82,66 @@ describe('8-bit Adam and AdamW', () => {
     });
   });
 
-  it('keeps 2.7 bytes of state per f32 parameter instead of AdamW’s 8, and full moments below min8bitSize', () => {
+  it('keeps 2.03 bytes of state per f32 parameter instead of AdamW’s 8, and full moments below min8bitSize', () => {
     const big = param(new Float32Array(10000));
     const small = param(new Float32Array(100));
     const opt = new AdamW8bit([big, small]);
     big.grad.fill(0.1);
     small.grad.fill(0.1);
     opt.step();
-    // 2 x (4/3 bytes of codes) + 2 x (4 bytes / 256) = 2.698...
+    // 2 x (1 byte of code) + 2 x (4 bytes / 256) = 2.032
     expect(opt.stateBytesPerElement(big)).toBeCloseTo(
-      (2 * (Math.ceil(10000 / 3) * 4)) / 10000 + (2 * 40 * 4) / 10000,
+      (2 * (Math.ceil(10000 / 4) * 4)) / 10000 + (2 * 40 * 4) / 10000,
       12,
     );
-    expect(opt.stateBytesPerElement(big)).toBeLessThan(2.71);
+    expect(opt.stateBytesPerElement(big)).toBeLessThan(2.04);
     expect(opt.stateBytesPerElement(small)).toBe(8);
     expect(Object.keys(opt.stateDict().state[1])).toEqual(['step', 'expAvg', 'expAvgSq']);
+  });
+
+  for (const dtype of ['f32', 'f64'] as const) {
+    for (const Kind of [Adam8bit, AdamW8bit]) {
+      it(`runs the fused kernel bit-identically to the plain reference (${Kind.name}, ${dtype})`, () => {
+        const n = 1000; // blocks of 64: 15 full, one of 40
+        const make = () => {
+          const init = Array.from({ length: n }, (_, i) => 0.8 * Math.sin(0.37 * i + 0.2));
+          return param(dtype === 'f32' ? Float32Array.from(init) : Float64Array.from(init), { name: 'w' });
+        };
+        const run = (impl: 'fused' | 'reference') => {
+          const w = make();
+          const opt = new Kind([w], { impl, lr: 0.02, blockSize: 64, min8bitSize: 100, weightDecay: 0.05 });
+          for (let t = 1; t <= 25; t++) {
+            for (let i = 0; i < n; i++)
+              w.grad[i] = Math.sin(w.data[i] * 3 + t) * (1 + (i % 7)) * 10 ** ((i % 5) - 2);
+            opt.step();
+          }
+          return { w: w.data.slice(), sd: opt.stateDict() };
+        };
+        const fused = run('fused');
+        const ref = run('reference');
+        expectIdentical(fused.w, ref.w, 'θ');
+        for (const k of ['expAvgCodes', 'expAvgSqCodes', 'expAvgAbsmax', 'expAvgSqAbsmax']) {
+          expectIdentical(fused.sd.state[0][k] as Float32Array, ref.sd.state[0][k] as Float32Array, k);
+        }
+      });
+    }
+  }
+
+  it('writes the codes to state dicts in the legacy layout (exact integers, 3 per f32) and reads them back', () => {
+    const w = param(
+      Float32Array.from({ length: 5000 }, (_, i) => Math.cos(i)),
+      { name: 'w' },
+    );
+    const opt = new AdamW8bit([w], { lr: 0.01 });
+    w.grad.set(w.data);
+    opt.step();
+    const sd = opt.stateDict();
+    const codes = sd.state[0].expAvgCodes as Float32Array;
+    expect(codes.length).toBe(Math.ceil(5000 / 3));
+    expect(codes.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 24)).toBe(true);
+    const again = new AdamW8bit([w], { lr: 0.01 });
+    again.loadStateDict(sd);
+    expect(again.stateDict()).toEqual(sd);
   });
 
   it("makes at least 95% of AdamW's loss decrease on a 10000-parameter problem in 200 steps", () => {

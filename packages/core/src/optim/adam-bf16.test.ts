@@ -106,6 +106,31 @@ describe('Adam and AdamW with bf16 moments', () => {
     expect(o64.stateBytesPerElement(w64)).toBeCloseTo((4 * 8) / 7, 12);
   });
 
+  for (const dtype of ['f32', 'f64'] as const) {
+    for (const [Kind, options] of [
+      [AdamBf16, { weightDecay: 0.05, maximize: true }],
+      [AdamWBf16, { weightDecay: 0.05 }],
+    ] as const) {
+      it(`runs the fused kernel bit-identically to the plain reference (${Kind.name}, ${dtype})`, () => {
+        const n = 333; // odd: the last f64 word holds one element's m and v
+        const run = (impl: 'fused' | 'reference') => {
+          const init = Array.from({ length: n }, (_, i) => 0.8 * Math.sin(0.37 * i + 0.2));
+          const w = param(dtype === 'f32' ? Float32Array.from(init) : Float64Array.from(init), { name: 'w' });
+          const opt = new Kind([w], { impl, lr: 0.02, ...options });
+          for (let t = 1; t <= 25; t++) {
+            for (let i = 0; i < n; i++) w.grad[i] = Math.sin(w.data[i] * 3 + t) * 10 ** ((i % 5) - 2);
+            opt.step();
+          }
+          return { w: w.data.slice(), moments: opt.stateDict().state[0].moments as Float32Array };
+        };
+        const fused = run('fused');
+        const ref = run('reference');
+        expectIdentical(fused.w, ref.w, 'θ');
+        expectIdentical(fused.moments, ref.moments, 'moments');
+      });
+    }
+  }
+
   it('rejects invalid options naming them, and a moments array of the wrong length', () => {
     const w = param(new Float32Array(4));
     expect(() => new AdamWBf16([w], { lr: -1 })).toThrow('Invalid learning rate: -1');

@@ -1,0 +1,182 @@
+/**
+ * Fused Adam / AdamW steps with memory-light moments, generic over the parameter's f32/f64:
+ *
+ * 8-bit (bitsandbytes' blockwise dynamic quantization, Dettmers et al. 2022): the moments are one
+ * byte each, a code into a 256-value map (signed for m, unsigned for v), scaled per block of
+ * `blockSize` values by the block's absmax. Per block:
+ *   m̃ = mapS[c_m] · absmax_m,  ṽ = mapU[c_v] · absmax_v                      dequantize
+ *   d = g (+ λ θ coupled);  m = β1 m̃ + (1 - β1) d;  v = β2 ṽ + ((1 - β2) d) d
+ *   θ ← decay θ (decoupled);  θ ← θ - stepSize · m / (√v + epsC2)
+ *   absmax_m = max|m|, absmax_v = max|v|;  c = nearest code of m/absmax_m (ties: the smaller code)
+ * bf16 moments (torch's Adam with bf16 exp_avg / exp_avg_sq): each moment is updated in f64 and
+ * rounded to bf16 (to f32, then round-to-nearest-even on the upper 16 bits); the update reads the
+ * rounded values:
+ *   θ ← decay θ;  d = ±g (+ λ θ);  m = bf16(β1 m + (1 - β1) d);  v = bf16(β2 v + ((1 - β2) d) d)
+ *   θ ← θ - stepSize · m / (√v · invBias2Sqrt + eps)
+ *
+ * Both run in f64, operation for operation as core's plain TypeScript references (adam-8bit.ts,
+ * adam-bf16.ts), so the results are bit-identical to them. Each returns 1 if every θ it stored (and
+ * every absmax / moment) is finite, else 0.
+ */
+
+/** The index of the map value (256 ascending f64) nearest to x, ties to the smaller index. */
+// @ts-ignore: decorator
+@inline function nearest(map: usize, x: f64): i32 {
+  let lo = 0;
+  let hi = 255;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (load<f64>(map + (<usize>mid << 3)) <= x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(x - load<f64>(map + (<usize>lo << 3))) <= Math.abs(load<f64>(map + (<usize>hi << 3)) - x) ? lo : hi;
+}
+
+/**
+ * One 8-bit step. codesM / codesV: n bytes; absM / absV: ⌈n / blockSize⌉ values of T; maps: the
+ * signed then the unsigned map (512 f64); scratch: 2 · blockSize f64. flags: 1 = decoupled decay
+ * (θ ← decay θ), 2 = coupled decay (d = g + λ θ).
+ */
+function adam8bit<T>(
+  n: i32, p: usize, g: usize, codesM: usize, codesV: usize, absM: usize, absV: usize, blockSize: i32,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, epsC2: f64,
+  weightDecay: f64, decay: f64, flags: i32, maps: usize, scratch: usize,
+): i32 {
+  const sz = sizeof<T>();
+  const decoupled = (flags & 1) != 0;
+  const coupled = (flags & 2) != 0;
+  const mapS = maps;
+  const mapU = maps + 256 * 8;
+  const ms = scratch;
+  const vs = scratch + (<usize>blockSize << 3);
+  let acc: f64 = 0;
+  for (let b0 = 0, blk = 0; b0 < n; b0 += blockSize, blk++) {
+    const len = min(blockSize, n - b0);
+    const scaleM = <f64>load<T>(absM + <usize>blk * sz);
+    const scaleV = <f64>load<T>(absV + <usize>blk * sz);
+    let am: f64 = 0;
+    let av: f64 = 0;
+    for (let j = 0; j < len; j++) {
+      const i = b0 + j;
+      const pp = p + <usize>i * sz;
+      const theta = <f64>load<T>(pp);
+      let d = <f64>load<T>(g + <usize>i * sz);
+      if (coupled) d = d + weightDecay * theta;
+      const mOld = load<f64>(mapS + (<usize>load<u8>(codesM + i) << 3)) * scaleM;
+      const vOld = load<f64>(mapU + (<usize>load<u8>(codesV + i) << 3)) * scaleV;
+      const m = beta1 * mOld + oneMinusBeta1 * d;
+      const v = beta2 * vOld + oneMinusBeta2 * d * d;
+      store<f64>(ms + (<usize>j << 3), m);
+      store<f64>(vs + (<usize>j << 3), v);
+      am = max(am, Math.abs(m));
+      av = max(av, Math.abs(v));
+      let q = theta;
+      if (decoupled) q = q * decay;
+      const out = <T>(q - stepSize * (m / (Math.sqrt(v) + epsC2)));
+      store<T>(pp, out);
+      acc += <f64>out - <f64>out;
+    }
+    for (let j = 0; j < len; j++) {
+      const m = load<f64>(ms + (<usize>j << 3));
+      const v = load<f64>(vs + (<usize>j << 3));
+      store<u8>(codesM + b0 + j, <u8>nearest(mapS, am == 0 ? 0 : m / am));
+      store<u8>(codesV + b0 + j, <u8>nearest(mapU, av == 0 ? 0 : v / av));
+    }
+    const sm = <T>am;
+    const sv = <T>av;
+    store<T>(absM + <usize>blk * sz, sm);
+    store<T>(absV + <usize>blk * sz, sv);
+    acc += (<f64>sm - <f64>sm) + (<f64>sv - <f64>sv);
+  }
+  return acc == 0 ? 1 : 0;
+}
+
+export function adam8bit_f32(
+  n: i32, p: usize, g: usize, codesM: usize, codesV: usize, absM: usize, absV: usize, blockSize: i32,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, epsC2: f64,
+  weightDecay: f64, decay: f64, flags: i32, maps: usize, scratch: usize,
+): i32 {
+  return adam8bit<f32>(n, p, g, codesM, codesV, absM, absV, blockSize, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, epsC2, weightDecay, decay, flags, maps, scratch);
+}
+export function adam8bit_f64(
+  n: i32, p: usize, g: usize, codesM: usize, codesV: usize, absM: usize, absV: usize, blockSize: i32,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, epsC2: f64,
+  weightDecay: f64, decay: f64, flags: i32, maps: usize, scratch: usize,
+): i32 {
+  return adam8bit<f64>(n, p, g, codesM, codesV, absM, absV, blockSize, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, epsC2, weightDecay, decay, flags, maps, scratch);
+}
+
+/** bf16 bits of x: x rounded to f32, then round-to-nearest-even to its upper 16 bits. */
+// @ts-ignore: decorator
+@inline function toBf16(x: f64): u32 {
+  const b = reinterpret<u32>(<f32>x);
+  return ((b + 0x7fff + ((b >> 16) & 1)) >> 16) & 0xffff;
+}
+
+// @ts-ignore: decorator
+@inline function fromBf16(h: u32): f64 {
+  return <f64>reinterpret<f32>(h << 16);
+}
+
+/**
+ * The byte address of element i's m (which 0) or v (which 1) in the packed words: m_i, v_i,
+ * m_{i+1}, ... fill each word (2 halves of an f32, 4 of an f64) from its high half down.
+ */
+// @ts-ignore: decorator
+@inline function slot(words: usize, perWord: i32, i: i32, which: i32): usize {
+  const k = i * 2 + which;
+  const word = k / perWord;
+  return words + (<usize>(word * perWord + (perWord - 1 - (k % perWord))) << 1);
+}
+
+/**
+ * One step with bf16 moments in `words` (⌈2n · 2 / sizeof<T>⌉ bytes). flags: 1 = decoupled decay,
+ * 2 = coupled decay (λ != 0), 4 = maximize.
+ */
+function adamBf16<T>(
+  n: i32, p: usize, g: usize, words: usize,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+): i32 {
+  const sz = sizeof<T>();
+  const perWord = <i32>sz / 2;
+  const decoupled = (flags & 1) != 0;
+  const coupled = (flags & 2) != 0;
+  const maximize = (flags & 4) != 0;
+  let acc: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const pp = p + <usize>i * sz;
+    let q = <f64>load<T>(pp);
+    if (decoupled) q = q * decay;
+    let d = <f64>load<T>(g + <usize>i * sz);
+    if (maximize) d = -d;
+    if (coupled) d = d + weightDecay * q;
+    const sm = slot(words, perWord, i, 0);
+    const sv = slot(words, perWord, i, 1);
+    const hm = toBf16(beta1 * fromBf16(load<u16>(sm)) + oneMinusBeta1 * d);
+    const hv = toBf16(beta2 * fromBf16(load<u16>(sv)) + oneMinusBeta2 * d * d);
+    store<u16>(sm, <u16>hm);
+    store<u16>(sv, <u16>hv);
+    const m = fromBf16(hm);
+    const v = fromBf16(hv);
+    const out = <T>(q - stepSize * (m / (Math.sqrt(v) * invBias2Sqrt + eps)));
+    store<T>(pp, out);
+    acc += (<f64>out - <f64>out) + (m - m) + (v - v);
+  }
+  return acc == 0 ? 1 : 0;
+}
+
+export function adam_bf16_f32(
+  n: i32, p: usize, g: usize, words: usize,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+): i32 {
+  return adamBf16<f32>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags);
+}
+export function adam_bf16_f64(
+  n: i32, p: usize, g: usize, words: usize,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+): i32 {
+  return adamBf16<f64>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags);
+}
