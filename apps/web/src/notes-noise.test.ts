@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { log10Gap, noiseRace } from './notes-noise.js';
+
+describe('the noise race', () => {
+  const race = noiseRace(1, 40);
+  const run = (name: string) => race.runs.find((r) => r.name === name)!;
+
+  it('SAGA and SVRG fall linearly to rounding while SGD stays on a noise floor 1000 times higher', () => {
+    const floor = Math.min(...run('SGD').gaps.slice(-10));
+    expect(floor).toBeGreaterThan(1e-6);
+    for (const name of ['SAGA', 'SVRG']) expect(run(name).gaps.at(-1)).toBeLessThan(floor / 1000);
+  });
+
+  it('SVRG ends below SGD, and the growing batch below SGD too', () => {
+    expect(run('SVRG').gaps.at(-1)).toBeLessThan(run('SGD').gaps.at(-1)!);
+    expect(run('growing batch').gaps.at(-1)).toBeLessThan(run('SGD').gaps.at(-1)!);
+  });
+
+  it('counts passes as component gradients / n: SGD one per epoch, SAGA one more for its table', () => {
+    expect(race.n).toBe(100);
+    expect(run('SGD').passes.slice(0, 4)).toEqual([0, 1, 2, 3]);
+    expect(run('SAGA').passes[0]).toBe(1);
+    for (const r of race.runs) expect(r.passes.length).toBe(r.gaps.length);
+  });
+
+  it('starts every run at the same f(θ₀) − f*, with f* the minimum (no run goes below it)', () => {
+    const starts = race.runs.map((r) => r.gaps[0]);
+    for (const s of starts) expect(s).toBeCloseTo(starts[0], 12);
+    for (const r of race.runs) expect(Math.min(...r.gaps)).toBeGreaterThan(-1e-12);
+  });
+
+  it('refuses a step that is not a positive number, and epochs out of range', () => {
+    expect(() => noiseRace(0)).toThrow(/Invalid step η: 0/);
+    expect(() => noiseRace(Number.NaN)).toThrow(/Invalid step η: NaN/);
+    expect(() => noiseRace(1, 0)).toThrow(/Invalid epochs: 0/);
+  });
+
+  it('floors log10 of a gap at -16', () => {
+    expect(log10Gap(1e-3)).toBeCloseTo(-3, 12);
+    expect(log10Gap(0)).toBe(-16);
+    expect(log10Gap(-1e-17)).toBe(-16);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Coordinate descent's staircase on the ill-conditioned quadratic of the race (0.1 x² + 2 y², i.e.
+ * f(θ) = ½ θᵀAθ with eigenvalues 0.2 and 4, κ = 20), its valley turned by an angle φ:
+ *
+ *   A = R(φ) diag(0.2, 4) R(φ)ᵀ,   start (10, 1), minimum 0
+ *
+ * Coordinate descent minimizes f exactly along one axis at a time (core's coordinateDescentQuadratic):
+ *
+ *   θ_j ← θ_j − g_j / A_jj,   g = Aθ        j by the rule: cyclic (1, 2, 1, 2, ...), random, or
+ *                                            Gauss–Southwell (the largest |g_j|)
+ *
+ * so every step is parallel to an axis: a staircase. Full gradient descent moves along −g with the
+ * step 1/L (L = 4, the largest eigenvalue). With φ = 0 the axes are the valley's: one sweep of
+ * coordinate descent finishes; the more the valley is turned, the more stairs.
+ */
+import { coordinateDescentQuadratic } from '@descent/core';
+import type { Domain } from './surface.js';
+
+export const staircaseAngles = [0, 15, 30, 45];
+export const staircaseStart = [10, 1];
+export const staircaseDomain: Domain = [
+  [-12, 12],
+  [-8, 8],
+];
+/** A run counts as done once f <= this. */
+export const staircaseTol = 1e-8;
+
+export interface StairPath {
+  name: string;
+  colour: string;
+  /** θ at the start and after every step. */
+  points: number[][];
+  /** Steps until f <= staircaseTol (null: not within the run). */
+  steps: number | null;
+  /** What one step computes. */
+  work: string;
+}
+
+/** A(φ) as a row-major 2 × 2 array, symmetric by construction. */
+export function turnedQuadratic(angleDegrees: number): number[] {
+  if (!Number.isFinite(angleDegrees) || Math.abs(angleDegrees) > 90) {
+    throw new RangeError(`Invalid angle: ${angleDegrees} (expected degrees from -90 to 90)`);
+  }
+  const phi = (angleDegrees * Math.PI) / 180;
+  const [c, s] = [Math.cos(phi), Math.sin(phi)];
+  const [lo, hi] = [0.2, 4];
+  const offDiagonal = (lo - hi) * c * s;
+  return [lo * c * c + hi * s * s, offDiagonal, offDiagonal, lo * s * s + hi * c * c];
+}
+
+/** f(θ) = ½ θᵀAθ. */
+export const quadraticValue = (A: ArrayLike<number>, x: number, y: number): number =>
+  0.5 * (A[0] * x * x + 2 * A[1] * x * y + A[3] * y * y);
+
+function stepsTo(A: number[], points: number[][]): number | null {
+  const k = points.findIndex((p) => quadraticValue(A, p[0], p[1]) <= staircaseTol);
+  return k >= 0 ? k : null;
+}
+
+/** The three rules' staircases and gradient descent's path, at angle φ (degrees). */
+export function staircase(angleDegrees: number): { A: number[]; paths: StairPath[] } {
+  const A = turnedQuadratic(angleDegrees);
+  const rules = [
+    ['cyclic', 'cyclic', '#1971c2', 'one partial derivative'],
+    ['random', 'random', '#e67700', 'one partial derivative'],
+    ['gauss-southwell', 'Gauss–Southwell', '#2f9e44', 'all partial derivatives, to pick the largest'],
+  ] as const;
+  const paths: StairPath[] = rules.map(([rule, name, colour, work]) => {
+    const r = coordinateDescentQuadratic(A, [0, 0], staircaseStart, {
+      rule,
+      recordPath: true,
+      tol: 1e-12,
+      seed: 1,
+    });
+    const points = (r.path ?? []).map((p) => [p[0], p[1]]);
+    return { name: `coordinate descent, ${name}`, colour, points, steps: stepsTo(A, points), work };
+  });
+  // gradient descent, θ ← θ − (1/L) Aθ, until f <= tol (or 5000 steps)
+  const L = 4;
+  const gd = [staircaseStart.slice()];
+  for (let k = 0; k < 5000 && quadraticValue(A, gd[k][0], gd[k][1]) > staircaseTol; k++) {
+    const [x, y] = gd[k];
+    gd.push([x - (A[0] * x + A[1] * y) / L, y - (A[2] * x + A[3] * y) / L]);
+  }
+  paths.push({
+    name: 'gradient descent, step 1/L',
+    colour: '#c92a2a',
+    points: gd,
+    steps: stepsTo(A, gd),
+    work: 'the whole gradient Aθ',
+  });
+  return { A, paths };
+}
