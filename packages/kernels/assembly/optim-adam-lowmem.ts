@@ -22,12 +22,15 @@
 /** The index of the map value (256 ascending f64) nearest to x, ties to the smaller index. */
 // @ts-ignore: decorator
 @inline function nearest(map: usize, x: f64): i32 {
+  // The plain binary search's (lo, hi) sequence, branch-free: 8 halvings of [0, 255] always end at
+  // hi - lo = 1 (the interval is 255 wide, and each halving keeps ⌈w/2⌉ or ⌊w/2⌋ of it)
   let lo = 0;
   let hi = 255;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (load<f64>(map + (<usize>mid << 3)) <= x) lo = mid;
-    else hi = mid;
+    const le = load<f64>(map + (<usize>mid << 3)) <= x;
+    lo = select<i32>(mid, lo, le);
+    hi = select<i32>(hi, mid, le);
   }
   return Math.abs(x - load<f64>(map + (<usize>lo << 3))) <= Math.abs(load<f64>(map + (<usize>hi << 3)) - x) ? lo : hi;
 }

@@ -3,11 +3,16 @@
  * fixed gradient: descent's class step() on the fused kernels (ours; includes the non-finite
  * gradient check and the atomic snapshot) vs the same class on its plain TypeScript reference path
  * (impl: 'reference'). Schedule-free SGD/AdamW, Prodigy, D-Adaptation Adam, ADOPT, AdEMAMix, LAMB,
- * LARS, Sophia (no Hessian updates timed) and Adan. No peer runs these in JavaScript; no targets were
- * set, the ratios are reported.
+ * LARS, Sophia (no Hessian updates timed), Adan, and the memory-light Adams (Adam8bit, AdamW8bit:
+ * 8-bit blockwise moments; AdamBf16, AdamWBf16: bf16 moments). No peer runs these in JavaScript; no
+ * targets were set, the ratios are reported. OPTIMIZERS_NEW=AdamW8bit,AdamWBf16 times only those.
  */
 import {
   ADOPT,
+  Adam8bit,
+  AdamBf16,
+  AdamW8bit,
+  AdamWBf16,
   Adan,
   AdEMAMix,
   DAdaptAdam,
@@ -46,6 +51,10 @@ const MAKERS: Record<string, (p: never, impl: Impl) => Optimizer<{ lr: number }>
   LARS: (p, impl) => new LARS(p, { weightDecay: 1e-4, impl }) as never,
   Sophia: (p, impl) => new Sophia(p, { impl }) as never,
   Adan: (p, impl) => new Adan(p, { weightDecay: 0.02, impl }) as never,
+  Adam8bit: (p, impl) => new Adam8bit(p, { impl }) as never,
+  AdamW8bit: (p, impl) => new AdamW8bit(p, { impl }) as never,
+  AdamBf16: (p, impl) => new AdamBf16(p, { impl }) as never,
+  AdamWBf16: (p, impl) => new AdamWBf16(p, { impl }) as never,
 };
 
 /**
@@ -82,7 +91,9 @@ async function timeStep(name: string, impl: Impl, x0: Float32Array, g0: Float32A
 export async function run(): Promise<void> {
   const x0 = randomF32(N, 1);
   const g0 = randomF32(N, 2);
+  const only = process.env.OPTIMIZERS_NEW?.split(',').filter(Boolean);
   for (const name of Object.keys(MAKERS)) {
+    if (only && !only.includes(name)) continue;
     const ours = await timeStep(name, 'fused', x0, g0);
     report(`${name} step, n = ${N} (f32)`, ours, [await timeStep(name, 'reference', x0, g0)]);
   }
