@@ -11,17 +11,29 @@
  *   kernels →  kernels (a self-check: the SIMD dot product of 1..1000 with itself)
  *   landscape → landscape (slices and Hessian eigenvalues of the network the last train job
  *             finished in this worker, landscape.ts) | error
+ *   notes-noise, notes-staircase, notes-sharpness → the same kind with its result
+ *             (notes-compute.ts) | error
  */
 import type { EpochRecord } from '@descent/mlp';
 import type { FoundPoint, PointReport } from './critical-compute.js';
 import type { Landscape } from './landscape.js';
+import type { NoiseRaceResult } from './notes-noise.js';
+import type { StairPath } from './notes-quadratic.js';
+import type { SharpnessRow } from './notes-sharpness.js';
 import type { ProblemSpec } from './problem-spec.js';
 import type { RaceEntry, RaceRow } from './race.js';
 import type { RaceTrace } from './race-trace.js';
 import type { Domain } from './surface.js';
 import type { TrainingSetup } from './training.js';
 
+/** The notes' panels: the noise race, coordinate descent's staircase, sharpness. */
+export type NotesRequest =
+  | { kind: 'notes-noise'; lr: number; epochs: number }
+  | { kind: 'notes-staircase'; angle: number }
+  | { kind: 'notes-sharpness' };
+
 export type ComputeRequest =
+  | NotesRequest
   | {
       kind: 'race';
       problem: ProblemSpec;
@@ -75,5 +87,8 @@ export type ComputeReply =
   | { kind: 'critical'; found: FoundPoint[] | undefined; point: PointReport }
   | { kind: 'kernels'; dot: number }
   | { kind: 'landscape'; landscape: Landscape }
+  | { kind: 'notes-noise'; result: NoiseRaceResult }
+  | { kind: 'notes-staircase'; A: number[]; paths: StairPath[] }
+  | { kind: 'notes-sharpness'; rows: SharpnessRow[] }
   | { kind: 'done'; stopped: string }
   | { kind: 'error'; message: string };

@@ -8,6 +8,7 @@ import { dot, fromArray } from '@descent/kernels';
 import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
 import { firstPoint, inspectPoint, searchCriticalPoints } from './critical-compute.js';
 import { landscapeOf } from './landscape.js';
+import { notesReply } from './notes-compute.js';
 import { resolveProblem } from './problem-spec.js';
 import { runRace } from './race.js';
 import { traceOf } from './race-trace.js';
@@ -105,7 +106,8 @@ self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
     else if (event.data.kind === 'critical') await critical(event.data);
     else if (event.data.kind === 'kernels') kernels();
     else if (event.data.kind === 'landscape') landscape();
-    else train(event.data);
+    else if (event.data.kind === 'train') train(event.data);
+    else post(notesReply(event.data));
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
   }

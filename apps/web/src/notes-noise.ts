@@ -69,6 +69,3 @@ export function noiseRace(lr = 1, epochs = 40): NoiseRaceResult {
     })),
   };
 }
-
-/** log₁₀ of a gap, floored at 10⁻¹⁶ (rounding: a gap of 0 or below is "at the minimum"). */
-export const log10Gap = (gap: number): number => Math.log10(Math.max(gap, 1e-16));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quadraticValue, staircase, staircaseTol, turnedQuadratic } from './notes-staircase.js';
+import { quadraticValue, staircaseTol, turnedQuadratic } from './notes-quadratic.js';
+import { staircase } from './notes-staircase.js';
 
 describe("coordinate descent's staircase", () => {
   it('turns diag(0.2, 4) without changing its eigenvalues (trace 4.2, determinant 0.8)', () => {
