@@ -21,6 +21,9 @@ import { watchLongTasks } from './main-thread.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quadratic = getProblem('ill-conditioned');
 let session: PageSession;
+/** One page for the race, the explorer and the playground (each page load trains and races anew). */
+let page: Page;
+let errors: string[];
 
 async function newPage(width: number, height: number, url = session.url) {
   const page = await session.page.context().browser()!.newPage({ viewport: { width, height } });
@@ -37,6 +40,7 @@ async function newPage(width: number, height: number, url = session.url) {
 beforeAll(async () => {
   session = await openBuiltPage(root);
   await session.page.goto('about:blank');
+  ({ page, errors } = await newPage(1366, 900));
 }, 120_000);
 
 afterAll(async () => {
@@ -93,8 +97,6 @@ describe('the first paint', () => {
 });
 
 describe('the race', () => {
-  let page: Page;
-  let errors: string[];
   const race = () => page.locator('#race');
   const steps = (key: string) => race().locator(`#race-results tr[data-method="${key}"] td.steps`);
   const run = async () => {
@@ -103,11 +105,7 @@ describe('the race', () => {
   };
 
   beforeAll(async () => {
-    ({ page, errors } = await newPage(1366, 900));
     await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
-  });
-  afterAll(async () => {
-    await page.close();
   });
 
   it('races two Adams, lr 0.01 and 0.1, each as minimize does in Node, in its own colour and legend entry', async () => {
@@ -160,6 +158,18 @@ describe('the race', () => {
     await race().locator('input[name="lr-adam"]').fill('0.5');
   });
 
+  it("puts a copy of Momentum on the (α, β) plane beside the first one, in the copy's colour", async () => {
+    await race().locator('button[name="copy-momentum"]').click();
+    await race().locator('input[name="lr-momentum#2"]').fill('0.3');
+    await run();
+    const dot = race().locator('.momentum-figure .marker-copy');
+    expect(await dot.count()).toBe(1);
+    expect(await dot.locator('title').textContent()).toMatch(/^Momentum 2: lr 0\.3, β 0\.9, ρ = /);
+    expect(await race().locator('.momentum-figure .marker-probe').count()).toBe(1);
+    await race().locator('button[name="remove-momentum#2"]').click();
+    await page.locator('#race[data-state="done"]').waitFor();
+  });
+
   it('lays the legend of 24 racers out beside the chart, never over it, at 1366 and at 390 pixels', async () => {
     for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.check();
     await run();
@@ -194,18 +204,6 @@ describe('the race', () => {
     expect(await opacity('#race polyline.trajectory[data-method="gd"]')).toBe(1);
   });
 
-  it("puts a copy of Momentum on the (α, β) plane beside the first one, in the copy's colour", async () => {
-    await race().locator('button[name="copy-momentum"]').click();
-    await race().locator('input[name="lr-momentum#2"]').fill('0.3');
-    await run();
-    const dot = race().locator('.momentum-figure .marker-copy');
-    expect(await dot.count()).toBe(1);
-    expect(await dot.locator('title').textContent()).toMatch(/^Momentum 2: lr 0\.3, β 0\.9, ρ = /);
-    expect(await race().locator('.momentum-figure .marker-probe').count()).toBe(1);
-    await race().locator('button[name="remove-momentum#2"]').click();
-    await page.locator('#race[data-state="done"]').waitFor();
-  });
-
   it('stops a running 100,000-step race at once, saying so, and shows no results of it', async () => {
     await race().locator('input[name="maxIter"]').fill('100000');
     await race().locator('input[name="lr-gd"]').fill('1e-4');
@@ -233,10 +231,17 @@ describe('the race', () => {
     expect(await race().getAttribute('data-state')).toBe('stopped');
     expect(await race().locator('#race-results tbody tr').count()).toBe(0);
     expect(await race().locator('button[name="stop"]').isDisabled()).toBe(true);
-    // and the next race runs as usual
+    // and the next race runs as usual (the eight classic racers again)
     await race().locator('input[name="maxIter"]').fill('500');
+    await race().locator('input[name="lr-gd"]').fill('0.4');
+    await race().locator('input[name="lr-adagrad"]').fill('2');
+    for (const box of await race()
+      .locator('.racers input[type="checkbox"]')
+      .all()
+      .then((all) => all.slice(8)))
+      await box.uncheck();
     await run();
-    expect(await race().locator('#race-results tbody tr').count()).toBe(24);
+    expect(await race().locator('#race-results tbody tr').count()).toBe(8);
     expect(errors).toEqual([]);
   });
 });
@@ -248,7 +253,6 @@ describe('the critical-point explorer', () => {
     const main = readFileSync(join(root, 'dist', /src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1]), 'utf8');
     expect(main).not.toContain('must be symmetric');
     expect(main).not.toContain('expected problem.dim');
-    const { page, errors } = await newPage(1366, 900);
     const section = page.locator('#critical');
     await page.locator('#critical[data-state="done"]').waitFor({ timeout: 60_000 });
     const rastrigin = getProblem('rastrigin');
@@ -259,13 +263,10 @@ describe('the critical-point explorer', () => {
     const markers = await section.locator('.markers .marker').count();
     expect(markers).toBeGreaterThanOrEqual(expected.length);
     expect(errors).toEqual([]);
-    await page.close();
   });
 });
 
 describe('the network playground', () => {
-  let page: Page;
-  let errors: string[];
   const section = () => page.locator('#training');
   const setup: TrainingSetup = {
     dataset: 'moons',
@@ -285,11 +286,7 @@ describe('the network playground', () => {
   };
 
   beforeAll(async () => {
-    ({ page, errors } = await newPage(1366, 900));
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
-  });
-  afterAll(async () => {
-    await page.close();
   });
 
   it("trains with L1, L2 and dropout as fit() does in Node, then draws the landscape and the Hessian's eigenvalues Node finds", async () => {

@@ -93,7 +93,10 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       : '';
   });
   // the chart under the plot, in the same column (the racers' list beside them is long)
-  section.querySelector('.plot-slot')!.append(chartSlot);
+  // and the table under the chart: the race's results in one column beside its inputs
+  const tableSlot = section.querySelector<HTMLElement>('.table-slot')!;
+  tableSlot.parentElement!.remove();
+  section.querySelector('.plot-slot')!.append(chartSlot, tableSlot);
   const form = section.querySelector('form')!;
   const picker = new ProblemPicker('ill-conditioned');
   const startX = numberInput('x0', 0, 'start x');
