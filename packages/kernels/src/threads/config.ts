@@ -154,3 +154,13 @@ export function backendInfo(): BackendInfo {
   if (!isNode()) out.crossOriginIsolated = coi === true;
   return out;
 }
+
+/** Jobs the current pool has run (0 without one): tests use it to check that threads were used. */
+export function poolJobs(): number {
+  return pool?.jobs ?? 0;
+}
+
+/** The running pool, if any (tests). */
+export function currentPool(): Pool | undefined {
+  return pool;
+}

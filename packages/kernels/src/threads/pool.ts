@@ -73,6 +73,8 @@ export class Pool {
   private f64: Float64Array;
   private buffer: ArrayBufferLike;
   private disposed = false;
+  /** jobs run so far (tests check that threads were used) */
+  jobs = 0;
 
   /** Starts `size - 1` workers (size >= 2); they become usable once `isReady()`. */
   constructor(size: number) {
@@ -102,16 +104,24 @@ export class Pool {
       };
       if (node) {
         const worker = new node.Worker(
-          `const { workerData, parentPort } = require('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
+          // getBuiltinModule, not require: an eval worker is ESM when the process was started with --input-type=module
+          `const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
           { eval: true, workerData: init },
         );
+        // Referenced until it reports ready (so `await threadsReady()` keeps the process alive
+        // that long), then unref()ed: an idle pool never keeps a process from exiting.
         readies.push(
           new Promise((resolve, reject) => {
-            worker.on('message', () => resolve());
-            worker.on('error', reject);
+            worker.on('message', () => {
+              worker.unref();
+              resolve();
+            });
+            worker.on('error', (e) => {
+              worker.unref();
+              reject(e);
+            });
           }),
         );
-        worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
         this.workers.push(worker);
       } else {
         const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready')); };`;
@@ -164,9 +174,10 @@ export class Pool {
   /**
    * Runs kernel `name` once per row of `parts` (parts[i] its arguments), part 0 on this thread and
    * part i on worker i, and returns the kernels' return values in part order. Throws if a part
-   * trapped (after every part has finished).
+   * trapped (after every part has finished). `during` (tests) runs on this thread while the
+   * workers run, before part 0.
    */
-  run(name: string, parts: number[][]): number[] {
+  run(name: string, parts: number[][], during?: () => void): number[] {
     const p = parts.length;
     if (p > this.size) throw new Error(`pool: ${p} parts for ${this.size} threads`);
     const fn = this.index.get(name);
@@ -190,8 +201,10 @@ export class Pool {
     Atomics.add(i32, I + GEN, 1);
     Atomics.notify(i32, I + GEN);
     const results: number[] = new Array(p);
+    this.jobs++;
     let thrown: unknown;
     try {
+      during?.();
       results[0] = rawKernel(name)(...parts[0]) ?? 0;
     } catch (e) {
       thrown = e;

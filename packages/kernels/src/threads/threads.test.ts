@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { alloc, fromArray, growMemory, memoryStats } from '../arena.js';
+import { gemm, kScratch, scratchFor } from '../gemm.js';
+import { matrixFrom } from '../matrix.js';
+import { randomArray } from '../test-support/random.js';
+import { backendInfo, currentPool, setThreads, threadsReady } from './config.js';
+import { partScratch, splitRows } from './parallel.js';
+
+afterAll(() => setThreads(1));
+
+describe('setThreads', () => {
+  it('rejects a non-integer, zero, a negative count, NaN, a string and more than 64, naming the value', () => {
+    for (const bad of [1.5, 0, -2, Number.NaN, '2', 65]) {
+      expect(() => setThreads(bad as number)).toThrow(RangeError);
+      expect(() => setThreads(bad as number)).toThrow(`Invalid threads: ${String(bad)}`);
+    }
+  });
+
+  it('leaves the setting unchanged after a rejected value', () => {
+    setThreads(2);
+    expect(() => setThreads(0)).toThrow(RangeError);
+    expect(backendInfo().threads).toBe(2);
+  });
+
+  it('resizes the pool: the next threaded call runs on a pool of the new size', async () => {
+    setThreads(3);
+    await threadsReady();
+    expect(currentPool()?.size).toBe(3);
+    setThreads(2);
+    expect(currentPool()).toBeUndefined();
+    await threadsReady();
+    expect(currentPool()?.size).toBe(2);
+    expect(backendInfo().workersRunning).toBe(true);
+  });
+});
+
+describe('backendInfo', () => {
+  it('reports threads, the SIMD build, shared memory (always in Node) and why', () => {
+    setThreads(2);
+    const info = backendInfo();
+    expect(info.threads).toBe(2);
+    expect(['plain', 'relaxed']).toContain(info.simd);
+    expect(info.sharedMemory).toBe(true);
+    expect(info.crossOriginIsolated).toBeUndefined(); // a browser-only field
+    expect(info.reason).toMatch(/^threads: setThreads\(2\); simd: /);
+    setThreads(1);
+    expect(backendInfo().threads).toBe(1);
+  });
+});
+
+describe('splitRows', () => {
+  it('gives whole 4-row tiles to every part but the last, covering every row once', () => {
+    expect(splitRows(70, 3)).toEqual([
+      [0, 24],
+      [24, 48],
+      [48, 70],
+    ]);
+    expect(splitRows(8, 2)).toEqual([
+      [0, 4],
+      [4, 8],
+    ]);
+  });
+});
+
+describe('the arena with workers', () => {
+  const [m, n, k] = [256, 256, 256];
+  const a = randomArray(Float32Array, m * k, 1);
+  const b = randomArray(Float32Array, k * n, 2);
+
+  /** C = A B on one thread, as the reference. */
+  function reference(): Float32Array {
+    setThreads(1);
+    const A = matrixFrom(m, k, a);
+    const B = matrixFrom(k, n, b);
+    const C = matrixFrom(m, n, new Float32Array(m * n));
+    gemm(A, B, C);
+    const out = C.data.toArray() as Float32Array;
+    for (const x of [A, B, C]) x.data.free();
+    return out;
+  }
+
+  it('grows memory while a worker runs its part of a job, and the result is unchanged', async () => {
+    const want = reference();
+    setThreads(2);
+    await threadsReady();
+    const A = fromArray(a);
+    const B = fromArray(b);
+    const C = alloc('f32', m * n);
+    const need = kScratch('f32')(m, n, k);
+    const s0 = scratchFor('f32', need);
+    const s1 = partScratch('f32', 1, need);
+    const before = memoryStats().bufferBytes;
+    const pool = currentPool()!;
+    const [r0, r1] = splitRows(m, 2)[1];
+    const args = [0, 0, m, n, k, 1, A.ptr, B.ptr, 0, C.ptr];
+    // part 1 (the worker) computes its rows while this thread grows memory by 64 MiB, then computes part 0
+    pool.run(
+      'gemm_rows_f32',
+      [
+        [...args, s0.ptr, 0, r0],
+        [...args, s1.ptr, r0, r1],
+      ],
+      () => growMemory(64 << 20),
+    );
+    expect(memoryStats().bufferBytes).toBeGreaterThan(before);
+    expect(C.toArray()).toEqual(want);
+    for (const x of [A, B, C]) x.free();
+  });
+
+  it('a job after growth reaches the new pages from the workers', async () => {
+    const want = reference();
+    setThreads(2);
+    await threadsReady();
+    const before = memoryStats().bufferBytes;
+    // Larger than all free space: memory grows, and the block's tail lies in the new pages.
+    const mn = m * n; // A, B and C are each m n elements here (m = n = k)
+    const big = alloc('f32', Math.ceil(memoryStats().freeBytes / 4) + 3 * mn + 1024);
+    const off = Math.floor((big.length - 3 * mn - 16) / 16) * 16; // element offset of A
+    const at = (i: number) => big.ptr + (off + i * mn) * 4;
+    expect(at(0)).toBeGreaterThanOrEqual(before);
+    big.data.set(a, off);
+    big.data.set(b, off + mn);
+    const need = kScratch('f32')(m, n, k);
+    const scratch = [scratchFor('f32', need).ptr, partScratch('f32', 1, need).ptr];
+    const args = [0, 0, m, n, k, 1, at(0), at(1), 0, at(2)];
+    currentPool()!.run(
+      'gemm_rows_f32',
+      splitRows(m, 2).map(([r0, r1], i) => [...args, scratch[i], r0, r1]),
+    );
+    expect(big.data.slice(off + 2 * mn, off + 3 * mn)).toEqual(want);
+    big.free();
+  });
+});
+
+describe('process exit', () => {
+  const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+  it.skipIf(!existsSync(dist))('a Node process with a running pool exits by itself', () => {
+    const script = `
+      import { setThreads, threadsReady, backendInfo, gemm, matrixFrom } from ${JSON.stringify(dist)};
+      setThreads(2);
+      await threadsReady();
+      const a = matrixFrom(128, 128, new Float32Array(128 * 128).fill(1));
+      const c = matrixFrom(128, 128, new Float32Array(128 * 128));
+      gemm(a, a, c);
+      console.log(JSON.stringify({ workers: backendInfo().workersRunning, c: c.data.data[0] }));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 20000,
+      encoding: 'utf8',
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ workers: true, c: 128 });
+  });
+});
