@@ -8,6 +8,9 @@ import './style.css';
 import { ComputeClient } from './compute-client.js';
 import { convergenceView } from './convergence-view.js';
 import { type CriticalState, criticalView } from './critical-view.js';
+import { type NoiseState, noiseView } from './notes-noise-view.js';
+import { sharpnessView } from './notes-sharpness-view.js';
+import { type StaircaseState, staircaseView } from './notes-staircase-view.js';
 import { type RaceState, raceView } from './race-view.js';
 import { type ScheduleState, scheduleView } from './schedule-view.js';
 import { type TrainingState, trainingView } from './training-view.js';
@@ -18,7 +21,7 @@ app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient d
   L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
   learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.
   The address bar keeps what you set: copy it to share this exact view.</p>
-  <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a><a href="#convergence">1/√T</a></nav></header>`;
+  <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a><a href="#convergence">1/√T</a><a href="#noise">Noise</a><a href="#staircase">Staircase</a><a href="#sharpness">Sharpness</a></nav></header>`;
 
 let restoring = true;
 let pending = 0;
@@ -33,6 +36,8 @@ const saveState = () => {
       schedules: schedules.state(),
       training: training.state(),
       convergence: convergence.state(),
+      noise: noise.state(),
+      staircase: staircase.state(),
     };
     history.replaceState(null, '', writeState(state) + location.hash);
   });
@@ -42,15 +47,29 @@ const critical = criticalView(saveState);
 const schedules = scheduleView(saveState);
 const training = trainingView(saveState);
 const convergence = convergenceView(saveState);
-app.append(race, critical, schedules, training, convergence);
+const noise = noiseView(saveState);
+const staircase = staircaseView(saveState);
+const sharpness = sharpnessView();
+app.append(race, critical, schedules, training, convergence, noise, staircase, sharpness);
 
-const saved = readState(location.search, ['race', 'critical', 'schedules', 'training', 'convergence']);
+const saved = readState(location.search, [
+  'race',
+  'critical',
+  'schedules',
+  'training',
+  'convergence',
+  'noise',
+  'staircase',
+]);
 const startups = [
   () => race.restore((saved.race ?? {}) as Partial<RaceState>),
   () => critical.restore((saved.critical ?? {}) as Partial<CriticalState>),
   () => schedules.restore((saved.schedules ?? {}) as ScheduleState),
   () => training.restore((saved.training ?? {}) as TrainingState),
   () => convergence.restore((saved.convergence ?? {}) as { sigma?: string }),
+  () => noise.restore((saved.noise ?? {}) as NoiseState),
+  () => staircase.restore((saved.staircase ?? {}) as StaircaseState),
+  () => sharpness.restore(),
   () => {
     // A self-check that the kernels' WebAssembly loaded (in a worker: the page's own chunk carries
     // no kernels, so the first paint waits for none): the SIMD dot product of 1..1000 with itself.

@@ -61,7 +61,7 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
     out of narrow pits, and SAM (sharpness-aware minimization) looks for a minimum whose whole
     neighbourhood is low, on purpose: its λ_max is the smallest. The two measures need not agree:
     λ_max is one direction, the trace all of them together.</p>`;
-  const chart = svg('svg', { class: 'bar-chart', id: 'sharpness-chart' });
+  const chart = svg('svg', { class: 'bar-chart', id: 'sharpness-chart', 'font-size': 12 });
   chart.style.maxWidth = '560px';
   chart.style.width = '100%';
   section.querySelector('.chart-slot')!.append(chart);
