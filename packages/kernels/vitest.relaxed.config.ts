@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: [
       'src/relaxed-simd.test.ts',
+      'src/relaxed-bytes.test.ts',
       'src/gemm.test.ts',
       'src/gemm-batched.test.ts',
       'src/conv.test.ts',

@@ -47,6 +47,7 @@ export * from './pool.js';
 export * from './qr.js';
 export * from './reduce.js';
 export * from './regularizers.js';
+export { loadRelaxedSimd } from './relaxed-bytes.js';
 export * from './softmax.js';
 export * from './strided.js';
 export * from './transpose.js';
