@@ -16,15 +16,8 @@
 
 import type { KernelExports } from './exports.js';
 import { kernelsWasmBase64 } from './generated/kernels-wasm.js';
+import { relaxedBase64 } from './relaxed-bytes.js';
 import { memoryImport, withPassiveData, withSharedMemory } from './threads/wasm-bytes.js';
-
-/**
- * The relaxed-SIMD build's base64, when one is at hand (the relaxed build's helper wires it in:
- * until then, none).
- */
-function relaxedBase64(): string | undefined {
-  return undefined;
-}
 
 export type SimdBuild = 'plain' | 'relaxed';
 
