@@ -2,7 +2,9 @@
  * The worker pool: `size - 1` workers over the kernels' shared memory, plus the caller's thread.
  * A job is one kernel export run as `parts` calls with different arguments (rows of C, chunks of
  * a parameter): the caller writes the arguments into the control block (worker-main.ts has its
- * layout), bumps the generation, runs part 0 itself, then waits for the workers' parts.
+ * layout) and bumps the generation; then every thread, the caller's included, claims parts until
+ * none is left, and the caller waits for the last one. On a loaded machine a worker that is slow
+ * to wake therefore costs nothing: the caller runs the parts it has not claimed.
  *
  * Workers: `worker_threads` in Node (`unref()`ed, so a process with an idle pool exits), Web
  * Workers from a Blob URL in browsers. Both get the compiled Module and the shared Memory in their
@@ -18,12 +20,14 @@ import { rawKernel } from '../exports.js';
 import { wasmInfo } from '../wasm.js';
 import {
   ARGS_AT,
+  CLAIM,
   CONTROL_BYTES,
   DONE,
   ERROR,
   FN,
   GEN,
   MAX_ARGS,
+  MAX_PARTS,
   NARGS,
   NPARTS,
   READY,
@@ -59,7 +63,7 @@ export function canBlock(): boolean {
   return Boolean(g.process?.versions?.node) || typeof g.WorkerGlobalScope !== 'undefined';
 }
 
-const layout = { GEN, DONE, READY, FN, NARGS, NPARTS, STOP, ERROR, ARGS_AT, MAX_ARGS, RESULTS_AT };
+const layout = { GEN, DONE, READY, FN, NARGS, NPARTS, STOP, ERROR, CLAIM, ARGS_AT, MAX_ARGS, RESULTS_AT };
 
 export class Pool {
   readonly size: number;
@@ -172,14 +176,14 @@ export class Pool {
   }
 
   /**
-   * Runs kernel `name` once per row of `parts` (parts[i] its arguments), part 0 on this thread and
-   * part i on worker i, and returns the kernels' return values in part order. Throws if a part
-   * trapped (after every part has finished). `during` (tests) runs on this thread while the
-   * workers run, before part 0.
+   * Runs kernel `name` once per row of `parts` (parts[i] its arguments) on this thread and the
+   * workers, each part claimed by whichever thread comes first, and returns the kernels' return
+   * values in part order. Throws if a part trapped (after every part has finished). `during`
+   * (tests) runs on this thread after the job is posted, before it claims parts.
    */
   run(name: string, parts: number[][], during?: () => void): number[] {
     const p = parts.length;
-    if (p > this.size) throw new Error(`pool: ${p} parts for ${this.size} threads`);
+    if (p > MAX_PARTS) throw new Error(`pool: ${p} parts (at most ${MAX_PARTS})`);
     const fn = this.index.get(name);
     if (fn === undefined) throw new Error(`kernels.wasm has no export '${name}'`);
     const nargs = parts[0].length;
@@ -189,7 +193,7 @@ export class Pool {
     const f64 = this.f64;
     const I = this.ctl.ptr >> 2;
     const F = this.ctl.ptr / 8;
-    for (let i = 1; i < p; i++) {
+    for (let i = 0; i < p; i++) {
       const row = F + ARGS_AT / 8 + i * MAX_ARGS;
       for (let j = 0; j < nargs; j++) f64[row + j] = parts[i][j];
     }
@@ -198,22 +202,35 @@ export class Pool {
     i32[I + NPARTS] = p;
     Atomics.store(i32, I + DONE, 0);
     Atomics.store(i32, I + ERROR, 0);
+    Atomics.store(i32, I + CLAIM, 0);
     Atomics.add(i32, I + GEN, 1);
     Atomics.notify(i32, I + GEN);
-    const results: number[] = new Array(p);
     this.jobs++;
+    const results: number[] = new Array(p);
+    const mine: boolean[] = new Array(p).fill(false);
     let thrown: unknown;
     try {
       during?.();
-      results[0] = rawKernel(name)(...parts[0]) ?? 0;
     } catch (e) {
       thrown = e;
     }
-    this.join(i32, I + DONE, p - 1);
+    const kernel = rawKernel(name);
+    for (;;) {
+      const part = Atomics.add(i32, I + CLAIM, 1);
+      if (part >= p) break;
+      mine[part] = true;
+      try {
+        results[part] = kernel(...parts[part]) ?? 0;
+      } catch (e) {
+        thrown ??= e;
+      }
+      Atomics.add(i32, I + DONE, 1);
+    }
+    this.join(i32, I + DONE, p);
     if (thrown !== undefined) throw thrown;
     const failed = Atomics.load(i32, I + ERROR);
-    if (failed !== 0) throw new Error(`kernel '${name}' trapped on worker ${failed - 1}`);
-    for (let i = 1; i < p; i++) results[i] = f64[F + RESULTS_AT / 8 + i];
+    if (failed !== 0) throw new Error(`kernel '${name}' trapped on a worker (part ${failed - 1})`);
+    for (let i = 0; i < p; i++) if (!mine[i]) results[i] = f64[F + RESULTS_AT / 8 + i];
     return results;
   }
 

@@ -6,12 +6,18 @@
  *
  * Control block (allocated by the arena, never by a worker), as Int32 words from its start:
  *   GEN    job generation: the caller writes a job, then increments GEN and notifies
- *   DONE   parts finished by workers in the current job (each worker adds 1, then notifies)
+ *   DONE   parts finished in the current job (each thread adds 1 per part, then notifies)
  *   READY  workers that have instantiated the kernels and entered their loop
  *   FN     index of the kernel (in the module's function exports) the job runs
  *   NARGS  arguments per part;  NPARTS  parts in the job (part 0 is the caller's)
  *   STOP   1: workers return from their loop (the pool is being replaced)
- *   ERROR  1 + the index of a worker whose kernel threw (a trap), 0 if none
+ *   ERROR  1 + the index of a part whose kernel threw (a trap), 0 if none
+ *   CLAIM  the next unclaimed part: every thread, the caller's included, takes parts with
+ *          Atomics.add(CLAIM, 1) until they run out, so a worker the OS has not scheduled yet
+ *          delays nothing (the caller runs its part too). The caller writes the whole job before it
+ *          resets CLAIM to 0, so a part claimed is always a part of a fully written job.
+ * A part is one kernel call with its own arguments and is computed the same way whichever thread
+ * claims it, so results do not depend on which thread ran what.
  * then, as Float64 from byte ARGS_AT: MAX_PARTS rows of MAX_ARGS arguments (row i is part i's),
  * then MAX_PARTS results (part i's kernel return value).
  */
@@ -24,6 +30,7 @@ export const NARGS = 4;
 export const NPARTS = 5;
 export const STOP = 6;
 export const ERROR = 7;
+export const CLAIM = 8;
 /** byte offset of the arguments (Float64) in the control block */
 export const ARGS_AT = 64;
 export const MAX_PARTS = 64;
@@ -39,7 +46,7 @@ export interface WorkerInit {
   memory: WebAssembly.Memory;
   /** byte address of the control block */
   ctl: number;
-  /** this worker's part index (1 ...; part 0 is the caller's) */
+  /** this worker's number (1 ...; the caller's thread is 0) */
   index: number;
   /** the module's function exports, in the order FN indexes */
   names: string[];
@@ -54,6 +61,7 @@ export interface WorkerInit {
     NPARTS: number;
     STOP: number;
     ERROR: number;
+    CLAIM: number;
     ARGS_AT: number;
     MAX_ARGS: number;
     RESULTS_AT: number;
@@ -62,7 +70,7 @@ export interface WorkerInit {
 
 /**
  * A worker's life: instantiate the kernels over the shared memory, report ready, then forever:
- * sleep until GEN changes, run its part of the job if it has one, count it done.
+ * sleep until GEN changes, claim and run parts of the job until none is left.
  */
 export function workerMain(d: WorkerInit, ready: () => void): void {
   const L = d.layout;
@@ -74,8 +82,8 @@ export function workerMain(d: WorkerInit, ready: () => void): void {
   const i32 = new Int32Array(d.memory.buffer);
   const f64 = new Float64Array(d.memory.buffer);
   const I = d.ctl >> 2;
-  const args = (d.ctl + L.ARGS_AT) / 8 + d.index * L.MAX_ARGS;
-  const result = (d.ctl + L.RESULTS_AT) / 8 + d.index;
+  const args0 = (d.ctl + L.ARGS_AT) / 8;
+  const results = (d.ctl + L.RESULTS_AT) / 8;
   // Read the generation before reporting ready: the caller may post a job the moment it sees us.
   let seen = Atomics.load(i32, I + L.GEN);
   Atomics.add(i32, I + L.READY, 1);
@@ -91,16 +99,20 @@ export function workerMain(d: WorkerInit, ready: () => void): void {
     }
     seen = Atomics.load(i32, I + L.GEN);
     if (Atomics.load(i32, I + L.STOP) !== 0) return;
-    if (d.index >= i32[I + L.NPARTS]) continue;
-    const n = i32[I + L.NARGS];
-    const a: number[] = new Array(n);
-    for (let j = 0; j < n; j++) a[j] = f64[args + j];
-    try {
-      f64[result] = fns[i32[I + L.FN]](...a) ?? 0;
-    } catch {
-      Atomics.store(i32, I + L.ERROR, d.index + 1);
+    for (;;) {
+      const part = Atomics.add(i32, I + L.CLAIM, 1);
+      if (part >= i32[I + L.NPARTS]) break;
+      const n = i32[I + L.NARGS];
+      const row = args0 + part * L.MAX_ARGS;
+      const a: number[] = new Array(n);
+      for (let j = 0; j < n; j++) a[j] = f64[row + j];
+      try {
+        f64[results + part] = fns[i32[I + L.FN]](...a) ?? 0;
+      } catch {
+        Atomics.store(i32, I + L.ERROR, part + 1);
+      }
+      Atomics.add(i32, I + L.DONE, 1);
+      Atomics.notify(i32, I + L.DONE);
     }
-    Atomics.add(i32, I + L.DONE, 1);
-    Atomics.notify(i32, I + L.DONE);
   }
 }
