@@ -1,0 +1,127 @@
+/**
+ * Training on the kernels' worker pool, 2 threads against 1, in the same run:
+ *   - @descent/mlp `fit()` on digits (1437 training rows, standardized), 64-128-128-10 ReLU, Adam
+ *     lr 1e-3, one timed call = one epoch; at batch 256 (target: 2 threads >= 1.5x 1 thread) and
+ *     batch 32 (informational: its products are small, most stay below gemm's crossover);
+ *   - one @descent/autograd training step (forward, backward, Adam) of the same MLP written with
+ *     tensors, at batch 256 and 32 (informational).
+ * Threads are switched with `setThreads(n)` (the backend is global; fit() has no threads option).
+ * Times are WALL seconds (two threads cannot be compared in CPU time), each side's best of ROUNDS
+ * rounds taken in turn (a round: `setThreads`, `await threadsReady()`, a warm-up call, the median
+ * of 5 calls). The load average is printed: on 2 cores shared with other jobs, a second thread
+ * competes with them, and ratios fall toward (or below) 1.
+ *
+ * Before timing, both are checked to be deterministic across thread counts: fit() for 3 epochs
+ * from the same seed gives bit-identical weights on 1 and 2 threads, and 3 autograd steps the
+ * same losses bit for bit; the suite throws otherwise.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { Adam } from '@descent/core';
+import { backendInfo, setThreads, threadsReady } from '@descent/kernels';
+import { type Dataset, digits, fit, mlp, standardize, trainTestSplit } from '@descent/mlp';
+import { autogradSide, digitsBatch, initialWeights } from '../digits-mlp.js';
+import { report, type Timing, time } from '../harness.js';
+
+const ROUNDS = 3;
+const SIZES = [64, 128, 128, 10];
+const THREADS = [1, 2] as const;
+
+function trainingRows(): Dataset {
+  const { train, test } = trainTestSplit(digits(), { testFraction: 0.2, seed: 0 });
+  return standardize(train, test).train;
+}
+
+async function useThreads(n: number): Promise<void> {
+  setThreads(n);
+  await threadsReady();
+}
+
+/** The bits of every weight after `epochs` epochs of fit() from seed 0 on `threads` threads. */
+async function fitBits(tr: Dataset, batchSize: number, threads: number): Promise<Uint32Array[]> {
+  await useThreads(threads);
+  const model = mlp({ sizes: SIZES, activation: 'relu', seed: 0 });
+  fit(model, tr, { optimizer: (ps) => new Adam(ps, { lr: 1e-3 }), epochs: 3, batchSize, seed: 0 });
+  const bits = model.parameters().map((p) => new Uint32Array(Float32Array.from(p.value.toArray()).buffer));
+  model.free();
+  return bits;
+}
+
+const sameBits = (a: Uint32Array[], b: Uint32Array[]) =>
+  a.length === b.length && a.every((x, i) => x.length === b[i].length && x.every((v, j) => v === b[i][j]));
+
+/** Each thread count's best wall time of `fn` over ROUNDS rounds taken in turn. */
+async function timeOnThreads(label: string, fn: () => unknown): Promise<Timing[]> {
+  const best: Timing[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, n] of THREADS.entries()) {
+      await useThreads(n);
+      const t = await time(`${label}, ${n} thread${n > 1 ? 's' : ''}`, fn, {
+        samples: 5,
+        warmup: 1,
+        minBatch: 0,
+      });
+      if (!best[i] || t.seconds < best[i].seconds) best[i] = t;
+    }
+  }
+  return best;
+}
+
+async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
+  const identical = sameBits(await fitBits(tr, batchSize, 1), await fitBits(tr, batchSize, 2));
+  console.log(
+    `\n  batch ${batchSize}: weights after 3 epochs on 1 and 2 threads bit-identical: ${identical}`,
+  );
+  if (!identical) throw new Error(`threads-fit: fit() at batch ${batchSize} differs between 1 and 2 threads`);
+  const model = mlp({ sizes: SIZES, activation: 'relu', seed: 0 });
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  let seed = 0;
+  const [one, two] = await timeOnThreads('descent fit epoch', () =>
+    fit(model, tr, { optimizer, epochs: 1, batchSize, seed: seed++ }),
+  );
+  model.free();
+  report(
+    `fit() epoch on digits, 64-128-128-10, batch ${batchSize}, Adam: 2 threads vs 1`,
+    two,
+    [one],
+    batchSize === 256 ? [{ peer: one.name, atLeast: 1.5 }] : [],
+  );
+  for (const t of [one, two]) console.log(`  ${t.name.padEnd(34)} ${(1 / t.seconds).toFixed(1)} epochs/s`);
+}
+
+async function autogradCase(rows: number): Promise<void> {
+  const weights = initialWeights();
+  const losses: number[][] = [];
+  for (const n of THREADS) {
+    await useThreads(n);
+    const side = autogradSide(weights, digitsBatch(rows));
+    losses.push([side.step(), side.step(), side.step()] as number[]);
+    side.dispose();
+  }
+  const identical = losses[0].every((v, i) => Object.is(v, losses[1][i]));
+  console.log(`\n  batch ${rows}: autograd losses of 3 steps on 1 and 2 threads bit-identical: ${identical}`);
+  if (!identical)
+    throw new Error(`threads-fit: autograd steps at batch ${rows} differ between 1 and 2 threads`);
+  const side = autogradSide(weights, digitsBatch(rows));
+  const [one, two] = await timeOnThreads('descent autograd step', () => side.step());
+  side.dispose();
+  report(`autograd MLP step (64-128-128-10, Adam), batch ${rows}: 2 threads vs 1`, two, [one]);
+}
+
+export async function run(): Promise<void> {
+  const load0 = loadavg()[0];
+  await useThreads(2);
+  const info = backendInfo();
+  console.log(
+    `  backend: simd ${info.simd}, shared memory ${info.sharedMemory}; ${availableParallelism()} cores`,
+  );
+  console.log(
+    `  times: wall seconds, each side's best of ${ROUNDS} rounds (median of 5 calls each), in turn`,
+  );
+  const tr = trainingRows();
+  for (const batchSize of [256, 32]) await fitCase(tr, batchSize);
+  for (const rows of [256, 32]) await autogradCase(rows);
+  console.log(
+    `\n  load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+  );
+  setThreads(1);
+}
