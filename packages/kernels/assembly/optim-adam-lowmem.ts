@@ -13,6 +13,9 @@
  * rounded values:
  *   θ ← decay θ;  d = ±g (+ λ θ);  m = bf16(β1 m + (1 - β1) d);  v = bf16(β2 v + ((1 - β2) d) d)
  *   θ ← θ - stepSize · m / (√v · invBias2Sqrt + eps)
+ * With stochastic rounding (flag 8) bf16(x) is instead (bits(f32(x)) + r) >> 16 with r the low 16
+ * bits of fmix32((2i + which) ^ (t · 0x9E3779B9)) (murmur3's finalizer; which 0 for m, 1 for v):
+ * x rounds up with probability equal to its distance from the lower bf16 value, so E[bf16(x)] = x.
  *
  * Both run in f64, operation for operation as core's plain TypeScript references (adam-8bit.ts,
  * adam-bf16.ts), so the results are bit-identical to them. Each returns 1 if every θ it stored (and
@@ -116,6 +119,24 @@ export function adam8bit_f64(
   return ((b + 0x7fff + ((b >> 16) & 1)) >> 16) & 0xffff;
 }
 
+/** bf16 bits of x rounded stochastically with the 16 random bits r (see the file's comment). */
+// @ts-ignore: decorator
+@inline function toBf16Stochastic(x: f64, r: u32): u32 {
+  return ((reinterpret<u32>(<f32>x) + r) >> 16) & 0xffff;
+}
+
+/** The 16 random bits for slot k = 2i + which at step t: murmur3's fmix32 of k ^ (t · golden). */
+// @ts-ignore: decorator
+@inline function randomBits(k: u32, t: u32): u32 {
+  let h = k ^ (t * 0x9e3779b9);
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >> 16;
+  return h & 0xffff;
+}
+
 // @ts-ignore: decorator
 @inline function fromBf16(h: u32): f64 {
   return <f64>reinterpret<f32>(h << 16);
@@ -134,14 +155,15 @@ export function adam8bit_f64(
 
 /**
  * One step with bf16 moments in `words` (⌈2n · 2 / sizeof<T>⌉ bytes). flags: 1 = decoupled decay,
- * 2 = coupled decay (λ != 0), 4 = maximize.
+ * 2 = coupled decay (λ != 0), 4 = maximize, 8 = stochastic rounding (with `step` t).
  */
 function adamBf16<T>(
   n: i32, p: usize, g: usize, words: usize,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
-  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32, step: i32,
 ): i32 {
   const sz = sizeof<T>();
+  const stochastic = (flags & 8) != 0;
   const perWord = <i32>sz / 2;
   const decoupled = (flags & 1) != 0;
   const coupled = (flags & 2) != 0;
@@ -156,8 +178,11 @@ function adamBf16<T>(
     if (coupled) d = d + weightDecay * q;
     const sm = slot(words, perWord, i, 0);
     const sv = slot(words, perWord, i, 1);
-    const hm = toBf16(beta1 * fromBf16(load<u16>(sm)) + oneMinusBeta1 * d);
-    const hv = toBf16(beta2 * fromBf16(load<u16>(sv)) + oneMinusBeta2 * d * d);
+    const xm = beta1 * fromBf16(load<u16>(sm)) + oneMinusBeta1 * d;
+    const xv = beta2 * fromBf16(load<u16>(sv)) + oneMinusBeta2 * d * d;
+    const k = <u32>i << 1;
+    const hm = stochastic ? toBf16Stochastic(xm, randomBits(k, step)) : toBf16(xm);
+    const hv = stochastic ? toBf16Stochastic(xv, randomBits(k + 1, step)) : toBf16(xv);
     store<u16>(sm, <u16>hm);
     store<u16>(sv, <u16>hv);
     const m = fromBf16(hm);
@@ -172,14 +197,14 @@ function adamBf16<T>(
 export function adam_bf16_f32(
   n: i32, p: usize, g: usize, words: usize,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
-  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32, step: i32,
 ): i32 {
-  return adamBf16<f32>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags);
+  return adamBf16<f32>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags, step);
 }
 export function adam_bf16_f64(
   n: i32, p: usize, g: usize, words: usize,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
-  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32, step: i32,
 ): i32 {
-  return adamBf16<f64>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags);
+  return adamBf16<f64>(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags, step);
 }

@@ -11,6 +11,7 @@
  * bf16: m and v rounded to bf16 and packed two per f32 word (m high, v low), four per f64 word:
  *   m = bf16(β1 m + (1 - β1) d),  v = bf16(β2 v + (1 - β2) d²),
  *   θ ← θ - stepSize m / (√v · invBias2Sqrt + eps)
+ * or, with `stochasticRounding`, m and v rounded to bf16 up or down at random (unbiased).
  */
 import { alloc, type WasmArray } from './arena.js';
 import { checkArray, checkLength, checkNoOverlap, checkPair, checkScalar } from './checks.js';
@@ -146,6 +147,13 @@ export interface AdamBf16Scalars extends LowMemAdamScalars {
   invBias2Sqrt: number;
   eps: number;
   maximize: boolean;
+  /**
+   * Round the moments to bf16 stochastically (unbiased: E[bf16(x)] = x) instead of to nearest,
+   * with random bits hashed from the element, the moment and `step` (default false).
+   */
+  stochasticRounding?: boolean;
+  /** The step number t (a non-negative integer), seeding the stochastic rounding. */
+  step?: number;
 }
 
 /** State words for n elements' bf16 m and v: n (f32) or ⌈n/2⌉ (f64). */
@@ -170,7 +178,13 @@ export function fusedAdamBf16Step(
   checkScalar('stepSize', s.stepSize);
   checkScalar('invBias2Sqrt', s.invBias2Sqrt);
   checkScalar('eps', s.eps);
-  const flags = (decoupled ? 1 : 0) | (!decoupled && s.weightDecay !== 0 ? 2 : 0) | (s.maximize ? 4 : 0);
+  const step = s.step ?? 0;
+  if (!Number.isInteger(step) || step < 0) throw new RangeError(`Invalid step: ${step} (a non-negative integer)`);
+  const flags =
+    (decoupled ? 1 : 0) |
+    (!decoupled && s.weightDecay !== 0 ? 2 : 0) |
+    (s.maximize ? 4 : 0) |
+    (s.stochasticRounding ? 8 : 0);
   const ok = kBf16(dt)(
     param.length,
     param.ptr,
@@ -186,6 +200,7 @@ export function fusedAdamBf16Step(
     s.weightDecay,
     s.decay,
     flags,
+    step | 0,
   );
   return ok === 1;
 }

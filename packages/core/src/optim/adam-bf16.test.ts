@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { param } from '../param.js';
+import { getProblem } from '../problems/index.js';
 import { AdamBf16, AdamWBf16, fromBf16Bits, roundBf16, toBf16Bits } from './adam-bf16.js';
 import { AdamW } from './adamw.js';
 import { expectClose, expectIdentical, fillGradients } from './test-support/conformance.js';
@@ -110,8 +111,10 @@ describe('Adam and AdamW with bf16 moments', () => {
     for (const [Kind, options] of [
       [AdamBf16, { weightDecay: 0.05, maximize: true }],
       [AdamWBf16, { weightDecay: 0.05 }],
+      [AdamWBf16, { weightDecay: 0.05, stochasticRounding: true }],
     ] as const) {
-      it(`runs the fused kernel bit-identically to the plain reference (${Kind.name}, ${dtype})`, () => {
+      const sr = 'stochasticRounding' in options ? ', stochastic rounding' : '';
+      it(`runs the fused kernel bit-identically to the plain reference (${Kind.name}${sr}, ${dtype})`, () => {
         const n = 333; // odd: the last f64 word holds one element's m and v
         const run = (impl: 'fused' | 'reference') => {
           const init = Array.from({ length: n }, (_, i) => 0.8 * Math.sin(0.37 * i + 0.2));
@@ -131,10 +134,71 @@ describe('Adam and AdamW with bf16 moments', () => {
     }
   }
 
+  describe('the stall on Booth and stochastic rounding', () => {
+    const booth = getProblem('booth');
+    /** The median of f over steps 4001..5000 of AdamW(-bf16) at lr 0.5 from (0, 0). */
+    const floor = (make: (x: ReturnType<typeof param>) => { step(): unknown }) => {
+      const x = param(Float64Array.from(booth.x0));
+      const opt = make(x);
+      const g = new Float64Array(2);
+      const fs: number[] = [];
+      for (let t = 1; t <= 5000; t++) {
+        booth.grad(x.data, g);
+        x.grad.set(g);
+        opt.step();
+        if (t > 4000) fs.push(booth.f(x.data));
+      }
+      return fs.sort((a, b) => a - b)[fs.length >> 1];
+    };
+
+    it('cannot decay v by 0.1% a step with round-to-nearest: bf16(0.999 v) is v', () => {
+      for (const v of [1e-6, 0.37, 1, 3.3, 250]) {
+        const b = roundBf16(v);
+        expect(roundBf16(0.999 * b)).toBe(b);
+        expect(roundBf16(0.99 * b)).toBeLessThan(b); // β2 = 0.99 would still decay
+      }
+    });
+
+    it('stalls AdamW-bf16 at f ≈ 3e-4 with round-to-nearest; stochastic rounding reaches the f32 floor', () => {
+      const f32 = floor((x) => new AdamW([x], { lr: 0.5 }));
+      const nearest = floor((x) => new AdamWBf16([x], { lr: 0.5 }));
+      const stochastic = floor((x) => new AdamWBf16([x], { lr: 0.5, stochasticRounding: true }));
+      // measured: AdamW 5.0e-6, AdamWBf16 3.1e-4 (nearest), 6.0e-6 (stochastic)
+      const all = `AdamW ${f32}, nearest ${nearest}, stochastic ${stochastic}`;
+      expect(nearest, all).toBeGreaterThan(1e-4);
+      expect(nearest, all).toBeGreaterThan(30 * f32);
+      expect(stochastic, all).toBeLessThan(3 * f32);
+    });
+
+    it('resumes a stochastically rounded run bit-identically (the random bits hash the step)', () => {
+      const run = (split: boolean) => {
+        const x = param(Float32Array.of(0, 0));
+        const options = { lr: 0.1, stochasticRounding: true };
+        let opt = new AdamWBf16([x], options);
+        const g = new Float64Array(2);
+        for (let t = 1; t <= 40; t++) {
+          if (split && t === 21) {
+            const sd = structuredClone(opt.stateDict());
+            opt = new AdamWBf16([x], options);
+            opt.loadStateDict(sd);
+          }
+          booth.grad(Float64Array.from(x.data), g);
+          x.grad.set(g);
+          opt.step();
+        }
+        return x.data.slice();
+      };
+      expectIdentical(run(true), run(false), 'θ');
+    });
+  });
+
   it('rejects invalid options naming them, and a moments array of the wrong length', () => {
     const w = param(new Float32Array(4));
     expect(() => new AdamWBf16([w], { lr: -1 })).toThrow('Invalid learning rate: -1');
     expect(() => new AdamWBf16([w], { amsgrad: true } as never)).toThrow(/Unknown AdamWBf16 option: amsgrad/);
+    expect(() => new AdamWBf16([w], { stochasticRounding: 1 as never })).toThrow(
+      'Invalid stochasticRounding value: 1 (expected true or false)',
+    );
     const opt = new AdamWBf16([w]);
     w.grad.fill(1);
     opt.step();

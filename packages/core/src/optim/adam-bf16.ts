@@ -14,6 +14,19 @@
  * instead of 16 for f64. The relative error of a bf16 moment is at most 2^-9 (0.2%).
  * `impl: 'fused'` (default) runs the kernels' fusedAdamBf16Step, bit-identical to `adamBf16Step`
  * here (the plain reference).
+ *
+ * The stall, and `stochasticRounding`: bf16 keeps 8 significant bits, so a value moves only if it
+ * changes by at least half an ulp, 2^-9 to 2^-8 of itself. v ← β2 v + (1 - β2) g² changes v by
+ * (1 - β2)(g²/v - 1), at most 0.001 of v when g² ≪ v (β2 = 0.999): rounded to nearest, bf16(0.999 v)
+ * is v again, so v cannot decay below the largest g² it has seen (only grow). Adam still converges
+ * (its fixed point is g = 0 whatever v), but AdamW's is η m/√v = ηλθ: with v frozen large, the
+ * gradient there stays large too. On Booth from (0, 0), AdamW-bf16 stops at f ≈ 3e-4 (lr 0.5; 9e-4
+ * at lr 0.1) where f32 AdamW reaches 5e-6 (1e-5). `stochasticRounding: true` rounds each moment up
+ * or down at random with the probabilities that make E[bf16(x)] = x (the remedy of Zamirai et al.
+ * 2020, "Revisiting BFloat16 Training", and of torchao's bf16_stochastic_round), so v decays in
+ * expectation: AdamW-bf16 then reaches f ≈ 6e-6 (1e-5), the f32 floor. The random bits are a hash
+ * of (element, moment, step), so runs are reproducible and resume exactly. Default false: torch's
+ * round-to-nearest, as the NumPy fixture transcribes it.
  */
 import { type FloatArray, fusedAdamBf16Step, type WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
@@ -25,8 +38,16 @@ import {
   type ParamsInput,
   type StateSpec,
 } from './optimizer.js';
+import { checkBoolean } from './validate.js';
 
-export type AdamBf16Options = Omit<AdamOptions, 'amsgrad'>;
+export interface AdamBf16Options extends Omit<AdamOptions, 'amsgrad'> {
+  /**
+   * Round the moments to bf16 stochastically, unbiased, instead of to nearest (default false: torch's
+   * rounding). See the file's comment: with round-to-nearest v cannot decay by less than half a bf16
+   * ulp per step, which stalls AdamW above its minimum.
+   */
+  stochasticRounding: boolean;
+}
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -36,6 +57,27 @@ export function toBf16Bits(x: number): number {
   f32[0] = x;
   const b = u32[0];
   return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** The bf16 bits of x rounded stochastically: (bits(f32(x)) + r) >>> 16 for 16 random bits r. */
+export function toBf16BitsStochastic(x: number, r: number): number {
+  f32[0] = x;
+  return ((u32[0] + r) >>> 16) & 0xffff;
+}
+
+/**
+ * The 16 random bits of stochastic rounding for slot k (2i for m_i, 2i + 1 for v_i) at step t:
+ * murmur3's finalizer fmix32 of k ^ (t · 0x9E3779B9), low 16 bits. A hash, not a generator: the
+ * same on every path and after a resume (t is in the state), so runs are reproducible.
+ */
+export function roundingBits(k: number, t: number): number {
+  let h = (k ^ Math.imul(t, 0x9e3779b9)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return h & 0xffff;
 }
 
 /** The value of bf16 bits. */
@@ -77,8 +119,12 @@ export class Bf16Moments {
   }
 
   set(i: number, m: number, v: number): void {
-    this.halves[this.slot(i, 0)] = toBf16Bits(m);
-    this.halves[this.slot(i, 1)] = toBf16Bits(v);
+    this.setBits(i, toBf16Bits(m), toBf16Bits(v));
+  }
+
+  setBits(i: number, m: number, v: number): void {
+    this.halves[this.slot(i, 0)] = m;
+    this.halves[this.slot(i, 1)] = v;
   }
 }
 
@@ -104,7 +150,17 @@ export function adamBf16Step(
     if (decoupled) p = p * (1 - o.lr * o.weightDecay);
     let g = o.maximize ? -grad[i] : grad[i];
     if (!decoupled && o.weightDecay !== 0) g = g + o.weightDecay * p;
-    mv.set(i, b1 * mv.m(i) + (1 - b1) * g, b2 * mv.v(i) + (1 - b2) * g * g);
+    const m = b1 * mv.m(i) + (1 - b1) * g;
+    const v = b2 * mv.v(i) + (1 - b2) * g * g;
+    if (o.stochasticRounding) {
+      mv.setBits(
+        i,
+        toBf16BitsStochastic(m, roundingBits(2 * i, step)),
+        toBf16BitsStochastic(v, roundingBits(2 * i + 1, step)),
+      );
+    } else {
+      mv.set(i, m, v);
+    }
     theta[i] = p - stepSize * (mv.m(i) / (Math.sqrt(mv.v(i)) * invBias2Sqrt + o.eps));
   }
 }
@@ -124,13 +180,16 @@ export class AdamBf16 extends Optimizer<AdamBf16Options> {
       ...base,
       betas: [...base.betas] as [number, number],
       weightDecay: kind.decoupled ? 1e-2 : 0,
+      stochasticRounding: false,
     };
     super(kind.displayName, params, defaults, options);
     this.name = kind.displayName;
   }
 
   protected validateGroup(o: AdamBf16Options): void {
-    validateAdamOptions({ ...o, amsgrad: false });
+    const { stochasticRounding, ...adam } = o;
+    validateAdamOptions({ ...adam, amsgrad: false });
+    checkBoolean('stochasticRounding', stochasticRounding);
   }
 
   protected override prepareState(p: Param): void {
@@ -170,6 +229,8 @@ export class AdamBf16 extends Optimizer<AdamBf16Options> {
             weightDecay: group.weightDecay,
             decay: 1 - group.lr * group.weightDecay,
             maximize: group.maximize,
+            stochasticRounding: group.stochasticRounding,
+            step,
           },
           decoupled,
         );
