@@ -1,7 +1,7 @@
 /**
  * The relaxed-SIMD (FMA) build of @descent/kernels against the plain SIMD build, one thread each,
- * in the same run: sgemm n = 512 and 1024 (target: relaxed >= 1.3x plain), a conv2d layer's
- * forward + backward and an MLP training step (informational). The build is chosen once per
+ * in the same run: sgemm n = 512 and 1024 (target: relaxed >= 1.3x plain), and informational lines:
+ * dgemm n = 512, a conv2d layer's forward + backward, an MLP training step. The build is chosen once per
  * process, so each side runs in a child process (../relaxed-simd-child.ts) with DESCENT_SIMD set
  * and DESCENT_THREADS=1, under `node --experimental-wasm-relaxed-simd` on Node 20 (Node >= 22 has
  * relaxed SIMD by default) so that only the build differs. The children alternate, ROUNDS each;
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     });
     const target = name.startsWith('sgemm') ? [{ peer: 'descent plain SIMD', atLeast: 1.3 }] : [];
     report(`${name} (1 thread)`, side('relaxed'), [side('plain')], target);
-    if (name.startsWith('sgemm')) {
+    if (name.includes('gemm n =')) {
       const n = Number(name.split('= ')[1]);
       const gf = (b: 'plain' | 'relaxed') => (2 * n ** 3) / side(b).seconds / 1e9;
       console.log(`  GFLOP/s: relaxed ${gf('relaxed').toFixed(1)}, plain ${gf('plain').toFixed(1)}`);
