@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DType, type FloatArray, fromArray } from '../arena.js';
 import { gemm } from '../gemm.js';
 import { gemmBatched } from '../gemm-batched.js';
 import { matrixFrom } from '../matrix.js';
 import { randomArray } from '../test-support/random.js';
 import { poolJobs, setThreads } from './config.js';
-import { GEMM_MIN_WORK } from './parallel.js';
+import { setCrossovers } from './parallel.js';
 
 const ctor = (dt: DType) => (dt === 'f32' ? Float32Array : Float64Array);
 
@@ -42,7 +42,15 @@ function bitDiffs(a: FloatArray, b: FloatArray): number {
   return d;
 }
 
-afterAll(() => setThreads(1));
+// Split even small products, to test the split at odd shapes; one test restores the crossover.
+let defaults: ReturnType<typeof setCrossovers>;
+beforeAll(() => {
+  defaults = setCrossovers({ gemm: 0 });
+});
+afterAll(() => {
+  setCrossovers(defaults);
+  setThreads(1);
+});
 
 describe('gemm on threads', () => {
   // Around the crossover (64³), odd edges (m, n, k not multiples of 4, 8, KC = 256), the
@@ -109,11 +117,16 @@ describe('gemm on threads', () => {
   });
 
   it('stays on one thread below the crossover', () => {
+    setCrossovers(defaults);
     setThreads(2);
     const jobs = poolJobs();
-    product('f32', false, false, [32, 32, 32], 1, 0, 5); // 32³ < GEMM_MIN_WORK
-    expect(32 ** 3).toBeLessThan(GEMM_MIN_WORK);
+    product('f32', false, false, [64, 64, 64], 1, 0, 5);
+    expect(64 ** 3).toBeLessThan(defaults.gemm);
     expect(poolJobs()).toBe(jobs);
+    product('f32', false, false, [128, 128, 128], 1, 0, 5);
+    expect(128 ** 3).toBeGreaterThanOrEqual(defaults.gemm);
+    expect(poolJobs()).toBe(jobs + 1);
+    setCrossovers({ gemm: 0 });
   });
 });
 

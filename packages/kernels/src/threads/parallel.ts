@@ -23,11 +23,25 @@ import { activePool, threadCount } from './config.js';
  * gemm: m·n·k multiply-adds at which 2 threads start to pay. A job costs ~25 us of wake-up and
  * join, plus each part packs its own copy of B.
  */
-export const GEMM_MIN_WORK = 64 * 64 * 64;
+export let GEMM_MIN_WORK = 1 << 20;
 /** Rows of C per part at least (a part below this is not worth a thread's wake-up). */
 export const GEMM_MIN_ROWS = 16;
 /** Elementwise updates: elements at which 2 threads start to pay. */
-export const ELEMENTWISE_MIN = 1 << 16;
+export let ELEMENTWISE_MIN = 1 << 17;
+/**
+ * Overrides the crossovers (the benchmark measures below them; 0 threads everything) and returns
+ * the previous ones. Not part of the package's API.
+ */
+export function setCrossovers(next: { gemm?: number; elementwise?: number }): {
+  gemm: number;
+  elementwise: number;
+} {
+  const before = { gemm: GEMM_MIN_WORK, elementwise: ELEMENTWISE_MIN };
+  GEMM_MIN_WORK = next.gemm ?? GEMM_MIN_WORK;
+  ELEMENTWISE_MIN = next.elementwise ?? ELEMENTWISE_MIN;
+  return before;
+}
+
 /** Elements per part at least, a multiple of 16. */
 const CHUNK_ALIGN = 16;
 

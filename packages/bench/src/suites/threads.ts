@@ -1,0 +1,185 @@
+/**
+ * Threads (issue 19): the kernels on 1 thread against 2 threads in the same run, wall clock.
+ *   - sgemm n = 512 and 1024: 2 threads against 1 (target >= 1.8x) and against TF.js-wasm on its
+ *     one thread (XNNPACK), with GFLOP/s;
+ *   - Adam on 4e6 f32 parameters: 2 threads against 1 (target >= 1.5x), with the GB/s each moves
+ *     (4 arrays read, 3 written per step) next to a STREAM-like copy (read one array, write
+ *     another, 64 MiB each) measured on 1 and 2 threads in the same run: the memory bandwidth that
+ *     bounds an elementwise update;
+ *   - the crossover: gemm (square n) and Adam sizes around the thresholds in threads/parallel.ts,
+ *     with the 2-thread speed-up at each.
+ * Times are wall-clock medians (threads spend more CPU time to take less wall time). 1 and 2
+ * threads alternate, ROUNDS times each, keeping each side's fastest median: on a shared machine
+ * the load changes from second to second. The load average is printed with the results.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import {
+  alloc,
+  copy,
+  fromArray,
+  fusedAdamStep,
+  gemm,
+  matrix,
+  setThreads,
+  threadsReady,
+  type WasmMatrix,
+} from '@descent/kernels';
+// The pool's split of an elementwise kernel, for the copy (not part of the package's API; the same
+// module instance as the package's, as both resolve to the one file).
+import {
+  ELEMENTWISE_MIN,
+  elementwiseInParts,
+  GEMM_MIN_WORK,
+} from '../../../kernels/dist/threads/parallel.js';
+import { report, type Timing, time } from '../harness.js';
+import { useTf } from '../peers.js';
+
+const ROUNDS = 3;
+
+function randomF32(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Each side's fastest median over ROUNDS alternating rounds, `f` timed with 1 and with 2 threads. */
+async function oneVsTwo(label: string, f: () => void, opts = {}): Promise<[Timing, Timing]> {
+  let one: Timing | undefined;
+  let two: Timing | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    setThreads(1);
+    const a = await time(`${label}, 1 thread`, f, opts);
+    setThreads(2);
+    await threadsReady();
+    const b = await time(`${label}, 2 threads`, f, opts);
+    if (!one || a.seconds < one.seconds) one = a;
+    if (!two || b.seconds < two.seconds) two = b;
+  }
+  return [one!, two!];
+}
+
+const gflops = (flops: number, t: Timing) => `${(flops / t.seconds / 1e9).toFixed(1)} GFLOP/s`;
+const gbs = (bytes: number, t: Timing) => `${(bytes / t.seconds / 1e9).toFixed(1)} GB/s`;
+
+async function sgemm(n: number): Promise<void> {
+  const a = randomF32(n * n, n);
+  const b = randomF32(n * n, n + 1);
+  const A: WasmMatrix = { rows: n, cols: n, data: fromArray(a) };
+  const B: WasmMatrix = { rows: n, cols: n, data: fromArray(b) };
+  const C = matrix('f32', n, n);
+  const opts = n >= 1024 ? { samples: 5, warmup: 1, minBatch: 0 } : { samples: 7, warmup: 2 };
+  const [one, two] = await oneVsTwo('descent gemm f32', () => gemm(A, B, C), opts);
+  const tf = await useTf('wasm');
+  const ta = tf.tensor2d(a, [n, n]);
+  const tb = tf.tensor2d(b, [n, n]);
+  const tfWasm = await time(
+    'tfjs-wasm matMul (1 thread)',
+    () => {
+      const c = tf.matMul(ta, tb);
+      c.dataSync();
+      c.dispose();
+    },
+    opts,
+  );
+  ta.dispose();
+  tb.dispose();
+  report(`sgemm n = ${n}: 2 threads`, two, [one, tfWasm], [{ peer: one.name, atLeast: 1.8 }]);
+  const flops = 2 * n ** 3;
+  console.log(
+    `  GFLOP/s: 2 threads ${gflops(flops, two)}, 1 thread ${gflops(flops, one)}, tfjs-wasm ${gflops(flops, tfWasm)}`,
+  );
+  for (const x of [A, B, C]) x.data.free();
+}
+
+const adamScalars = {
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0,
+  decay: 0.9999,
+  maximize: false,
+  stepSize: 1e-3,
+  invBias2Sqrt: 1.2,
+  amsgrad: false,
+};
+
+async function adam(n: number): Promise<void> {
+  const arrays = [0, 1, 2, 3].map((i) => fromArray(randomF32(n, 10 + i).map(Math.abs)));
+  const [p, g, m, v] = arrays;
+  const opts = { samples: 7, warmup: 2 };
+  const [one, two] = await oneVsTwo(
+    'descent Adam step f32',
+    () => fusedAdamStep(p, g, m, v, null, adamScalars),
+    opts,
+  );
+  // STREAM-like copy: y = x over 16 Mi floats (64 MiB each), on 1 and 2 threads.
+  const len = 1 << 24;
+  const x = fromArray(randomF32(len, 3));
+  const y = alloc('f32', len);
+  setThreads(1);
+  const copy1 = await time('copy 64 MiB, 1 thread', () => copy(x, y), opts);
+  setThreads(2);
+  const copy2 = await time('copy 64 MiB, 2 threads', () => copyOnTwo(len, x.ptr, y.ptr), opts);
+  report(
+    `Adam on ${n.toExponential(0)} f32 params: 2 threads`,
+    two,
+    [one],
+    [{ peer: one.name, atLeast: 1.5 }],
+  );
+  const stepBytes = n * 4 * 7;
+  const copyBytes = len * 4 * 2;
+  console.log(
+    `  GB/s: Adam 2 threads ${gbs(stepBytes, two)}, 1 thread ${gbs(stepBytes, one)}; copy 2 threads ${gbs(copyBytes, copy2)}, 1 thread ${gbs(copyBytes, copy1)}`,
+  );
+  for (const a of [...arrays, x, y]) a.free();
+}
+
+/** y = x on 2 threads (the kernels' copy_f32 split into chunks on the pool, as Adam's step is). */
+function copyOnTwo(len: number, x: number, y: number): void {
+  if (!elementwiseInParts('copy_f32', 4, 2, [len, x, y])) throw new Error('copy did not run on the pool');
+}
+
+/** The 2-thread speed-up at sizes around the crossovers. */
+async function crossover(): Promise<void> {
+  const opts = { samples: 7, warmup: 3, minBatch: 0.02 };
+  // Thread everything while measuring, so that both sides of each threshold are seen.
+  const thresholds = setCrossovers({ gemm: 0, elementwise: 0 });
+  console.log(
+    `\ncrossover: speed-up of 2 threads over 1 (the kernels use threads from m n k >= ${thresholds.gemm} for gemm, n >= ${thresholds.elementwise} for Adam)`,
+  );
+  for (const n of [32, 48, 64, 80, 96, 128, 160, 192, 256]) {
+    const A: WasmMatrix = { rows: n, cols: n, data: fromArray(randomF32(n * n, n)) };
+    const C = matrix('f32', n, n);
+    const [one, two] = await oneVsTwo('gemm', () => gemm(A, A, C), opts);
+    console.log(
+      `  gemm n = ${String(n).padStart(4)}: 1 thread ${(one.seconds * 1e6).toFixed(1)} us, 2 threads ${(two.seconds * 1e6).toFixed(1)} us, ${(one.seconds / two.seconds).toFixed(2)}x`,
+    );
+    A.data.free();
+    C.data.free();
+  }
+  for (const n of [1 << 13, 1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20]) {
+    const arrays = [0, 1, 2, 3].map((i) => fromArray(randomF32(n, 10 + i).map(Math.abs)));
+    const [p, g, m, v] = arrays;
+    const [one, two] = await oneVsTwo('adam', () => fusedAdamStep(p, g, m, v, null, adamScalars), opts);
+    console.log(
+      `  Adam n = ${String(n).padStart(8)}: 1 thread ${(one.seconds * 1e6).toFixed(1)} us, 2 threads ${(two.seconds * 1e6).toFixed(1)} us, ${(one.seconds / two.seconds).toFixed(2)}x`,
+    );
+    for (const a of arrays) a.free();
+  }
+  setCrossovers(thresholds);
+}
+
+export async function run(): Promise<void> {
+  const load0 = loadavg()[0];
+  console.log(`  ${availableParallelism()} cores, load average ${load0.toFixed(1)} at the start`);
+  await sgemm(512);
+  await sgemm(1024);
+  await adam(4e6);
+  if (process.env.THREADS_CROSSOVER !== '0') await crossover();
+  console.log(`  load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+  setThreads(1);
+}
