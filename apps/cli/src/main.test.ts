@@ -13,6 +13,7 @@ describe('the descent command', () => {
         'compare',
         'eval',
         'export',
+        'info',
         'notes',
         'predict',
         'problems',

@@ -10,6 +10,7 @@ import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
+import { registerInfo } from './commands/info.js';
 import { registerNotes } from './commands/notes.js';
 import { registerPredict } from './commands/predict.js';
 import { registerProblems } from './commands/problems.js';
@@ -56,6 +57,7 @@ stopped by Ctrl-C / SIGTERM (checkpoint written), 1 internal error.`,
     registerExport,
     registerProblems,
     registerBench,
+    registerInfo,
   ]) {
     register(program);
   }

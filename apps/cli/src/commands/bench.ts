@@ -9,6 +9,7 @@ import { dot, fromArray, gemm, matrix, matrixFrom } from '@descent/kernels';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { common, num, readSettings, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { renderTable } from '../report/table.js';
 
 /** Median seconds per call of `fn`, over repetitions filling about `budget` seconds. */
@@ -130,7 +131,7 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('quick throughput of the SIMD WebAssembly kernels and optimizers vs plain JavaScript')
     .option('--budget <seconds>', `time spent per measurement (default ${benchDefaults.budget})`);
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText('after', '\nExample:\n  $ descent bench --budget 0.5 --json')
     .action(() => {
       const s = readSettings(cmd, z.object({ ...common, budget: num('budget').optional() }));

@@ -21,6 +21,7 @@ import {
 } from '../options/optimizer-flags.js';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, names, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { optimizerNames, optimizerNotes } from '../race/optimizers.js';
 import { lossSeries, race, raceHead, raceJson, raceRows } from '../race/race.js';
@@ -58,7 +59,7 @@ export function registerCompare(program: Command): void {
     .option('--csv', 'print the table as CSV');
   withExpressionSymbols(cmd);
   withOptimizerOptions(cmd, compareDefaults.steps);
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

@@ -15,6 +15,7 @@ import {
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { UsageError } from '../options/usage-error.js';
 import { renderTable } from '../report/table.js';
 import { applyScaling, loadData, loadTargets } from '../training/data.js';
@@ -127,7 +128,7 @@ export function registerEval(program: Command): void {
       '--all-rows',
       'score every row of the training data, not only the held-out test split (other data is always scored whole)',
     );
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

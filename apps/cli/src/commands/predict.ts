@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { common, readSettings, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { UsageError } from '../options/usage-error.js';
 import { renderCsv } from '../report/table.js';
 import { applyScaling, loadData } from '../training/data.js';
@@ -105,7 +106,7 @@ export function registerPredict(program: Command): void {
       'the CSV label column to drop, by header name (default: an extra last column)',
     )
     .option('--out <file>', 'write the CSV here instead of stdout');
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

@@ -20,6 +20,7 @@ import {
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { parseSchedule } from '../options/schedule-spec.js';
 import { choice, common, int, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { automaticLr, optimizerNames, optimizerNotes } from '../race/optimizers.js';
 import { growing } from '../race/race.js';
@@ -96,7 +97,7 @@ export function registerRun(program: Command): void {
     .option('--rows <n>', `table rows shown, evenly spaced (default ${runDefaults.rows})`);
   withExpressionSymbols(cmd);
   withOptimizerOptions(cmd, runDefaults.steps);
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

@@ -17,6 +17,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { checkWritable, writeFileAtomic } from '../options/output-file.js';
 import { choice, common, int, num, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { UsageError, unknownNameError } from '../options/usage-error.js';
 import { parseBatchGrowth } from '../training/batch-growth.js';
 import { syntheticNames } from '../training/data.js';
@@ -227,7 +228,7 @@ export function registerTrain(program: Command): void {
       "continue a run saved with --save (same settings and schedule; --epochs may grow within the schedule's horizon)",
     )
     .option('--accept-data-change', 'resume even though the training data changed since the checkpoint');
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

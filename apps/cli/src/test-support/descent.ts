@@ -35,19 +35,19 @@ async function acquireSlot(): Promise<() => void> {
 }
 
 /**
- * `descent ...args` in a new Node process (`nodeArgs` go to node itself, before the script); a
- * signal's death is reported as 128 + its number.
+ * `descent ...args` in a new Node process (`nodeArgs` go to node itself, before the script; `env`
+ * is added to this process's environment); a signal's death is reported as 128 + its number.
  */
 export async function descent(
   args: string[],
-  options: { cwd?: string; nodeArgs?: string[] } = {},
+  options: { cwd?: string; nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
   const release = await acquireSlot();
   try {
     return await new Promise<CliResult>((resolve, reject) => {
       const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binary, ...args], {
         cwd: options.cwd,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', ...options.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
