@@ -16,9 +16,11 @@ export interface PageSession {
   close(): Promise<void>;
 }
 
-export async function openBuiltPage(root: string): Promise<PageSession> {
-  await build({ root, logLevel: 'error' });
-  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+/** `outDir` (default root/dist): a test file of its own may build elsewhere, so runs never collide. */
+export async function openBuiltPage(root: string, outDir?: string): Promise<PageSession> {
+  const out = outDir ? { build: { outDir, emptyOutDir: true } } : {};
+  await build({ root, logLevel: 'error', ...out });
+  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error', ...out });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('vite preview did not bind a port');
   const url = `http://127.0.0.1:${address.port}/`;

@@ -28,7 +28,7 @@ import type { TrainingSetup } from './training.js';
 
 /** The notes' panels: the noise race, coordinate descent's staircase, sharpness. */
 export type NotesRequest =
-  | { kind: 'notes-noise'; lr: number; epochs: number }
+  | { kind: 'notes-noise'; lr: number; passes: number }
   | { kind: 'notes-staircase'; angle: number }
   | { kind: 'notes-sharpness' };
 

@@ -9,7 +9,7 @@ import { staircase } from './notes-staircase.js';
 
 export function notesReply(request: NotesRequest): ComputeReply {
   if (request.kind === 'notes-noise')
-    return { kind: 'notes-noise', result: noiseRace(request.lr, request.epochs) };
+    return { kind: 'notes-noise', result: noiseRace(request.lr, request.passes) };
   if (request.kind === 'notes-staircase') return { kind: 'notes-staircase', ...staircase(request.angle) };
   return { kind: 'notes-sharpness', rows: sharpnessRace() };
 }

@@ -14,7 +14,8 @@ export interface NoiseState {
   lr?: string;
 }
 
-const EPOCHS = 40;
+/** The budget of every run, in passes over the data. */
+const PASSES = 40;
 /** log₁₀ of a gap, floored at 10⁻¹⁶ (rounding: a gap of 0 or below is "at the minimum"). */
 const log10Gap = (gap: number) => Math.log10(Math.max(gap, 1e-16));
 
@@ -34,8 +35,7 @@ export function noiseView(onChange: () => void = () => {}): NoiseViewElement {
     keeps bouncing on a floor (of order η times the gradients' variance), the flat red line. SAGA
     remembers the last gradient of every example and SVRG the full gradient at a snapshot; each
     corrects the noisy gradient by the remembered one, so the correction cancels the noise exactly at
-    the minimum and the gap falls on a straight line on the log axis, a linear rate, down to
-    rounding. The price is memory (SAGA: one gradient per example) or extra passes (SVRG's
+    the minimum and the gap falls on a straight line on the log axis, a linear rate (given more passes, down to rounding). The price is memory (SAGA: one gradient per example) or extra passes (SVRG's
     snapshots). A batch that grows by 2% a step averages the noise away instead: slower, no
     memory.</p>`;
   const chart = new LineChart(560, 300, 'passes over the data', 'log₁₀(f − f*)');
@@ -54,19 +54,21 @@ export function noiseView(onChange: () => void = () => {}): NoiseViewElement {
   const table = document.createElement('table');
   table.className = 'results';
   table.id = 'noise-results';
-  table.innerHTML = `<thead><tr><th>method</th><th>memory</th><th>f − f* after 10 epochs</th><th>after ${EPOCHS}</th></tr></thead><tbody></tbody>`;
-  form.append(head, status, table);
+  table.innerHTML = `<thead><tr><th>method</th><th>memory</th><th>f − f*, 10 passes</th><th>${PASSES} passes</th></tr></thead><tbody></tbody>`;
+  const tableSlot = Object.assign(document.createElement('div'), { className: 'table-slot' });
+  tableSlot.append(table);
+  form.append(head, status, tableSlot);
 
   const show = (r: NoiseRaceResult) => {
     const series = r.runs.map((run) => ({
       name: run.name,
-      label: run.name,
       colour: run.colour,
       steps: run.passes,
       values: run.gaps.map(log10Gap),
     }));
     const lows = series.flatMap((s) => s.values);
     chart.draw(series, {
+      xMax: PASSES,
       yRange: [Math.floor(Math.min(...lows)), Math.ceil(Math.max(...lows))],
     });
     legend.show(r.runs.map((run) => ({ name: run.name, label: run.name, colour: run.colour })));
@@ -75,8 +77,9 @@ export function noiseView(onChange: () => void = () => {}): NoiseViewElement {
         const tr = document.createElement('tr');
         tr.dataset.method = run.name;
         tr.dataset.final = String(run.gaps.at(-1));
-        const at = (e: number) => formatNumber(run.gaps[Math.min(e, run.gaps.length - 1)], 3);
-        for (const v of [run.name, run.memory, at(10), at(EPOCHS)]) tr.insertCell().textContent = v;
+        // the gap at the last record within p passes
+        const at = (p: number) => formatNumber(run.gaps[run.passes.filter((q) => q <= p).length - 1], 3);
+        for (const v of [run.name, run.memory, at(10), at(PASSES)]) tr.insertCell().textContent = v;
         return tr;
       }),
     );
@@ -96,7 +99,7 @@ export function noiseView(onChange: () => void = () => {}): NoiseViewElement {
     }
     section.dataset.state = 'running';
     status.textContent = 'Running in the worker…';
-    client.run({ kind: 'notes-noise', lr: step, epochs: EPOCHS }, (reply) => {
+    client.run({ kind: 'notes-noise', lr: step, passes: PASSES }, (reply) => {
       client.stop();
       if (reply.kind === 'notes-noise') {
         status.textContent = `f* = ${formatNumber(reply.result.fStar, 8)} (L-BFGS), η = ${step}, n = ${reply.result.n}`;

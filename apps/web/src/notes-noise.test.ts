@@ -16,11 +16,20 @@ describe('the noise race', () => {
     expect(run('growing batch').gaps.at(-1)).toBeLessThan(run('SGD').gaps.at(-1)!);
   });
 
-  it('counts passes as component gradients / n: SGD one per epoch, SAGA one more for its table', () => {
+  it('counts passes as component gradients / n: SGD one per epoch, SAGA one more for its table, SVRG five', () => {
     expect(race.n).toBe(100);
     expect(run('SGD').passes.slice(0, 4)).toEqual([0, 1, 2, 3]);
     expect(run('SAGA').passes[0]).toBe(1);
+    // an SVRG epoch: the snapshot's full gradient (n) and 2n steps of two component gradients
+    expect(run('SVRG').passes.slice(0, 3)).toEqual([0, 5, 10]);
     for (const r of race.runs) expect(r.passes.length).toBe(r.gaps.length);
+  });
+
+  it('stops every run within the same budget of 40 passes', () => {
+    for (const r of race.runs) {
+      expect(Math.max(...r.passes), r.name).toBeLessThanOrEqual(40);
+      expect(Math.max(...r.passes), r.name).toBeGreaterThan(35);
+    }
   });
 
   it('starts every run at the same f(θ₀) − f*, with f* the minimum (no run goes below it)', () => {
@@ -32,6 +41,6 @@ describe('the noise race', () => {
   it('refuses a step that is not a positive number, and epochs out of range', () => {
     expect(() => noiseRace(0)).toThrow(/Invalid step η: 0/);
     expect(() => noiseRace(Number.NaN)).toThrow(/Invalid step η: NaN/);
-    expect(() => noiseRace(1, 0)).toThrow(/Invalid epochs: 0/);
+    expect(() => noiseRace(1, 0)).toThrow(/Invalid passes: 0/);
   });
 });

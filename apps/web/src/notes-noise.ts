@@ -9,8 +9,9 @@
  *   growing      θ ← θ − η ∇f_S(θ), |S_k| = ⌈1.02ᵏ⌉                       memory d
  *
  * Each run's f − f* is recorded once per epoch against the passes over the data it spent (component
- * gradients / n: SAGA's table costs one pass up front, SVRG's snapshots one each). f* comes from
- * L-BFGS. At a fixed step SGD's noise keeps it on a floor of order η σ²; the others' does not.
+ * gradients / n: SAGA's table costs one pass up front; an SVRG epoch, a snapshot's full gradient and
+ * 2n steps of two component gradients, costs five), up to the same budget of passes for all. f* comes
+ * from L-BFGS. At a fixed step SGD's noise keeps it on a floor of order η σ²; the others' does not.
  */
 import {
   asObjective,
@@ -40,32 +41,37 @@ export interface NoiseRaceResult {
   runs: NoiseRun[];
 }
 
-/** The race at step `lr` for `epochs` epochs (a RangeError naming a bad value). */
-export function noiseRace(lr = 1, epochs = 40): NoiseRaceResult {
+/** The race at step `lr` within `passes` passes over the data (a RangeError naming a bad value). */
+export function noiseRace(lr = 1, passes = 40): NoiseRaceResult {
   if (!(lr > 0) || !Number.isFinite(lr))
     throw new RangeError(`Invalid step η: ${lr} (expected a number > 0)`);
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 200) {
-    throw new RangeError(`Invalid epochs: ${epochs} (expected an integer from 1 to 200)`);
+  if (!Number.isInteger(passes) || passes < 1 || passes > 200) {
+    throw new RangeError(`Invalid passes: ${passes} (expected an integer from 1 to 200)`);
   }
+  const epochs = passes;
   const fs = irisLogistic({ l2: 0.01 });
   const fStar = minimize(asObjective(fs), fs.x0, { method: 'lbfgs', gtol: 1e-12, ftol: 0 }).fun;
   const growth = geometricBatchSize({ initial: 1, factor: 1.02, max: fs.n });
   const runs: [string, string, string, { history: { f: number[]; gradEvals: number[] } }][] = [
     ['SGD', 'd', '#c92a2a', minibatchSgd(fs, fs.x0, { lr, epochs, batch: 1, seed: 1 })],
-    ['SAGA', 'n·d (a gradient per example)', '#1971c2', saga(fs, fs.x0, { lr, epochs, seed: 1 })],
-    ['SVRG', '2d (snapshot and its gradient)', '#2f9e44', svrg(fs, fs.x0, { lr, epochs, seed: 1 })],
+    ['SAGA', 'n·d', '#1971c2', saga(fs, fs.x0, { lr, epochs, seed: 1 })],
+    ['SVRG', '2d', '#2f9e44', svrg(fs, fs.x0, { lr, epochs, seed: 1 })],
     ['growing batch', 'd', '#e67700', minibatchSgd(fs, fs.x0, { lr, epochs, batch: growth, seed: 1 })],
   ];
   return {
     n: fs.n,
     lr,
     fStar,
-    runs: runs.map(([name, memory, colour, r]) => ({
-      name,
-      memory,
-      colour,
-      passes: r.history.gradEvals.map((e) => e / fs.n),
-      gaps: r.history.f.map((f) => f - fStar),
-    })),
+    runs: runs.map(([name, memory, colour, r]) => {
+      const spent = r.history.gradEvals.map((e) => e / fs.n);
+      const kept = spent.filter((p) => p <= passes).length;
+      return {
+        name,
+        memory,
+        colour,
+        passes: spent.slice(0, kept),
+        gaps: r.history.f.slice(0, kept).map((f) => f - fStar),
+      };
+    }),
   };
 }

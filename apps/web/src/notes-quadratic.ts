@@ -22,8 +22,8 @@ export interface StairPath {
   points: number[][];
   /** Steps until f <= staircaseTol (null: not within the run). */
   steps: number | null;
-  /** What one step computes. */
-  work: string;
+  /** Partial derivatives ∂f/∂θ_j one step computes (1 for cyclic and random, d = 2 for the others). */
+  perStep: number;
 }
 
 /** A(φ) as a row-major 2 × 2 array, symmetric by construction. */

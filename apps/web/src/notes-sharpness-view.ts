@@ -72,7 +72,9 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
   table.id = 'sharpness-results';
   table.innerHTML =
     '<thead><tr><th>optimizer</th><th>steps</th><th>training loss</th><th>λ_max</th><th>trace</th></tr></thead><tbody></tbody>';
-  form.append(status, table);
+  const tableSlot = Object.assign(document.createElement('div'), { className: 'table-slot' });
+  tableSlot.append(table);
+  form.append(status, tableSlot);
 
   const client = new ComputeClient();
   const restore = () => {

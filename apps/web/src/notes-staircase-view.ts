@@ -40,7 +40,8 @@ export function staircaseView(onChange: () => void = () => {}): StaircaseViewEle
     along the axes, so each stair stops at the valley floor of that axis, short of the minimum. The
     more the valley is turned, the shorter the stairs (try φ = 45°); with φ = 0 the axes are the
     valley's and one sweep, two steps, finishes. A coordinate step costs one partial derivative,
-    a gradient step all of them, which is why coordinate descent pays off when the gradient's
+    a gradient step all of them (the last column counts them; Gauss–Southwell needs all to pick
+    the largest), which is why coordinate descent pays off when the gradient's
     entries are cheap one at a time (the lasso, large sparse problems).</p>`;
   const plot = new SurfacePlot(560, 420);
   plot.element.id = 'staircase-plot';
@@ -58,16 +59,27 @@ export function staircaseView(onChange: () => void = () => {}): StaircaseViewEle
   table.className = 'results';
   table.id = 'staircase-results';
   table.innerHTML =
-    '<thead><tr><th>method</th><th>steps to f ≤ 10⁻⁸</th><th>one step computes</th></tr></thead><tbody></tbody>';
-  form.append(head, status, table);
+    '<thead><tr><th>method</th><th>steps to f ≤ 10⁻⁸</th><th>∂f/∂θ_j computed</th></tr></thead><tbody></tbody>';
+  const tableSlot = Object.assign(document.createElement('div'), { className: 'table-slot' });
+  tableSlot.append(table);
+  form.append(head, status, tableSlot);
 
   const show = (A: number[], paths: StairPath[]) => {
     plot.show((x) => quadraticValue(A, x[0], x[1]), staircaseDomain);
-    for (const p of paths) {
-      // the first 40 steps: the staircase's shape, not its thousands of tiny last stairs
+    // the first 40 steps: the staircase's shape, not its many tiny last stairs; the paths that
+    // coincide (cyclic and Gauss–Southwell alternate alike in 2-D) told apart by width and dashes
+    const styles = [
+      ['4.5', ''],
+      ['2.5', ''],
+      ['2', '6 4'],
+      ['2', ''],
+    ];
+    paths.forEach((p, k) => {
       const line = plot.polyline(p.points.slice(0, 41), p.colour);
       line.dataset.method = p.name;
-    }
+      line.style.strokeWidth = styles[k][0];
+      if (styles[k][1]) line.style.strokeDasharray = styles[k][1];
+    });
     plot.marker(0, 0, 'minimum', 'minimum f = 0');
     plot.marker(staircaseStart[0], staircaseStart[1], 'start', 'start (10, 1)');
     legend.show(paths.map((p) => ({ name: p.name, label: p.name, colour: p.colour })));
@@ -75,7 +87,9 @@ export function staircaseView(onChange: () => void = () => {}): StaircaseViewEle
       ...paths.map((p) => {
         const tr = document.createElement('tr');
         tr.dataset.method = p.name;
-        for (const v of [p.name, p.steps === null ? 'not within the run' : String(p.steps), p.work]) {
+        const steps = p.steps === null ? 'not within the run' : String(p.steps);
+        const work = p.steps === null ? '' : String(p.steps * p.perStep);
+        for (const v of [p.name.replace('coordinate descent, ', 'coordinate, '), steps, work]) {
           tr.insertCell().textContent = v;
         }
         return tr;

@@ -31,11 +31,11 @@ function stepsTo(A: number[], points: number[][]): number | null {
 export function staircase(angleDegrees: number): { A: number[]; paths: StairPath[] } {
   const A = turnedQuadratic(angleDegrees);
   const rules = [
-    ['cyclic', 'cyclic', '#1971c2', 'one partial derivative'],
-    ['random', 'random', '#e67700', 'one partial derivative'],
-    ['gauss-southwell', 'Gauss–Southwell', '#2f9e44', 'all partial derivatives, to pick the largest'],
+    ['cyclic', 'cyclic', '#1971c2', 1],
+    ['random', 'random', '#e67700', 1],
+    ['gauss-southwell', 'Gauss–Southwell', '#2f9e44', 2], // every |∂f/∂θ_j|, to pick the largest
   ] as const;
-  const paths: StairPath[] = rules.map(([rule, name, colour, work]) => {
+  const paths: StairPath[] = rules.map(([rule, name, colour, perStep]) => {
     const r = coordinateDescentQuadratic(A, [0, 0], staircaseStart, {
       rule,
       recordPath: true,
@@ -43,7 +43,7 @@ export function staircase(angleDegrees: number): { A: number[]; paths: StairPath
       seed: 1,
     });
     const points = (r.path ?? []).map((p) => [p[0], p[1]]);
-    return { name: `coordinate descent, ${name}`, colour, points, steps: stepsTo(A, points), work };
+    return { name: `coordinate descent, ${name}`, colour, points, steps: stepsTo(A, points), perStep };
   });
   // gradient descent, θ ← θ − (1/L) Aθ, until f <= tol (or 5000 steps)
   const L = 4;
@@ -57,7 +57,7 @@ export function staircase(angleDegrees: number): { A: number[]; paths: StairPath
     colour: '#c92a2a',
     points: gd,
     steps: stepsTo(A, gd),
-    work: 'the whole gradient Aθ',
+    perStep: 2,
   });
   return { A, paths };
 }
