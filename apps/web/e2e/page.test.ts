@@ -164,14 +164,15 @@ describe('the demo page in headless Chromium', () => {
     await section.locator('select[name="problem"]').selectOption('expression');
     await section.locator('input[name="expression"]').fill('(x^2 - 1)^2 + y^2');
     await section.locator('input[name="expression"]').press('Enter');
-    // minima at (±1, 0), a saddle at (0, 0) where the page starts
-    await expect.poll(() => section.locator('.marker-minimum').count()).toBe(2);
+    // minima at (±1, 0), a saddle at (0, 0) where the page starts; the worker loads mathjs too
+    await page.locator('#critical[data-state="done"]').waitFor({ timeout: 30_000 });
+    expect(await section.locator('.marker-minimum').count()).toBe(2);
     await expect.poll(() => section.locator('output[name="kind"]').textContent()).toBe('saddle');
     expect(await expressionChunks()).toHaveLength(1);
     await section.locator('input[name="expression"]').fill('x^2 + y^2 + z^2');
     await section.locator('input[name="expression"]').press('Enter');
     await expect
-      .poll(() => section.locator('.status').textContent())
+      .poll(() => section.locator('.status').textContent(), { timeout: 10_000 })
       .toContain('The formula has 3 variables (x, y, z); the plot needs two');
     // and the previous formula stays on show
     expect(await section.locator('.marker-minimum').count()).toBe(2);
@@ -194,7 +195,9 @@ describe('the demo page in headless Chromium', () => {
       const section = page.locator('#critical');
       await section.locator('select[name="problem"]').selectOption('expression');
       await section.locator('select[name="problem"]').selectOption('saddle');
-      await expect.poll(() => section.locator('output[name="found"]').textContent()).toBe('1 saddle');
+      await expect
+        .poll(() => section.locator('output[name="found"]').textContent(), { timeout: 30_000 })
+        .toBe('1 saddle');
       await expect.poll(() => delivered, { timeout: 10_000 }).toBe(true);
       // the formula's late answer (two minima) is dropped
       await page.waitForTimeout(300);
