@@ -116,15 +116,15 @@ function chooseSimd(): { simd: SimdBuild; reason: string } {
 
 /** Whether memory can be shared with workers here, and why (or why not). */
 function sharedMemoryAllowed(): { shared: boolean; reason: string } {
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  if (!g.process?.versions?.node && g.crossOriginIsolated === false)
+    return {
+      shared: false,
+      reason: 'the page is not crossOriginIsolated (serve it with COOP: same-origin and COEP: require-corp)',
+    };
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object')
     return { shared: false, reason: 'SharedArrayBuffer is unavailable' };
-  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
-  if (g.process?.versions?.node) return { shared: true, reason: 'Node' };
-  if (g.crossOriginIsolated === true) return { shared: true, reason: 'crossOriginIsolated' };
-  return {
-    shared: false,
-    reason: 'the page is not crossOriginIsolated (serve it with COOP: same-origin and COEP: require-corp)',
-  };
+  return { shared: true, reason: g.process?.versions?.node ? 'Node' : 'crossOriginIsolated' };
 }
 
 function load(): Loaded {
