@@ -156,4 +156,40 @@ describe('process exit', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ workers: true, c: 128 });
   });
+
+  /** backendInfo() (or the error) in a fresh Node process with DESCENT_THREADS=value. */
+  function withEnv(value: string): { info?: { threads: number; reason: string }; error?: string } {
+    const script = `
+      import { backendInfo } from ${JSON.stringify(dist)};
+      try { console.log(JSON.stringify({ info: backendInfo() })); }
+      catch (e) { console.log(JSON.stringify({ error: e.name + ': ' + e.message })); }
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 20000,
+      encoding: 'utf8',
+      env: { ...process.env, DESCENT_THREADS: value },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  }
+
+  it.skipIf(!existsSync(dist))(
+    'DESCENT_THREADS sets the default thread count and is named as the reason',
+    () => {
+      const { info } = withEnv('3');
+      expect(info?.threads).toBe(3);
+      expect(info?.reason).toMatch(/^threads: DESCENT_THREADS=3;/);
+    },
+  );
+
+  it.skipIf(!existsSync(dist))(
+    'an invalid DESCENT_THREADS is a RangeError naming the variable and its value',
+    () => {
+      for (const bad of ['two', '0', '1.5']) {
+        expect(withEnv(bad).error).toBe(
+          `RangeError: Invalid DESCENT_THREADS: ${bad} (expected an integer from 1 to 64)`,
+        );
+      }
+    },
+  );
 });
