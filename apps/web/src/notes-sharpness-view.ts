@@ -11,9 +11,9 @@ import { formatNumber } from './ticks.js';
 /** Two panels of horizontal bars, λ_max and trace, one bar per optimizer, each scaled to its panel's largest. */
 function drawBars(root: SVGSVGElement, rows: SharpnessRow[]): void {
   root.replaceChildren();
-  const width = 560;
+  const width = 400;
   const bar = 22;
-  const labelWidth = 130;
+  const labelWidth = 116;
   const measures: [string, keyof SharpnessRow][] = [
     ['λ_max(∇²L): the steepest curvature', 'lambdaMax'],
     ['trace ∇²L: all the curvature', 'trace'],
@@ -41,7 +41,8 @@ function drawBars(root: SVGSVGElement, rows: SharpnessRow[]): void {
     y += 10;
   }
   root.setAttribute('viewBox', `0 0 ${width} ${y}`);
-  root.style.aspectRatio = `${width} / ${y}`;
+  root.setAttribute('width', String(width));
+  root.setAttribute('height', String(y));
 }
 
 export function sharpnessView(): HTMLElement & { restore(): void } {
@@ -61,9 +62,8 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
     out of narrow pits, and SAM (sharpness-aware minimization) looks for a minimum whose whole
     neighbourhood is low, on purpose: its λ_max is the smallest. The two measures need not agree:
     λ_max is one direction, the trace all of them together.</p>`;
-  const chart = svg('svg', { class: 'bar-chart', id: 'sharpness-chart', 'font-size': 12 });
-  chart.style.maxWidth = '560px';
-  chart.style.width = '100%';
+  const chart = svg('svg', { class: 'bar-chart', id: 'sharpness-chart', 'font-size': 13 });
+  Object.assign(chart.style, { maxWidth: '480px', width: '100%', height: 'auto', display: 'block' });
   section.querySelector('.chart-slot')!.append(chart);
   const form = section.querySelector('form')!;
   const status = Object.assign(document.createElement('p'), { className: 'status', role: 'status' });
@@ -81,10 +81,12 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
     section.dataset.state = 'running';
     status.textContent = 'Training four networks in the worker (a few seconds)…';
     status.classList.remove('error');
+    status.hidden = false;
     client.run({ kind: 'notes-sharpness' }, (reply) => {
       client.stop();
       if (reply.kind === 'notes-sharpness') {
         status.textContent = '';
+        status.hidden = true;
         drawBars(chart, reply.rows);
         table.tBodies[0].replaceChildren(
           ...reply.rows.map((r) => {
