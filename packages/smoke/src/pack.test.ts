@@ -2,8 +2,9 @@
  * The packages as npm users get them. `pnpm pack` every public package of the workspace (pnpm turns
  * `workspace:*` into versions), then `npm install` the tarballs into a project in the system's temp
  * directory, outside the workspace, and use them from there:
- *   (a) a Node ESM script trains the digits MLP with AdamW + cosine annealing and minimizes
- *       Rosenbrock with L-BFGS; a CommonJS script require()s core and core/expression;
+ *   (a) a Node ESM script trains the digits MLP with AdamW + cosine annealing, minimizes
+ *       Rosenbrock with L-BFGS and runs a gemm on the kernels' worker threads (then exits by
+ *       itself); a CommonJS script require()s core and core/expression;
  *   (b) a TypeScript consumer type-checks (skipLibCheck off) under moduleResolution node16,
  *       nodenext, bundler and node10;
  *   (c) a plain `vite build` of a tiny page using @descent/core runs in headless Chromium with no
@@ -239,6 +240,7 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       lrs: number[];
       test: { loss: number; accuracy: number };
       rosenbrock: { x: number[]; fun: number; converged: boolean };
+      threads: { workers: boolean; same: boolean };
     };
     // the training loss falls epoch after epoch, and the network generalizes (10 classes: chance is 0.1)
     for (let i = 1; i < out.losses.length; i++) expect(out.losses[i]).toBeLessThan(out.losses[i - 1]);
@@ -252,6 +254,8 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     expect(out.rosenbrock.x[0]).toBeCloseTo(1, 4);
     expect(out.rosenbrock.x[1]).toBeCloseTo(1, 4);
     expect(out.rosenbrock.fun).toBeLessThan(1e-8);
+    // the kernels' worker pool ran from the tarball, with the same bits as one thread
+    expect(out.threads).toEqual({ workers: true, same: true });
     // every module Node loaded lies in the temp project: nothing resolved into the workspace
     expect(files.length).toBeGreaterThan(50);
     expect(files.filter((f) => !inside(app, f))).toEqual([]);
