@@ -6,8 +6,18 @@ import { defineConfig } from 'vite';
 // mathjs, which @descent/core/expression uses to parse and differentiate typed formulas, is a chunk
 // of its own (~730 kB) fetched only when a formula is chosen; the warning limit is raised to say
 // that chunk's size is known.
+// COOP/COEP in dev and preview make the page crossOriginIsolated: SharedArrayBuffer is allowed, so
+// the kernels share memory with a worker pool and use every core (README: what static hosts need;
+// served without these headers, the page runs single-threaded).
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   base: './',
+  server: { headers: crossOriginIsolation },
+  preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
   build: { chunkSizeWarningLimit: 1200 },
 });

@@ -8,12 +8,14 @@
  *   train  →  data (the points and their box), then progress … (new epochs and the decision map),
  *             then done | error
  *   critical → critical (the critical points found, when asked, and the report on one point) | error
- *   kernels →  kernels (a self-check: the SIMD dot product of 1..1000 with itself)
+ *   kernels →  kernels (a self-check: the SIMD dot product of 1..1000 with itself; the backend:
+ *             threads, once the worker pool is up where the page is crossOriginIsolated, and SIMD)
  *   landscape → landscape (slices and Hessian eigenvalues of the network the last train job
  *             finished in this worker, landscape.ts) | error
  *   notes-noise, notes-staircase, notes-sharpness → the same kind with its result
  *             (notes-compute.ts) | error
  */
+import type { BackendInfo } from '@descent/kernels';
 import type { EpochRecord } from '@descent/mlp';
 import type { FoundPoint, PointReport } from './critical-compute.js';
 import type { Landscape } from './landscape.js';
@@ -85,7 +87,7 @@ export type ComputeReply =
       G: number;
     }
   | { kind: 'critical'; found: FoundPoint[] | undefined; point: PointReport }
-  | { kind: 'kernels'; dot: number }
+  | { kind: 'kernels'; dot: number; backend: BackendInfo }
   | { kind: 'landscape'; landscape: Landscape }
   | { kind: 'notes-noise'; result: NoiseRaceResult }
   | { kind: 'notes-staircase'; A: number[]; paths: StairPath[] }

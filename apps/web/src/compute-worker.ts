@@ -4,7 +4,7 @@
  * Training reports progress at most every 150 ms of work; the page stops a run by terminating the
  * worker, which answers at once even in the middle of a long epoch.
  */
-import { dot, fromArray } from '@descent/kernels';
+import { backendInfo, dot, fromArray, setThreads, threadsReady } from '@descent/kernels';
 import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
 import { firstPoint, inspectPoint, searchCriticalPoints } from './critical-compute.js';
 import { landscapeOf } from './landscape.js';
@@ -47,10 +47,21 @@ async function critical(request: Extract<ComputeRequest, { kind: 'critical' }>):
   post({ kind: 'critical', found, point: inspectPoint(problem, at) });
 }
 
-/** The kernels' self-check: Σ i² for i = 1..1000 by the SIMD dot product. */
-function kernels(): void {
+/**
+ * The kernels' self-check: Σ i² for i = 1..1000 by the SIMD dot product, and the backend. Where
+ * the page is crossOriginIsolated (served with COOP/COEP), memory is shared and the kernels' worker
+ * pool is started here and waited for (one thread per core, at most 8), so the reply says how many
+ * threads really run; elsewhere everything runs on this worker's one thread. (Other jobs need not
+ * wait: their first product large enough for threads starts the pool, and kernels run on one
+ * thread until it is up.)
+ */
+async function kernels(): Promise<void> {
+  if (self.crossOriginIsolated) {
+    setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
+    await threadsReady();
+  }
   const x = fromArray(Float64Array.from({ length: 1000 }, (_, i) => i + 1));
-  post({ kind: 'kernels', dot: dot(x, x) });
+  post({ kind: 'kernels', dot: dot(x, x), backend: backendInfo() });
   x.free();
 }
 
@@ -104,7 +115,7 @@ self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
     if (event.data.kind === 'race') await race(event.data);
     else if (event.data.kind === 'tune') await tune(event.data);
     else if (event.data.kind === 'critical') await critical(event.data);
-    else if (event.data.kind === 'kernels') kernels();
+    else if (event.data.kind === 'kernels') await kernels();
     else if (event.data.kind === 'landscape') landscape();
     else if (event.data.kind === 'train') train(event.data);
     else post(notesReply(event.data));

@@ -5,6 +5,7 @@
  * (url-state.ts), so a view can be shared and a reload restores it.
  */
 import './style.css';
+import type { BackendInfo } from '@descent/kernels';
 import { ComputeClient } from './compute-client.js';
 import { convergenceView } from './convergence-view.js';
 import { type CriticalState, criticalView } from './critical-view.js';
@@ -17,6 +18,18 @@ import { type TrainingState, trainingView } from './training-view.js';
 import { readState, writeState } from './url-state.js';
 
 const app = document.querySelector<HTMLElement>('#app')!;
+
+/** The footer's backend line: threads (and why only one), the SIMD build. */
+function backendLine(b: BackendInfo): string {
+  const threads = b.threads > 1 ? `${b.threads} threads` : '1 thread';
+  const why =
+    b.threads > 1
+      ? 'shared memory, cross-origin isolated'
+      : b.crossOriginIsolated
+        ? 'single-threaded'
+        : 'single-threaded: the page is not cross-origin isolated (no COOP/COEP headers)';
+  return `<p id="backend" data-threads="${b.threads}" data-simd="${b.simd}" data-workers="${b.workersRunning}">Backend: ${threads}, ${b.simd} SIMD (${why})</p>`;
+}
 app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient descent, momentum, Adam,
   L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
   learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.
@@ -79,7 +92,7 @@ const startups = [
     check.run({ kind: 'kernels' }, (reply) => {
       footer.innerHTML =
         reply.kind === 'kernels'
-          ? `<p id="kernels">Kernels loaded: SIMD dot of 1..1000 with itself = <output>${reply.dot}</output></p>`
+          ? `<p id="kernels">Kernels loaded: SIMD dot of 1..1000 with itself = <output>${reply.dot}</output></p>${backendLine(reply.backend)}`
           : `<p id="kernels" class="error">The kernels did not load: ${reply.kind === 'error' ? reply.message : reply.kind}</p>`;
       check.stop();
     });
