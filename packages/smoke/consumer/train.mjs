@@ -28,7 +28,11 @@ const r = minimize(rosenbrock(2), new Float64Array([-1.2, 1]), { method: 'lbfgs'
 setThreads(2);
 await threadsReady();
 const n = 160;
-const A = matrixFrom(n, n, Float32Array.from({ length: n * n }, (_, i) => Math.sin(i)));
+const A = matrixFrom(
+  n,
+  n,
+  Float32Array.from({ length: n * n }, (_, i) => Math.sin(i)),
+);
 const C = [matrixFrom(n, n, new Float32Array(n * n)), matrixFrom(n, n, new Float32Array(n * n))];
 gemm(A, A, C[0]);
 const workers = backendInfo().workersRunning;
