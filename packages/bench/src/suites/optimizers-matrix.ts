@@ -5,9 +5,11 @@
  *   Shampoo without refresh: the factors G Gᵀ, Gᵀ G updated and the direction L̃ G R̃ (grafted)
  *     applied with the stored roots; with refresh: also two inverse 4th roots by eigh;
  *   SOAP without refresh: Adam in the stored eigenbasis; with refresh: also est = diag(Qᵀ GG Q) and
- *     Q ← qr(GG Q) for each side;
+ *     Q ← qr(GG Q) for each side (the kernels' blocked Householder QR on the fused path);
  *   the refresh alone: (L + εI)^{-1/4} of an N x N SPD factor by eigh (inverseRootEigh: eigh +
- *     Q diag Qᵀ on gemm) vs one bare eigh of the same factor.
+ *     Q diag Qᵀ on gemm) vs one bare eigh of the same factor; the same root by the coupled Newton
+ *     iteration (inverseRootNewton on gemm, one call); SOAP's QR of an N x N matrix on the kernels
+ *     (kernelHouseholderQ) vs the plain-loop householderQ (one call) and vs eigh.
  * The steps run on the kernels' gemm (`impl: 'fused'`, the default). Against the plain-loop
  * reference (`impl: 'reference'`) they are compared at REF_N = 512, not 1024: a reference step at
  * 1024 takes ~47 s (O(N³) loops), at 512 about an eighth of that, so the suite ends in a few
@@ -17,7 +19,10 @@
  */
 import {
   gemmProduct,
+  householderQ,
   inverseRootEigh,
+  inverseRootNewton,
+  kernelHouseholderQ,
   type Optimizer,
   type Param,
   param,
@@ -114,6 +119,18 @@ async function refreshCase(): Promise<Timing> {
     FAST,
   );
   report(`Shampoo preconditioner refresh (one side), ${N} x ${N} (ratio = eigh / refresh)`, viaEigh, [bare]);
+  const once = { samples: 1, warmup: 0, minBatch: 0 };
+  const newton = await time(
+    `descent inverseRootNewton ${N} (gemm)`,
+    () => inverseRootNewton(L, N, 4, 1e-6, gemmProduct),
+    once,
+  );
+  report(`Shampoo root by coupled Newton, ${N} x ${N} (ratio = eigh-root / Newton-root)`, newton, [viaEigh]);
+  const GL = gemmProduct(L, N, N, G, N, N); // a GG Q-like product, as SOAP's refresh factors
+  const qrKernels = await time(`descent kernelHouseholderQ ${N}`, () => kernelHouseholderQ(GL, N), FAST);
+  const qrLoops = await time(`descent householderQ ${N} (plain loops)`, () => householderQ(GL, N), once);
+  report(`SOAP refresh's QR, ${N} x ${N} (ratio = plain loops / kernels)`, qrKernels, [qrLoops]);
+  report(`SOAP refresh's QR vs one bare eigh, ${N} x ${N} (ratio = eigh / QR)`, qrKernels, [bare]);
   return bare;
 }
 

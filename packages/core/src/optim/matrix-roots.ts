@@ -19,7 +19,9 @@
  * `naiveProduct` plain loops (the reference path). The eigendecompositions use the kernels' eigh.
  * Cost (one rough measurement on a loaded machine, (G Gᵀ + 1e-6 I)^{-1/4} of a random 512 x 512 G):
  * eigh 68 ms, inverseRootEigh 128 ms, inverseRootNewton 5.1 s — the Newton iteration needs many
- * products on ill-conditioned factors; eigh is the default, as in fb's Distributed Shampoo.
+ * products on ill-conditioned factors; eigh is the default, as in fb's Distributed Shampoo. (Later,
+ * at load ~5: Newton 2.06 s, then 1.40 s with T^p by squaring and the products in kernel memory.)
+ * kernelHouseholderQ of a 1024 x 1024 matrix: 0.21 s quiet, 54x householderQ in one loaded run.
  */
 import { eigh, gemm, matrix, matrixFrom, qr, type WasmMatrix } from '@descent/kernels';
 
