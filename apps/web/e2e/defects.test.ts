@@ -175,6 +175,9 @@ describe('the race says what happened, whatever the input', () => {
     for (const box of await race().locator('.racers input[type="checkbox"]').all()) await box.check();
     await run();
     expect(await race().locator('#race-results tbody tr').count()).toBe(24); // 8 classic + 16 newer racers
+    // the eight classic racers again for the tests below (24 racers make every race and tuning slow)
+    const boxes = await race().locator('.racers input[type="checkbox"]').all();
+    for (const box of boxes.slice(8)) await box.uncheck();
   });
 
   it('races momentum with the β set on its slider, as minimize does in Node, and moves the 2(1+β)/L hint', async () => {
@@ -265,17 +268,6 @@ describe('the race says what happened, whatever the input', () => {
       'Adagrad',
       'L-BFGS',
       'Newton',
-      // ticked by the test before: the newer optimizers
-      ...['Prodigy', 'D-Adapt Adam', 'ADOPT', 'AdEMAMix', 'LAMB', 'LARS', 'Adan', 'Shampoo', 'SOAP'],
-      ...[
-        'Adam 8-bit',
-        'AdamW 8-bit',
-        'Adam bf16',
-        'AdamW bf16',
-        'Schedule-free SGD',
-        'Schedule-free AdamW',
-        'Sophia',
-      ],
     ]);
   });
 
