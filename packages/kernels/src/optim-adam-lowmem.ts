@@ -179,7 +179,8 @@ export function fusedAdamBf16Step(
   checkScalar('invBias2Sqrt', s.invBias2Sqrt);
   checkScalar('eps', s.eps);
   const step = s.step ?? 0;
-  if (!Number.isInteger(step) || step < 0) throw new RangeError(`Invalid step: ${step} (a non-negative integer)`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new RangeError(`Invalid step: ${step} (a non-negative integer)`);
   const flags =
     (decoupled ? 1 : 0) |
     (!decoupled && s.weightDecay !== 0 ? 2 : 0) |
