@@ -6,10 +6,11 @@
  *   - one @descent/autograd training step (forward, backward, Adam) of the same MLP written with
  *     tensors, at batch 256 and 32 (informational).
  * Threads are switched with `setThreads(n)` (the backend is global; fit() has no threads option).
- * Times are WALL seconds (two threads cannot be compared in CPU time), each side's best of ROUNDS
- * rounds taken in turn (a round: `setThreads`, `await threadsReady()`, a warm-up call, the median
- * of 5 calls). The load average is printed: on 2 cores shared with other jobs, a second thread
- * competes with them, and ratios fall toward (or below) 1.
+ * Times are WALL seconds (two threads cannot be compared in CPU time): each side's median over
+ * ROUNDS rounds taken in turn (a round: `setThreads`, `await threadsReady()`, a warm-up call, the
+ * median of 5 calls), and the median of the rounds' own ratios. The load average is printed: on 2
+ * cores shared with other jobs, a second thread competes with them, and ratios fall toward (or
+ * below) 1.
  *
  * Before timing, both are checked to be deterministic across thread counts: fit() for 3 epochs
  * from the same seed gives bit-identical weights on 1 and 2 threads, and 3 autograd steps the
@@ -22,7 +23,7 @@ import { type Dataset, digits, fit, mlp, standardize, trainTestSplit } from '@de
 import { autogradSide, digitsBatch, initialWeights } from '../digits-mlp.js';
 import { report, type Timing, time } from '../harness.js';
 
-const ROUNDS = 3;
+const ROUNDS = 7;
 const SIZES = [64, 128, 128, 10];
 const THREADS = [1, 2] as const;
 
@@ -49,22 +50,27 @@ async function fitBits(tr: Dataset, batchSize: number, threads: number): Promise
 const sameBits = (a: Uint32Array[], b: Uint32Array[]) =>
   a.length === b.length && a.every((x, i) => x.length === b[i].length && x.every((v, j) => v === b[i][j]));
 
-/** Each thread count's best wall time of `fn` over ROUNDS rounds taken in turn. */
-async function timeOnThreads(label: string, fn: () => unknown): Promise<Timing[]> {
-  const best: Timing[] = [];
+/**
+ * Each thread count's median wall time of `fn` over ROUNDS rounds taken in turn (1 thread, then 2,
+ * in every round), and the median of the rounds' own ratios (1-thread time / 2-thread time): a
+ * round's two sides see about the same load, so its ratio is steadier than a ratio of medians.
+ */
+async function timeOnThreads(label: string, fn: () => unknown): Promise<{ sides: Timing[]; ratio: number }> {
+  const rounds: number[][] = THREADS.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, n] of THREADS.entries()) {
       await useThreads(n);
-      const t = await time(`${label}, ${n} thread${n > 1 ? 's' : ''}`, fn, {
-        samples: 5,
-        warmup: 1,
-        minBatch: 0,
-      });
-      if (!best[i] || t.seconds < best[i].seconds) best[i] = t;
+      rounds[i].push((await time(label, fn, { samples: 5, warmup: 1, minBatch: 0 })).seconds);
     }
   }
-  return best;
+  const sides = THREADS.map((n, i) => ({
+    name: `${label}, ${n} thread${n > 1 ? 's' : ''}`,
+    seconds: median(rounds[i]),
+  }));
+  return { sides, ratio: median(rounds[0].map((t1, r) => t1 / rounds[1][r])) };
 }
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
   const identical = sameBits(await fitBits(tr, batchSize, 1), await fitBits(tr, batchSize, 2));
@@ -75,7 +81,10 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
   const model = mlp({ sizes: SIZES, activation: 'relu', seed: 0 });
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   let seed = 0;
-  const [one, two] = await timeOnThreads('descent fit epoch', () =>
+  const {
+    sides: [one, two],
+    ratio,
+  } = await timeOnThreads('descent fit epoch', () =>
     fit(model, tr, { optimizer, epochs: 1, batchSize, seed: seed++ }),
   );
   model.free();
@@ -86,6 +95,7 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
     batchSize === 256 ? [{ peer: one.name, atLeast: 1.5 }] : [],
   );
   for (const t of [one, two]) console.log(`  ${t.name.padEnd(34)} ${(1 / t.seconds).toFixed(1)} epochs/s`);
+  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
 }
 
 async function autogradCase(rows: number): Promise<void> {
@@ -102,9 +112,13 @@ async function autogradCase(rows: number): Promise<void> {
   if (!identical)
     throw new Error(`threads-fit: autograd steps at batch ${rows} differ between 1 and 2 threads`);
   const side = autogradSide(weights, digitsBatch(rows));
-  const [one, two] = await timeOnThreads('descent autograd step', () => side.step());
+  const {
+    sides: [one, two],
+    ratio,
+  } = await timeOnThreads('descent autograd step', () => side.step());
   side.dispose();
   report(`autograd MLP step (64-128-128-10, Adam), batch ${rows}: 2 threads vs 1`, two, [one]);
+  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
 }
 
 export async function run(): Promise<void> {
@@ -115,7 +129,7 @@ export async function run(): Promise<void> {
     `  backend: simd ${info.simd}, shared memory ${info.sharedMemory}; ${availableParallelism()} cores`,
   );
   console.log(
-    `  times: wall seconds, each side's best of ${ROUNDS} rounds (median of 5 calls each), in turn`,
+    `  times: wall seconds, each side's median of ${ROUNDS} rounds (median of 5 calls each), in turn`,
   );
   const tr = trainingRows();
   for (const batchSize of [256, 32]) await fitCase(tr, batchSize);
