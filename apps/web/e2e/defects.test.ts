@@ -40,6 +40,9 @@ async function newPage(
   return { page, errors };
 }
 
+/** The ids of every panel on the page (the notes' panels too). */
+const panels = (page: Page) => page.$$eval('main > section', (sections) => sections.map((s) => s.id));
+
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   session = await openBuiltPage(root);
@@ -423,7 +426,7 @@ describe('the race says what happened, whatever the input', () => {
   });
 
   it('saves a screenshot of each panel at 1366x900', async () => {
-    for (const id of ['race', 'critical', 'schedules', 'training', 'convergence']) {
+    for (const id of await panels(page)) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-1366.png` });
     }
   });
@@ -485,10 +488,15 @@ describe('the page anywhere', () => {
     const { page, errors } = await newPage(360, 800);
     await page.locator('#training[data-state="done"]').waitFor({ timeout: 60_000 });
     await page.locator('#race[data-state="done"]').waitFor({ timeout: 60_000 });
+    // the trained network's landscape too
+    await page.locator('#training .landscape[data-state="done"]').waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const rights = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('.surface-plot, svg.line-chart, section'), (el) =>
-        Math.round(el.getBoundingClientRect().right),
+      Array.from(
+        document.querySelectorAll(
+          '.surface-plot, svg.line-chart, svg.landscape-chart, .chart-legend, section',
+        ),
+        (el) => Math.round(el.getBoundingClientRect().right),
       ),
     );
     for (const right of rights) expect(right).toBeLessThanOrEqual(360);
@@ -496,7 +504,7 @@ describe('the page anywhere', () => {
     // the same page on a 390-pixel phone, panel by panel
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    for (const id of ['race', 'critical', 'schedules', 'training', 'convergence']) {
+    for (const id of await panels(page)) {
       await page.locator(`#${id}`).screenshot({ path: `${shots}/${id}-390.png` });
     }
     await page.close();
