@@ -1,7 +1,8 @@
 /**
  * The notes' panels in headless Chromium: the noise race, coordinate descent's staircase and the
  * sharpness bars each draw (non-blank), the race's SVRG ends below SGD, the staircase's steps are
- * parallel to an axis, and the settings go into the URL. Screenshots of the three panels at
+ * parallel to an axis, and the settings go into the URL. Each panel computes when it is first
+ * scrolled near, so the tests scroll to it. Screenshots of the three panels at
  * 1366x900 and 390x844 go to /tmp/web-shots/notes-*.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -32,10 +33,16 @@ const pointsOf = (text: string | null) =>
     .split(/\s+/)
     .map((p) => p.split(',').map(Number));
 
+/** Scrolls panel `id` into view (it computes when first seen) and waits until it has drawn. */
+async function shown(page: PageSession['page'], id: string, timeout = 90_000): Promise<void> {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  await page.locator(`#${id}[data-state="done"]`).waitFor({ timeout });
+}
+
 describe("the notes' panels", () => {
   it('the noise race draws four curves, and SVRG and SAGA end far below SGD', async () => {
     const { page } = session;
-    await page.locator('#noise[data-state="done"]').waitFor({ timeout: 60_000 });
+    await shown(page, 'noise');
     expect(await page.locator('#noise-chart polyline.series').count()).toBe(4);
     for (const name of ['SGD', 'SAGA', 'SVRG', 'growing batch']) {
       const pts = pointsOf(
@@ -65,7 +72,7 @@ describe("the notes' panels", () => {
 
   it("coordinate descent's staircase: every step of the three rules is horizontal or vertical, gradient descent's not", async () => {
     const { page } = session;
-    await page.locator('#staircase[data-state="done"]').waitFor({ timeout: 60_000 });
+    await shown(page, 'staircase');
     expect(await page.locator('#staircase-plot .level-lines path').count()).toBeGreaterThan(5);
     const lines = page.locator('#staircase-plot polyline.trajectory');
     expect(await lines.count()).toBe(4);
@@ -109,7 +116,7 @@ describe("the notes' panels", () => {
 
   it('the sharpness bars: λ_max and trace for four optimizers, SAM flatter than full-batch GD', async () => {
     const { page } = session;
-    await page.locator('#sharpness[data-state="done"]').waitFor({ timeout: 90_000 });
+    await shown(page, 'sharpness');
     const bars = page.locator('#sharpness-chart rect.bar');
     expect(await bars.count()).toBe(8);
     for (let i = 0; i < 8; i++) expect(Number(await bars.nth(i).getAttribute('width'))).toBeGreaterThan(0);
@@ -127,10 +134,10 @@ describe("the notes' panels", () => {
     await page.goto(
       `${url}?noise=${encodeURIComponent('{"lr":"0.5"}')}&staircase=${encodeURIComponent('{"angle":45}')}`,
     );
-    await page.locator('#noise[data-state="done"]').waitFor({ timeout: 60_000 });
+    await shown(page, 'noise');
     expect(await page.locator('#noise input[name="lr"]').inputValue()).toBe('0.5');
     expect(await page.locator('#noise .status').textContent()).toMatch(/η = 0.5/);
-    await page.locator('#staircase[data-state="done"]').waitFor({ timeout: 60_000 });
+    await shown(page, 'staircase');
     expect(await page.locator('#staircase select[name="angle"]').inputValue()).toBe('45');
   });
 
@@ -139,13 +146,13 @@ describe("the notes' panels", () => {
     await page.goto(session.url);
     await page.setViewportSize({ width: 1366, height: 900 });
     for (const id of ['noise', 'staircase', 'sharpness']) {
-      await page.locator(`#${id}[data-state="done"]`).waitFor({ timeout: 90_000 });
+      await shown(page, id);
       await page.locator(`#${id}`).screenshot({ path: `${shots}/notes-${id}-1366.png` });
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     for (const id of ['noise', 'staircase', 'sharpness']) {
-      await page.locator(`#${id}[data-state="done"]`).waitFor({ timeout: 90_000 });
+      await shown(page, id);
       await page.locator(`#${id}`).screenshot({ path: `${shots}/notes-${id}-390.png` });
     }
     // nothing of the notes' panels wider than the phone

@@ -5,6 +5,7 @@
  */
 import { ChartLegend } from './chart-legend.js';
 import { ComputeClient } from './compute-client.js';
+import { onFirstSight } from './first-sight.js';
 import { parseNumber } from './form-values.js';
 import { LineChart } from './line-chart.js';
 import type { NoiseRaceResult } from './notes-noise.js';
@@ -121,7 +122,7 @@ export function noiseView(onChange: () => void = () => {}): NoiseViewElement {
     state: (): NoiseState => ({ lr: lr.value }),
     restore(s: NoiseState): void {
       if (typeof s.lr === 'string') lr.value = s.lr;
-      draw();
+      onFirstSight(section, draw);
     },
   });
 }

@@ -4,6 +4,7 @@
  * side and as a table, with what they mean.
  */
 import { ComputeClient } from './compute-client.js';
+import { onFirstSight } from './first-sight.js';
 import type { SharpnessRow } from './notes-sharpness.js';
 import { svg } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
@@ -104,5 +105,5 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
       section.dataset.state = 'done';
     });
   };
-  return Object.assign(section, { restore });
+  return Object.assign(section, { restore: () => onFirstSight(section, restore) });
 }

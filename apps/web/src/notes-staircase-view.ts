@@ -6,6 +6,7 @@
  */
 import { ChartLegend } from './chart-legend.js';
 import { ComputeClient } from './compute-client.js';
+import { onFirstSight } from './first-sight.js';
 import {
   quadraticValue,
   type StairPath,
@@ -124,7 +125,7 @@ export function staircaseView(onChange: () => void = () => {}): StaircaseViewEle
     state: (): StaircaseState => ({ angle: Number(angle.value) }),
     restore(s: StaircaseState): void {
       if (typeof s.angle === 'number' && staircaseAngles.includes(s.angle)) angle.value = String(s.angle);
-      draw();
+      onFirstSight(section, draw);
     },
   });
 }
