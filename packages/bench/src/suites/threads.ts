@@ -26,11 +26,7 @@ import {
 } from '@descent/kernels';
 // The pool's split of an elementwise kernel, for the copy (not part of the package's API; the same
 // module instance as the package's, as both resolve to the one file).
-import {
-  ELEMENTWISE_MIN,
-  elementwiseInParts,
-  GEMM_MIN_WORK,
-} from '../../../kernels/dist/threads/parallel.js';
+import { elementwiseInParts, setCrossovers } from '../../../kernels/dist/threads/parallel.js';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
 
@@ -176,10 +172,14 @@ async function crossover(): Promise<void> {
 export async function run(): Promise<void> {
   const load0 = loadavg()[0];
   console.log(`  ${availableParallelism()} cores, load average ${load0.toFixed(1)} at the start`);
-  await sgemm(512);
-  await sgemm(1024);
-  await adam(4e6);
-  if (process.env.THREADS_CROSSOVER !== '0') await crossover();
+  // THREADS_CROSSOVER=0 skips the crossover scan, =only runs nothing else.
+  const scan = process.env.THREADS_CROSSOVER;
+  if (scan !== 'only') {
+    await sgemm(512);
+    await sgemm(1024);
+    await adam(4e6);
+  }
+  if (scan !== '0') await crossover();
   console.log(`  load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
   setThreads(1);
 }
