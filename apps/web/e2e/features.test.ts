@@ -231,17 +231,10 @@ describe('the race', () => {
     expect(await race().getAttribute('data-state')).toBe('stopped');
     expect(await race().locator('#race-results tbody tr').count()).toBe(0);
     expect(await race().locator('button[name="stop"]').isDisabled()).toBe(true);
-    // and the next race runs as usual (the eight classic racers again)
-    await race().locator('input[name="maxIter"]').fill('500');
-    await race().locator('input[name="lr-gd"]').fill('0.4');
-    await race().locator('input[name="lr-adagrad"]').fill('2');
-    for (const box of await race()
-      .locator('.racers input[type="checkbox"]')
-      .all()
-      .then((all) => all.slice(8)))
-      await box.uncheck();
+    // and the next race runs as usual
+    await race().locator('input[name="maxIter"]').fill('50');
     await run();
-    expect(await race().locator('#race-results tbody tr').count()).toBe(8);
+    expect(await race().getAttribute('data-state')).toBe('done');
     expect(errors).toEqual([]);
   });
 });
