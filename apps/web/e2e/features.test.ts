@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('the first paint', () => {
-  it('needs under 40 kB of gzipped JavaScript, with no kernels in it', () => {
+  it('needs under 50 kB of gzipped JavaScript, with no kernels in it', () => {
     const html = readFileSync(join(root, 'dist/index.html'), 'utf8');
     const scripts = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map(
       (m) => m[1],
@@ -63,7 +63,8 @@ describe('the first paint', () => {
     }
     // before: 113 kB for the page's chunk (kernels included) and 138 kB for the worker, both at start
     console.log(`first-paint JavaScript: ${scripts.join(', ')}: ${gzipped} bytes gzipped`);
-    expect(gzipped).toBeLessThan(40_000);
+    // 34 kB with the five first panels, 39 kB with the notes' three; the bound leaves room for a few more
+    expect(gzipped).toBeLessThan(50_000);
   });
 
   it('starts no worker before the first contentful paint, and the kernels load in one after it', async () => {
