@@ -12,8 +12,15 @@
  *   offsetting every pointer; a null pointer (0, an unused buffer) stays 0. Elementwise means
  *   bit-identical whatever the split.
  *
- * Crossovers (below them the pool is not touched), measured on this 2-core machine with 2 threads
- * (packages/bench suite `threads`, medians of 7, wall clock, other processes running):
+ * Crossovers (below them the pool is not touched): `THREADS_CROSSOVER=only pnpm bench threads.js`
+ * on this 2-core machine, 2 threads against 1, wall clock, best of 3 alternating medians of 7,
+ * with the machine shared (load average 13-14 on 2 cores, so every figure is noisy):
+ *   gemm n³:  n = 64: 0.98x, 80: 1.09x, 96: 1.47x, 128: 0.80x, 160: 2.07x, 192: 1.64x, 256: 1.63x
+ *   Adam n:   2^15: 0.93x, 2^16: 0.75x, 2^17: 0.80x, 2^18: 1.73x, 2^19: 0.93x, 2^20: 0.81x
+ * and the cost model they bound: a job costs ~25 us to hand out and join (measured quiet: 1000
+ * empty jobs in 25 ms), so 2 threads pay once the work takes over ~50 us on one thread: gemm at
+ * ~2^20 multiply-adds (about 45 us at 23 G multiply-adds/s), an Adam step at ~2^17 elements
+ * (about 95 us; a step over 2^16 took 48 us).
  */
 import { alloc, type DType, type WasmArray } from '../arena.js';
 import type { RawKernel } from '../exports.js';
