@@ -54,20 +54,38 @@ const sameBits = (a: Uint32Array[], b: Uint32Array[]) =>
  * Each thread count's median wall time of `fn` over ROUNDS rounds taken in turn (1 thread, then 2,
  * in every round), and the median of the rounds' own ratios (1-thread time / 2-thread time): a
  * round's two sides see about the same load, so its ratio is steadier than a ratio of medians.
+ * Also each side's CPU seconds (all of this process's threads) per wall second: about 1 on one
+ * thread; with 2 threads it rises toward 1 + the split share of the work when the second core is
+ * free, and stays near 1 when other jobs hold it (the caller then runs the parts itself).
  */
-async function timeOnThreads(label: string, fn: () => unknown): Promise<{ sides: Timing[]; ratio: number }> {
+async function timeOnThreads(
+  label: string,
+  fn: () => unknown,
+): Promise<{ sides: Timing[]; ratio: number; busy: number[] }> {
   const rounds: number[][] = THREADS.map(() => []);
+  const busy: number[][] = THREADS.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, n] of THREADS.entries()) {
       await useThreads(n);
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
       rounds[i].push((await time(label, fn, { samples: 5, warmup: 1, minBatch: 0 })).seconds);
+      const used = process.cpuUsage(cpu);
+      busy[i].push((used.user + used.system) / 1e3 / (performance.now() - wall));
     }
   }
   const sides = THREADS.map((n, i) => ({
     name: `${label}, ${n} thread${n > 1 ? 's' : ''}`,
     seconds: median(rounds[i]),
   }));
-  return { sides, ratio: median(rounds[0].map((t1, r) => t1 / rounds[1][r])) };
+  return { sides, ratio: median(rounds[0].map((t1, r) => t1 / rounds[1][r])), busy: busy.map(median) };
+}
+
+/** The lines printed under each case: the rounds' ratio and the CPU per wall second. */
+function printRounds(ratio: number, busy: number[]): void {
+  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
+  const perWall = busy.map((b, i) => `${THREADS[i]} thread${THREADS[i] > 1 ? 's' : ''} ${b.toFixed(2)}`);
+  console.log(`  CPU seconds per wall second: ${perWall.join(', ')}`);
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -84,6 +102,7 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
   const {
     sides: [one, two],
     ratio,
+    busy,
   } = await timeOnThreads('descent fit epoch', () =>
     fit(model, tr, { optimizer, epochs: 1, batchSize, seed: seed++ }),
   );
@@ -95,7 +114,7 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
     batchSize === 256 ? [{ peer: one.name, atLeast: 1.5 }] : [],
   );
   for (const t of [one, two]) console.log(`  ${t.name.padEnd(34)} ${(1 / t.seconds).toFixed(1)} epochs/s`);
-  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
+  printRounds(ratio, busy);
 }
 
 async function autogradCase(rows: number): Promise<void> {
@@ -115,10 +134,11 @@ async function autogradCase(rows: number): Promise<void> {
   const {
     sides: [one, two],
     ratio,
+    busy,
   } = await timeOnThreads('descent autograd step', () => side.step());
   side.dispose();
   report(`autograd MLP step (64-128-128-10, Adam), batch ${rows}: 2 threads vs 1`, two, [one]);
-  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
+  printRounds(ratio, busy);
 }
 
 export async function run(): Promise<void> {
