@@ -38,7 +38,9 @@ export function drawSlice(el: SVGSVGElement, l: Landscape): void {
   for (const t of x.ticks(5)) axisText(axes, x(t), height - margin.bottom + 14, formatNumber(t));
   // the powers of ten on the log axis (both ends when it spans less than a decade)
   const decades = y.ticks().filter((t) => Number.isInteger(Math.log10(t)));
-  for (const t of decades.length >= 2 ? decades : y.domain())
+  const every = Math.ceil(decades.length / 5); // at most five labels
+  const labelled = decades.filter((_, i) => (decades.length - 1 - i) % every === 0);
+  for (const t of decades.length >= 2 ? labelled : y.domain())
     axisText(axes, margin.left - 5, y(t) + 4, formatNumber(t, 2), 'end');
   axisText(axes, (margin.left + width - margin.right) / 2, height - 2, 'α', 'middle', 'axis-label');
   const middle = (margin.top + height - margin.bottom) / 2;
@@ -137,7 +139,9 @@ export function drawSpectrum(el: SVGSVGElement, l: Landscape): void {
   const end = Number(extent.toPrecision(1));
   for (const t of [-end, -end / 100, 0, end / 100, end]) {
     svg('line', { x1: x(t), x2: x(t), y1: mid - 4, y2: mid + 4 }, axes);
-    if (Math.abs(t) !== end / 100) axisText(axes, x(t), mid + 18, formatNumber(t));
+    const anchor = t === 0 ? 'middle' : t < 0 ? 'start' : 'end';
+    if (Math.abs(t) !== end / 100)
+      axisText(axes, x(t) + (t < 0 ? -4 : t > 0 ? 4 : 0), mid + 18, formatNumber(t, 2), anchor);
   }
   axisText(
     axes,
