@@ -75,7 +75,9 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     times larger across the valley than along it, so plain SGD must keep its step below 2/L (L the
     largest curvature) or the across-valley error grows by |1 − lr·L| > 1 at every step: it
     diverges. Momentum and Adam get along the valley faster for different reasons: momentum
-    accumulates the steady along-valley gradient, Adam rescales each coordinate by its typical size.</p>`;
+    accumulates the steady along-valley gradient, Adam rescales each coordinate by its typical size.
+    Point at a name in the legend to single that racer out; race two copies of one optimizer (the +)
+    to see what a single setting changes, everything else equal.</p>`;
   const plot = new SurfacePlot(560, 440);
   section.querySelector('.plot-slot')!.append(plot.element);
   const convergence = new LineChart(560, 260, 'iteration k');
