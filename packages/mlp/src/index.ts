@@ -1,6 +1,6 @@
 // @descent/mlp: layers, losses, the training loop, checkpoints, datasets and diagnostics.
 
-export * from './batch-schedule.js';
+export type { BatchSizeOption, LrDecayBatchSize, NormTestBatchSize } from './batch-schedule.js';
 export { type Batch, BatchLoader, type Dataset } from './batches.js';
 export * from './checkpoint.js';
 export * from './checkpoint-safetensors.js';
