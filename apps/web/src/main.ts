@@ -32,7 +32,8 @@ function backendLine(b: BackendInfo): string {
 }
 app.innerHTML = `<header><h1>descent</h1><p>Optimizers at work: watch gradient descent, momentum, Adam,
   L-BFGS and Newton race on a loss surface, read a critical point off the Hessian, shape a
-  learning-rate schedule and train a small network. Everything runs in this page, on SIMD WebAssembly.
+  learning-rate schedule, train a small network, and see the notes' noise race, coordinate
+  descent's staircase and flat minima. Everything runs in this page, on SIMD WebAssembly.
   The address bar keeps what you set: copy it to share this exact view.</p>
   <nav><a href="#race">Race</a><a href="#critical">Critical points</a><a href="#schedules">Schedules</a><a href="#training">Training</a><a href="#convergence">1/√T</a><a href="#noise">Noise</a><a href="#staircase">Staircase</a><a href="#sharpness">Sharpness</a></nav></header>`;
 
