@@ -322,6 +322,13 @@ describe.skipIf(!relaxed)('relaxed-SIMD build', () => {
           ([p, g, m]) =>
             i.call(`lion_${dt}`, n, p, g, m, 1e-4, 0.9, 0.99, 0.999, 1),
       ],
+      [
+        'Adagrad',
+        3,
+        (i, dt) =>
+          ([p, g, sum]) =>
+            i.call(`adagrad_${dt}`, n, p, g, sum, 0.01, 1e-10, 1e-4, 1),
+      ],
     ];
     for (const dt of ['f32', 'f64'] as const)
       for (const [name, slots, make] of cases)
@@ -350,6 +357,28 @@ describe.skipIf(!relaxed)('relaxed-SIMD build', () => {
       inst.call('biasAdd_f32', 1, n, y, px);
       got.push(new Uint8Array(inst.f32(y, n).buffer));
       return got;
+    };
+    expect(outs(fused)).toEqual(outs(plain));
+  });
+
+  it('dot and gemv (both transposes) are the same bits in both builds', () => {
+    const [m, n] = [37, 61];
+    const a = randomArray(Float64Array, m * n, 11);
+    const x = randomArray(Float64Array, Math.max(m, n), 12);
+    const outs = (inst: Instance) => {
+      const got: number[] = [];
+      for (const dt of ['f32', 'f64'] as const) {
+        const as = (v: Float64Array) => (dt === 'f32' ? Float32Array.from(v) : Float64Array.from(v));
+        const [pa, px] = [inst.put(as(a)), inst.put(as(x))];
+        got.push(inst.call(`dot_${dt}`, m * n, pa, pa));
+        for (const trans of [0, 1]) {
+          const len = trans ? n : m;
+          const py = inst.put(as(x.subarray(0, len)));
+          inst.call(`gemv_${dt}`, trans, m, n, 0.75, pa, px, -0.5, py);
+          got.push(...inst[dt](py, len));
+        }
+      }
+      return new Uint8Array(Float64Array.from(got).buffer);
     };
     expect(outs(fused)).toEqual(outs(plain));
   });
