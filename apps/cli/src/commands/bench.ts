@@ -5,7 +5,7 @@
  * packages/bench.
  */
 import { Adam, param } from '@descent/core';
-import { dot, fromArray, gemm, matrix, matrixFrom } from '@descent/kernels';
+import { backendInfo, dot, fromArray, gemm, matrix, matrixFrom } from '@descent/kernels';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { common, num, readSettings, withCommonOptions } from '../options/settings.js';
@@ -158,7 +158,12 @@ export function registerBench(program: Command): void {
           ]),
         ),
       );
-      if (!s.quiet)
+      if (!s.quiet) {
         console.log('Timings are medians in this process; the ratios are what carry over between machines.');
+        const b = backendInfo();
+        console.log(
+          `Kernels: ${b.threads} thread${b.threads > 1 ? 's' : ''} (this gemm and Adam are large enough to be split), ${b.simd} SIMD; see descent info.`,
+        );
+      }
     });
 }

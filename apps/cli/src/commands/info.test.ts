@@ -68,6 +68,12 @@ describe('--threads on the commands that compute', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it.concurrent('bench says how many threads its kernels ran on', async () => {
+    const r = await descent(['bench', '--budget', '0.01', '--threads', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Kernels: 1 thread \(.*\), (plain|relaxed) SIMD; see descent info\.$/m);
+  });
+
   it.concurrent('is offered by run, compare, train, eval, predict and bench', async () => {
     const helps = await Promise.all(
       ['run', 'compare', 'train', 'eval', 'predict', 'bench'].map((c) => descent([c, '--help'])),
