@@ -59,8 +59,8 @@ function configured(): { n: number; reason: string } {
 }
 
 /**
- * Sets how many threads the kernels use: 1 is the single-threaded path; n > 1 starts (lazily) or
- * resizes the worker pool. Throws a RangeError for a non-integer, n < 1, n > 64, or n > 1 where
+ * Sets how many threads the kernels use: 1 is the single-threaded path (an idle pool is kept);
+ * n > 1 starts (lazily) or resizes the worker pool. Throws a RangeError for a non-integer, n < 1, n > 64, or n > 1 where
  * memory cannot be shared (saying why: no SharedArrayBuffer, or a page not crossOriginIsolated).
  */
 export function setThreads(n: number): void {
@@ -73,7 +73,9 @@ export function setThreads(n: number): void {
     );
   requested = { n, reason: `setThreads(${n})` };
   startFailure = undefined;
-  if (pool && pool.size !== n) {
+  // setThreads(1) keeps an idle pool (its workers asleep) for a later setThreads(n) back: a
+  // program that toggles, as a benchmark does, does not restart workers each time.
+  if (pool && n > 1 && pool.size !== n) {
     pool.dispose();
     pool = undefined;
   }

@@ -34,6 +34,10 @@ describe('setThreads', () => {
     await threadsReady();
     expect(currentPool()?.size).toBe(2);
     expect(backendInfo().workersRunning).toBe(true);
+    const pool = currentPool();
+    setThreads(1); // keeps the idle pool for a way back
+    setThreads(2);
+    expect(currentPool()).toBe(pool);
   });
 });
 
