@@ -22,25 +22,41 @@
  * every absmax / moment) is finite, else 0.
  */
 
-/** The index of the map value (256 ascending f64) nearest to x, ties to the smaller index. */
+/**
+ * The index of the map value (256 ascending f64) nearest to x, ties to the smaller index: with
+ * lo = the largest k <= 254 with map[k] <= x (0 if none), the nearer of lo and lo + 1. This is the
+ * plain binary search's result (core's nearestCode) for every x, NaN included (lo 0). For
+ * 2^-32 <= |x| < 1, lo starts at table[bin(x)], lo at the smallest value of x's bin (a 32nd of a
+ * binade, by sign, exponent and 5 mantissa bits; lo is monotone in x, so that is a lower bound),
+ * and steps up while map[lo + 1] <= x (a few steps: the map holds at most ~5 values per bin);
+ * other x (0, ±1, tiny, NaN) take the branch-free binary search.
+ */
 // @ts-ignore: decorator
-@inline function nearest(map: usize, x: f64): i32 {
-  // The plain binary search's (lo, hi) sequence, branch-free: 8 halvings of [0, 255] always end at
-  // hi - lo = 1 (the interval is 255 wide, and each halving keeps ⌈w/2⌉ or ⌊w/2⌋ of it)
-  let lo = 0;
-  let hi = 255;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    const le = load<f64>(map + (<usize>mid << 3)) <= x;
-    lo = select<i32>(mid, lo, le);
-    hi = select<i32>(hi, mid, le);
+@inline function nearest(map: usize, table: usize, x: f64): i32 {
+  const bits = reinterpret<u64>(x);
+  const e = <i32>((bits >> 52) & 0x7ff);
+  let lo: i32;
+  if (e >= 991 && e <= 1022) {
+    const bin = (<i32>(bits >> 63) << 10) | ((e - 991) << 5) | <i32>((bits >> 47) & 31);
+    lo = <i32>load<u8>(table + <usize>bin);
+    while (lo < 254 && load<f64>(map + (<usize>(lo + 1) << 3)) <= x) lo++;
+  } else {
+    lo = 0;
+    let hi = 255;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      const le = load<f64>(map + (<usize>mid << 3)) <= x;
+      lo = select<i32>(mid, lo, le);
+      hi = select<i32>(hi, mid, le);
+    }
   }
-  return Math.abs(x - load<f64>(map + (<usize>lo << 3))) <= Math.abs(load<f64>(map + (<usize>hi << 3)) - x) ? lo : hi;
+  return Math.abs(x - load<f64>(map + (<usize>lo << 3))) <= Math.abs(load<f64>(map + (<usize>(lo + 1) << 3)) - x) ? lo : lo + 1;
 }
 
 /**
  * One 8-bit step. codesM / codesV: n bytes; absM / absV: ⌈n / blockSize⌉ values of T; maps: the
- * signed then the unsigned map (512 f64); scratch: 2 · blockSize f64. flags: 1 = decoupled decay
+ * signed then the unsigned map (512 f64), then each map's bin table (2048 bytes each, see
+ * `nearest`); scratch: 2 · blockSize f64. flags: 1 = decoupled decay
  * (θ ← decay θ), 2 = coupled decay (d = g + λ θ).
  */
 function adam8bit<T>(
@@ -53,6 +69,8 @@ function adam8bit<T>(
   const coupled = (flags & 2) != 0;
   const mapS = maps;
   const mapU = maps + 256 * 8;
+  const tableS = maps + 512 * 8;
+  const tableU = tableS + 2048;
   const ms = scratch;
   const vs = scratch + (<usize>blockSize << 3);
   let acc: f64 = 0;
@@ -85,8 +103,8 @@ function adam8bit<T>(
     for (let j = 0; j < len; j++) {
       const m = load<f64>(ms + (<usize>j << 3));
       const v = load<f64>(vs + (<usize>j << 3));
-      store<u8>(codesM + b0 + j, <u8>nearest(mapS, am == 0 ? 0 : m / am));
-      store<u8>(codesV + b0 + j, <u8>nearest(mapU, av == 0 ? 0 : v / av));
+      store<u8>(codesM + b0 + j, <u8>nearest(mapS, tableS, am == 0 ? 0 : m / am));
+      store<u8>(codesV + b0 + j, <u8>nearest(mapU, tableU, av == 0 ? 0 : v / av));
     }
     const sm = <T>am;
     const sv = <T>av;

@@ -70,6 +70,39 @@ function checkCommon(s: LowMemAdamScalars): void {
   checkScalar('decay', s.decay);
 }
 
+const tablesOf = new WeakMap<Float64Array, Uint8Array>();
+
+/** The largest k <= 254 with map[k] <= x (0 if none): the plain binary search's lower end. */
+function lowerCode(map: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = 255;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The kernel's start table for the nearest-code search: for each bin of 2^-32 <= |x| < 1 (sign,
+ * binary exponent, 5 leading mantissa bits: 2048 bins), lowerCode at the bin's smallest value, a
+ * lower bound for every x in it (lowerCode is monotone). Built once per map.
+ */
+function binTable(map: Float64Array): Uint8Array {
+  let t = tablesOf.get(map);
+  if (t) return t;
+  t = new Uint8Array(2048);
+  for (let bin = 0; bin < 2048; bin++) {
+    const scale = 2 ** (((bin >> 5) & 31) + 991 - 1023);
+    const frac = bin & 31;
+    const smallest = bin >> 10 ? -scale * (1 + (frac + 1) / 32) : scale * (1 + frac / 32);
+    t[bin] = lowerCode(map, smallest);
+  }
+  tablesOf.set(map, t);
+  return t;
+}
+
 /**
  * One 8-bit Adam(W) step of `param` in place. expAvgCodes / expAvgSqCodes: byteCodesLength words;
  * expAvgAbsmax / expAvgSqAbsmax: ⌈n / blockSize⌉ values; all of the parameter's dtype.
@@ -107,11 +140,15 @@ export function fusedAdam8bitStep(
   if (s.signedMap.length !== 256 || s.unsignedMap.length !== 256) {
     throw new RangeError('signedMap and unsignedMap must have 256 values each');
   }
-  const work = alloc('f64', 512 + 2 * Math.min(s.blockSize, Math.max(n, 1)));
+  // maps (512 f64), their bin tables (2 x 2048 bytes = 512 f64), then 2 x blockSize f64 of scratch
+  const work = alloc('f64', 1024 + 2 * Math.min(s.blockSize, Math.max(n, 1)));
   try {
     const w = work.data;
     w.set(s.signedMap, 0);
     w.set(s.unsignedMap, 256);
+    const tables = new Uint8Array(w.buffer, w.byteOffset + 512 * 8, 4096);
+    tables.set(binTable(s.signedMap), 0);
+    tables.set(binTable(s.unsignedMap), 2048);
     const flags = (decoupled ? 1 : 0) | (!decoupled && s.weightDecay !== 0 ? 2 : 0);
     const ok = k8bit(dt)(
       n,
@@ -132,7 +169,7 @@ export function fusedAdam8bitStep(
       s.decay,
       flags,
       work.ptr,
-      work.ptr + 512 * 8,
+      work.ptr + 1024 * 8,
     );
     return ok === 1;
   } finally {

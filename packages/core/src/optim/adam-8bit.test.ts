@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { alloc, byteCodesLength, fromArray, fusedAdam8bitStep } from '@descent/kernels';
 import { describe, expect, it } from 'vitest';
 import { param } from '../param.js';
 import { Adam8bit, AdamW8bit, dynamicQuantizationMap, nearestCode } from './adam-8bit.js';
@@ -40,6 +41,42 @@ describe('8-bit Adam and AdamW', () => {
     expect([-2, -0.6, -0.5, 0.2, 0.25, 0.8, 3].map((x) => nearestCode(map, x))).toEqual([
       0, 0, 0, 1, 1, 3, 3,
     ]);
+  });
+
+  it("finds nearestCode's code in the kernel (bin table, then steps) across every bin, at ties and at the ends", () => {
+    const signed = dynamicQuantizationMap(true);
+    const unsigned = dynamicQuantizationMap(false);
+    const xs = [1, -1, 0, 1e-12, -1e-12, 2 ** -32, -(2 ** -32), 2 ** -33, 0.5, -0.5];
+    for (let k = 0; k < 255; k++) xs.push(signed[k], (signed[k] + signed[k + 1]) / 2, signed[k] + 1e-17);
+    for (let i = 0; i < 20000; i++) xs.push((2 * ((i * 0.6180339887) % 1) - 1) * 2 ** -(i % 34));
+    const n = xs.length;
+    // one step from zero state, one block: m = (1 - β1) g, v = (1 - β2) g², codes of m/max|m|, v/max|v|
+    const p = fromArray(new Float64Array(n));
+    const g = fromArray(Float64Array.from(xs));
+    const words = byteCodesLength('f64', n);
+    const st = {
+      expAvgCodes: alloc('f64', words),
+      expAvgSqCodes: alloc('f64', words),
+      expAvgAbsmax: alloc('f64', 1),
+      expAvgSqAbsmax: alloc('f64', 1),
+    };
+    const scalars = { beta1: 0.9, beta2: 0.999, weightDecay: 0, decay: 1, stepSize: 1e-3, epsC2: 1e-8 };
+    fusedAdam8bitStep(
+      p,
+      g,
+      st,
+      { ...scalars, blockSize: n, signedMap: signed, unsignedMap: unsigned },
+      false,
+    );
+    const m = xs.map((x) => 0.9 * (signed[0] * 0) + (1 - 0.9) * x);
+    const v = xs.map((x) => 0.999 * (unsigned[0] * 0) + (1 - 0.999) * x * x);
+    const am = Math.max(...m.map(Math.abs));
+    const av = Math.max(...v);
+    const bytes = (a: { data: Float64Array | Float32Array }) =>
+      new Uint8Array(a.data.buffer, a.data.byteOffset, n);
+    expect(Array.from(bytes(st.expAvgCodes))).toEqual(m.map((x) => nearestCode(signed, x / am)));
+    expect(Array.from(bytes(st.expAvgSqCodes))).toEqual(v.map((x) => nearestCode(unsigned, x / av)));
+    for (const a of [p, g, ...Object.values(st)]) a.free();
   });
 
   for (const c of fixture.cases) {
