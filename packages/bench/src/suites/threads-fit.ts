@@ -143,6 +143,7 @@ async function autogradCase(rows: number): Promise<void> {
 
 export async function run(): Promise<void> {
   const load0 = loadavg()[0];
+  const before = backendInfo().threads; // restored at the end, for the suites after this one
   await useThreads(2);
   const info = backendInfo();
   console.log(
@@ -157,5 +158,5 @@ export async function run(): Promise<void> {
   console.log(
     `\n  load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
   );
-  setThreads(1);
+  setThreads(before);
 }
