@@ -20,6 +20,7 @@ import {
   withExpressionSymbols,
 } from '../options/objective.js';
 import { common, readSettings, vec, withCommonOptions } from '../options/settings.js';
+import { withThreadsOption } from '../options/threads.js';
 import { maxAbs } from '../report/extent.js';
 import { renderTable } from '../report/table.js';
 
@@ -82,7 +83,7 @@ export function registerAnalyze(program: Command): void {
     .option('--dim <n>', 'dimension of an n-dimensional problem')
     .option('--at <x,y,...>', "the point (default: the problem's standard start)");
   withExpressionSymbols(cmd);
-  withCommonOptions(cmd)
+  withThreadsOption(withCommonOptions(cmd))
     .addHelpText(
       'after',
       `

@@ -74,9 +74,9 @@ describe('--threads on the commands that compute', () => {
     expect(r.stdout).toMatch(/^Kernels: 1 thread \(.*\), (plain|relaxed) SIMD; see descent info\.$/m);
   });
 
-  it.concurrent('is offered by run, compare, train, eval, predict and bench', async () => {
+  it.concurrent('is offered by run, compare, analyze, train, eval, predict and bench', async () => {
     const helps = await Promise.all(
-      ['run', 'compare', 'train', 'eval', 'predict', 'bench'].map((c) => descent([c, '--help'])),
+      ['run', 'compare', 'analyze', 'train', 'eval', 'predict', 'bench'].map((c) => descent([c, '--help'])),
     );
     for (const h of helps) expect(h.stdout).toContain('--threads <n>');
   });
