@@ -171,6 +171,98 @@ export function adam8bit_f64(
   return words + (<usize>(word * perWord + (perWord - 1 - (k % perWord))) << 1);
 }
 
+/** Round-to-nearest-even of four f32 lanes (as i32x4 bits) to their bf16 bits (in the low 16). */
+// @ts-ignore: decorator
+@inline function toBf16x4(bits: v128): v128 {
+  const lsb = v128.and(i32x4.shr_u(bits, 16), i32x4.splat(1));
+  return i32x4.shr_u(i32x4.add(i32x4.add(bits, i32x4.splat(0x7fff)), lsb), 16);
+}
+
+/** Four f64 (two f64x2) demoted to one f32x4. */
+// @ts-ignore: decorator
+@inline function demote4(lo: v128, hi: v128): v128 {
+  return v128.shuffle<u32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** The two high f32 lanes of a promoted to f64x2. */
+// @ts-ignore: decorator
+@inline function promoteHigh(a: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<u32>(a, a, 2, 3, 0, 1));
+}
+
+/**
+ * adamBf16<f32>'s round-to-nearest loop four elements at a time (an f32 word is element i's m bits
+ * high, v bits low, so a v128 holds four elements' moments): the same f64 operations in f64x2 lanes,
+ * so the same bits. Returns the number of elements done (a multiple of 4) and adds the finiteness
+ * test of what it stored to `acc` (NaN if anything was not finite).
+ */
+function adamBf16F32x4(
+  n: i32, p: usize, g: usize, words: usize,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, stepSize: f64, invBias2Sqrt: f64,
+  eps: f64, weightDecay: f64, decay: f64, flags: i32,
+): f64 {
+  const decoupled = (flags & 1) != 0;
+  const coupled = (flags & 2) != 0;
+  const maximize = (flags & 4) != 0;
+  const b1 = f64x2.splat(beta1);
+  const c1 = f64x2.splat(oneMinusBeta1);
+  const b2 = f64x2.splat(beta2);
+  const c2 = f64x2.splat(oneMinusBeta2);
+  const vstep = f64x2.splat(stepSize);
+  const vinv = f64x2.splat(invBias2Sqrt);
+  const veps = f64x2.splat(eps);
+  const vwd = f64x2.splat(weightDecay);
+  const vdecay = f64x2.splat(decay);
+  const high = i32x4.splat(0xffff0000);
+  let acc = f32x4.splat(0);
+  for (let i = 0; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o);
+    const gv = v128.load(g + o);
+    const wv = v128.load(words + o);
+    let q0 = f64x2.promote_low_f32x4(pv);
+    let q1 = promoteHigh(pv);
+    if (decoupled) {
+      q0 = f64x2.mul(q0, vdecay);
+      q1 = f64x2.mul(q1, vdecay);
+    }
+    let d0 = f64x2.promote_low_f32x4(gv);
+    let d1 = promoteHigh(gv);
+    if (maximize) {
+      d0 = f64x2.neg(d0);
+      d1 = f64x2.neg(d1);
+    }
+    if (coupled) {
+      d0 = f64x2.add(d0, f64x2.mul(vwd, q0));
+      d1 = f64x2.add(d1, f64x2.mul(vwd, q1));
+    }
+    const mOld = v128.and(wv, high); // m's bf16 bits are the high half: as f32, m itself
+    const vOld = i32x4.shl(wv, 16);
+    const xm = demote4(
+      f64x2.add(f64x2.mul(b1, f64x2.promote_low_f32x4(mOld)), f64x2.mul(c1, d0)),
+      f64x2.add(f64x2.mul(b1, promoteHigh(mOld)), f64x2.mul(c1, d1)),
+    );
+    const xv = demote4(
+      f64x2.add(f64x2.mul(b2, f64x2.promote_low_f32x4(vOld)), f64x2.mul(f64x2.mul(c2, d0), d0)),
+      f64x2.add(f64x2.mul(b2, promoteHigh(vOld)), f64x2.mul(f64x2.mul(c2, d1), d1)),
+    );
+    const hm = toBf16x4(xm);
+    const hv = toBf16x4(xv);
+    v128.store(words + o, v128.or(i32x4.shl(hm, 16), hv));
+    const m32 = i32x4.shl(hm, 16);
+    const v32 = i32x4.shl(hv, 16);
+    const u0 = f64x2.sub(q0, f64x2.mul(vstep, f64x2.div(f64x2.promote_low_f32x4(m32),
+      f64x2.add(f64x2.mul(f64x2.sqrt(f64x2.promote_low_f32x4(v32)), vinv), veps))));
+    const u1 = f64x2.sub(q1, f64x2.mul(vstep, f64x2.div(promoteHigh(m32),
+      f64x2.add(f64x2.mul(f64x2.sqrt(promoteHigh(v32)), vinv), veps))));
+    const out = demote4(u0, u1);
+    v128.store(p + o, out);
+    acc = f32x4.add(acc, f32x4.add(f32x4.sub(out, out), f32x4.add(f32x4.sub(m32, m32), f32x4.sub(v32, v32))));
+  }
+  const s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  return <f64>s;
+}
+
 /**
  * One step with bf16 moments in `words` (⌈2n · 2 / sizeof<T>⌉ bytes). flags: 1 = decoupled decay,
  * 2 = coupled decay (λ != 0), 4 = maximize, 8 = stochastic rounding (with `step` t).
@@ -187,7 +279,12 @@ function adamBf16<T>(
   const coupled = (flags & 2) != 0;
   const maximize = (flags & 4) != 0;
   let acc: f64 = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (sizeof<T>() == 4 && !stochastic) {
+    acc = adamBf16F32x4(n, p, g, words, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invBias2Sqrt, eps, weightDecay, decay, flags);
+    i = n & ~3;
+  }
+  for (; i < n; i++) {
     const pp = p + <usize>i * sz;
     let q = <f64>load<T>(pp);
     if (decoupled) q = q * decay;
