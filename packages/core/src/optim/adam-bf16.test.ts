@@ -134,6 +134,30 @@ describe('Adam and AdamW with bf16 moments', () => {
     }
   }
 
+  it('stays bit-identical to the reference for gradients from 1e-30 to 1e30, zeros and subnormal moments (f32)', () => {
+    const n = 4 * 61 + 3;
+    const run = (impl: 'fused' | 'reference') => {
+      const w = param(
+        Float32Array.from({ length: n }, (_, i) => Math.cos(i)),
+        { name: 'w' },
+      );
+      const opt = new AdamWBf16([w], { impl, lr: 1e-3 });
+      for (let t = 1; t <= 6; t++) {
+        for (let i = 0; i < n; i++) w.grad[i] = i % 7 === 0 ? 0 : Math.sin(i * t) * 10 ** ((i % 61) - 30);
+        opt.step();
+      }
+      return { w: w.data.slice(), moments: opt.stateDict().state[0].moments as Float32Array };
+    };
+    const fused = run('fused');
+    const ref = run('reference');
+    expectIdentical(fused.w, ref.w, 'θ');
+    expectIdentical(
+      new Uint32Array(fused.moments.buffer),
+      new Uint32Array(ref.moments.buffer),
+      'moment bits',
+    );
+  });
+
   describe('the stall on Booth and stochastic rounding', () => {
     const booth = getProblem('booth');
     /** The median of f over steps 4001..5000 of AdamW(-bf16) at lr 0.5 from (0, 0). */
