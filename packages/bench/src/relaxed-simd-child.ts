@@ -1,9 +1,8 @@
 /**
- * One side of suites/relaxed-simd.ts, run in a child process the suite starts as
+ * One side of suites/relaxed-simd.ts's model lines, run in a child process the suite starts as
  * `node --experimental-wasm-relaxed-simd dist/relaxed-simd-child.js` with DESCENT_SIMD=plain or
- * relaxed (the build is chosen once per process) and DESCENT_THREADS=1. It times, in CPU seconds of
- * this process per call (median of `SAMPLES` batches, after a warm-up):
- *   - sgemm C = A B at n = 512 and 1024, dgemm at n = 512;
+ * relaxed (the public API loads one build per process) and DESCENT_THREADS=1. It times, in CPU
+ * seconds of this process per call (median of `SAMPLES` batches, after a warm-up):
  *   - a conv2d layer's forward and backward through @descent/autograd (x [8, 32, 32, 32],
  *     w [64, 32, 3, 3], padding 1: im2col and three gemms of 64 x 288 x 1024 per image);
  *   - one training step (forward, backward, Adam) of @descent/mlp's 64-128-128-10 ReLU MLP on a
@@ -13,7 +12,7 @@
  */
 import { conv2d, sum, tensor, tidy } from '@descent/autograd';
 import { Adam } from '@descent/core';
-import { fromArray, gemm, matrix, matrixFrom } from '@descent/kernels';
+import { fromArray, gemm, matrixFrom } from '@descent/kernels';
 import { digits, mlp, softmaxCrossEntropy, standardize, trainTestSplit } from '@descent/mlp';
 
 const SAMPLES = 5;
@@ -57,17 +56,6 @@ function fusedProbe(): boolean {
   return C.data.toArray()[0] !== 0;
 }
 
-function gemmSquare(dtype: 'f32' | 'f64', n: number): number {
-  const values = (seed: number) =>
-    dtype === 'f32' ? randomF32(n * n, seed) : Float64Array.from(randomF32(n * n, seed));
-  const A = { rows: n, cols: n, data: fromArray(values(n)) };
-  const B = { rows: n, cols: n, data: fromArray(values(n + 1)) };
-  const C = matrix(dtype, n, n);
-  const t = cpuTime(() => gemm(A, B, C));
-  for (const m of [A, B, C]) m.data.free();
-  return t;
-}
-
 function convLayer(): number {
   const x = tensor(randomF32(8 * 32 * 32 * 32, 3), { shape: [8, 32, 32, 32] });
   const w = tensor(randomF32(64 * 32 * 3 * 3, 4), { shape: [64, 32, 3, 3], requiresGrad: true });
@@ -104,9 +92,6 @@ function mlpStep(rows: number): number {
 }
 
 const cases: Record<string, number> = {
-  'sgemm n = 512': gemmSquare('f32', 512),
-  'sgemm n = 1024': gemmSquare('f32', 1024),
-  'dgemm n = 512': gemmSquare('f64', 512),
   'conv2d 32->64 3x3 on [8, 32, 32, 32], forward + backward': convLayer(),
   'MLP 64-128-128-10 step, batch 256 (Adam)': mlpStep(256),
 };

@@ -1,12 +1,15 @@
 /**
  * The relaxed-SIMD (FMA) build of @descent/kernels against the plain SIMD build, one thread each,
  * in the same run: sgemm n = 512 and 1024 (target: relaxed >= 1.3x plain), and informational lines:
- * dgemm n = 512, a conv2d layer's forward + backward, an MLP training step. The build is chosen once per
- * process, so each side runs in a child process (../relaxed-simd-child.ts) with DESCENT_SIMD set
- * and DESCENT_THREADS=1, under `node --experimental-wasm-relaxed-simd` on Node 20 (Node >= 22 has
- * relaxed SIMD by default) so that only the build differs. The children alternate, ROUNDS each;
- * a side's time per case is the median of its rounds (each round's own figure is a median of CPU
- * time per call). The machine's load average is printed with the results.
+ * dgemm n = 512, a conv2d layer's forward + backward, an MLP training step. Everything runs in child
+ * processes started with `--experimental-wasm-relaxed-simd` on Node 20 (Node >= 22 has relaxed SIMD
+ * by default) and DESCENT_THREADS=1:
+ *   - the gemm lines in one child that holds both builds (../relaxed-simd-ab.ts) and times them in
+ *     turn, sample by sample, so both see the same load; AB_ROUNDS such children;
+ *   - the model lines through the public API, which loads one build per process: a child per build
+ *     (../relaxed-simd-child.ts, DESCENT_SIMD=plain|relaxed), alternating, ROUNDS per build.
+ * A side's time per case is the median over its children (each a median of CPU time per call).
+ * The machine's load average is printed with the results.
  *
  * Also printed: the embedded size of each build (base64): a bundle carries the plain one; the relaxed
  * one is a chunk of its own, fetched only by `loadRelaxedSimd()` (kernels' relaxed-bytes.ts).
@@ -19,52 +22,59 @@ import { fileURLToPath } from 'node:url';
 import { report, type Timing } from '../harness.js';
 
 const ROUNDS = 3;
-const child = join(dirname(fileURLToPath(import.meta.url)), '..', 'relaxed-simd-child.js');
+const AB_ROUNDS = 3;
+const here = dirname(fileURLToPath(import.meta.url));
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
-interface ChildResult {
+type Build = 'plain' | 'relaxed';
+
+/** Runs a script of this package in a child with relaxed SIMD enabled; returns its last line, parsed. */
+function runChild<T>(script: string, env: Record<string, string> = {}): T {
+  const flags = nodeMajor < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+  const out = execFileSync(process.execPath, [...flags, join(here, '..', script)], {
+    env: { ...process.env, DESCENT_THREADS: '1', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '') as T;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
+interface ModelResult {
   build: string;
   fused: boolean;
   cases: Record<string, number>;
 }
 
-function runChild(build: 'plain' | 'relaxed'): ChildResult {
-  const flags = nodeMajor < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
-  const out = execFileSync(process.execPath, [...flags, child], {
-    env: { ...process.env, DESCENT_SIMD: build, DESCENT_THREADS: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  const line = out.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as ChildResult;
-}
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
 export async function run(): Promise<void> {
   const load0 = loadavg()[0];
-  const results: Record<'plain' | 'relaxed', ChildResult[]> = { plain: [], relaxed: [] };
+  const ab: Record<string, Record<Build, number>>[] = [];
+  for (let r = 0; r < AB_ROUNDS; r++) ab.push(runChild('relaxed-simd-ab.js'));
+  const models: Record<Build, ModelResult[]> = { plain: [], relaxed: [] };
   for (let r = 0; r < ROUNDS; r++)
-    for (const build of ['plain', 'relaxed'] as const) results[build].push(runChild(build));
-  const fused = results.relaxed.every((r) => r.fused);
+    for (const build of ['plain', 'relaxed'] as const)
+      models[build].push(runChild('relaxed-simd-child.js', { DESCENT_SIMD: build }));
+  const fused = models.relaxed.every((r) => r.fused);
+  const plainFused = models.plain.some((r) => r.fused);
   console.log(
-    `  relaxed build fuses multiply-adds: ${fused}; plain build: ${results.plain.some((r) => r.fused) ? 'fused (unexpected)' : 'not fused'}`,
+    `  relaxed build fuses multiply-adds: ${fused}; plain build: ${plainFused ? 'fused (unexpected)' : 'not fused'}`,
   );
   console.log(
-    `  times: CPU seconds per call, median of ${ROUNDS} child processes per side (each a median of 5 batches); load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+    `  times: CPU seconds per call; gemm: both builds in one process, in turn, median of ${AB_ROUNDS} processes; models: median of ${ROUNDS} processes per build; load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
   );
-  for (const name of Object.keys(results.plain[0].cases)) {
-    const side = (build: 'plain' | 'relaxed'): Timing => ({
-      name: `descent ${build} SIMD`,
-      seconds: median(results[build].map((r) => r.cases[name])),
-    });
+  const side = (build: Build, seconds: number): Timing => ({ name: `descent ${build} SIMD`, seconds });
+  for (const name of Object.keys(ab[0])) {
+    const t = (b: Build) => median(ab.map((r) => r[name][b]));
     const target = name.startsWith('sgemm') ? [{ peer: 'descent plain SIMD', atLeast: 1.3 }] : [];
-    report(`${name} (1 thread)`, side('relaxed'), [side('plain')], target);
-    if (name.includes('gemm n =')) {
-      const n = Number(name.split('= ')[1]);
-      const gf = (b: 'plain' | 'relaxed') => (2 * n ** 3) / side(b).seconds / 1e9;
-      console.log(`  GFLOP/s: relaxed ${gf('relaxed').toFixed(1)}, plain ${gf('plain').toFixed(1)}`);
-    }
+    report(`${name} (1 thread)`, side('relaxed', t('relaxed')), [side('plain', t('plain'))], target);
+    const n = Number(name.split('= ')[1]);
+    const gf = (b: Build) => ((2 * n ** 3) / t(b) / 1e9).toFixed(1);
+    console.log(`  GFLOP/s: relaxed ${gf('relaxed')}, plain ${gf('plain')}`);
+  }
+  for (const name of Object.keys(models.plain[0].cases)) {
+    const t = (b: Build) => median(models[b].map((r) => r.cases[name]));
+    report(`${name} (1 thread)`, side('relaxed', t('relaxed')), [side('plain', t('plain'))]);
   }
   const generated = join(dirname(fileURLToPath(import.meta.resolve('@descent/kernels'))), 'generated');
   const sizes = ['kernels-wasm.js', 'kernels-wasm-relaxed.js'].map((f) => {
