@@ -42,20 +42,41 @@ function randomF32(n: number, seed: number): Float32Array {
   return out;
 }
 
+/**
+ * `f` timed by `time()`, and the cores the process obtained meanwhile: its CPU time (all threads,
+ * user + system) over the wall time. On a shared machine 2 threads can only be faster if the
+ * process obtains more than one core.
+ */
+async function timeWithCores(name: string, f: () => void, opts: object): Promise<Timing & { cores: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const t = await time(name, f, opts);
+  const cpu = process.cpuUsage(cpu0);
+  return { ...t, cores: (cpu.user + cpu.system) / 1000 / (performance.now() - t0) };
+}
+
 /** Each side's fastest median over ROUNDS alternating rounds, `f` timed with 1 and with 2 threads. */
 async function oneVsTwo(label: string, f: () => void, opts = {}): Promise<[Timing, Timing]> {
-  let one: Timing | undefined;
-  let two: Timing | undefined;
+  let one: (Timing & { cores: number }) | undefined;
+  let two: (Timing & { cores: number }) | undefined;
   for (let r = 0; r < ROUNDS; r++) {
     setThreads(1);
-    const a = await time(`${label}, 1 thread`, f, opts);
+    const a = await timeWithCores(`${label}, 1 thread`, f, opts);
     setThreads(2);
     await threadsReady();
-    const b = await time(`${label}, 2 threads`, f, opts);
+    const b = await timeWithCores(`${label}, 2 threads`, f, opts);
     if (!one || a.seconds < one.seconds) one = a;
     if (!two || b.seconds < two.seconds) two = b;
   }
   return [one!, two!];
+}
+
+/** The cores each side obtained (see timeWithCores), as a line under its case. */
+function coresLine(one: Timing, two: Timing): void {
+  const c = (t: Timing) => (t as Timing & { cores: number }).cores.toFixed(2);
+  console.log(
+    `  cores obtained (CPU time / wall time, fastest round): 1 thread ${c(one)}, 2 threads ${c(two)}`,
+  );
 }
 
 const gflops = (flops: number, t: Timing) => `${(flops / t.seconds / 1e9).toFixed(1)} GFLOP/s`;
@@ -88,6 +109,7 @@ async function sgemm(n: number): Promise<void> {
   console.log(
     `  GFLOP/s: 2 threads ${gflops(flops, two)}, 1 thread ${gflops(flops, one)}, tfjs-wasm ${gflops(flops, tfWasm)}`,
   );
+  coresLine(one, two);
   for (const x of [A, B, C]) x.data.free();
 }
 
@@ -131,6 +153,7 @@ async function adam(n: number): Promise<void> {
   console.log(
     `  GB/s: Adam 2 threads ${gbs(stepBytes, two)}, 1 thread ${gbs(stepBytes, one)}; copy 2 threads ${gbs(copyBytes, copy2)}, 1 thread ${gbs(copyBytes, copy1)}`,
   );
+  coresLine(one, two);
   for (const a of [...arrays, x, y]) a.free();
 }
 
