@@ -7,7 +7,9 @@ import { randomArray } from '../test-support/random.js';
 import { poolJobs, setThreads } from './config.js';
 import { setCrossovers } from './parallel.js';
 
-const ctor = (dt: DType) => (dt === 'f32' ? Float32Array : Float64Array);
+/** Uniform values in [-1, 1) of the dtype, seeded. */
+const rand = (dt: DType, n: number, seed: number): FloatArray =>
+  dt === 'f32' ? randomArray(Float32Array, n, seed) : randomArray(Float64Array, n, seed);
 
 /** Runs `f` with `n` threads and returns its result. */
 function on<T>(n: number, f: () => T): T {
@@ -25,9 +27,9 @@ function product(
   beta: number,
   seed: number,
 ): FloatArray {
-  const A = matrixFrom(tA ? k : m, tA ? m : k, randomArray(ctor(dt), m * k, seed));
-  const B = matrixFrom(tB ? n : k, tB ? k : n, randomArray(ctor(dt), k * n, seed + 1));
-  const C = matrixFrom(m, n, randomArray(ctor(dt), m * n, seed + 2));
+  const A = matrixFrom(tA ? k : m, tA ? m : k, rand(dt, m * k, seed));
+  const B = matrixFrom(tB ? n : k, tB ? k : n, rand(dt, k * n, seed + 1));
+  const C = matrixFrom(m, n, rand(dt, m * n, seed + 2));
   gemm(A, B, C, { transA: tA, transB: tB, alpha, beta });
   const out = C.data.toArray();
   for (const x of [A, B, C]) x.data.free();
@@ -139,9 +141,9 @@ describe('gemmBatched on threads', () => {
     beta: number,
     seed: number,
   ) {
-    const C0 = randomArray(ctor(dt), cStride === 0 ? m * n : batch * m * n, seed + 2);
-    const A = fromArray(randomArray(ctor(dt), batch * m * k, seed));
-    const B = fromArray(randomArray(ctor(dt), k * n, seed + 1));
+    const C0 = rand(dt, cStride === 0 ? m * n : batch * m * n, seed + 2);
+    const A = fromArray(rand(dt, batch * m * k, seed));
+    const B = fromArray(rand(dt, k * n, seed + 1));
     const C = fromArray(C0);
     gemmBatched(
       batch,

@@ -10,14 +10,16 @@ import { ELEMENTWISE_MIN } from './parallel.js';
 
 afterAll(() => setThreads(1));
 
-const ctor = (dt: DType) => (dt === 'f32' ? Float32Array : Float64Array);
+/** Uniform values in [-1, 1) of the dtype, seeded. */
+const rand = (dt: DType, n: number, seed: number): FloatArray =>
+  dt === 'f32' ? randomArray(Float32Array, n, seed) : randomArray(Float64Array, n, seed);
 /** Above the crossover and not a multiple of 16, so the last chunk has a ragged end. */
 const N = ELEMENTWISE_MIN + 1001;
 
 /** Fresh p, g and `k` state arrays (state positive, as second moments are). */
 function arrays(dt: DType, k: number, seed: number): WasmArray[] {
-  const out = [fromArray(randomArray(ctor(dt), N, seed)), fromArray(randomArray(ctor(dt), N, seed + 1))];
-  for (let i = 0; i < k; i++) out.push(fromArray(randomArray(ctor(dt), N, seed + 2 + i).map(Math.abs)));
+  const out = [fromArray(rand(dt, N, seed)), fromArray(rand(dt, N, seed + 1))];
+  for (let i = 0; i < k; i++) out.push(fromArray(rand(dt, N, seed + 2 + i).map(Math.abs)));
   return out;
 }
 
