@@ -161,6 +161,33 @@ describe('process exit', () => {
     expect(JSON.parse(r.stdout)).toEqual({ workers: true, c: 128 });
   });
 
+  it.skipIf(!existsSync(dist))(
+    'a small program never starts a worker: the first call above the crossover does',
+    () => {
+      const script = `
+      import { backendInfo, fromArray, fusedAdamStep, gemm, matrixFrom } from ${JSON.stringify(dist)};
+      const started = [];
+      const small = matrixFrom(64, 64, new Float32Array(64 * 64).fill(1));
+      gemm(small, small, matrixFrom(64, 64, new Float32Array(64 * 64)));
+      const v = () => fromArray(new Float32Array(1000).fill(0.5));
+      fusedAdamStep(v(), v(), v(), v(), null, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decay: 1,
+        maximize: false, stepSize: 1e-3, invBias2Sqrt: 1, amsgrad: false });
+      started.push(backendInfo().workersRunning);
+      const big = matrixFrom(128, 128, new Float32Array(128 * 128).fill(1));
+      gemm(big, big, matrixFrom(128, 128, new Float32Array(128 * 128)));
+      started.push(backendInfo().workersRunning);
+      console.log(JSON.stringify({ threads: backendInfo().threads, started }));
+    `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        timeout: 20000,
+        encoding: 'utf8',
+        env: { ...process.env, DESCENT_THREADS: '2' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ threads: 2, started: [false, true] });
+    },
+  );
+
   /** backendInfo() (or the error) in a fresh Node process with DESCENT_THREADS=value. */
   function withEnv(value: string): { info?: { threads: number; reason: string }; error?: string } {
     const script = `
