@@ -79,6 +79,9 @@ export class Pool {
   private disposed = false;
   /** jobs run so far (tests check that threads were used) */
   jobs = 0;
+  /** parts run so far, and how many of them the workers ran (the rest: the caller's thread) */
+  parts = 0;
+  workerParts = 0;
 
   /** Starts `size - 1` workers (size >= 2); they become usable once `isReady()`. */
   constructor(size: number) {
@@ -153,6 +156,12 @@ export class Pool {
       this.i32 = new Int32Array(buf);
       this.f64 = new Float64Array(buf);
     }
+  }
+
+  /** Parts finished in the current (or last) job, by any thread (tests). */
+  partsDone(): number {
+    this.views();
+    return Atomics.load(this.i32, (this.ctl.ptr >> 2) + DONE);
   }
 
   /** Whether every worker has started. */
@@ -230,7 +239,12 @@ export class Pool {
     if (thrown !== undefined) throw thrown;
     const failed = Atomics.load(i32, I + ERROR);
     if (failed !== 0) throw new Error(`kernel '${name}' trapped on a worker (part ${failed - 1})`);
-    for (let i = 0; i < p; i++) if (!mine[i]) results[i] = f64[F + RESULTS_AT / 8 + i];
+    this.parts += p;
+    for (let i = 0; i < p; i++) {
+      if (mine[i]) continue;
+      results[i] = f64[F + RESULTS_AT / 8 + i];
+      this.workerParts++;
+    }
     return results;
   }
 

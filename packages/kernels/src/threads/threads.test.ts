@@ -100,15 +100,22 @@ describe('the arena with workers', () => {
     const pool = currentPool()!;
     const [r0, r1] = splitRows(m, 2)[1];
     const args = [0, 0, m, n, k, 1, A.ptr, B.ptr, 0, C.ptr];
-    // part 1 (the worker) computes its rows while this thread grows memory by 64 MiB, then computes part 0
+    // A worker computes a part while this thread grows memory by 64 MiB; this thread then waits
+    // until the worker has finished that part, so the job surely ran on both threads.
+    const workerParts = pool.workerParts;
     pool.run(
       'gemm_rows_f32',
       [
         [...args, s0.ptr, 0, r0],
         [...args, s1.ptr, r0, r1],
       ],
-      () => growMemory(64 << 20),
+      () => {
+        growMemory(64 << 20);
+        const end = performance.now() + 20000;
+        while (pool.partsDone() < 1 && performance.now() < end);
+      },
     );
+    expect(pool.workerParts).toBeGreaterThan(workerParts);
     expect(memoryStats().bufferBytes).toBeGreaterThan(before);
     expect(C.toArray()).toEqual(want);
     for (const x of [A, B, C]) x.free();
