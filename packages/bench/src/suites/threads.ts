@@ -26,6 +26,7 @@ import {
 } from '@descent/kernels';
 // The pool's split of an elementwise kernel, for the copy (not part of the package's API; the same
 // module instance as the package's, as both resolve to the one file).
+import { currentPool } from '../../../kernels/dist/threads/config.js';
 import { elementwiseInParts, setCrossovers } from '../../../kernels/dist/threads/parallel.js';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
@@ -64,18 +65,24 @@ async function oneVsTwo(label: string, f: () => void, opts = {}): Promise<[Timin
     const a = await timeWithCores(`${label}, 1 thread`, f, opts);
     setThreads(2);
     await threadsReady();
+    const pool = currentPool();
+    const [parts0, worker0] = [pool?.parts ?? 0, pool?.workerParts ?? 0];
     const b = await timeWithCores(`${label}, 2 threads`, f, opts);
+    workerShare = `${(pool?.workerParts ?? 0) - worker0} of ${(pool?.parts ?? 0) - parts0}`;
     if (!one || a.seconds < one.seconds) one = a;
     if (!two || b.seconds < two.seconds) two = b;
   }
   return [one!, two!];
 }
 
+/** Parts the worker ran in the last 2-thread timing, "w of p". */
+let workerShare = '';
+
 /** The cores each side obtained (see timeWithCores), as a line under its case. */
 function coresLine(one: Timing, two: Timing): void {
   const c = (t: Timing) => (t as Timing & { cores: number }).cores.toFixed(2);
   console.log(
-    `  cores obtained (CPU time / wall time, fastest round): 1 thread ${c(one)}, 2 threads ${c(two)}`,
+    `  cores obtained (CPU time / wall time, fastest round): 1 thread ${c(one)}, 2 threads ${c(two)}; parts run by the worker (last round): ${workerShare}`,
   );
 }
 
