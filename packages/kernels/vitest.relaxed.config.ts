@@ -15,6 +15,7 @@ export default defineConfig({
       'src/relaxed-bytes.test.ts',
       'src/gemm.test.ts',
       'src/gemm-batched.test.ts',
+      'src/threads/gemm-threads.test.ts',
       'src/conv.test.ts',
       'src/nn.test.ts',
       'src/nn-accuracy.test.ts',
