@@ -193,6 +193,7 @@ export function elementwiseInParts(
   const pool = activePool();
   if (!pool) return undefined;
   const parts = Math.min(threads, pool.size, Math.floor(n / CHUNK_ALIGN));
+  if (parts < 2) return undefined;
   const jobs = splitChunks(n, parts).map(([s, e]) => {
     const a = args.slice();
     a[0] = e - s;

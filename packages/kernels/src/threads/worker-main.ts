@@ -9,7 +9,7 @@
  *   DONE   parts finished in the current job (each thread adds 1 per part, then notifies)
  *   READY  workers that have instantiated the kernels and entered their loop
  *   FN     index of the kernel (in the module's function exports) the job runs
- *   NARGS  arguments per part;  NPARTS  parts in the job (part 0 is the caller's)
+ *   NARGS  arguments per part;  NPARTS  parts in the job
  *   STOP   1: workers return from their loop (the pool is being replaced)
  *   ERROR  1 + the index of a part whose kernel threw (a trap), 0 if none
  *   CLAIM  the next unclaimed part: every thread, the caller's included, takes parts with
