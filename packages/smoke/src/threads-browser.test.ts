@@ -42,12 +42,19 @@ try {
 document.getElementById('out').textContent = JSON.stringify(out);
 </script></body></html>`;
 
-async function visit(isolated: boolean): Promise<{ out: Record<string, unknown>; errors: string[] }> {
+async function visit(
+  isolated: boolean,
+  extra: Record<string, string> = {},
+): Promise<{ out: Record<string, unknown>; errors: string[] }> {
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     const headers: Record<string, string> = isolated
-      ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
-      : {};
+      ? {
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          ...extra,
+        }
+      : { ...extra };
     if (url === '/') {
       res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end(page);
       return;
@@ -93,6 +100,16 @@ describe.skipIf(!existsSync(join(kernels, 'dist/index.js')))('kernel threads in 
     expect(out.during).toMatchObject({ threads: 2, workersRunning: true });
     expect(out.diff).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('isolated, but a Content-Security-Policy forbids blob: workers: threadsReady() resolves, single-threaded, reason named', async () => {
+    const { out, errors } = await visit(true, { 'Content-Security-Policy': "worker-src 'self'" });
+    expect(out.error).toBeUndefined();
+    expect(out.during).toMatchObject({ threads: 1, sharedMemory: true, workersRunning: false });
+    expect((out.during as { reason: string }).reason).toMatch(/^threads: workers failed to start/);
+    expect(out.diff).toBe(0);
+    // the browser's own report of the blocked worker, and nothing else
+    expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
   });
 
   it('not isolated: single-threaded, the reason named, setThreads(2) refused, no console error', async () => {

@@ -120,10 +120,23 @@ export function activePool(): Pool | undefined {
   return undefined;
 }
 
-/** Starts the workers (if threads > 1) and resolves when they are ready to take kernel work. */
+/**
+ * Starts the workers (if threads > 1) and resolves when they are ready to take kernel work. If
+ * they cannot start (a Content-Security-Policy that forbids blob: workers, say), it resolves all
+ * the same: the kernels run on the calling thread, and `backendInfo()` says why (threads: 1).
+ */
 export async function threadsReady(): Promise<void> {
   const p = startPool();
-  if (p) await p.ready;
+  if (!p) return;
+  try {
+    await p.ready;
+  } catch (e) {
+    startFailure = `workers failed to start (${(e as Error).message})`;
+    if (pool === p) {
+      p.dispose();
+      pool = undefined;
+    }
+  }
 }
 
 export interface BackendInfo {

@@ -99,51 +99,58 @@ export class Pool {
     const readies: Promise<void>[] = [];
     const node = nodeWorkerThreads();
     const source = `(${workerMain.toString()})`;
-    for (let w = 1; w < size; w++) {
-      const init: WorkerInit = {
-        module: info.workerModule,
-        memory: info.memory,
-        ctl: this.ctl.ptr,
-        index: w,
-        names: this.names,
-        spin: WORKER_SPIN,
-        layout,
-      };
-      if (node) {
-        const worker = new node.Worker(
-          // getBuiltinModule, not require: an eval worker is ESM when the process was started with --input-type=module
-          `const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
-          { eval: true, workerData: init },
-        );
-        // Referenced until it reports ready (so `await threadsReady()` keeps the process alive
-        // that long), then unref()ed: an idle pool never keeps a process from exiting.
-        readies.push(
-          new Promise((resolve, reject) => {
-            worker.on('message', () => {
-              worker.unref();
-              resolve();
-            });
-            worker.on('error', (e) => {
-              worker.unref();
-              reject(e);
-            });
-          }),
-        );
-        this.workers.push(worker);
-      } else {
-        const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready')); };`;
-        const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
-        const worker = new Worker(url);
-        URL.revokeObjectURL(url);
-        readies.push(
-          new Promise((resolve, reject) => {
-            worker.onmessage = () => resolve();
-            worker.onerror = (e) => reject(new Error(`kernel worker failed to start: ${e.message}`));
-          }),
-        );
-        worker.postMessage(init);
-        this.workers.push(worker);
+    try {
+      for (let w = 1; w < size; w++) {
+        const init: WorkerInit = {
+          module: info.workerModule,
+          memory: info.memory,
+          ctl: this.ctl.ptr,
+          index: w,
+          names: this.names,
+          spin: WORKER_SPIN,
+          layout,
+        };
+        if (node) {
+          const worker = new node.Worker(
+            // getBuiltinModule, not require: an eval worker is ESM when the process was started with --input-type=module
+            `const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
+            { eval: true, workerData: init },
+          );
+          // Referenced until it reports ready (so `await threadsReady()` keeps the process alive
+          // that long), then unref()ed: an idle pool never keeps a process from exiting.
+          readies.push(
+            new Promise((resolve, reject) => {
+              worker.on('message', () => {
+                worker.unref();
+                resolve();
+              });
+              worker.on('error', (e) => {
+                worker.unref();
+                reject(e);
+              });
+            }),
+          );
+          this.workers.push(worker);
+        } else {
+          const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready')); };`;
+          const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+          const worker = new Worker(url);
+          URL.revokeObjectURL(url);
+          readies.push(
+            new Promise((resolve, reject) => {
+              worker.onmessage = () => resolve();
+              worker.onerror = (e) => reject(new Error(`kernel worker failed to start: ${e.message}`));
+            }),
+          );
+          worker.postMessage(init);
+          this.workers.push(worker);
+        }
       }
+    } catch (e) {
+      // a worker could not be created (a Content-Security-Policy, say): undo what was started
+      for (const w of this.workers) w.terminate();
+      this.ctl.free();
+      throw e;
     }
     this.ready = Promise.all(readies).then(() => undefined);
     this.ready.catch(() => {}); // reported through threadsReady(); never an unhandled rejection
