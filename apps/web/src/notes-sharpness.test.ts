@@ -1,26 +1,27 @@
+import { sharpnessComparison } from '@descent/mlp';
 import { describe, expect, it } from 'vitest';
-import { sharpnessRace, sharpnessTarget } from './notes-sharpness.js';
+import { sharpnessRace } from './notes-sharpness.js';
 
-describe('sharpness of the minimum each optimizer found', () => {
-  const rows = sharpnessRace();
-  const row = (name: string) => rows.find((r) => r.name.startsWith(name))!;
-
-  it('stops every optimizer at the same training loss', () => {
-    for (const r of rows) {
-      expect(r.reached, r.name).toBe(true);
-      expect(r.loss).toBeLessThan(sharpnessTarget);
-    }
-  });
-
-  it("SAM's minimum is flatter than full-batch GD's (λ_max), and small batches' flatter than GD's (trace)", () => {
-    expect(row('SAM').lambdaMax).toBeLessThan(row('GD').lambdaMax);
-    expect(row('SGD').trace).toBeLessThan(row('GD').trace);
-  });
-
-  it('has λ_max <= trace (a positive semi-definite Hessian at a minimum: the largest of non-negative eigenvalues)', () => {
-    for (const r of rows) {
-      expect(r.lambdaMax).toBeGreaterThan(0);
-      expect(r.lambdaMax).toBeLessThanOrEqual(r.trace);
-    }
+describe("the page's sharpness bars", () => {
+  it("label mlp's four runs in their order, with their numbers unchanged", () => {
+    const page = sharpnessRace();
+    const lib = sharpnessComparison();
+    expect(page.map((r) => r.name)).toEqual([
+      'SGD, batch 16',
+      'GD, full batch',
+      'SAM (GD, ρ = 1)',
+      'Adam, batch 16',
+    ]);
+    expect(lib.map((r) => r.name)).toEqual([
+      'SGD, batch 16, lr 0.5',
+      'GD (full batch), lr 0.5',
+      'GD + SAM rho = 1',
+      'Adam, batch 16, lr 0.01',
+    ]);
+    page.forEach((r, i) => {
+      expect(r.lambdaMax).toBe(lib[i].lambdaMax);
+      expect(r.trace).toBe(lib[i].trace);
+      expect(r.colour).toMatch(/^#[0-9a-f]{6}$/);
+    });
   });
 });

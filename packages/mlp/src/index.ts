@@ -9,6 +9,7 @@ export * from './diagnostics/index.js';
 export { type EvaluateOptions, type Evaluation, evaluate, predict } from './evaluate.js';
 export * from './fit.js';
 export * from './flat-minima.js';
+export * from './flat-minima-experiment.js';
 export * from './layers/activations.js';
 export * from './layers/batch-norm.js';
 export { Dense, type DenseOptions } from './layers/dense.js';

@@ -12,7 +12,6 @@
  *   each optimizer reached on digits, stopped at the same training loss.
  */
 import {
-  Adam,
   accelerationExperiment,
   asObjective,
   coordinateDescentQuadratic,
@@ -20,11 +19,10 @@ import {
   irisLogistic,
   minibatchSgd,
   minimize,
-  SGD,
   saga,
   svrg,
 } from '@descent/core';
-import { digits, mlp, sharpness, standardize, trainTestSplit, trainToLoss } from '@descent/mlp';
+import { sharpnessComparison } from '@descent/mlp';
 import type { Series } from '../charts/ascii.js';
 import type { NoteSection } from './notes.js';
 import { constraintSets } from './notes-constraints.js';
@@ -186,26 +184,7 @@ export function acceleratedRates(): NoteSection {
  * trained until the training loss is below 0.05, then λ_max and the trace of its Hessian.
  */
 export function flatMinima(): NoteSection {
-  const { train } = trainTestSplit(digits(), { testFraction: 0.2, seed: 0 });
-  const n = 600;
-  const { train: all } = standardize(train);
-  const data = { ...all, n, x: all.x.subarray(0, n * all.features), y: all.y.subarray(0, n) };
-  const runs: [string, Parameters<typeof trainToLoss>[2]][] = [
-    ['SGD, batch 16, lr 0.5', { optimizer: (ps) => new SGD(ps, { lr: 0.5 }), batchSize: 16 }],
-    ['GD (full batch), lr 0.5', { optimizer: (ps) => new SGD(ps, { lr: 0.5 }), batchSize: n }],
-    ['GD + SAM rho = 1', { optimizer: (ps) => new SGD(ps, { lr: 0.5 }), batchSize: n, sam: { rho: 1 } }],
-    ['Adam, batch 16, lr 0.01', { optimizer: (ps) => new Adam(ps, { lr: 0.01 }), batchSize: 16 }],
-  ];
-  const rows = runs.map(([name, options]) => {
-    const model = mlp({ sizes: [64, 16, 10], seed: 1 });
-    try {
-      const r = trainToLoss(model, data, { ...options, target: 0.05, maxSteps: 2000 });
-      const s = sharpness(model, data);
-      return [name, r.steps, r.loss, s.lambdaMax, s.trace];
-    } finally {
-      model.free();
-    }
-  });
+  const rows = sharpnessComparison().map((r) => [r.name, r.steps, r.loss, r.lambdaMax, r.trace]);
   const lowest = (col: number) => rows.reduce((a, b) => ((b[col] as number) < (a[col] as number) ? b : a));
   const [lam, tr] = [lowest(3), lowest(4)];
   const gd = rows[1];
