@@ -59,10 +59,11 @@ export function sharpnessView(): HTMLElement & { restore(): void } {
     <p class="explain">How to read it: at the same loss the minima differ in shape. A large λ_max
     is a sharp pit: a small move of the weights in that direction raises the loss a lot, and the
     test data's loss surface, slightly shifted from the training one, sits higher there. Full-batch
-    gradient descent walks into the sharpest minimum; the noise of small batches shakes the weights
-    out of narrow pits, and SAM (sharpness-aware minimization) looks for a minimum whose whole
-    neighbourhood is low, on purpose: its λ_max is the smallest. The two measures need not agree:
-    λ_max is one direction, the trace all of them together.</p>`;
+    gradient descent ends in a sharper minimum than SGD with small batches, whose noise shakes the
+    weights out of narrow pits; SAM (sharpness-aware minimization) looks for a minimum whose whole
+    neighbourhood is low, on purpose, and its λ_max is the smallest. The two measures need not
+    agree: λ_max is one direction, the trace all of them together (Adam's minimum here has the
+    largest λ_max and the smallest trace).</p>`;
   const chart = svg('svg', { class: 'bar-chart', id: 'sharpness-chart', 'font-size': 13 });
   Object.assign(chart.style, { maxWidth: '480px', width: '100%', height: 'auto', display: 'block' });
   section.querySelector('.chart-slot')!.append(chart);
