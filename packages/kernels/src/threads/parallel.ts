@@ -12,23 +12,26 @@
  *   offsetting every pointer; a null pointer (0, an unused buffer) stays 0. Elementwise means
  *   bit-identical whatever the split.
  *
- * Crossovers (below them the pool is not touched): `THREADS_CROSSOVER=only pnpm bench threads.js`
- * on this 2-core machine, 2 threads against 1, wall clock, best of 3 alternating medians of 7,
- * with the machine shared (load average 13-14 on 2 cores, so every figure is noisy):
- *   gemm n³:  n = 64: 0.98x, 80: 1.09x, 96: 1.47x, 128: 0.80x, 160: 2.07x, 192: 1.64x, 256: 1.63x
- *   Adam n:   2^15: 0.93x, 2^16: 0.75x, 2^17: 0.80x, 2^18: 1.73x, 2^19: 0.93x, 2^20: 0.81x
- * and the cost model they bound: a job costs ~25 us to hand out and join (measured quiet: 1000
- * empty jobs in 25 ms), so 2 threads pay once the work takes over ~50 us on one thread: gemm at
- * ~2^20 multiply-adds (about 45 us at 23 G multiply-adds/s), an Adam step at ~2^17 elements
- * (about 95 us; a step over 2^16 took 48 us).
+ * Crossovers (below them the pool is not touched), measured on this 2-core machine in a quiet
+ * moment (load average 3-5), 2 threads against 1, wall clock:
+ *   back to back (`THREADS_CROSSOVER=only pnpm bench threads.js`: the worker still spinning from
+ *   the last job): gemm n³ n = 48: 0.88x, 64: 1.54x, 96: 1.83x, 128: 1.89x, 256: 1.98x;
+ *   Adam n = 2^13: 1.37x, 2^14: 1.62x, 2^15: 1.76x, 2^17: 1.90x, 2^20: 1.86x.
+ *   after 500 us of other work (the worker asleep in Atomics.wait, woken by the job: ~20-30 us
+ *   more; the suite's last lines): gemm 64x128x64 (2^19): 0.67x, 128³ (2^21): 1.25x, 256³: 1.85x;
+ *   Adam 2^16: 0.89-1.07x, 2^17: 1.19-1.37x, 2^18: 1.68x.
+ * Real loops (a training step) sit between the two, so the thresholds are where a cold job about
+ * breaks even and a warm one gains 1.7-1.9x. Under load (other processes on both cores) every
+ * figure drops to about 1 or below: the two threads then share one core.
  */
 import { alloc, type DType, type WasmArray } from '../arena.js';
 import type { RawKernel } from '../exports.js';
 import { activePool, threadCount } from './config.js';
 
 /**
- * gemm: m·n·k multiply-adds at which 2 threads start to pay. A job costs ~25 us of wake-up and
- * join, plus each part packs its own copy of B.
+ * gemm: m·n·k multiply-adds from which C is split (about 45 us on one thread). A job costs a few
+ * us to hand out and join when the workers are awake, ~25 us more when they must be woken; each
+ * part also packs its own copy of B.
  */
 export let GEMM_MIN_WORK = 1 << 20;
 /** Rows of C per part at least (a part below this is not worth a thread's wake-up). */
