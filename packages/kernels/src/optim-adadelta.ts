@@ -7,6 +7,7 @@
 import type { WasmArray } from './arena.js';
 import { typedKernel } from './exports.js';
 import { checkStepArrays } from './optim-args.js';
+import { runElementwise } from './threads/parallel.js';
 
 const kernel = typedKernel('adadelta');
 
@@ -27,7 +28,7 @@ export function fusedAdadeltaStep(
   s: AdadeltaScalars,
 ): void {
   const dt = checkStepArrays(param, grad, { squareAvg, accDelta });
-  kernel(dt)(
+  runElementwise(kernel(dt), 'adadelta', dt, 4, [
     param.length,
     param.ptr,
     grad.ptr,
@@ -38,5 +39,5 @@ export function fusedAdadeltaStep(
     s.eps,
     s.weightDecay,
     s.maximize ? -1 : 1,
-  );
+  ]);
 }

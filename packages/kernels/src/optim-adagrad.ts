@@ -8,6 +8,7 @@
 import type { WasmArray } from './arena.js';
 import { typedKernel } from './exports.js';
 import { checkStepArrays } from './optim-args.js';
+import { runElementwise } from './threads/parallel.js';
 
 const kernel = typedKernel('adagrad');
 
@@ -22,5 +23,14 @@ export interface AdagradScalars {
 /** One Adagrad step: reads grad, updates param and sum (the running sum of squares) in place. */
 export function fusedAdagradStep(param: WasmArray, grad: WasmArray, sum: WasmArray, s: AdagradScalars): void {
   const dt = checkStepArrays(param, grad, { sum });
-  kernel(dt)(param.length, param.ptr, grad.ptr, sum.ptr, s.clr, s.eps, s.weightDecay, s.maximize ? -1 : 1);
+  runElementwise(kernel(dt), 'adagrad', dt, 3, [
+    param.length,
+    param.ptr,
+    grad.ptr,
+    sum.ptr,
+    s.clr,
+    s.eps,
+    s.weightDecay,
+    s.maximize ? -1 : 1,
+  ]);
 }

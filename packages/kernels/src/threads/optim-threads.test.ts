@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DType, type FloatArray, fromArray, type WasmArray } from '../arena.js';
+import { fusedAdadeltaStep } from '../optim-adadelta.js';
+import { fusedAdagradStep } from '../optim-adagrad.js';
 import { fusedAdamStep, fusedNAdamStep } from '../optim-adam.js';
 import { fusedLionStep } from '../optim-lion.js';
 import { fusedRmspropStep } from '../optim-rmsprop.js';
@@ -82,7 +84,7 @@ describe('optimizer steps on threads', () => {
     for (const x of a) x.free();
   });
 
-  it('NAdam, SGD with momentum, Lion and centered RMSprop with momentum: 2 threads give the same bits as 1', () => {
+  it('NAdam, SGD with momentum, Lion, centered RMSprop with momentum, Adagrad and Adadelta: 2 threads give the same bits as 1', () => {
     const steps: Array<[number, (a: WasmArray[]) => void]> = [
       [
         2,
@@ -127,6 +129,22 @@ describe('optimizer steps on threads', () => {
             { squareAvg: a[2], gradAvg: a[3], momentumBuffer: a[4] },
             { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.9, maximize: false },
           ),
+      ],
+      [
+        1,
+        (a) =>
+          fusedAdagradStep(a[0], a[1], a[2], { clr: 0.01, eps: 1e-10, weightDecay: 1e-3, maximize: false }),
+      ],
+      [
+        2,
+        (a) =>
+          fusedAdadeltaStep(a[0], a[1], a[2], a[3], {
+            lr: 1,
+            rho: 0.9,
+            eps: 1e-6,
+            weightDecay: 0,
+            maximize: true,
+          }),
       ],
     ];
     for (const [k, step] of steps) expectSameBits(run(1, 'f32', k, step), run(2, 'f32', k, step));
