@@ -195,6 +195,34 @@ describe('process exit', () => {
     },
   );
 
+  it.skipIf(!existsSync(dist))(
+    'the relaxed-SIMD build on threads: workers run the same build, the same bits as 1 thread',
+    () => {
+      const script = `
+      import * as K from ${JSON.stringify(dist)};
+      const n = 200;
+      const A = K.matrixFrom(n, n, Float32Array.from({ length: n * n }, (_, i) => Math.sin(i)));
+      const C = [0, 1].map(() => K.matrixFrom(n, n, new Float32Array(n * n)));
+      K.setThreads(2);
+      K.gemm(A, A, C[0]);
+      const info = K.backendInfo();
+      K.setThreads(1);
+      K.gemm(A, A, C[1]);
+      const same = C[0].data.data.every((v, i) => Object.is(v, C[1].data.data[i]));
+      console.log(JSON.stringify({ simd: info.simd, workers: info.workersRunning, same }));
+    `;
+      const flags =
+        Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+      const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+        timeout: 20000,
+        encoding: 'utf8',
+        env: { ...process.env, DESCENT_SIMD: 'relaxed' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ simd: 'relaxed', workers: true, same: true });
+    },
+  );
+
   /** backendInfo() (or the error) in a fresh Node process with DESCENT_THREADS=value. */
   function withEnv(value: string): { info?: { threads: number; reason: string }; error?: string } {
     const script = `
