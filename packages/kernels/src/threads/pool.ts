@@ -37,9 +37,14 @@ import {
   workerMain,
 } from './worker-main.js';
 
-/** Polls of the control block before a thread sleeps: about 20-50 us on this machine. */
-const WORKER_SPIN = 20000;
-const CALLER_SPIN = 20000;
+/**
+ * How long a worker polls for the next job before it sleeps in Atomics.wait, in ms. Back-to-back
+ * kernel calls (a training step's products, a few us of other work apart) then find it awake;
+ * waking a sleeping worker costs ~20-30 us more. Spinning costs a core's time, so it is short.
+ */
+const WORKER_SPIN_MS = 0.1;
+/** How long the caller polls for the workers' last parts before it sleeps (where it may). */
+const CALLER_SPIN_MS = 0.5;
 
 interface AnyWorker {
   terminate(): unknown;
@@ -107,7 +112,7 @@ export class Pool {
           ctl: this.ctl.ptr,
           index: w,
           names: this.names,
-          spin: WORKER_SPIN,
+          spinMs: WORKER_SPIN_MS,
           layout,
         };
         if (node) {
@@ -259,10 +264,14 @@ export class Pool {
   private join(i32: Int32Array, at: number, count: number): void {
     const block = canBlock();
     let spins = 0;
+    let until = 0;
     for (;;) {
       const done = Atomics.load(i32, at);
       if (done >= count) return;
-      if (block && ++spins > CALLER_SPIN) Atomics.wait(i32, at, done, 10);
+      if (!block || (++spins & 63) !== 0) continue;
+      const now = performance.now();
+      if (until === 0) until = now + CALLER_SPIN_MS;
+      else if (now > until) Atomics.wait(i32, at, done, 10);
     }
   }
 

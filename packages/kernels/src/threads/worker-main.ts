@@ -50,8 +50,8 @@ export interface WorkerInit {
   index: number;
   /** the module's function exports, in the order FN indexes */
   names: string[];
-  /** Atomics.load polls of GEN before sleeping in Atomics.wait */
-  spin: number;
+  /** how long to poll GEN for the next job before sleeping in Atomics.wait, in ms */
+  spinMs: number;
   layout: {
     GEN: number;
     DONE: number;
@@ -91,10 +91,14 @@ export function workerMain(d: WorkerInit, ready: () => void): void {
   ready();
   for (;;) {
     let spins = 0;
+    let until = 0;
     while (Atomics.load(i32, I + L.GEN) === seen) {
-      if (++spins > d.spin) {
+      if ((++spins & 63) !== 0) continue;
+      const now = performance.now();
+      if (until === 0) until = now + d.spinMs;
+      else if (now > until) {
         Atomics.wait(i32, I + L.GEN, seen);
-        spins = 0;
+        until = 0;
       }
     }
     seen = Atomics.load(i32, I + L.GEN);
