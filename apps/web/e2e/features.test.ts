@@ -151,6 +151,17 @@ describe('the race', () => {
     await shared.page.close();
   });
 
+  it('keeps a copy 10x from its first racer when another function suggests new rates', async () => {
+    await race().locator('select[name="problem"]').selectOption('rosenbrock');
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 30_000 });
+    const first = Number(await race().locator('input[name="lr-adam"]').inputValue());
+    const copy = Number(await race().locator('input[name="lr-adam#2"]').inputValue());
+    expect(first).not.toBe(0.01);
+    expect(copy / first).toBeCloseTo(10, 1);
+    await race().locator('select[name="problem"]').selectOption('ill-conditioned');
+    await page.locator('#race[data-state="done"]').waitFor({ timeout: 30_000 });
+  });
+
   it('takes a copy away again', async () => {
     await race().locator('button[name="remove-adam#2"]').click();
     await page.locator('#race[data-state="done"]').waitFor();

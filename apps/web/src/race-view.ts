@@ -230,7 +230,14 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         startX.value = formatNumber(problem.x0[0], 6);
         startY.value = formatNumber(problem.x0[1], 6);
         const rates = suggestedRates(problem, problem.x0, domain);
-        for (const { m, lr } of racers.racers) if (lr) lr.value = String(rates[m.method]);
+        // a copy keeps its ratio to its method's first racer (two Adams 10x apart stay 10x apart)
+        const before = new Map(racers.racers.map((r) => [r.key, Number(r.lr?.value)]));
+        for (const r of racers.racers) {
+          if (!r.lr) continue;
+          const ratio = r.copy ? before.get(r.key)! / before.get(r.m.method)! : 1;
+          const rate = rates[r.m.method] * (Number.isFinite(ratio) && ratio > 0 ? ratio : 1);
+          r.lr.value = String(Number(rate.toPrecision(2)));
+        }
       }
       return true;
     } catch (e) {
