@@ -155,7 +155,7 @@ function nodeReference(): { loss: number; accuracy: number } {
 describe('threads in the page', () => {
   let isolated: Seen;
 
-  it('with COOP/COEP: crossOriginIsolated, the footer reports one thread per core (>= 2 here) and training is right', async () => {
+  it('with COOP/COEP: crossOriginIsolated, the footer reports one thread per core (>= 2 here) and relaxed SIMD, and training agrees with Node', async () => {
     isolated = await visit(session.url);
     expect(isolated.isolated).toBe(true);
     const expected = Math.max(1, Math.min(isolated.cores, 8));
@@ -166,8 +166,11 @@ describe('threads in the page', () => {
       expect(isolated.backend.text).toContain(`${expected} threads`);
       expect(isolated.poolWorkers).toBeGreaterThanOrEqual(expected - 1);
     }
-    expect(['plain', 'relaxed']).toContain(isolated.backend.simd);
+    expect(isolated.backend.simd).toBe('relaxed');
     const node = nodeReference();
+    // The page runs the relaxed-SIMD build (FMA in gemm), Node the plain one: products round
+    // differently (once per multiply-add), so after training the losses agree closely, not bit
+    // for bit (measured: 1.1e-8 apart at 2.0e-3).
     expect(Number(isolated.loss)).toBeCloseTo(node.loss, 6);
     expect(isolated.accuracy).toBe(node.accuracy);
     expect(isolated.accuracy).toBeGreaterThan(0.95);

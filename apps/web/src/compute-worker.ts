@@ -4,7 +4,7 @@
  * Training reports progress at most every 150 ms of work; the page stops a run by terminating the
  * worker, which answers at once even in the middle of a long epoch.
  */
-import { backendInfo, dot, fromArray, setThreads, threadsReady } from '@descent/kernels';
+import { backendInfo, dot, fromArray, loadRelaxedSimd, setThreads, threadsReady } from '@descent/kernels';
 import type { ComputeReply, ComputeRequest } from './compute-protocol.js';
 import { firstPoint, inspectPoint, searchCriticalPoints } from './critical-compute.js';
 import { landscapeOf } from './landscape.js';
@@ -14,6 +14,14 @@ import { runRace } from './race.js';
 import { traceOf } from './race-trace.js';
 import { boxOf, decisionGridSize, parameterCount, parseHidden, Trainer } from './training.js';
 import { tuneRates } from './tune.js';
+
+/**
+ * The relaxed-SIMD (FMA) build of the kernels where the browser has it (Chrome >= 114): its bytes
+ * are a chunk of their own, fetched here before the first kernel call (every message waits for it).
+ * Matrix products then round once per multiply-add; optimizer updates stay bit-for-bit the plain
+ * build's (see @descent/kernels' README, "Relaxed SIMD").
+ */
+const simdReady = loadRelaxedSimd().catch(() => false);
 
 /** The network the last training finished here, kept for its landscape (freed by the next training). */
 let trained: Trainer | undefined;
@@ -112,6 +120,7 @@ function landscape(): void {
 
 self.onmessage = async (event: MessageEvent<ComputeRequest>) => {
   try {
+    await simdReady;
     if (event.data.kind === 'race') await race(event.data);
     else if (event.data.kind === 'tune') await tune(event.data);
     else if (event.data.kind === 'critical') await critical(event.data);
