@@ -14,18 +14,9 @@ import { conv2d, sum, tensor, tidy } from '@descent/autograd';
 import { Adam } from '@descent/core';
 import { fromArray, gemm, matrixFrom } from '@descent/kernels';
 import { digits, mlp, softmaxCrossEntropy, standardize, trainTestSplit } from '@descent/mlp';
+import { randomF32 } from './random.js';
 
 const SAMPLES = 5;
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** CPU seconds per call: calls batched to >= 0.1 s, median of SAMPLES batches. */
 function cpuTime(fn: () => unknown): number {

@@ -9,21 +9,12 @@ import { allFinite, axpy, dot, fromArray, gemv, nrm2, type WasmMatrix } from '@d
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { report, time } from '../harness.js';
 import { useTf } from '../peers.js';
+import { randomF32 } from '../random.js';
 
 /** Waits for a TF.js result (so the work is done), then frees it. */
 function settle(t: Tensor): void {
   t.dataSync();
   t.dispose();
-}
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 async function level1(n: number): Promise<void> {

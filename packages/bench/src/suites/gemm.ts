@@ -16,16 +16,7 @@ import { fromArray, gemm, matrix, type WasmMatrix } from '@descent/kernels';
 import { Matrix } from 'ml-matrix';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { randomF32 } from '../random.js';
 
 /** C = A B, naive, i-k-j order: the inner loop runs along rows of B and C (unit stride). */
 function naiveIkj<A extends Float32Array | Float64Array>(

@@ -31,19 +31,10 @@ import {
 } from '@descent/core';
 import { eigh } from '@descent/kernels';
 import { report, type Timing, time } from '../harness.js';
+import { randomF32 } from '../random.js';
 
 const N = 1024;
 const REF_N = Number(process.env.MATRIX_REF_N ?? 512);
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const FAST = { samples: 3, warmup: 1, minBatch: 0 };
 

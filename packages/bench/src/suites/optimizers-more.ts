@@ -28,18 +28,9 @@ import { fusedAdagradStep, type WasmArray } from '@descent/kernels';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
+import { randomF32 } from '../random.js';
 
 const SIZES = [1e4, 1e5, 1e6, 4e6];
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 type Kind = 'adagrad' | 'rmsprop' | 'adadelta';
 

@@ -26,18 +26,9 @@ import {
   Sophia,
 } from '@descent/core';
 import { report, time } from '../harness.js';
+import { randomF32 } from '../random.js';
 
 const N = 1e6;
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 type Impl = 'fused' | 'reference';
 const MAKERS: Record<string, (p: never, impl: Impl) => Optimizer<{ lr: number }>> = {

@@ -18,18 +18,9 @@ import { type AdamStepScalars, fusedAdamStep, type WasmArray } from '@descent/ke
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { report, type Target, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
+import { randomF32 } from '../random.js';
 
 const SIZES = [1e4, 1e5, 1e6, 4e6];
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** A plain JS Adam over Float32Arrays (the same formula and scalars as the kernel). */
 function jsAdam(n: number, x: Float32Array, g: Float32Array) {

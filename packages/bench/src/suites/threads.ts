@@ -30,18 +30,9 @@ import { currentPool } from '../../../kernels/dist/threads/config.js';
 import { elementwiseInParts, setCrossovers } from '../../../kernels/dist/threads/parallel.js';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
+import { randomF32 } from '../random.js';
 
 const ROUNDS = 3;
-
-function randomF32(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /**
  * `f` timed by `time()`, and the cores the process obtained meanwhile: its CPU time (all threads,
