@@ -1,46 +1,21 @@
+import { noiseRace as coreNoiseRace } from '@descent/core';
 import { describe, expect, it } from 'vitest';
 import { noiseRace } from './notes-noise.js';
 
-describe('the noise race', () => {
-  const race = noiseRace(1, 40);
-  const run = (name: string) => race.runs.find((r) => r.name === name)!;
-
-  it('SAGA and SVRG fall linearly to rounding while SGD stays on a noise floor 1000 times higher', () => {
-    const floor = Math.min(...run('SGD').gaps.slice(-10));
-    expect(floor).toBeGreaterThan(1e-6);
-    for (const name of ['SAGA', 'SVRG']) expect(run(name).gaps.at(-1)).toBeLessThan(floor / 1000);
+describe("the page's noise race", () => {
+  it("names and colours core's four runs in their order, their numbers unchanged", () => {
+    const page = noiseRace(1, 40);
+    const core = coreNoiseRace({ lr: 1, passes: 40 });
+    expect(page.runs.map((r) => r.name)).toEqual(['SGD', 'SAGA', 'SVRG', 'growing batch']);
+    expect(page.fStar).toBe(core.fStar);
+    page.runs.forEach((r, i) => {
+      expect(r.gaps).toEqual(core.runs[i].gaps);
+      expect(r.passes).toEqual(core.runs[i].passes);
+      expect(r.colour).toMatch(/^#[0-9a-f]{6}$/);
+    });
   });
 
-  it('SVRG ends below SGD, and the growing batch below SGD too', () => {
-    expect(run('SVRG').gaps.at(-1)).toBeLessThan(run('SGD').gaps.at(-1)!);
-    expect(run('growing batch').gaps.at(-1)).toBeLessThan(run('SGD').gaps.at(-1)!);
-  });
-
-  it('counts passes as component gradients / n: SGD one per epoch, SAGA one more for its table, SVRG five', () => {
-    expect(race.n).toBe(100);
-    expect(run('SGD').passes.slice(0, 4)).toEqual([0, 1, 2, 3]);
-    expect(run('SAGA').passes[0]).toBe(1);
-    // an SVRG epoch: the snapshot's full gradient (n) and 2n steps of two component gradients
-    expect(run('SVRG').passes.slice(0, 3)).toEqual([0, 5, 10]);
-    for (const r of race.runs) expect(r.passes.length).toBe(r.gaps.length);
-  });
-
-  it('stops every run within the same budget of 40 passes', () => {
-    for (const r of race.runs) {
-      expect(Math.max(...r.passes), r.name).toBeLessThanOrEqual(40);
-      expect(Math.max(...r.passes), r.name).toBeGreaterThan(35);
-    }
-  });
-
-  it('starts every run at the same f(θ₀) − f*, with f* the minimum (no run goes below it)', () => {
-    const starts = race.runs.map((r) => r.gaps[0]);
-    for (const s of starts) expect(s).toBeCloseTo(starts[0], 12);
-    for (const r of race.runs) expect(Math.min(...r.gaps)).toBeGreaterThan(-1e-12);
-  });
-
-  it('refuses a step that is not a positive number, and epochs out of range', () => {
-    expect(() => noiseRace(0)).toThrow(/Invalid step η: 0/);
-    expect(() => noiseRace(Number.NaN)).toThrow(/Invalid step η: NaN/);
-    expect(() => noiseRace(1, 0)).toThrow(/Invalid passes: 0/);
+  it("passes a bad step on to core's RangeError", () => {
+    expect(() => noiseRace(0)).toThrow(/Invalid lr: 0/);
   });
 });

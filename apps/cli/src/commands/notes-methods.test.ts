@@ -13,14 +13,15 @@ describe('notes: reducing noise', () => {
 
   it('SGD stalls at a noise floor a thousand times above where SAGA and SVRG end', () => {
     const sgd = s.chart?.series.find((x) => x.name === 'SGD (batch 1)')?.values ?? [];
-    const floor = 10 ** Math.min(...sgd.slice(-10)); // the lowest f - f* of SGD's last 10 epochs
+    const floor = 10 ** Math.min(...sgd.slice(-10)); // the lowest f - f* of SGD's last 10 passes
     expect(final('SAGA')).toBeLessThan(1e-9);
-    expect(final('SVRG (m = 2n)')).toBeLessThan(1e-9);
+    // within the same 40 passes: SVRG's epochs cost five each
+    expect(final('SVRG (m = 2n)')).toBeLessThan(1e-7);
     expect(floor).toBeGreaterThan(1000 * Math.max(final('SAGA'), final('SVRG (m = 2n)'), 1e-16));
     expect(final('growing batch 1.02^k')).toBeLessThan(floor / 10);
   });
 
-  it('charts every method per epoch on a log axis: 41 points for 40 epochs', () => {
+  it('charts every method per pass on a log axis: 41 points for 40 passes', () => {
     expect(s.chart?.series.map((x) => x.values.length)).toEqual([41, 41, 41, 41]);
     expect(s.chart?.yLabel).toBe('log10(f - f*)');
   });

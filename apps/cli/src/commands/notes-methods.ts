@@ -2,7 +2,7 @@
  * `descent notes`, second part: the notes' families of methods beyond SGD, each run and shown.
  *
  * - Reducing noise: SGD, SAGA, SVRG and a growing batch at one fixed step on the same finite sum
- *   (iris logistic regression), f - f* per epoch of n component gradients on a log axis: SGD
+ *   (iris logistic regression), f - f* against passes over the data on a log axis: SGD
  *   stalls at a noise floor of order η σ², the others keep falling.
  * - Coordinate descent: the staircase path of exact coordinate minimization on a tilted quadratic,
  *   drawn over its contours, and its step counts against gradient descent.
@@ -13,14 +13,10 @@
  */
 import {
   accelerationExperiment,
-  asObjective,
   coordinateDescentQuadratic,
-  geometricBatchSize,
-  irisLogistic,
-  minibatchSgd,
+  noiseRace as coreNoiseRace,
   minimize,
-  saga,
-  svrg,
+  type NoiseRaceRun,
 } from '@descent/core';
 import { sharpnessComparison } from '@descent/mlp';
 import type { Series } from '../charts/ascii.js';
@@ -31,34 +27,29 @@ const sig = (v: number) => Number(v.toPrecision(4));
 const log10Gap = (gap: number) => Math.log10(Math.max(gap, 1e-16));
 
 /**
- * SGD vs SAGA vs SVRG vs a growing batch at one fixed step η = 1 on iris logistic regression
- * (L2 weight 0.01, so μ = 0.01; L_max = 3.39). 1/(3 L_max) is SAGA's textbook step; the race uses
- * a larger one, which all three noise-reducing methods still take.
+ * SGD vs SAGA vs SVRG vs a growing batch at one fixed step η = 1 on iris logistic regression: core's
+ * noiseRace, every method within the same 40 passes over the data (component gradients / n).
  */
-export function noiseRace(epochs = 40): NoteSection {
-  const fs = irisLogistic({ l2: 0.01 });
-  const fStar = minimize(asObjective(fs), fs.x0, { method: 'lbfgs', gtol: 1e-12, ftol: 0 }).fun;
-  const lr = 1;
-  const growth = geometricBatchSize({ initial: 1, factor: 1.02, max: fs.n });
-  const runs: [string, string, { history: { f: number[] } }][] = [
-    ['SGD (batch 1)', 'd', minibatchSgd(fs, fs.x0, { lr, epochs, batch: 1, seed: 1 })],
-    ['SAGA', 'n d (gradient table)', saga(fs, fs.x0, { lr, epochs, seed: 1 })],
-    ['SVRG (m = 2n)', '2 d (snapshot, its gradient)', svrg(fs, fs.x0, { lr, epochs, seed: 1 })],
-    ['growing batch 1.02^k', 'd', minibatchSgd(fs, fs.x0, { lr, epochs, batch: growth, seed: 1 })],
-  ];
-  const at = (f: number[], e: number) => f[Math.min(e, f.length - 1)] - fStar;
-  const marks = [10, 20, epochs];
-  const series: Series[] = runs.map(([name, , r]) => ({
-    name,
-    values: r.history.f.map((f) => log10Gap(f - fStar)),
+export function noiseRace(passes = 40): NoteSection {
+  const race = coreNoiseRace({ lr: 1, passes });
+  /** f − f* after p passes: the last record that had paid no more than p (the start before any). */
+  const gapAt = (run: NoiseRaceRun, p: number) => {
+    let k = 0;
+    while (k + 1 < run.passes.length && run.passes[k + 1] <= p) k++;
+    return run.gaps[k];
+  };
+  const marks = [10, 20, passes];
+  const series: Series[] = race.runs.map((run) => ({
+    name: run.name,
+    values: Array.from({ length: passes + 1 }, (_, p) => log10Gap(gapAt(run, p))),
   }));
-  const sgdTail = runs[0][2].history.f.slice(-10).map((f) => f - fStar);
+  const sgdTail = race.runs[0].gaps.slice(-10);
   return {
-    title: `Reducing noise: SGD vs SAGA vs SVRG vs a growing batch at one fixed step eta = ${lr}, logistic regression on ${fs.n} iris flowers`,
-    head: ['method', 'memory', ...marks.map((e) => `f - f* after ${e} epochs`)],
-    rows: runs.map(([name, memory, r]) => [name, memory, ...marks.map((e) => at(r.history.f, e))]),
-    chart: { series, xLabel: 'epoch (n component gradients)', yLabel: 'log10(f - f*)' },
-    explanation: `At the same fixed step, SGD's gradient noise keeps it bouncing between f - f* = ${sig(Math.min(...sgdTail))} and ${sig(Math.max(...sgdTail))} over the last 10 epochs (a floor of order eta sigma^2); SAGA and SVRG correct each gradient by a remembered one, so the noise vanishes at the minimum and they fall linearly to rounding, and a batch growing by 2% a step averages the noise away more slowly.`,
+    title: `Reducing noise: SGD vs SAGA vs SVRG vs a growing batch at one fixed step eta = ${race.lr}, logistic regression on ${race.n} iris flowers`,
+    head: ['method', 'memory', ...marks.map((p) => `f - f* after ${p} passes`)],
+    rows: race.runs.map((run) => [run.name, run.memory, ...marks.map((p) => gapAt(run, p))]),
+    chart: { series, xLabel: 'passes over the data (n component gradients each)', yLabel: 'log10(f - f*)' },
+    explanation: `At the same fixed step, SGD's gradient noise keeps it bouncing between f - f* = ${sig(Math.min(...sgdTail))} and ${sig(Math.max(...sgdTail))} over its last 10 epochs (a floor of order eta sigma^2); SAGA and SVRG correct each gradient by a remembered one, so the noise vanishes at the minimum and they fall linearly to rounding (SAGA pays with a table of n gradients, SVRG with five passes an epoch), and a batch growing by 2% a step averages the noise away more slowly.`,
   };
 }
 
