@@ -41,17 +41,17 @@
 import { allFinite, alloc, type DType, fromArray, WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
+import { checkGroupsOf, checkParamState, type LoadTarget } from './state-dict-load.js';
 import { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
 import { StepSnapshot } from './step-snapshot.js';
-import { checkKnownOptions, didYouMean } from './validate.js';
+import { checkKnownOptions } from './validate.js';
 
 export { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
 
 /** How `loadStateDict` checks one state key: an array (of the parameter's dtype) or a number. */
 export type StateSpec = Record<string, { kind: 'array' | 'number'; required: boolean }>;
 
-/** Group keys the schedulers write (see @descent/schedulers), accepted in a loaded group. */
-export const SCHEDULER_GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
+export { SCHEDULER_GROUP_KEYS } from './state-dict-load.js';
 
 /** What every optimizer's options share. */
 export interface BaseOptions {
@@ -442,7 +442,15 @@ export abstract class Optimizer<O extends BaseOptions> {
    * error naming the key.
    */
   loadStateDict(sd: OptimizerStateDict): void {
-    const newGroups = this.checkGroupsOf(sd);
+    const target: LoadTarget<O> = {
+      name: this.name,
+      optionNames: this.optionNames,
+      paramGroups: this.paramGroups,
+      validateGroup: (o) => this.validateGroup(o),
+      stateSpec: (p, g) => this.stateSpec(p, g),
+      stateArrayLength: (p, k) => this.stateArrayLength(p, k),
+    };
+    const newGroups = checkGroupsOf(target, sd);
     const all = this.params();
     const groupOf = new Map<Param, ParamGroup<O>>();
     newGroups.forEach((g) => {
@@ -456,7 +464,7 @@ export abstract class Optimizer<O extends BaseOptions> {
         throw new RangeError(
           `loadStateDict: state for parameter index ${key}, but there are ${all.length} parameters`,
         );
-      newState.set(p, this.checkParamState(p, groupOf.get(p) as ParamGroup<O>, s));
+      newState.set(p, checkParamState(target, p, groupOf.get(p) as ParamGroup<O>, s));
     }
     // all checks passed: apply
     for (const s of this.state.values()) freeState(s);
@@ -477,149 +485,6 @@ export abstract class Optimizer<O extends BaseOptions> {
       this.paramGroups[i] = g;
     });
     if (typeof sd.stepsTaken === 'number') this.stepsTaken = sd.stepsTaken;
-  }
-
-  /** The groups a state dict would install, checked (top-level keys, group keys, options). */
-  protected checkGroupsOf(sd: OptimizerStateDict): ParamGroup<O>[] {
-    if (!sd || typeof sd !== 'object' || Array.isArray(sd)) {
-      throw new TypeError(`loadStateDict: expected { state, paramGroups }, got ${describe(sd)}`);
-    }
-    for (const k of Object.keys(sd)) {
-      if (k === 'param_groups') {
-        throw new RangeError(
-          "loadStateDict: unknown key 'param_groups' (a torch state dict? use fromTorchStateDict)",
-        );
-      }
-      if (!['optimizer', 'state', 'paramGroups', 'stepsTaken'].includes(k)) {
-        throw new RangeError(
-          `loadStateDict: unknown key '${k}' (expected optimizer, state, paramGroups, stepsTaken)`,
-        );
-      }
-    }
-    if (sd.optimizer !== undefined && sd.optimizer !== this.name) {
-      throw new RangeError(
-        `loadStateDict: the state dict is ${describe(sd.optimizer)}'s, this optimizer is ${this.name}`,
-      );
-    }
-    if (!Array.isArray(sd.paramGroups)) {
-      throw new TypeError(`loadStateDict: paramGroups must be an array, got ${describe(sd.paramGroups)}`);
-    }
-    if (!sd.state || typeof sd.state !== 'object' || Array.isArray(sd.state)) {
-      throw new TypeError(`loadStateDict: state must be an object, got ${describe(sd.state)}`);
-    }
-    if (sd.stepsTaken !== undefined && !(Number.isInteger(sd.stepsTaken) && (sd.stepsTaken as number) >= 0)) {
-      throw new TypeError(
-        `loadStateDict: stepsTaken must be an integer >= 0, got ${describe(sd.stepsTaken)}`,
-      );
-    }
-    if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new RangeError(
-        `loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
-      );
-    }
-    const known = [...this.optionNames, ...SCHEDULER_GROUP_KEYS, 'params'];
-    let next = 0;
-    return sd.paramGroups.map((sg, gi) => {
-      const g = this.paramGroups[gi];
-      if (!sg || typeof sg !== 'object' || Array.isArray(sg)) {
-        throw new TypeError(`loadStateDict: paramGroups[${gi}] must be an object, got ${describe(sg)}`);
-      }
-      if (!Array.isArray(sg.params) || sg.params.length !== g.params.length) {
-        throw new RangeError(
-          `loadStateDict: group ${gi} has ${Array.isArray(sg.params) ? sg.params.length : 'no'} parameters in the state dict, ${g.params.length} in the optimizer`,
-        );
-      }
-      sg.params.forEach((idx, j) => {
-        if (idx !== next + j) {
-          throw new RangeError(
-            `loadStateDict: paramGroups[${gi}].params[${j}] is ${describe(idx)}, expected ${next + j} (parameters are numbered in group order)`,
-          );
-        }
-      });
-      next += g.params.length;
-      for (const k of Object.keys(sg)) {
-        if (!known.includes(k)) {
-          throw new RangeError(
-            `loadStateDict: unknown key '${k}' in paramGroups[${gi}]${didYouMean(k, known)} (not a ${this.name} option)`,
-          );
-        }
-      }
-      for (const k of this.optionNames) {
-        if (!(k in sg)) throw new RangeError(`loadStateDict: paramGroups[${gi}] is missing option '${k}'`);
-      }
-      for (const k of SCHEDULER_GROUP_KEYS) {
-        if (k in sg && typeof sg[k] !== 'number') {
-          throw new TypeError(
-            `loadStateDict: paramGroups[${gi}].${k} must be a number, got ${describe(sg[k])}`,
-          );
-        }
-      }
-      const { params: _ignored, ...opts } = sg;
-      const merged = { ...opts, params: g.params } as ParamGroup<O>;
-      for (const [k, v] of Object.entries(merged)) {
-        if (Array.isArray(v) && k !== 'params') (merged as Record<string, unknown>)[k] = [...v];
-      }
-      try {
-        this.validateGroup(merged);
-      } catch (e) {
-        if (e instanceof Error) e.message = `loadStateDict: paramGroups[${gi}]: ${e.message}`;
-        throw e;
-      }
-      return merged;
-    });
-  }
-
-  /** One parameter's state, checked against `stateSpec` (still outside kernel memory). */
-  private checkParamState(p: Param, group: ParamGroup<O>, s: unknown): ParamState {
-    if (!s || typeof s !== 'object' || Array.isArray(s)) {
-      throw new TypeError(`loadStateDict: the state of ${p.name} must be an object, got ${describe(s)}`);
-    }
-    const spec = this.stateSpec(p, group);
-    const names = Object.keys(spec);
-    const restored: ParamState = {};
-    for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
-      const want = spec[k];
-      if (!want) {
-        const hint = k.includes('_') ? ' (a torch state dict? use fromTorchStateDict)' : didYouMean(k, names);
-        throw new RangeError(
-          `loadStateDict: unknown state '${k}' of ${p.name}${hint}; ${this.name} keeps ${names.join(', ') || 'no state'}`,
-        );
-      }
-      if (want.kind === 'number') {
-        if (typeof v !== 'number' || !Number.isFinite(v) || (k === 'step' && v < 0)) {
-          throw new TypeError(
-            `loadStateDict: state '${k}' of ${p.name} must be a finite number, got ${describe(v)}`,
-          );
-        }
-      } else {
-        if (!(v instanceof Float32Array || v instanceof Float64Array)) {
-          const encoded = v && typeof v === 'object' && '$typed' in v;
-          throw new TypeError(
-            `loadStateDict: state '${k}' of ${p.name} must be a ${p.dtype === 'f32' ? 'Float32Array' : 'Float64Array'}, got ${encoded ? 'an encoded array ({ $typed, base64 }): pass the dict through decodeStateDict first' : describe(v)}`,
-          );
-        }
-        const len = this.stateArrayLength(p, k);
-        if (len !== undefined && v.length !== len) {
-          throw new RangeError(
-            `loadStateDict: state '${k}' of ${p.name} has length ${v.length}, expected ${len}`,
-          );
-        }
-        if (v instanceof Float32Array !== (p.dtype === 'f32')) {
-          throw new TypeError(
-            `loadStateDict: state '${k}' of ${p.name} is ${v.constructor.name}, the parameter is ${p.dtype}`,
-          );
-        }
-      }
-      restored[k] = v as StateValue;
-    }
-    for (const [k, want] of Object.entries(spec)) {
-      if (want.required && !(k in restored)) {
-        throw new RangeError(
-          `loadStateDict: state of ${p.name} is missing '${k}' (${this.name} keeps ${names.join(', ')})`,
-        );
-      }
-    }
-    return restored;
   }
 
   /** Frees the state's kernel memory (the optimizer can go on; state restarts from scratch). */
@@ -649,16 +514,6 @@ export abstract class Optimizer<O extends BaseOptions> {
 function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {
   const first = params[0] as unknown as { params?: unknown };
   return !!first && Array.isArray(first.params);
-}
-
-/** A short description of a value for messages. */
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `'${v}'`;
-  return String(v);
 }
 
 function copyStateValue(v: WasmArray | StateValue): StateValue {
