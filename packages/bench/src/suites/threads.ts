@@ -1,7 +1,9 @@
 /**
  * Threads (issue 19): the kernels on 1 thread against 2 threads in the same run, wall clock.
  *   - sgemm n = 512 and 1024: 2 threads against 1 (target >= 1.8x) and against TF.js-wasm on its
- *     one thread (XNNPACK), with GFLOP/s;
+ *     one thread (XNNPACK), with GFLOP/s; and the relaxed-SIMD build on 2 threads (a child process:
+ *     one build per process) against the plain build's 1 thread (target >= 2.3x) and TF.js-wasm
+ *     (target >= 3x);
  *   - Adam on 4e6 f32 parameters: 2 threads against 1 (target >= 1.5x), with the GB/s each moves
  *     (4 arrays read, 3 written per step) next to a STREAM-like copy (read one array, write
  *     another, 64 MiB each) measured on 1 and 2 threads in the same run: the memory bandwidth that
@@ -12,7 +14,10 @@
  * threads alternate, ROUNDS times each, keeping each side's fastest median: on a shared machine
  * the load changes from second to second. The load average is printed with the results.
  */
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   alloc,
   copy,
@@ -30,7 +35,10 @@ import { currentPool } from '../../../kernels/dist/threads/config.js';
 import { elementwiseInParts, setCrossovers } from '../../../kernels/dist/threads/parallel.js';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
+
 import { randomF32 } from '../random.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const ROUNDS = 3;
 
@@ -109,6 +117,49 @@ async function sgemm(n: number): Promise<void> {
   );
   coresLine(one, two);
   for (const x of [A, B, C]) x.data.free();
+  const both = relaxedOnTwo(n);
+  if (typeof both === 'string') console.log(`  relaxed SIMD + 2 threads: not measured (${both})`);
+  else {
+    report(
+      `sgemm n = ${n}: relaxed SIMD + 2 threads (a child process)`,
+      both,
+      [one, tfWasm],
+      [
+        { peer: one.name, atLeast: 2.3 },
+        { peer: tfWasm.name, atLeast: 3 },
+      ],
+    );
+    console.log(`  GFLOP/s: relaxed SIMD + 2 threads ${gflops(flops, both)}`);
+  }
+}
+
+/**
+ * sgemm n on the relaxed-SIMD build with 2 threads, timed in a child process (one build per
+ * process; Node 20 needs the flag), fastest of ROUNDS children; or why it was not measured.
+ */
+function relaxedOnTwo(n: number): Timing | string {
+  const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+  let best: Timing | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    const out = execFileSync(
+      process.execPath,
+      [...flags, join(here, '..', 'relaxed-threads-child.js'), String(n)],
+      {
+        env: { ...process.env, DESCENT_SIMD: 'relaxed' },
+        encoding: 'utf8',
+      },
+    );
+    const got = JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
+      simd: string;
+      threads: number;
+      seconds: number;
+    };
+    if (got.simd !== 'relaxed' || got.threads !== 2)
+      return `the child ran ${got.simd} SIMD on ${got.threads} threads`;
+    if (!best || got.seconds < best.seconds)
+      best = { name: 'descent gemm f32, relaxed SIMD, 2 threads', seconds: got.seconds };
+  }
+  return best!;
 }
 
 const adamScalars = {
