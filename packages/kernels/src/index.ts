@@ -50,6 +50,6 @@ export * from './regularizers.js';
 export { loadRelaxedSimd } from './relaxed-bytes.js';
 export * from './softmax.js';
 export * from './strided.js';
-export * from './transpose.js';
 export { type BackendInfo, backendInfo, setThreads, threadsReady } from './threads/config.js';
+export * from './transpose.js';
 export { relaxedSimdSupported, type SimdBuild, setSimd, simdSupported } from './wasm.js';
