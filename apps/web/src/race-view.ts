@@ -14,6 +14,7 @@ import { MomentumFigure } from './momentum-figure.js';
 import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
 import { curvatures, MAX_STEPS, suggestedRates } from './race.js';
+import { RacePlayer } from './race-player.js';
 import { fillTable } from './race-table.js';
 import { type CopyState, numberInput, type Racer, RacerList, type RacerState } from './racer-list.js';
 import { heavyBallLimit } from './racer-settings.js';
@@ -138,43 +139,15 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   const momentum = new MomentumFigure();
   form.append(picker.element, start, limits, racers.element, buttons, status, momentum.element);
 
-  // the player: play / pause, one step, and a scrubber over the iterations
-  const player = section.querySelector<HTMLElement>('.player')!;
-  const play = Object.assign(document.createElement('button'), {
-    type: 'button',
-    textContent: 'Pause',
-    name: 'play',
-  });
-  const stepOnce = Object.assign(document.createElement('button'), {
-    type: 'button',
-    textContent: 'Step',
-    name: 'step',
-  });
-  const scrub = Object.assign(document.createElement('input'), {
-    type: 'range',
-    name: 'scrub',
-    min: '0',
-    max: '0',
-    value: '0',
-  });
-  scrub.setAttribute('aria-label', 'iteration shown');
-  const shownStep = Object.assign(document.createElement('output'), {
-    name: 'shown-step',
-    textContent: 'k = 0',
-  });
-  player.append(play, stepOnce, scrub, shownStep);
-
   const worker = new ComputeClient();
   let domain: Domain;
   let problem: Problem | undefined;
   let shownKey = '';
-  let animation = 0;
   /** The race shown: each row with the racer it belongs to. */
   let rows: (RaceSummary & { racer: Racer })[] = [];
   let lines: SVGPolylineElement[] = [];
   let best: number | undefined;
   let longest = 0;
-  let playing = false;
   /** What the last tuning chose, said when its race is shown. */
   let tunedNote = '';
 
@@ -244,7 +217,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       problem = undefined;
       shownKey = '';
       worker.stop();
-      cancelAnimationFrame(animation);
+      player.halt();
       clearResults();
       fail((e as Error).message);
       return false;
@@ -260,8 +233,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     legend.show([]);
   };
 
-  /** Draws the paths and the loss curves up to step s. */
-  const showStep = (s: number) => {
+  /** Draws the paths and the loss curves up to step s (the player calls it). */
+  const drawStep = (s: number) => {
     rows.forEach((r, k) => {
       const n = countUpTo(r.trace.pathSteps, s);
       const pts: string[] = [];
@@ -287,35 +260,16 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         }),
       { xMax: Math.max(1, longest) },
     );
-    scrub.value = String(s);
-    shownStep.textContent = `k = ${s}`;
   };
 
-  const animate = (from: number) => {
-    cancelAnimationFrame(animation);
-    playing = true;
-    play.textContent = 'Pause';
-    section.dataset.state = 'playing';
-    const frames = 60; // about a second at 60 frames per second
-    const perFrame = Math.max(1, Math.ceil(longest / frames));
-    let s = from;
-    const tick = () => {
-      s = Math.min(longest, s + perFrame);
-      showStep(s);
-      if (s < longest && playing) animation = requestAnimationFrame(tick);
-      else {
-        playing = false;
-        play.textContent = 'Play';
-        section.dataset.state = 'done';
-      }
-    };
-    animation = requestAnimationFrame(tick);
-  };
+  const player = new RacePlayer(section.querySelector<HTMLElement>('.player')!, drawStep, (state) => {
+    section.dataset.state = state;
+  });
 
   /** The race's inputs, checked; undefined (with the reason shown and old results cleared) if one is invalid. */
   const inputs = () => {
     if (!problem) return undefined;
-    cancelAnimationFrame(animation);
+    player.halt();
     status.classList.remove('error');
     status.textContent = '';
     try {
@@ -392,8 +346,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         const last = Math.max(r.trace.pathSteps.at(-1) ?? 0, r.trace.curveSteps.at(-1) ?? 0);
         longest = Math.max(longest, last);
       }
-      scrub.max = String(longest);
-      animate(0);
+      player.start(longest);
     });
     onChange();
   };
@@ -434,27 +387,6 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
         : 'Race stopped before it finished: lower max steps or raise the tolerance for a shorter one.';
     section.dataset.state = 'stopped';
   });
-  play.addEventListener('click', () => {
-    if (playing) {
-      playing = false;
-      cancelAnimationFrame(animation);
-      play.textContent = 'Play';
-      section.dataset.state = 'done';
-    } else animate(Number(scrub.value) >= longest ? 0 : Number(scrub.value));
-  });
-  stepOnce.addEventListener('click', () => {
-    playing = false;
-    cancelAnimationFrame(animation);
-    play.textContent = 'Play';
-    showStep(Math.min(longest, Number(scrub.value) + 1));
-  });
-  scrub.addEventListener('input', () => {
-    playing = false;
-    cancelAnimationFrame(animation);
-    play.textContent = 'Play';
-    showStep(Number(scrub.value));
-  });
-
   momentum.onPick((alpha, beta) => {
     const heavy = racers.first('momentum');
     heavy.box.checked = true;
