@@ -40,10 +40,10 @@
  */
 import { allFinite, alloc, type DType, fromArray, WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
+import { AtomicStep } from './atomic-step.js';
 import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
 import { checkGroupsOf, checkParamState, type LoadTarget } from './state-dict-load.js';
 import { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
-import { StepSnapshot } from './step-snapshot.js';
 import { checkKnownOptions } from './validate.js';
 
 export { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
@@ -104,14 +104,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   stepsTaken = 0;
   /** Steps skipped because of non-finite gradients. */
   skippedSteps = 0;
-  /** The step's snapshot (JS memory, reused from step to step). */
-  private readonly snap = new StepSnapshot();
-  /** Parameters whose stored values a kernel reported finite during the step (see storedFinite). */
-  private readonly vouched = new Set<Param>();
-  /** State arrays allocated by the step in progress (freed again if it fails). */
-  private allocatedThisStep: WasmArray[] | undefined;
-  /** The list `allocatedThisStep` points to during an atomic step, reused from step to step. */
-  private allocatedScratch: WasmArray[] = [];
+  /** What makes a step all or nothing: its snapshot, the arrays it allocated, what kernels vouched for. */
+  private readonly guard = new AtomicStep();
   private isFreed = false;
 
   /** The option names groups may set: the keys of the defaults. */
@@ -277,7 +271,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   protected stateArray(dtype: DType, length: number): WasmArray {
     const a = alloc(dtype, length);
-    this.allocatedThisStep?.push(a);
+    this.guard.track(a);
     return a;
   }
 
@@ -289,84 +283,19 @@ export abstract class Optimizer<O extends BaseOptions> {
    * unchanged, so they cannot have turned non-finite. Scalar state is still checked.
    */
   protected storedFinite(p: Param, finite: boolean): void {
-    if (finite) this.vouched.add(p);
+    if (finite) this.guard.vouch(p);
   }
 
   /**
    * Runs `update` on a snapshot of every parameter and its state: if it throws, or makes a finite
-   * parameter or state value non-finite, everything is put back as it was and the error is thrown.
+   * parameter or state value non-finite, everything is put back as it was and the error is thrown
+   * (atomic-step.ts; with `atomic: false`, no snapshot: the error says the step was not undone).
    */
   protected atomically(update: () => void): void {
-    this.vouched.clear();
-    if (!this.atomic) {
-      const finite = new Set(this.params().filter((p) => allFinite(p.value)));
-      try {
-        update();
-      } finally {
-        this.allocatedThisStep = undefined;
-      }
-      this.paramGroups.forEach((g, gi) => {
-        for (const p of g.params) {
-          if (finite.has(p) && !this.vouched.has(p) && !allFinite(p.value)) {
-            const err = new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
-            err.message = err.message.replace(
-              'parameters and state left unchanged',
-              'the step was NOT undone (atomic: false): parameters and state are partly updated',
-            );
-            throw err;
-          }
-        }
-      });
-      return;
-    }
-    this.snap.take(this.paramGroups, this.state);
-    const allocated = this.allocatedScratch;
-    this.allocatedThisStep = allocated;
-    try {
-      update();
-      this.checkFiniteAfterStep();
-    } catch (e) {
-      this.snap.restore(this.paramGroups, this.state);
-      for (const a of this.allocatedThisStep ?? []) a.free(); // new this step: never in the old state
-      throw e;
-    } finally {
-      this.allocatedThisStep = undefined;
-      if (allocated.length > 0) allocated.length = 0;
-      this.vouched.clear();
-    }
-  }
-
-  /**
-   * Throws NonFiniteStepError if a parameter or state value that was finite before the step is not
-   * finite now (a new state array counts as finite before). Parameters a kernel vouched for skip the
-   * array passes.
-   */
-  private checkFiniteAfterStep(): void {
-    const groups = this.paramGroups;
-    let j = 0;
-    for (let gi = 0; gi < groups.length; gi++) {
-      const g = groups[gi];
-      for (let pi = 0; pi < g.params.length; pi++, j++) {
-        const p = g.params[pi];
-        const vouched = this.vouched.has(p);
-        if (!vouched && !allFinite(p.value) && this.snap.wasFinite(p.value)) {
-          throw new NonFiniteStepError(p.name, this.stepsTaken + 1, gi, g.lr);
-        }
-        const s = this.state.get(p);
-        if (!s) continue;
-        const before = this.snap.recordOf(j);
-        for (const k in s) {
-          const v = s[k];
-          if (typeof v === 'number') {
-            if (!Number.isFinite(v) && Number.isFinite(before?.[k] ?? 0)) {
-              throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
-            }
-          } else if (!vouched && v instanceof WasmArray && !allFinite(v) && this.snap.wasFinite(v)) {
-            throw new NonFiniteStepError(`the state '${k}' of ${p.name}`, this.stepsTaken + 1, gi, g.lr);
-          }
-        }
-      }
-    }
+    this.guard.run(
+      { paramGroups: this.paramGroups, state: this.state, step: this.stepsTaken + 1, atomic: this.atomic },
+      update,
+    );
   }
 
   /** True if every gradient is finite; otherwise throws, or counts a skip and returns false. */
@@ -506,7 +435,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   free(): void {
     this.resetState();
-    this.snap.clear();
+    this.guard.clear();
     this.isFreed = true;
   }
 }
