@@ -4,25 +4,17 @@
  * SAGA, SVRG and a growing batch at one fixed step η on iris logistic regression, f − f* against
  * the passes over the data, each with a short name and a colour for the chart.
  */
-import { noiseRace as coreNoiseRace } from '@descent/core';
+import {
+  type NoiseRaceResult as CoreResult,
+  noiseRace as coreNoiseRace,
+  type NoiseRaceRun,
+} from '@descent/core';
 
-export interface NoiseRun {
-  name: string;
-  /** The extra memory, in words. */
-  memory: string;
-  colour: string;
-  /** Passes over the data (component gradients / n) at each record. */
-  passes: number[];
-  /** f − f* at each record (once per epoch, the start first). */
-  gaps: number[];
-}
+/** One of core's runs, under the page's short name, with its colour. */
+export type NoiseRun = Omit<NoiseRaceRun, 'name'> & { name: string; colour: string };
 
-export interface NoiseRaceResult {
-  n: number;
-  lr: number;
-  fStar: number;
-  runs: NoiseRun[];
-}
+/** Core's result with the page's runs. */
+export type NoiseRaceResult = Omit<CoreResult, 'runs'> & { runs: NoiseRun[] };
 
 /** Short names and colours, in the order of core's runs. */
 const shown: [string, string][] = [
