@@ -18,7 +18,7 @@
  * A new λ is kept (and its factorization) only when H + λI factors; otherwise
  * λ <- max(√(λ_lb λ_ub), λ_lb + 0.01 (λ_ub - λ_lb)).
  *
- * The outer loop is trust-ncg's (ρ < 1/4: Δ/4; ρ > 3/4 on the boundary: min(2Δ, 1000); accept when
+ * The outer loop is trust-region.ts's, as trust-ncg's (ρ < 1/4: Δ/4; ρ > 3/4 on the boundary: min(2Δ, 1000); accept when
  * ρ > η = 0.15; stop when ‖∇f‖₂ < gtol = 1e-4, at maxIter = 200 n). λ_lb carries over while the
  * iterate stays and Δ shrinks. The Hessian is evaluated at accepted points only (SciPy also
  * evaluates it at every rejected proposal, so its nhev can be higher).
@@ -28,7 +28,7 @@
 
 import { finiteDifferenceHessian } from './numdiff.js';
 import type { CountedObjective } from './objective.js';
-import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
+import type { MinimizeResult } from './result.js';
 import type { Stopping } from './stopping.js';
 import {
   type Cholesky,
@@ -39,15 +39,12 @@ import {
   solveUpperTransposed,
   symv,
 } from './trust-exact-linalg.js';
-import { trustRegionMessages } from './trust-ncg.js';
+import { type TrustRegionOptions, trustRegion } from './trust-region.js';
 import { addScaled, dot, norm2 } from './vector.js';
 
-export interface TrustExactOptions {
+export interface TrustExactOptions extends TrustRegionOptions {
   /** 'exact': the objective's hessian(x, out); 'fd': forward differences of ∇f. */
   hessian: 'exact' | 'fd';
-  initialTrustRadius: number;
-  maxTrustRadius: number;
-  eta: number;
 }
 
 const K_EASY = 0.1;
@@ -61,64 +58,25 @@ export function minimizeTrustExact(
   options: TrustExactOptions,
 ): MinimizeResult {
   const n = x0.length;
-  const rec = new HistoryRecorder(stop.recordPath);
-  const state = { x: x0.slice(), f: 0, g: new Float64Array(n), nit: 0 };
-  const end = (converged: boolean, message: string, status?: number) =>
-    makeResult(obj, state, converged, message, rec.history, status);
-  state.f = obj.valueAndGrad(state.x, state.g);
-  rec.record(state.f, state.x);
-  let gnorm = norm2(state.g);
-  if (!Number.isFinite(state.f) || !Number.isFinite(gnorm))
-    return end(false, 'Diverged: f or ∇f is not finite at x0', 3);
   const H = new Float64Array(n * n);
-  const hessianAt = (x: Float64Array, g: Float64Array) => {
-    if (options.hessian === 'exact') obj.hessian(x, H);
-    else finiteDifferenceHessian(obj, x, g, H);
-    return H.every(Number.isFinite);
-  };
-  if (gnorm >= stop.gtol && !hessianAt(state.x, state.g))
-    return end(false, 'Diverged: the Hessian is not finite at x0', 3);
-  let sub = new Subproblem(H, state.g, gnorm);
-  const xProposed = new Float64Array(n);
   const Hp = new Float64Array(n);
-  let radius = options.initialTrustRadius;
-
-  while (gnorm >= stop.gtol) {
-    const { p, hitsBoundary } = sub.solve(radius);
-    // m(p) - f = gᵀp + ½ pᵀHp
-    symv(H, p, Hp);
-    const predicted = -(dot(state.g, p) + 0.5 * dot(p, Hp));
-    addScaled(xProposed, state.x, 1, p);
-    const fProposed = obj.value(xProposed);
-    if (!(predicted > 0)) return end(false, trustRegionMessages.prediction, 2);
-    const rho = (state.f - fProposed) / predicted;
-    if (rho < 0.25) radius *= 0.25;
-    else if (rho > 0.75 && hitsBoundary) radius = Math.min(2 * radius, options.maxTrustRadius);
-    if (rho > options.eta) {
-      state.x.set(xProposed);
-      state.f = fProposed;
-      obj.grad(state.x, state.g);
-      gnorm = norm2(state.g);
-      if (!Number.isFinite(state.f) || !Number.isFinite(gnorm)) {
-        return end(false, `Diverged: f or ∇f is not finite at iteration ${state.nit + 1}`, 3);
-      }
-      if (gnorm >= stop.gtol) {
-        if (!hessianAt(state.x, state.g)) {
-          return end(false, `Diverged: the Hessian is not finite at iteration ${state.nit + 1}`, 3);
-        }
-        sub = new Subproblem(H, state.g, gnorm);
-      }
-    }
-    state.nit++;
-    rec.record(state.f, state.x);
-    if (stop.callback?.(state.x.slice(), state.f, state.nit) === true)
-      return end(false, 'Stopped by the callback');
-    if (gnorm < stop.gtol) break;
-    if (state.nit >= stop.maxIter) return end(false, trustRegionMessages.maxiter, 1);
-    if (obj.nfev >= stop.maxFev) return end(false, 'Maximum number of function evaluations reached', 1);
-    if (!(radius > 0)) return end(false, trustRegionMessages.prediction, 2);
-  }
-  return end(true, trustRegionMessages.success);
+  let g: Float64Array;
+  let sub: Subproblem;
+  return trustRegion(obj, x0, stop, options, {
+    at(x, gNow, gnorm) {
+      g = gNow;
+      if (options.hessian === 'exact') obj.hessian(x, H);
+      else finiteDifferenceHessian(obj, x, g, H);
+      if (!H.every(Number.isFinite)) return 'the Hessian is not finite';
+      sub = new Subproblem(H, g, gnorm);
+      return undefined;
+    },
+    step(radius) {
+      const { p, hitsBoundary } = sub.solve(radius);
+      symv(H, p, Hp); // m(p) - f = gᵀp + ½ pᵀHp
+      return { p, hitsBoundary, predicted: -(dot(g, p) + 0.5 * dot(p, Hp)) };
+    },
+  });
 }
 
 /** SciPy's IterativeSubproblem at one iterate: H (n x n, row-major, symmetric), g, ‖g‖. */

@@ -9,30 +9,21 @@
  *   z + α d leaves the ball  stop on the boundary along d
  *   ‖r_new‖ < min(0.5, √‖∇f‖) ‖∇f‖   stop inside: z + α d
  *
- * Then ρ = (f(x) - f(x + p)) / (m(0) - m(p)):  ρ < 1/4: Δ <- Δ/4;  ρ > 3/4 on the boundary:
- * Δ <- min(2Δ, 1000);  the step is taken when ρ > η = 0.15. Δ starts at 1. Stops when ‖∇f‖₂ < gtol
+ * Then trust-region.ts's loop: ρ = (f(x) - f(x + p)) / (m(0) - m(p)):  ρ < 1/4: Δ <- Δ/4;  ρ > 3/4 on
+ * the boundary: Δ <- min(2Δ, 1000);  the step is taken when ρ > η = 0.15. Δ starts at 1. Stops when ‖∇f‖₂ < gtol
  * (SciPy's default for trust-region methods: 1e-4), or at maxIter (200 n). The gradient is only
  * evaluated at accepted points; each m(p) costs one product (counted in nhev, as SciPy counts).
  */
 import { type HessianVectorSource, hessianVectorProduct } from './hessian-vector.js';
 import type { CountedObjective } from './objective.js';
-import { HistoryRecorder, type MinimizeResult, makeResult } from './result.js';
+import type { MinimizeResult } from './result.js';
 import type { Stopping } from './stopping.js';
+import { type TrustRegionOptions, trustRegion } from './trust-region.js';
 import { addScaled, dot, norm2 } from './vector.js';
 
-export interface TrustNcgOptions {
+export interface TrustNcgOptions extends TrustRegionOptions {
   hvp: HessianVectorSource;
-  initialTrustRadius: number;
-  maxTrustRadius: number;
-  /** Acceptance threshold on ρ, in [0, 1/4). */
-  eta: number;
 }
-
-export const trustRegionMessages = {
-  success: 'Optimization terminated successfully.',
-  maxiter: 'Maximum number of iterations has been exceeded.',
-  prediction: 'A bad approximation caused failure to predict improvement.',
-} as const;
 
 export function minimizeTrustNcg(
   obj: CountedObjective,
@@ -41,51 +32,24 @@ export function minimizeTrustNcg(
   options: TrustNcgOptions,
 ): MinimizeResult {
   const n = x0.length;
-  const rec = new HistoryRecorder(stop.recordPath);
-  const state = { x: x0.slice(), f: 0, g: new Float64Array(n), nit: 0 };
-  state.f = obj.valueAndGrad(state.x, state.g);
-  rec.record(state.f, state.x);
   const H = hessianVectorProduct(obj, n, options.hvp);
   const Hp = new Float64Array(n);
-  const xProposed = new Float64Array(n);
-  let radius = options.initialTrustRadius;
-  const end = (converged: boolean, message: string, status?: number) =>
-    makeResult(obj, state, converged, message, rec.history, status);
+  let x: Float64Array;
+  let g: Float64Array;
+  let gnorm = 0;
   /** m(p) - f = ∇fᵀp + ½ pᵀ∇²f p (one product) */
-  const model = (p: Float64Array) => dot(state.g, p) + 0.5 * dot(p, H.times(p, Hp));
-
-  let gnorm = norm2(state.g);
-  if (!Number.isFinite(state.f) || !Number.isFinite(gnorm))
-    return end(false, 'Diverged: f or ∇f is not finite at x0', 3);
-  while (gnorm >= stop.gtol) {
-    H.at(state.x, state.g);
-    const { p, hitsBoundary } = steihaug(H, state.g, gnorm, radius, model);
-    const predicted = -model(p);
-    addScaled(xProposed, state.x, 1, p);
-    const fProposed = obj.value(xProposed);
-    if (!(predicted > 0)) return end(false, trustRegionMessages.prediction, 2);
-    const rho = (state.f - fProposed) / predicted;
-    if (rho < 0.25) radius *= 0.25;
-    else if (rho > 0.75 && hitsBoundary) radius = Math.min(2 * radius, options.maxTrustRadius);
-    if (rho > options.eta) {
-      state.x.set(xProposed);
-      state.f = fProposed;
-      obj.grad(state.x, state.g);
-      gnorm = norm2(state.g);
-      if (!Number.isFinite(state.f) || !Number.isFinite(gnorm)) {
-        return end(false, `Diverged: f or ∇f is not finite at iteration ${state.nit + 1}`, 3);
-      }
-    }
-    state.nit++;
-    rec.record(state.f, state.x);
-    if (stop.callback?.(state.x.slice(), state.f, state.nit) === true)
-      return end(false, 'Stopped by the callback');
-    if (gnorm < stop.gtol) break;
-    if (state.nit >= stop.maxIter) return end(false, trustRegionMessages.maxiter, 1);
-    if (obj.nfev >= stop.maxFev) return end(false, 'Maximum number of function evaluations reached', 1);
-    if (!(radius > 0)) return end(false, trustRegionMessages.prediction, 2);
-  }
-  return end(true, trustRegionMessages.success);
+  const model = (p: Float64Array) => dot(g, p) + 0.5 * dot(p, H.times(p, Hp));
+  return trustRegion(obj, x0, stop, options, {
+    at(xNow, gNow, gnormNow) {
+      [x, g, gnorm] = [xNow, gNow, gnormNow];
+      return undefined;
+    },
+    step(radius) {
+      H.at(x, g); // each iteration: a 'hessian' source evaluates ∇²f again, after a rejected step too
+      const { p, hitsBoundary } = steihaug(H, g, gnorm, radius, model);
+      return { p, hitsBoundary, predicted: -model(p) };
+    },
+  });
 }
 
 /** Steihaug's CG for min m(p) in ‖p‖ <= Δ (SciPy's CGSteihaugSubproblem.solve). */
