@@ -21,8 +21,9 @@
  * The fused path is one kernel pass per parameter (`fusedAdoptStep`); `impl: 'reference'` runs
  * `adoptReferenceStep`. State per parameter: step, expAvg, expAvgSq.
  */
-import { type AdoptScalars, type FloatArray, fusedAdoptStep, type WasmArray } from '@descent/kernels';
+import { type AdoptScalars, type FloatArray, fusedAdoptStep } from '@descent/kernels';
 import type { Param } from '../param.js';
+import { type MomentState, momentStateSpec, newMomentState } from './moment-state.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -86,13 +87,6 @@ export function adoptReferenceStep(
   }
 }
 
-interface AdoptState {
-  [key: string]: number | WasmArray;
-  step: number;
-  expAvg: WasmArray;
-  expAvgSq: WasmArray;
-}
-
 export class ADOPT extends Optimizer<AdoptOptions> {
   readonly name = 'ADOPT';
 
@@ -111,25 +105,17 @@ export class ADOPT extends Optimizer<AdoptOptions> {
   }
 
   protected override prepareState(p: Param): void {
-    this.stateOf<AdoptState>(p, () => ({
-      step: 0,
-      expAvg: this.stateArray(p.dtype, p.length),
-      expAvgSq: this.stateArray(p.dtype, p.length),
-    }));
+    this.stateOf<MomentState>(p, () => newMomentState(p, (dt, n) => this.stateArray(dt, n)));
   }
 
   protected override stateSpec(): StateSpec {
-    return {
-      step: { kind: 'number', required: true },
-      expAvg: { kind: 'array', required: true },
-      expAvgSq: { kind: 'array', required: true },
-    };
+    return momentStateSpec;
   }
 
   protected updateGroup(group: ParamGroup<AdoptOptions>): void {
     const [beta1, beta2] = group.betas;
     for (const p of group.params) {
-      const st = this.state.get(p) as AdoptState;
+      const st = this.state.get(p) as MomentState;
       const step = st.step;
       const s: AdoptScalars = {
         lr: group.lr,

@@ -18,8 +18,9 @@
  * The fused path is two kernel passes per parameter (`lambMoments` returns the two norms, then
  * `lambApply`); `impl: 'reference'` runs `lambReferenceStep`. State: step, expAvg, expAvgSq.
  */
-import { type FloatArray, type LambScalars, lambApply, lambMoments, type WasmArray } from '@descent/kernels';
+import { type FloatArray, type LambScalars, lambApply, lambMoments } from '@descent/kernels';
 import type { Param } from '../param.js';
+import { type MomentState, momentStateSpec, newMomentState } from './moment-state.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -73,13 +74,6 @@ export function lambReferenceStep(
   for (let i = 0; i < p.length; i++) p[i] = p[i] + scale * u[i];
 }
 
-interface LambState {
-  [key: string]: number | WasmArray;
-  step: number;
-  expAvg: WasmArray;
-  expAvgSq: WasmArray;
-}
-
 export class LAMB extends Optimizer<LambOptions> {
   readonly name = 'LAMB';
 
@@ -96,25 +90,17 @@ export class LAMB extends Optimizer<LambOptions> {
   }
 
   protected override prepareState(p: Param): void {
-    this.stateOf<LambState>(p, () => ({
-      step: 0,
-      expAvg: this.stateArray(p.dtype, p.length),
-      expAvgSq: this.stateArray(p.dtype, p.length),
-    }));
+    this.stateOf<MomentState>(p, () => newMomentState(p, (dt, n) => this.stateArray(dt, n)));
   }
 
   protected override stateSpec(): StateSpec {
-    return {
-      step: { kind: 'number', required: true },
-      expAvg: { kind: 'array', required: true },
-      expAvgSq: { kind: 'array', required: true },
-    };
+    return momentStateSpec;
   }
 
   protected updateGroup(group: ParamGroup<LambOptions>): void {
     const [beta1, beta2] = group.betas;
     for (const p of group.params) {
-      const st = this.state.get(p) as LambState;
+      const st = this.state.get(p) as MomentState;
       const t = ++st.step;
       const s: LambScalars = {
         beta1,

@@ -16,8 +16,9 @@
  * Defaults as torch: lr 1e-3. Fused path: `fusedRAdamStep`; `impl: 'reference'` runs
  * `radamReferenceStep`. State: step, expAvg, expAvgSq.
  */
-import { type FloatArray, fusedRAdamStep, type RAdamStepScalars, type WasmArray } from '@descent/kernels';
+import { type FloatArray, fusedRAdamStep, type RAdamStepScalars } from '@descent/kernels';
 import type { Param } from '../param.js';
+import { type MomentState, momentStateSpec, newMomentState } from './moment-state.js';
 import {
   type BaseOptions,
   Optimizer,
@@ -87,13 +88,6 @@ export function radamReferenceStep(
   }
 }
 
-interface RAdamState {
-  [key: string]: number | WasmArray;
-  step: number;
-  expAvg: WasmArray;
-  expAvgSq: WasmArray;
-}
-
 export class RAdam extends Optimizer<RAdamOptions> {
   readonly name = 'RAdam';
 
@@ -111,19 +105,11 @@ export class RAdam extends Optimizer<RAdamOptions> {
   }
 
   protected override prepareState(p: Param): void {
-    this.stateOf<RAdamState>(p, () => ({
-      step: 0,
-      expAvg: this.stateArray(p.dtype, p.length),
-      expAvgSq: this.stateArray(p.dtype, p.length),
-    }));
+    this.stateOf<MomentState>(p, () => newMomentState(p, (dt, n) => this.stateArray(dt, n)));
   }
 
-  protected override stateSpec(_p: Param, _group: ParamGroup<RAdamOptions>): StateSpec {
-    return {
-      step: { kind: 'number', required: true },
-      expAvg: { kind: 'array', required: true },
-      expAvgSq: { kind: 'array', required: true },
-    };
+  protected override stateSpec(): StateSpec {
+    return momentStateSpec;
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
@@ -131,7 +117,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     const { lr, weightDecay } = group;
     const decoupled = group.decoupledWeightDecay;
     for (const p of group.params) {
-      const st = this.state.get(p) as RAdamState;
+      const st = this.state.get(p) as MomentState;
       const t = ++st.step;
       const { rectify, rect } = radamRectification(beta2, t);
       const scalars: RAdamStepScalars = {
