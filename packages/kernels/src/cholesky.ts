@@ -7,7 +7,7 @@
  * A matrix is positive definite exactly when every radicand is > 0, so `cholesky` doubles as the
  * cheap (n³/3 flops) positive-definiteness test: it throws `NotPositiveDefiniteError` otherwise.
  */
-import { type RawKernel, rawKernel } from './exports.js';
+import { namedKernel } from './exports.js';
 import {
   borrow,
   copyIn,
@@ -34,8 +34,8 @@ export class NotPositiveDefiniteError extends Error {
   }
 }
 
-let choleskyKernel: RawKernel | undefined;
-let trsvKernel: RawKernel | undefined;
+const choleskyKernel = namedKernel('cholesky_f64');
+const trsvKernel = namedKernel('trsv_f64');
 
 /**
  * The lower-triangular L with A = L Lᵀ, as an n x n row-major Float64Array (zeros above the
@@ -46,8 +46,7 @@ export function cholesky(A: SquareMatrix): Float64Array {
   const n = squareOrder('A', A, 'lower');
   const a = copyIn(A);
   try {
-    choleskyKernel ??= rawKernel('cholesky_f64');
-    const pivot = choleskyKernel(n, a.ptr);
+    const pivot = choleskyKernel()(n, a.ptr);
     if (pivot >= 0) throw new NotPositiveDefiniteError(pivot);
     return a.data.slice();
   } finally {
@@ -104,8 +103,7 @@ export function solveTriangular(
   const t = factorMatrix('T', T, n);
   squareOrder('T', t, 'full');
   return triangularSolves(t, b, 'T', (tp, xp) => {
-    trsvKernel ??= rawKernel('trsv_f64');
-    trsvKernel(n, tp, xp, lower ? 1 : 0, trans ? 1 : 0, unitDiagonal ? 1 : 0);
+    trsvKernel()(n, tp, xp, lower ? 1 : 0, trans ? 1 : 0, unitDiagonal ? 1 : 0);
   });
 }
 
@@ -119,9 +117,8 @@ export function choleskySolve(L: TriangularFactor, b: RightHandSide): Float64Arr
   const l = factorMatrix('L', L, n);
   squareOrder('L', l, 'lower');
   return triangularSolves(l, b, 'L', (lp, xp) => {
-    trsvKernel ??= rawKernel('trsv_f64');
-    trsvKernel(n, lp, xp, 1, 0, 0);
-    trsvKernel(n, lp, xp, 1, 1, 0);
+    trsvKernel()(n, lp, xp, 1, 0, 0);
+    trsvKernel()(n, lp, xp, 1, 1, 0);
   });
 }
 

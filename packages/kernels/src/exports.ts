@@ -3,6 +3,7 @@
  * `rows`, `cols` are element counts. Each family's typed wrapper (blas1.ts, ...) validates its
  * arguments before it calls these.
  */
+import { activeRecording } from './threads/recording.js';
 import { wasm } from './wasm.js';
 
 /** A raw kernel: numbers in, a number (or nothing) out. */
@@ -16,9 +17,24 @@ export interface KernelExports {
 
 /** The raw kernel exported as `name` (throws if the .wasm has no such export). */
 export function rawKernel(name: string): RawKernel {
+  if (activeRecording())
+    throw new Error(`kernel '${name}' cannot be recorded into a program (only typed kernels can)`);
   const k = wasm()[name];
   if (typeof k !== 'function') throw new Error(`kernels.wasm has no export '${name}'`);
   return k as RawKernel;
+}
+
+/**
+ * Kernel `name`, fetched from the module on first use. Like typedKernel's, the accessor is called
+ * at every use, so a recording in progress (threads/program.ts) sees the call (and refuses it).
+ */
+export function namedKernel(name: string): () => RawKernel {
+  let k: RawKernel | undefined;
+  return () => {
+    const rec = activeRecording();
+    if (rec) return rec.kernel(name);
+    return k ?? (k = rawKernel(name));
+  };
 }
 
 /**
@@ -29,7 +45,18 @@ export function typedKernel(name: string): (dtype: 'f32' | 'f64') => RawKernel {
   let f32: RawKernel | undefined;
   let f64: RawKernel | undefined;
   return (dtype) => {
+    const rec = activeRecording();
+    if (rec) return rec.kernel(`${name}_${dtype}`);
     if (dtype === 'f32') return f32 ?? (f32 = rawKernel(`${name}_f32`));
     return f64 ?? (f64 = rawKernel(`${name}_f64`));
   };
+}
+
+/**
+ * The names of the module's function exports, in export order: a kernel's index in this list is how
+ * the worker pool and recorded programs name it (every thread's instance has the same exports).
+ */
+export function functionExportNames(): string[] {
+  const e = wasm();
+  return Object.keys(e).filter((k) => typeof e[k] === 'function');
 }

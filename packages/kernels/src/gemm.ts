@@ -19,6 +19,7 @@ import { checkNoOverlap, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
 import { GEMM_MIN_WORK, gemmInParts, releasePartScratch } from './threads/parallel.js';
+import { activeRecording } from './threads/recording.js';
 
 export interface GemmOptions {
   /** use Aᵀ instead of A (default false) */
@@ -37,6 +38,8 @@ const scratch: Record<DType, WasmArray | undefined> = { f32: undefined, f64: und
 
 /** The dtype's packing scratch, grown to at least `n` elements (shared with gemm-batched.ts). */
 export function scratchFor(dtype: DType, n: number): WasmArray {
+  const rec = activeRecording();
+  if (rec) return rec.scratch(dtype, n);
   const s = scratch[dtype];
   if (s && s.length >= n) return s;
   s?.free();

@@ -51,5 +51,11 @@ export { loadRelaxedSimd } from './relaxed-bytes.js';
 export * from './softmax.js';
 export * from './strided.js';
 export { type BackendInfo, backendInfo, setThreads, threadsReady } from './threads/config.js';
+export {
+  KernelProgram,
+  recordedCalls,
+  recordKernels,
+  runKernelPrograms,
+} from './threads/program.js';
 export * from './transpose.js';
 export { relaxedSimdSupported, type SimdBuild, setSimd, simdSupported } from './wasm.js';

@@ -6,7 +6,7 @@
  *                    l_ik = a_ik / a_kk,  a_ij -= l_ik a_kj   (i, j > k)
  *   det A = sign · Π_k u_kk,  sign = (-1)^(number of row swaps)
  */
-import { type RawKernel, rawKernel } from './exports.js';
+import { namedKernel } from './exports.js';
 import { copyIn, type RightHandSide, rhsIn, rhsOut, type SquareMatrix, squareOrder } from './factor-args.js';
 
 /** Thrown when a matrix is singular (to working precision) where a solution was asked for. */
@@ -31,8 +31,8 @@ export interface LUFactorization {
   sign: 1 | -1;
 }
 
-let luKernel: RawKernel | undefined;
-let luSolveKernel: RawKernel | undefined;
+const luKernel = namedKernel('lu_f64');
+const luSolveKernel = namedKernel('lu_solve_f64');
 
 /**
  * P A = L U with partial pivoting (scipy.linalg.lu_factor). A singular A is factored all the same
@@ -42,8 +42,7 @@ export function lu(A: SquareMatrix): LUFactorization {
   const n = squareOrder('A', A, 'full');
   const a = copyIn(A, n); // n extra values hold the pivots
   try {
-    luKernel ??= rawKernel('lu_f64');
-    luKernel(n, a.ptr, a.ptr + n * n * 8);
+    luKernel()(n, a.ptr, a.ptr + n * n * 8);
     const d = a.data;
     const pivots = new Int32Array(n);
     let sign: 1 | -1 = 1;
@@ -93,9 +92,8 @@ export function solve(A: SquareMatrix, b: RightHandSide): Float64Array {
     let big = 0;
     for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(d[i]));
     const tol = n * Number.EPSILON * big;
-    luKernel ??= rawKernel('lu_f64');
     const piv = a.ptr + n * n * 8;
-    luKernel(n, a.ptr, piv);
+    luKernel()(n, a.ptr, piv);
     d = a.data;
     for (let i = 0; i < n; i++) {
       const u = d[i * n + i];
@@ -103,8 +101,7 @@ export function solve(A: SquareMatrix, b: RightHandSide): Float64Array {
         throw new SingularMatrixError(i, 'A', `is ${u}, negligible (|u_kk| <= n ε max|a_ij| = ${tol})`);
       }
     }
-    luSolveKernel ??= rawKernel('lu_solve_f64');
-    for (let j = 0; j < k; j++) luSolveKernel(n, a.ptr, piv, x.ptr + j * n * 8);
+    for (let j = 0; j < k; j++) luSolveKernel()(n, a.ptr, piv, x.ptr + j * n * 8);
     return rhsOut(x, n, k);
   } finally {
     a.free();
@@ -120,9 +117,8 @@ function solveWith(packed: Float64Array, pivots: Int32Array, b: RightHandSide): 
   try {
     const d = a.data;
     for (let i = 0; i < n; i++) d[n * n + i] = pivots[i];
-    luSolveKernel ??= rawKernel('lu_solve_f64');
     const piv = a.ptr + n * n * 8;
-    for (let j = 0; j < k; j++) luSolveKernel(n, a.ptr, piv, x.ptr + j * n * 8);
+    for (let j = 0; j < k; j++) luSolveKernel()(n, a.ptr, piv, x.ptr + j * n * 8);
     return rhsOut(x, n, k);
   } finally {
     a.free();

@@ -12,7 +12,7 @@
  * unblocked algorithm (level-2 loops only).
  */
 import { alloc, type WasmArray } from './arena.js';
-import { type RawKernel, rawKernel } from './exports.js';
+import { namedKernel } from './exports.js';
 import type { Matrix, WasmMatrix } from './matrix.js';
 
 export interface QROptions {
@@ -29,9 +29,9 @@ export interface QRResult {
   r: Float64Array;
 }
 
-let geqrf: RawKernel | undefined;
-let orgqr: RawKernel | undefined;
-let work: RawKernel | undefined;
+const geqrf = namedKernel('geqrf_f64');
+const orgqr = namedKernel('orgqr_f64');
+const work = namedKernel('qr_work_f64');
 
 function checkInput(A: Matrix<Float64Array> | WasmMatrix<'f64'>): Float64Array {
   if (!A || typeof A !== 'object' || !A.data) throw new TypeError('A must be a matrix { rows, cols, data }');
@@ -65,22 +65,19 @@ export function qr(A: Matrix<Float64Array> | WasmMatrix<'f64'>, options: QROptio
   const n = A.cols;
   if (n === 0) return { q: new Float64Array(0), r: new Float64Array(0) };
   const nb = Math.min(blockSize, n);
-  geqrf ??= rawKernel('geqrf_f64');
-  orgqr ??= rawKernel('orgqr_f64');
-  work ??= rawKernel('qr_work_f64');
   const a = alloc('f64', m * n + n);
   let w: WasmArray | undefined;
   try {
     a.data.set(values);
-    w = alloc('f64', work(m, n, nb));
+    w = alloc('f64', work()(m, n, nb));
     const tau = a.ptr + m * n * 8;
-    geqrf(m, n, a.ptr, tau, nb, w.ptr);
+    geqrf()(m, n, a.ptr, tau, nb, w.ptr);
     const r = new Float64Array(qOnly ? 0 : n * n);
     if (!qOnly) {
       const d = a.data;
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) r[i * n + j] = d[i * n + j];
     }
-    orgqr(m, n, a.ptr, tau, nb, w.ptr);
+    orgqr()(m, n, a.ptr, tau, nb, w.ptr);
     return { q: a.data.slice(0, m * n), r };
   } finally {
     a.free();

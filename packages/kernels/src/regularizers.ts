@@ -5,7 +5,7 @@
  */
 import { alloc, fromArray, type WasmArray } from './arena.js';
 import { checkArray, checkDim, checkPair, checkScalar } from './checks.js';
-import { type RawKernel, rawKernel } from './exports.js';
+import { namedKernel, type RawKernel } from './exports.js';
 
 export interface L1L2Coefficients {
   /** coefficient of Σ|x_i| */
@@ -16,9 +16,9 @@ export interface L1L2Coefficients {
   b: number;
 }
 
-const kernels: Record<string, RawKernel> = {};
+const kernels: Record<string, () => RawKernel> = {};
 function k(name: string): RawKernel {
-  return (kernels[name] ??= rawKernel(name));
+  return (kernels[name] ??= namedKernel(name))();
 }
 
 /**

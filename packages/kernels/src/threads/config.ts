@@ -10,6 +10,7 @@
  */
 import { wasmInfo } from '../wasm.js';
 import { canBlock, Pool } from './pool.js';
+import { activeRecording } from './recording.js';
 import { MAX_PARTS } from './worker-main.js';
 
 const DEFAULT_CAP = 8;
@@ -83,6 +84,7 @@ export function setThreads(n: number): void {
 
 /** The number of threads kernels may use (1: single-threaded). */
 export function threadCount(): number {
+  if (activeRecording()) return 1;
   return startFailure ? 1 : configured().n;
 }
 

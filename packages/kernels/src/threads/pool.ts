@@ -16,8 +16,9 @@
  * workers' wasm instances see the new size at once (it is one shared memory).
  */
 import { alloc, type WasmArray } from '../arena.js';
-import { rawKernel } from '../exports.js';
-import { wasmInfo } from '../wasm.js';
+import { functionExportNames, type RawKernel, rawKernel } from '../exports.js';
+import { wasm, wasmInfo } from '../wasm.js';
+import { runOps } from './run-ops.js';
 import {
   ARGS_AT,
   CLAIM,
@@ -30,6 +31,7 @@ import {
   MAX_PARTS,
   NARGS,
   NPARTS,
+  PROGRAM,
   READY,
   RESULTS_AT,
   STOP,
@@ -68,7 +70,21 @@ export function canBlock(): boolean {
   return Boolean(g.process?.versions?.node) || typeof g.WorkerGlobalScope !== 'undefined';
 }
 
-const layout = { GEN, DONE, READY, FN, NARGS, NPARTS, STOP, ERROR, CLAIM, ARGS_AT, MAX_ARGS, RESULTS_AT };
+const layout = {
+  GEN,
+  DONE,
+  READY,
+  FN,
+  NARGS,
+  NPARTS,
+  STOP,
+  ERROR,
+  CLAIM,
+  PROGRAM,
+  ARGS_AT,
+  MAX_ARGS,
+  RESULTS_AT,
+};
 
 export class Pool {
   readonly size: number;
@@ -78,6 +94,7 @@ export class Pool {
   private readonly ctl: WasmArray;
   private readonly names: string[];
   private readonly index = new Map<string, number>();
+  private kernels: RawKernel[] | undefined;
   private i32: Int32Array;
   private f64: Float64Array;
   private buffer: ArrayBufferLike;
@@ -97,13 +114,13 @@ export class Pool {
     this.buffer = info.memory.buffer;
     this.i32 = new Int32Array(this.buffer);
     this.f64 = new Float64Array(this.buffer);
-    this.names = WebAssembly.Module.exports(info.workerModule)
-      .filter((e) => e.kind === 'function')
-      .map((e) => e.name);
+    this.names = functionExportNames();
     for (const [i, name] of this.names.entries()) this.index.set(name, i);
     const readies: Promise<void>[] = [];
     const node = nodeWorkerThreads();
+    // runOps is passed to workerMain as an argument: each function's source stands alone
     const source = `(${workerMain.toString()})`;
+    const run = `(${runOps.toString()})`;
     try {
       for (let w = 1; w < size; w++) {
         const init: WorkerInit = {
@@ -118,7 +135,7 @@ export class Pool {
         if (node) {
           const worker = new node.Worker(
             // getBuiltinModule, not require: an eval worker is ESM when the process was started with --input-type=module
-            `const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'));`,
+            `const { workerData, parentPort } = process.getBuiltinModule('node:worker_threads');\n${source}(workerData, () => parentPort.postMessage('ready'), ${run});`,
             { eval: true, workerData: init },
           );
           // Referenced until it reports ready (so `await threadsReady()` keeps the process alive
@@ -137,7 +154,7 @@ export class Pool {
           );
           this.workers.push(worker);
         } else {
-          const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready')); };`;
+          const src = `self.onmessage = (e) => { self.onmessage = null; ${source}(e.data, () => self.postMessage('ready'), ${run}); };`;
           const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
           const worker = new Worker(url);
           URL.revokeObjectURL(url);
@@ -203,10 +220,36 @@ export class Pool {
    * (tests) runs on this thread after the job is posted, before it claims parts.
    */
   run(name: string, parts: number[][], during?: () => void): number[] {
-    const p = parts.length;
-    if (p > MAX_PARTS) throw new Error(`pool: ${p} parts (at most ${MAX_PARTS})`);
     const fn = this.index.get(name);
     if (fn === undefined) throw new Error(`kernels.wasm has no export '${name}'`);
+    const kernel = rawKernel(name);
+    return this.job(fn, `kernel '${name}'`, parts, (a) => kernel(...a) ?? 0, during);
+  }
+
+  /**
+   * Runs kernel programs (program.ts), one per part: parts[i] = [ops byte address, op count,
+   * results byte address]. Each program runs wholly on the thread that claims it.
+   */
+  runPrograms(parts: number[][]): void {
+    const memory = wasmInfo().memory;
+    this.kernels ??= this.names.map((n) => wasm()[n] as RawKernel);
+    const kernels = this.kernels;
+    this.job(PROGRAM, 'a kernel program', parts, (a) => {
+      runOps(kernels, memory, a[0], a[1], a[2]);
+      return 0;
+    });
+  }
+
+  /** One job: `fn` (an export index or PROGRAM) on every part; `exec` runs a part on this thread. */
+  private job(
+    fn: number,
+    what: string,
+    parts: number[][],
+    exec: (args: number[]) => number,
+    during?: () => void,
+  ): number[] {
+    const p = parts.length;
+    if (p > MAX_PARTS) throw new Error(`pool: ${p} parts (at most ${MAX_PARTS})`);
     const nargs = parts[0].length;
     if (nargs > MAX_ARGS) throw new Error(`pool: ${nargs} arguments (at most ${MAX_ARGS})`);
     this.views();
@@ -235,13 +278,12 @@ export class Pool {
     } catch (e) {
       thrown = e;
     }
-    const kernel = rawKernel(name);
     for (;;) {
       const part = Atomics.add(i32, I + CLAIM, 1);
       if (part >= p) break;
       mine[part] = true;
       try {
-        results[part] = kernel(...parts[part]) ?? 0;
+        results[part] = exec(parts[part]);
       } catch (e) {
         thrown ??= e;
       }
@@ -250,7 +292,7 @@ export class Pool {
     this.join(i32, I + DONE, p);
     if (thrown !== undefined) throw thrown;
     const failed = Atomics.load(i32, I + ERROR);
-    if (failed !== 0) throw new Error(`kernel '${name}' trapped on a worker (part ${failed - 1})`);
+    if (failed !== 0) throw new Error(`${what} trapped on a worker (part ${failed - 1})`);
     this.parts += p;
     for (let i = 0; i < p; i++) {
       if (mine[i]) continue;

@@ -8,7 +8,8 @@
  *   GEN    job generation: the caller writes a job, then increments GEN and notifies
  *   DONE   parts finished in the current job (each thread adds 1 per part, then notifies)
  *   READY  workers that have instantiated the kernels and entered their loop
- *   FN     index of the kernel (in the module's function exports) the job runs
+ *   FN     index of the kernel (in the module's function exports) the job runs, or PROGRAM: each
+ *          part is a recorded kernel program (program.ts), its arguments [ops, count, results]
  *   NARGS  arguments per part;  NPARTS  parts in the job
  *   STOP   1: workers return from their loop (the pool is being replaced)
  *   ERROR  1 + the index of a part whose kernel threw (a trap), 0 if none
@@ -31,6 +32,8 @@ export const NPARTS = 5;
 export const STOP = 6;
 export const ERROR = 7;
 export const CLAIM = 8;
+/** FN of a job whose parts are kernel programs */
+export const PROGRAM = -1;
 /** byte offset of the arguments (Float64) in the control block */
 export const ARGS_AT = 64;
 export const MAX_PARTS = 64;
@@ -62,17 +65,27 @@ export interface WorkerInit {
     STOP: number;
     ERROR: number;
     CLAIM: number;
+    PROGRAM: number;
     ARGS_AT: number;
     MAX_ARGS: number;
     RESULTS_AT: number;
   };
 }
 
+/** program.ts's `runOps`, which the pool passes in (this function's source must stand alone). */
+type RunOps = (
+  kernels: Array<(...args: number[]) => number | undefined>,
+  memory: WebAssembly.Memory,
+  ops: number,
+  count: number,
+  results: number,
+) => void;
+
 /**
  * A worker's life: instantiate the kernels over the shared memory, report ready, then forever:
  * sleep until GEN changes, claim and run parts of the job until none is left.
  */
-export function workerMain(d: WorkerInit, ready: () => void): void {
+export function workerMain(d: WorkerInit, ready: () => void, runOps: RunOps): void {
   const L = d.layout;
   const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   const exports = instance.exports as Record<string, (...args: number[]) => number | undefined>;
@@ -111,7 +124,9 @@ export function workerMain(d: WorkerInit, ready: () => void): void {
       const a: number[] = new Array(n);
       for (let j = 0; j < n; j++) a[j] = f64[row + j];
       try {
-        f64[results + part] = fns[i32[I + L.FN]](...a) ?? 0;
+        const fn = i32[I + L.FN];
+        if (fn === L.PROGRAM) runOps(fns, d.memory, a[0], a[1], a[2]);
+        else f64[results + part] = fns[fn](...a) ?? 0;
       } catch {
         Atomics.store(i32, I + L.ERROR, part + 1);
       }
