@@ -8,6 +8,8 @@
  *     (4 arrays read, 3 written per step) next to a STREAM-like copy (read one array, write
  *     another, 64 MiB each) measured on 1 and 2 threads in the same run: the memory bandwidth that
  *     bounds an elementwise update;
+ *   - sgemm against TF.js-wasm on its own 2 threads (tfjsOnItsOwnThreads, which says why its
+ *     threaded build does not run under Node as shipped and how the child runs it anyway);
  *   - the crossover: gemm (square n) and Adam sizes around the thresholds in threads/parallel.ts,
  *     with the 2-thread speed-up at each.
  * Times are wall-clock medians (threads spend more CPU time to take less wall time). 1 and 2
@@ -131,6 +133,70 @@ async function sgemm(n: number): Promise<void> {
     );
     console.log(`  GFLOP/s: relaxed SIMD + 2 threads ${gflops(flops, both)}`);
   }
+  await tfjsOnItsOwnThreads(n, {
+    two,
+    relaxedTwo: typeof both === 'string' ? undefined : both,
+    tfOne: tfWasm,
+  });
+}
+
+/** Whether TF.js-wasm, as shipped, turns its threads on under Node (asked once, in a child). */
+let tfjsStockThreads: boolean | undefined;
+
+/**
+ * TF.js-wasm with its own threads (issue 19: "also report TF.js-wasm with its own threads if its
+ * threaded build runs here"). As shipped it does not run under Node: its flag
+ * WASM_HAS_MULTITHREAD_SUPPORT is false whenever IS_NODE (tfjs#3830), so setThreadsCount(2)
+ * loads the one-thread SIMD build; forcing the flag fails in setBackend('wasm') with
+ * "TypeError [ERR_WORKER_PATH]: The worker script or module filename must be an absolute path or a
+ * relative path starting with './' or '../'. Received "blob:nodedata:…"": Emscripten's pthread
+ * pool does `new Worker(locateFile('tfjs-backend-wasm-threaded-simd.worker.js'))` and TF.js's
+ * locateFile answers with a blob: URL of the worker's source, which worker_threads refuses. And
+ * it would keep to 1 thread here anyway: its pool has at most half the logical cores (it assumes
+ * two hyperthreads per core; this machine has 2 cores, 1 thread each).
+ * So the child (tfjs-threads-child.ts, through tfjs-node-threads.ts) writes the worker and main
+ * scripts to files, opens workers on those, forces the flag and reports 4 logical cores while
+ * the module starts: TF.js's own threaded-simd binary and XNNPACK pool, on 2 threads
+ * (getThreadsCount() = 2, checked). Fastest of ROUNDS children, against our 2 threads (plain, and
+ * relaxed SIMD when measured), wall clock.
+ */
+async function tfjsOnItsOwnThreads(
+  n: number,
+  ours: { two: Timing; relaxedTwo?: Timing; tfOne: Timing },
+): Promise<void> {
+  const child = join(here, '..', 'tfjs-threads-child.js');
+  const run = (args: string[]) =>
+    JSON.parse(
+      execFileSync(process.execPath, [child, ...args], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1) ?? '',
+    );
+  tfjsStockThreads ??= (run([String(n), 'stock']) as { reportsThreads: boolean }).reportsThreads;
+  type Child = { threads: number; seconds: number; cores: number; maxRelErr: number };
+  let best: Child | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    const got = run([String(n), '2', '4']) as Child;
+    if (got.threads !== 2) {
+      console.log(`  TF.js-wasm, 2 threads: not measured (its pool has ${got.threads} threads)`);
+      return;
+    }
+    if (got.maxRelErr > 1e-5)
+      throw new Error(`TF.js-wasm on 2 threads: C = A B off by ${got.maxRelErr} (relative)`);
+    if (!best || got.seconds < best.seconds) best = got;
+  }
+  const tfTwo: Timing = { name: 'tfjs-wasm matMul (its 2 threads)', seconds: best!.seconds };
+  report(`sgemm n = ${n}: 2 threads against TF.js-wasm on its own 2 threads (a child process)`, ours.two, [
+    tfTwo,
+  ]);
+  if (ours.relaxedTwo)
+    report(`sgemm n = ${n}: relaxed SIMD + 2 threads against TF.js-wasm, 2 threads`, ours.relaxedTwo, [
+      tfTwo,
+    ]);
+  const flops = 2 * n ** 3;
+  console.log(
+    `  GFLOP/s: TF.js-wasm 2 threads ${gflops(flops, tfTwo)} (${(ours.tfOne.seconds / tfTwo.seconds).toFixed(2)}x its 1 thread; the child obtained ${best!.cores.toFixed(2)} cores); as shipped under Node, TF.js turns threads ${tfjsStockThreads ? 'on' : 'off'}`,
+  );
 }
 
 /**
