@@ -22,14 +22,15 @@ import { lanes } from './transcendental';
  * (x - μ)². In f32 with values 1e4 + noise this keeps μ within about ½ ulp(μ) and σ² to a relative
  * (½ ulp(μ) / σ)² + O(B ε), where a plain Σx would lose B ε |x| in the mean.
  */
-function columnMeanVar<T>(rows: i32, cols: i32, x: usize, mean: usize, variance: usize): void {
+function columnMeanVar<T>(rows: i32, cols: i32, ld: i32, x: usize, mean: usize, variance: usize): void {
   const L = lanes<T>();
   const bytes = <usize>cols * sizeof<T>();
+  const stride = <usize>ld * sizeof<T>();
   memory.fill(mean, 0, bytes);
   memory.fill(variance, 0, bytes);
   if (rows == 0) return;
   for (let i = 1; i < rows; i++) {
-    const row = x + <usize>i * bytes;
+    const row = x + <usize>i * stride;
     let j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
@@ -52,7 +53,7 @@ function columnMeanVar<T>(rows: i32, cols: i32, x: usize, mean: usize, variance:
     store<T>(mean + o, load<T>(x + o) + load<T>(mean + o) * invB);
   }
   for (let i = 0; i < rows; i++) {
-    const row = x + <usize>i * bytes;
+    const row = x + <usize>i * stride;
     let j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
@@ -85,6 +86,7 @@ function columnMeanVar<T>(rows: i32, cols: i32, x: usize, mean: usize, variance:
 function batchNormTrainStats<T>(
   rows: i32,
   cols: i32,
+  ld: i32,
   x: usize,
   mean: usize,
   invStd: usize,
@@ -94,7 +96,7 @@ function batchNormTrainStats<T>(
   eps: T,
 ): void {
   const L = lanes<T>();
-  columnMeanVar<T>(rows, cols, x, mean, invStd); // invStd holds σ² until the loop below
+  columnMeanVar<T>(rows, cols, ld, x, mean, invStd); // invStd holds σ² until the loop below
   const keep = <T>1 - momentum;
   const unbias = <T>rows / <T>(rows - 1);
   const vKeep = v128.splat<T>(keep);
@@ -188,6 +190,7 @@ function batchNormNormalize<T>(
 function batchNormBackward<T>(
   rows: i32,
   cols: i32,
+  ld: i32,
   dy: usize,
   xhat: usize,
   invStd: usize,
@@ -203,10 +206,11 @@ function batchNormBackward<T>(
 ): void {
   const L = lanes<T>();
   const bytes = <usize>cols * sizeof<T>();
+  const stride = <usize>ld * sizeof<T>();
   memory.fill(sumDy, 0, bytes);
   memory.fill(sumDyXhat, 0, bytes);
   for (let i = 0; i < rows; i++) {
-    const r = <usize>i * bytes;
+    const r = <usize>i * stride;
     let j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
@@ -248,7 +252,7 @@ function batchNormBackward<T>(
     store<T>(sumDyXhat + o, sdx * invB);
   }
   for (let i = 0; i < rows; i++) {
-    const r = <usize>i * bytes;
+    const r = <usize>i * stride;
     j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
@@ -269,13 +273,45 @@ function batchNormBackward<T>(
   }
 }
 
-export function columnMeanVar_f32(r: i32, c: i32, x: usize, m: usize, v: usize): void { columnMeanVar<f32>(r, c, x, m, v); }
-export function columnMeanVar_f64(r: i32, c: i32, x: usize, m: usize, v: usize): void { columnMeanVar<f64>(r, c, x, m, v); }
-export function batchNormTrainStats_f32(r: i32, c: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f32, e: f32): void { batchNormTrainStats<f32>(r, c, x, m, s, rm, rv, mo, e); }
-export function batchNormTrainStats_f64(r: i32, c: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f64, e: f64): void { batchNormTrainStats<f64>(r, c, x, m, s, rm, rv, mo, e); }
+export function columnMeanVar_f32(r: i32, c: i32, x: usize, m: usize, v: usize): void { columnMeanVar<f32>(r, c, c, x, m, v); }
+export function columnMeanVar_f64(r: i32, c: i32, x: usize, m: usize, v: usize): void { columnMeanVar<f64>(r, c, c, x, m, v); }
+export function batchNormTrainStats_f32(r: i32, c: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f32, e: f32): void { batchNormTrainStats<f32>(r, c, c, x, m, s, rm, rv, mo, e); }
+export function batchNormTrainStats_f64(r: i32, c: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f64, e: f64): void { batchNormTrainStats<f64>(r, c, c, x, m, s, rm, rv, mo, e); }
 export function batchNormEvalStats_f32(c: i32, rm: usize, rv: usize, e: f32, m: usize, s: usize): void { batchNormEvalStats<f32>(c, rm, rv, e, m, s); }
 export function batchNormEvalStats_f64(c: i32, rm: usize, rv: usize, e: f64, m: usize, s: usize): void { batchNormEvalStats<f64>(c, rm, rv, e, m, s); }
 export function batchNormNormalize_f32(r: i32, c: i32, x: usize, m: usize, s: usize, g: usize, b: usize, af: i32, xh: usize, y: usize): void { batchNormNormalize<f32>(r, c, x, m, s, g, b, af, xh, y); }
 export function batchNormNormalize_f64(r: i32, c: i32, x: usize, m: usize, s: usize, g: usize, b: usize, af: i32, xh: usize, y: usize): void { batchNormNormalize<f64>(r, c, x, m, s, g, b, af, xh, y); }
-export function batchNormBackward_f32(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void { batchNormBackward<f32>(r, c, dy, xh, s, g, af, tr, sd, sdx, acc, dg, db, dx); }
-export function batchNormBackward_f64(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void { batchNormBackward<f64>(r, c, dy, xh, s, g, af, tr, sd, sdx, acc, dg, db, dx); }
+export function batchNormBackward_f32(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void { batchNormBackward<f32>(r, c, c, dy, xh, s, g, af, tr, sd, sdx, acc, dg, db, dx); }
+export function batchNormBackward_f64(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void { batchNormBackward<f64>(r, c, c, dy, xh, s, g, af, tr, sd, sdx, acc, dg, db, dx); }
+
+/*
+ * Column ranges for threads: columns j0 <= j < j1 of a batch with `cols` columns (rows `cols`
+ * apart). Every statistic is per column and summed over the rows in the same order as the whole
+ * call, so a split over columns gives the same bits; j0 is a multiple of the lanes (the wrapper
+ * uses multiples of 16), so each column keeps its vector or scalar path too. A null pointer (an
+ * unused array) stays null.
+ */
+
+// @ts-ignore: decorator
+@inline function col<T>(p: usize, j0: i32): usize {
+  return p ? p + <usize>j0 * sizeof<T>() : 0;
+}
+
+export function columnMeanVar_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize): void {
+  columnMeanVar<f32>(r, j1 - j0, cols, col<f32>(x, j0), col<f32>(m, j0), col<f32>(v, j0));
+}
+export function columnMeanVar_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize): void {
+  columnMeanVar<f64>(r, j1 - j0, cols, col<f64>(x, j0), col<f64>(m, j0), col<f64>(v, j0));
+}
+export function batchNormTrainStats_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f32, e: f32): void {
+  batchNormTrainStats<f32>(r, j1 - j0, cols, col<f32>(x, j0), col<f32>(m, j0), col<f32>(s, j0), col<f32>(rm, j0), col<f32>(rv, j0), mo, e);
+}
+export function batchNormTrainStats_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f64, e: f64): void {
+  batchNormTrainStats<f64>(r, j1 - j0, cols, col<f64>(x, j0), col<f64>(m, j0), col<f64>(s, j0), col<f64>(rm, j0), col<f64>(rv, j0), mo, e);
+}
+export function batchNormBackward_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void {
+  batchNormBackward<f32>(r, j1 - j0, cols, col<f32>(dy, j0), col<f32>(xh, j0), col<f32>(s, j0), col<f32>(g, j0), af, tr, col<f32>(sd, j0), col<f32>(sdx, j0), acc, col<f32>(dg, j0), col<f32>(db, j0), col<f32>(dx, j0));
+}
+export function batchNormBackward_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void {
+  batchNormBackward<f64>(r, j1 - j0, cols, col<f64>(dy, j0), col<f64>(xh, j0), col<f64>(s, j0), col<f64>(g, j0), af, tr, col<f64>(sd, j0), col<f64>(sdx, j0), acc, col<f64>(dg, j0), col<f64>(db, j0), col<f64>(dx, j0));
+}

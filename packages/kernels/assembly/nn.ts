@@ -39,12 +39,15 @@ function biasAdd<T>(rows: i32, cols: i32, y: usize, b: usize): void {
   }
 }
 
-/** out[j] = (accumulate ? out[j] : 0) + Σ_i dY[i, j]  (db of a bias). Reads dy, writes out. */
-function columnSums<T>(rows: i32, cols: i32, dy: usize, out: usize, accumulate: i32): void {
+/**
+ * out[j] = (accumulate ? out[j] : 0) + Σ_i dY[i, j]  (db of a bias), rows in order, for the `cols`
+ * columns of a dY whose rows are `ld` elements apart. Reads dy, writes out.
+ */
+function columnSums<T>(rows: i32, cols: i32, ld: i32, dy: usize, out: usize, accumulate: i32): void {
   const L = lanes<T>();
   if (!accumulate) memory.fill(out, 0, <usize>cols * sizeof<T>());
   for (let i = 0; i < rows; i++) {
-    const row = dy + <usize>i * <usize>cols * sizeof<T>();
+    const row = dy + <usize>i * <usize>ld * sizeof<T>();
     let j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
@@ -293,8 +296,18 @@ function dropout<T>(n: i32, x: usize, mask: usize, y: usize, scale: T): void {
 
 export function biasAdd_f32(r: i32, c: i32, y: usize, b: usize): void { biasAdd<f32>(r, c, y, b); }
 export function biasAdd_f64(r: i32, c: i32, y: usize, b: usize): void { biasAdd<f64>(r, c, y, b); }
-export function columnSums_f32(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f32>(r, c, dy, out, acc); }
-export function columnSums_f64(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f64>(r, c, dy, out, acc); }
+export function columnSums_f32(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f32>(r, c, c, dy, out, acc); }
+export function columnSums_f64(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f64>(r, c, c, dy, out, acc); }
+/**
+ * Columns j0 <= j < j1 of columnSums over a dY with `cols` columns (a part for threads: each
+ * column is summed over the rows in the same order as the whole call does).
+ */
+export function columnSums_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32): void {
+  columnSums<f32>(r, j1 - j0, cols, dy + <usize>j0 * 4, out + <usize>j0 * 4, acc);
+}
+export function columnSums_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32): void {
+  columnSums<f64>(r, j1 - j0, cols, dy + <usize>j0 * 8, out + <usize>j0 * 8, acc);
+}
 export function relu_f32(n: i32, x: usize, y: usize): void { relu<f32>(n, x, y); }
 export function relu_f64(n: i32, x: usize, y: usize): void { relu<f64>(n, x, y); }
 export function reluBackward_f32(n: i32, x: usize, dy: usize, dx: usize): void { reluBackward<f32>(n, x, dy, dx); }

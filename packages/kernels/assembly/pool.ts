@@ -61,12 +61,25 @@ function maxPool2d<T>(N: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32
  * writing anything; returns -1 when done.
  */
 function maxPool2dBackward<T>(N: i32, HW: i32, outPerPlane: i32, dy: usize, argmax: usize, dx: usize): i32 {
+  const bad = argmaxCheck<T>(N * outPerPlane, HW, argmax);
+  if (bad >= 0) return bad;
+  maxPool2dScatter<T>(N, HW, outPerPlane, dy, argmax, dx);
+  return -1;
+}
+
+/** The first i < total whose argmax[i] is not an integer in [-1, HW), or -1. */
+function argmaxCheck<T>(total: i32, HW: i32, argmax: usize): i32 {
   const sz = sizeof<T>();
-  const total = N * outPerPlane;
   for (let i = 0; i < total; i++) {
     const a = load<T>(argmax + <usize>i * sz);
     if (!(a >= -1 && a < <T>HW && a == floor<T>(a))) return i;
   }
+  return -1;
+}
+
+/** dx[p, argmax[p, q]] += dy[p, q] (indices already checked). */
+function maxPool2dScatter<T>(N: i32, HW: i32, outPerPlane: i32, dy: usize, argmax: usize, dx: usize): void {
+  const sz = sizeof<T>();
   let q = 0;
   for (let p = 0; p < N; p++) {
     const plane = dx + <usize>p * <usize>HW * sz;
@@ -78,7 +91,6 @@ function maxPool2dBackward<T>(N: i32, HW: i32, outPerPlane: i32, dy: usize, argm
       }
     }
   }
-  return -1;
 }
 
 /** Length of the window [start, start + k) cut at the padded input's end n + pad (torch's pool_size). */
@@ -158,6 +170,22 @@ export function maxPool2dBackward_f32(N: i32, HW: i32, outPerPlane: i32, dy: usi
 }
 export function maxPool2dBackward_f64(N: i32, HW: i32, outPerPlane: i32, dy: usize, argmax: usize, dx: usize): i32 {
   return maxPool2dBackward<f64>(N, HW, outPerPlane, dy, argmax, dx);
+}
+/*
+ * Parts for threads (the wrapper offsets the pointers to a range of planes or of argmax entries):
+ * the check of the backward's indices, then its scatter, which never writes outside its planes.
+ */
+export function maxPool2dArgmaxCheck_f32(total: i32, HW: i32, argmax: usize): i32 {
+  return argmaxCheck<f32>(total, HW, argmax);
+}
+export function maxPool2dArgmaxCheck_f64(total: i32, HW: i32, argmax: usize): i32 {
+  return argmaxCheck<f64>(total, HW, argmax);
+}
+export function maxPool2dScatter_f32(N: i32, HW: i32, outPerPlane: i32, dy: usize, argmax: usize, dx: usize): void {
+  maxPool2dScatter<f32>(N, HW, outPerPlane, dy, argmax, dx);
+}
+export function maxPool2dScatter_f64(N: i32, HW: i32, outPerPlane: i32, dy: usize, argmax: usize, dx: usize): void {
+  maxPool2dScatter<f64>(N, HW, outPerPlane, dy, argmax, dx);
 }
 export function avgPool2d_f32(N: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, Hout: i32, Wout: i32, inc: i32, x: usize, out: usize): void {
   avgPool2d<f32>(N, H, W, kH, kW, sH, sW, pH, pW, Hout, Wout, inc, x, out);

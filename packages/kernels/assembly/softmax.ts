@@ -158,24 +158,41 @@ function softmaxBackwardRows<T>(rows: i32, cols: i32, y: usize, dy: usize, dx: u
  * integers in [0, cols): the TS wrapper checks them. g may be x (logits overwritten by dLogits).
  */
 function softmaxCrossEntropy<T>(rows: i32, cols: i32, x: usize, labels: usize, g: usize): f64 {
-  const rowBytes = <usize>cols * sizeof<T>();
   const invR = 1.0 / <f64>rows;
   let loss = 0.0;
-  for (let i = 0; i < rows; i++) {
-    const xr = x + <usize>i * rowBytes;
-    const gr = g ? g + <usize>i * rowBytes : 0;
-    const label = <usize>(<i32>load<T>(labels + <usize>i * sizeof<T>()));
-    const target = <f64>load<T>(xr + label * sizeof<T>()); // read before g may overwrite it
-    const m = rowMax<T>(cols, xr);
-    const sum = rowExpSum<T>(cols, xr, m, gr);
-    loss += (<f64>m - target) + Math.log(<f64>sum);
-    if (g) {
-      rowScale<T>(cols, gr, gr, <T>(invR / <f64>sum));
-      const p = gr + label * sizeof<T>();
-      store<T>(p, load<T>(p) - <T>invR);
-    }
-  }
+  for (let i = 0; i < rows; i++) loss += crossEntropyRow<T>(i, cols, x, labels, g, invR);
   return loss * invR;
+}
+
+/**
+ * Row i of softmaxCrossEntropy: writes its dLogits row (when g != 0) and returns its term
+ * m_i + log Σ_j e^{x_ij - m_i} - x_{i, y_i}.
+ */
+// @ts-ignore: decorator
+@inline function crossEntropyRow<T>(i: i32, cols: i32, x: usize, labels: usize, g: usize, invR: f64): f64 {
+  const rowBytes = <usize>cols * sizeof<T>();
+  const xr = x + <usize>i * rowBytes;
+  const gr = g ? g + <usize>i * rowBytes : 0;
+  const label = <usize>(<i32>load<T>(labels + <usize>i * sizeof<T>()));
+  const target = <f64>load<T>(xr + label * sizeof<T>()); // read before g may overwrite it
+  const m = rowMax<T>(cols, xr);
+  const sum = rowExpSum<T>(cols, xr, m, gr);
+  if (g) {
+    rowScale<T>(cols, gr, gr, <T>(invR / <f64>sum));
+    const p = gr + label * sizeof<T>();
+    store<T>(p, load<T>(p) - <T>invR);
+  }
+  return (<f64>m - target) + Math.log(<f64>sum);
+}
+
+/**
+ * Rows r0 <= i < r1 of softmaxCrossEntropy over `rows` rows (a part for threads): dLogits as the
+ * whole call writes them, and each row's term in terms[i] (f64); the caller sums the terms in row
+ * order and multiplies by 1/rows, the whole call's arithmetic, so the loss has the same bits.
+ */
+function softmaxCrossEntropyRows<T>(r0: i32, r1: i32, rows: i32, cols: i32, x: usize, labels: usize, g: usize, terms: usize): void {
+  const invR = 1.0 / <f64>rows;
+  for (let i = r0; i < r1; i++) store<f64>(terms + (<usize>i << 3), crossEntropyRow<T>(i, cols, x, labels, g, invR));
 }
 
 export function softmax_f32(r: i32, c: i32, x: usize, y: usize): void { softmaxRows<f32>(r, c, x, y, 0); }
@@ -199,4 +216,10 @@ export function softmaxCrossEntropy_f32(r: i32, c: i32, x: usize, labels: usize,
 }
 export function softmaxCrossEntropy_f64(r: i32, c: i32, x: usize, labels: usize, g: usize): f64 {
   return softmaxCrossEntropy<f64>(r, c, x, labels, g);
+}
+export function softmaxCrossEntropy_rows_f32(r0: i32, r1: i32, r: i32, c: i32, x: usize, labels: usize, g: usize, terms: usize): void {
+  softmaxCrossEntropyRows<f32>(r0, r1, r, c, x, labels, g, terms);
+}
+export function softmaxCrossEntropy_rows_f64(r0: i32, r1: i32, r: i32, c: i32, x: usize, labels: usize, g: usize, terms: usize): void {
+  softmaxCrossEntropyRows<f64>(r0, r1, r, c, x, labels, g, terms);
 }

@@ -18,6 +18,25 @@ import { alloc, type WasmArray } from './arena.js';
 import { checkArray, checkNoOverlap, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
+import { COLUMNS_MIN, rangeInParts } from './threads/nn-parts.js';
+
+/**
+ * Kernel `<name>_cols_<dt>`(rows, cols, j0, j1, ...rest) over column ranges on the worker pool
+ * when rows · cols >= COLUMNS_MIN and threads are on: every statistic is per feature, summed over
+ * the rows in the same order whatever the split, so the bits are the single-threaded ones. False
+ * (nothing done) otherwise.
+ */
+function byColumns(name: string, dt: 'f32' | 'f64', rows: number, cols: number, rest: number[]): boolean {
+  if (rows * cols < COLUMNS_MIN) return false;
+  const parts = rangeInParts(`${name}_cols_${dt}`, cols, 16, rows * cols, COLUMNS_MIN, (j0, j1) => [
+    rows,
+    cols,
+    j0,
+    j1,
+    ...rest,
+  ]);
+  return parts !== undefined;
+}
 
 const kColumnMeanVar = typedKernel('columnMeanVar');
 const kTrainStats = typedKernel('batchNormTrainStats');
@@ -112,7 +131,8 @@ export function columnMeanVar(X: WasmMatrix, mean: WasmArray, variance: WasmArra
     ['variance', variance],
   ];
   checkApart(arrays.slice(1), arrays);
-  kColumnMeanVar(dt)(X.rows, X.cols, X.data.ptr, mean.ptr, variance.ptr);
+  const ptrs = [X.data.ptr, mean.ptr, variance.ptr];
+  if (!byColumns('columnMeanVar', dt, X.rows, X.cols, ptrs)) kColumnMeanVar(dt)(X.rows, X.cols, ...ptrs);
 }
 
 /**
@@ -160,9 +180,7 @@ export function batchNormForward(
   checkApart(written, [...read, ...written, ['y', y.data]]);
   if (y.data !== x.data) checkApart([['y', y.data]], read);
   if (training) {
-    kTrainStats(dt)(
-      B,
-      F,
+    const rest = [
       x.data.ptr,
       saved.mean.ptr,
       saved.invStd.ptr,
@@ -170,24 +188,44 @@ export function batchNormForward(
       runningVar.ptr,
       momentum,
       eps,
-    );
+    ];
+    if (!byColumns('batchNormTrainStats', dt, B, F, rest)) kTrainStats(dt)(B, F, ...rest);
   } else {
     kEvalStats(dt)(F, runningMean.ptr, runningVar.ptr, eps, saved.mean.ptr, saved.invStd.ptr);
   }
   const g = weight ? weight.ptr : 0;
   const b = bias ? bias.ptr : 0;
-  kNormalize(dt)(
-    B,
-    F,
-    x.data.ptr,
-    saved.mean.ptr,
-    saved.invStd.ptr,
-    g,
-    b,
-    affine ? 1 : 0,
-    saved.xhat.data.ptr,
-    y.data.ptr,
-  );
+  const af = affine ? 1 : 0;
+  // threads: rows apart (x̂ and y row by row; the per-feature arrays are shared)
+  const rowBytes = F * (dt === 'f32' ? 4 : 8);
+  const at = (p: number, r0: number) => p + r0 * rowBytes;
+  const parts =
+    B * F >= COLUMNS_MIN &&
+    rangeInParts(`batchNormNormalize_${dt}`, B, 1, B * F, COLUMNS_MIN, (r0, r1) => [
+      r1 - r0,
+      F,
+      at(x.data.ptr, r0),
+      saved.mean.ptr,
+      saved.invStd.ptr,
+      g,
+      b,
+      af,
+      at(saved.xhat.data.ptr, r0),
+      at(y.data.ptr, r0),
+    ]);
+  if (!parts)
+    kNormalize(dt)(
+      B,
+      F,
+      x.data.ptr,
+      saved.mean.ptr,
+      saved.invStd.ptr,
+      g,
+      b,
+      af,
+      saved.xhat.data.ptr,
+      y.data.ptr,
+    );
 }
 
 /**
@@ -231,9 +269,7 @@ export function batchNormBackward(
   const work = scratch ?? alloc(dt, 2 * F);
   try {
     const bytes = F * (dt === 'f32' ? 4 : 8);
-    kBackward(dt)(
-      B,
-      F,
+    const rest = [
       dy.data.ptr,
       saved.xhat.data.ptr,
       saved.invStd.ptr,
@@ -246,7 +282,8 @@ export function batchNormBackward(
       weightGrad ? weightGrad.ptr : 0,
       biasGrad ? biasGrad.ptr : 0,
       dx.data.ptr,
-    );
+    ];
+    if (!byColumns('batchNormBackward', dt, B, F, rest)) kBackward(dt)(B, F, ...rest);
   } finally {
     if (work !== scratch) work.free();
   }

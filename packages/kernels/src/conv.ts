@@ -15,6 +15,7 @@
 import { bytesPer, type WasmArray } from './arena.js';
 import { checkArray, checkDim, checkLength, checkNoOverlap } from './checks.js';
 import { typedKernel } from './exports.js';
+import { CONV_MIN, rangeInParts } from './threads/nn-parts.js';
 import { checkField, windowCount } from './window-geometry.js';
 
 export interface Conv2dGeometry {
@@ -110,6 +111,37 @@ function geometryArgs(g: Conv2dGeometry, Hout: number, Wout: number): number[] {
   return [g.C, g.H, g.W, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, Hout, Wout];
 }
 
+/**
+ * im2col or col2im of one image (pointers `image` and `cols` already at the image): channels
+ * apart on the worker pool when its cols has >= CONV_MIN elements and threads are on. Channel c
+ * reads (im2col) or writes (col2im) only plane c of the image and rows c kH kW ... (c + 1) kH kW of
+ * cols, in the single-threaded order, so each part is the kernel on its channels: the same bits.
+ */
+function byChannels(
+  name: 'im2col' | 'col2im',
+  dt: 'f32' | 'f64',
+  g: Conv2dGeometry,
+  Hout: number,
+  Wout: number,
+  image: number,
+  cols: number,
+): void {
+  // im2col(geometry, x, cols); col2im(geometry, cols, dx)
+  const ptrs = (i: number, c: number) => (name === 'im2col' ? [i, c] : [c, i]);
+  const geo = geometryArgs(g, Hout, Wout);
+  const planeBytes = g.H * g.W * bytesPer(dt);
+  const colsBytes = g.kH * g.kW * Hout * Wout * bytesPer(dt);
+  const n = g.C * g.kH * g.kW * Hout * Wout;
+  const parts =
+    n >= CONV_MIN &&
+    rangeInParts(`${name}_${dt}`, g.C, 1, n, CONV_MIN, (c0, c1) => [
+      c1 - c0,
+      ...geo.slice(1),
+      ...ptrs(image + c0 * planeBytes, cols + c0 * colsBytes),
+    ]);
+  if (!parts) (name === 'im2col' ? kIm2col : kCol2im)(dt)(...geo, ...ptrs(image, cols));
+}
+
 const kIm2col = typedKernel('im2col');
 const kCol2im = typedKernel('col2im');
 
@@ -134,7 +166,7 @@ export function im2col(
   const at = checkCols(cols, g.C * g.kH * g.kW * Hout * Wout, colsOffset);
   checkNoOverlap('cols', cols, 'x', x);
   const sz = bytesPer(x.dtype);
-  kIm2col(x.dtype)(...geometryArgs(g, Hout, Wout), x.ptr + xOffset * sz, cols.ptr + at * sz);
+  byChannels('im2col', x.dtype, g, Hout, Wout, x.ptr + xOffset * sz, cols.ptr + at * sz);
 }
 
 /**
@@ -157,5 +189,5 @@ export function col2im(
   const at = checkCols(cols, g.C * g.kH * g.kW * Hout * Wout, colsOffset);
   checkNoOverlap('cols', cols, 'dx', dx);
   const sz = bytesPer(dx.dtype);
-  kCol2im(dx.dtype)(...geometryArgs(g, Hout, Wout), cols.ptr + at * sz, dx.ptr + dxOffset * sz);
+  byChannels('col2im', dx.dtype, g, Hout, Wout, dx.ptr + dxOffset * sz, cols.ptr + at * sz);
 }

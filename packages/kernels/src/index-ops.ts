@@ -11,6 +11,7 @@
 import type { WasmArray } from './arena.js';
 import { checkArray, checkDim, checkLength, checkNoOverlap } from './checks.js';
 import { typedKernel } from './exports.js';
+import { GATHER_MIN, rangeInParts } from './threads/nn-parts.js';
 
 const kIndexCheck = typedKernel('indexCheck');
 const kIndexSelect = typedKernel('indexSelect');
@@ -51,7 +52,32 @@ export function indexSelect(
   checkNoOverlap('out', out, 'indices', indices);
   checkIndices(indices, V);
   if (out.length === 0) return;
-  kIndexSelect(x.dtype)(x.ptr, outer, V, inner, indices.ptr, m, out.ptr);
+  const dt = x.dtype;
+  const row = inner * (dt === 'f32' ? 4 : 8);
+  // threads (out.length >= GATHER_MIN): slabs [o0, o1) of the outer axis apart, or, with one
+  // slab, the picked rows [j0, j1) apart; every output element is one copy either way
+  const parts =
+    out.length >= GATHER_MIN &&
+    (outer >= 2
+      ? rangeInParts(`indexSelect_${dt}`, outer, 1, out.length, GATHER_MIN, (o0, o1) => [
+          x.ptr + o0 * V * row,
+          o1 - o0,
+          V,
+          inner,
+          indices.ptr,
+          m,
+          out.ptr + o0 * m * row,
+        ])
+      : rangeInParts(`indexSelect_${dt}`, m, 1, out.length, GATHER_MIN, (j0, j1) => [
+          x.ptr,
+          1,
+          V,
+          inner,
+          indices.ptr + j0 * (dt === 'f32' ? 4 : 8),
+          j1 - j0,
+          out.ptr + j0 * row,
+        ]));
+  if (!parts) kIndexSelect(dt)(x.ptr, outer, V, inner, indices.ptr, m, out.ptr);
 }
 
 /**
@@ -78,5 +104,21 @@ export function indexAdd(
   checkNoOverlap('dst', dst, 'indices', indices);
   checkIndices(indices, V);
   if (src.length === 0) return;
-  kIndexAdd(src.dtype)(src.ptr, outer, m, inner, indices.ptr, dst.ptr, V);
+  const dt = src.dtype;
+  const row = inner * (dt === 'f32' ? 4 : 8);
+  // threads: only slabs of the outer axis apart (within a slab repeated indices add into one
+  // row in j order, which a split over j would race on)
+  const parts =
+    src.length >= GATHER_MIN &&
+    outer >= 2 &&
+    rangeInParts(`indexAdd_${dt}`, outer, 1, src.length, GATHER_MIN, (o0, o1) => [
+      src.ptr + o0 * m * row,
+      o1 - o0,
+      m,
+      inner,
+      indices.ptr,
+      dst.ptr + o0 * V * row,
+      V,
+    ]);
+  if (!parts) kIndexAdd(dt)(src.ptr, outer, m, inner, indices.ptr, dst.ptr, V);
 }

@@ -8,10 +8,34 @@
  *   - sigmoid, tanh: the OUTPUT y (f' is a function of y: σ' = y(1 - y), tanh' = 1 - y²).
  * Outputs may be the input array itself but must not partly overlap it.
  */
-import type { WasmArray } from './arena.js';
+import type { DType, WasmArray } from './arena.js';
 import { checkArray, checkNoOverlap, checkPair, checkScalar } from './checks.js';
-import { typedKernel } from './exports.js';
+import { type RawKernel, typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
+import {
+  CHEAP_MIN,
+  COLUMNS_MIN,
+  elementsInParts,
+  rangeInParts,
+  TRANSCENDENTAL_MIN,
+} from './threads/nn-parts.js';
+
+/**
+ * Element-wise kernel `name`(n, p1..pK, scalars...) of dtype `dt`: in chunks on the worker pool
+ * when n >= `min` (the family's crossover, threads/nn-parts.ts) and threads are on, else here.
+ * Same bits either way.
+ */
+function elementwise(
+  k: (dt: DType) => RawKernel,
+  name: string,
+  dt: DType,
+  nPtrs: number,
+  min: number,
+  args: number[],
+): void {
+  if (args[0] >= min && elementsInParts(`${name}_${dt}`, dt === 'f32' ? 4 : 8, nPtrs, args, min)) return;
+  k(dt)(...args);
+}
 
 /** Throws unless `out` is `input` itself or lies apart from it in memory. */
 function checkSameOrApart(outName: string, out: WasmArray, inName: string, input: WasmArray): void {
@@ -45,7 +69,16 @@ export function biasAdd(Y: WasmMatrix, b: WasmArray): void {
     throw new RangeError(`Length mismatch: Y has ${Y.cols} columns, b has ${b.length} elements`);
   }
   checkNoOverlap('b', b, 'Y', Y.data);
-  kBiasAdd(b.dtype)(Y.rows, Y.cols, Y.data.ptr, b.ptr);
+  const dt = b.dtype;
+  const rowBytes = Y.cols * (dt === 'f32' ? 4 : 8);
+  // threads: rows apart (each part the kernel on its rows)
+  const parts = rangeInParts(`biasAdd_${dt}`, Y.rows, 1, Y.rows * Y.cols, CHEAP_MIN, (r0, r1) => [
+    r1 - r0,
+    Y.cols,
+    Y.data.ptr + r0 * rowBytes,
+    b.ptr,
+  ]);
+  if (!parts) kBiasAdd(dt)(Y.rows, Y.cols, Y.data.ptr, b.ptr);
 }
 
 export interface ColumnSumsOptions {
@@ -62,7 +95,18 @@ export function columnSums(dY: WasmMatrix, out: WasmArray, options: ColumnSumsOp
     throw new RangeError(`Length mismatch: dY has ${dY.cols} columns, out has ${out.length} elements`);
   }
   checkNoOverlap('out', out, 'dY', dY.data);
-  kColumnSums(out.dtype)(dY.rows, dY.cols, dY.data.ptr, out.ptr, accumulate ? 1 : 0);
+  const dt = out.dtype;
+  const acc = accumulate ? 1 : 0;
+  // threads: columns apart, each summed over the rows in the same order
+  const parts = rangeInParts(
+    `columnSums_cols_${dt}`,
+    dY.cols,
+    16,
+    dY.rows * dY.cols,
+    COLUMNS_MIN,
+    (j0, j1) => [dY.rows, dY.cols, j0, j1, dY.data.ptr, out.ptr, acc],
+  );
+  if (!parts) kColumnSums(dt)(dY.rows, dY.cols, dY.data.ptr, out.ptr, acc);
 }
 
 const kRelu = typedKernel('relu');
@@ -70,12 +114,13 @@ const kReluBackward = typedKernel('reluBackward');
 
 /** ReLU: out = max(x, 0). */
 export function relu(x: WasmArray, out: WasmArray): void {
-  kRelu(checkUnary('x', x, 'out', out))(x.length, x.ptr, out.ptr);
+  elementwise(kRelu, 'relu', checkUnary('x', x, 'out', out), 2, CHEAP_MIN, [x.length, x.ptr, out.ptr]);
 }
 
 /** dx = x > 0 ? dy : 0, from the saved input x (gradient 0 at x = 0, as torch). */
 export function reluBackward(x: WasmArray, dy: WasmArray, dx: WasmArray): void {
-  kReluBackward(checkBackward('x', x, dy, dx))(x.length, x.ptr, dy.ptr, dx.ptr);
+  const dt = checkBackward('x', x, dy, dx);
+  elementwise(kReluBackward, 'reluBackward', dt, 3, CHEAP_MIN, [x.length, x.ptr, dy.ptr, dx.ptr]);
 }
 
 export interface LeakyReluOptions {
@@ -95,7 +140,12 @@ function slopeOf(options: LeakyReluOptions): number {
 /** LeakyReLU: out = x > 0 ? x : negativeSlope x. */
 export function leakyRelu(x: WasmArray, out: WasmArray, options: LeakyReluOptions = {}): void {
   const s = slopeOf(options);
-  kLeakyRelu(checkUnary('x', x, 'out', out))(x.length, x.ptr, out.ptr, s);
+  elementwise(kLeakyRelu, 'leakyRelu', checkUnary('x', x, 'out', out), 2, CHEAP_MIN, [
+    x.length,
+    x.ptr,
+    out.ptr,
+    s,
+  ]);
 }
 
 /** dx = x > 0 ? dy : negativeSlope dy, from the saved input x. */
@@ -106,7 +156,14 @@ export function leakyReluBackward(
   options: LeakyReluOptions = {},
 ): void {
   const s = slopeOf(options);
-  kLeakyReluBackward(checkBackward('x', x, dy, dx))(x.length, x.ptr, dy.ptr, dx.ptr, s);
+  const dt = checkBackward('x', x, dy, dx);
+  elementwise(kLeakyReluBackward, 'leakyReluBackward', dt, 3, CHEAP_MIN, [
+    x.length,
+    x.ptr,
+    dy.ptr,
+    dx.ptr,
+    s,
+  ]);
 }
 
 const kSigmoid = typedKernel('sigmoid');
@@ -114,12 +171,17 @@ const kSigmoidBackward = typedKernel('sigmoidBackward');
 
 /** out = σ(x) = 1 / (1 + e^{-x}), evaluated so that it never overflows (e^{-|x|} only). */
 export function sigmoid(x: WasmArray, out: WasmArray): void {
-  kSigmoid(checkUnary('x', x, 'out', out))(x.length, x.ptr, out.ptr);
+  elementwise(kSigmoid, 'sigmoid', checkUnary('x', x, 'out', out), 2, TRANSCENDENTAL_MIN, [
+    x.length,
+    x.ptr,
+    out.ptr,
+  ]);
 }
 
 /** dx = dy y (1 - y), from the saved OUTPUT y = σ(x). */
 export function sigmoidBackward(y: WasmArray, dy: WasmArray, dx: WasmArray): void {
-  kSigmoidBackward(checkBackward('y', y, dy, dx))(y.length, y.ptr, dy.ptr, dx.ptr);
+  const dt = checkBackward('y', y, dy, dx);
+  elementwise(kSigmoidBackward, 'sigmoidBackward', dt, 3, CHEAP_MIN, [y.length, y.ptr, dy.ptr, dx.ptr]);
 }
 
 const kTanh = typedKernel('tanh');
@@ -127,12 +189,17 @@ const kTanhBackward = typedKernel('tanhBackward');
 
 /** out = tanh(x). */
 export function tanh(x: WasmArray, out: WasmArray): void {
-  kTanh(checkUnary('x', x, 'out', out))(x.length, x.ptr, out.ptr);
+  elementwise(kTanh, 'tanh', checkUnary('x', x, 'out', out), 2, TRANSCENDENTAL_MIN, [
+    x.length,
+    x.ptr,
+    out.ptr,
+  ]);
 }
 
 /** dx = dy (1 - y²), from the saved OUTPUT y = tanh(x). */
 export function tanhBackward(y: WasmArray, dy: WasmArray, dx: WasmArray): void {
-  kTanhBackward(checkBackward('y', y, dy, dx))(y.length, y.ptr, dy.ptr, dx.ptr);
+  const dt = checkBackward('y', y, dy, dx);
+  elementwise(kTanhBackward, 'tanhBackward', dt, 3, CHEAP_MIN, [y.length, y.ptr, dy.ptr, dx.ptr]);
 }
 
 export interface GeluOptions {
@@ -157,7 +224,12 @@ function tanhFormOf(options: GeluOptions): number {
 /** GELU: out = x Φ(x) (or its tanh approximation, see GeluOptions). */
 export function gelu(x: WasmArray, out: WasmArray, options: GeluOptions = {}): void {
   const t = tanhFormOf(options);
-  kGelu(checkUnary('x', x, 'out', out))(x.length, x.ptr, out.ptr, t);
+  elementwise(kGelu, 'gelu', checkUnary('x', x, 'out', out), 2, TRANSCENDENTAL_MIN, [
+    x.length,
+    x.ptr,
+    out.ptr,
+    t,
+  ]);
 }
 
 /**
@@ -166,7 +238,8 @@ export function gelu(x: WasmArray, out: WasmArray, options: GeluOptions = {}): v
  */
 export function geluBackward(x: WasmArray, dy: WasmArray, dx: WasmArray, options: GeluOptions = {}): void {
   const t = tanhFormOf(options);
-  kGeluBackward(checkBackward('x', x, dy, dx))(x.length, x.ptr, dy.ptr, dx.ptr, t);
+  const dt = checkBackward('x', x, dy, dx);
+  elementwise(kGeluBackward, 'geluBackward', dt, 3, TRANSCENDENTAL_MIN, [x.length, x.ptr, dy.ptr, dx.ptr, t]);
 }
 
 const kDropout = typedKernel('dropout');
@@ -185,7 +258,13 @@ export function dropout(x: WasmArray, mask: WasmArray, p: number, out: WasmArray
   const dt = checkUnary('x', x, 'out', out);
   checkPair('x', x, 'mask', mask);
   checkSameOrApart('out', out, 'mask', mask);
-  kDropout(dt)(x.length, x.ptr, mask.ptr, out.ptr, p === 1 ? 0 : 1 / (1 - p));
+  elementwise(kDropout, 'dropout', dt, 3, CHEAP_MIN, [
+    x.length,
+    x.ptr,
+    mask.ptr,
+    out.ptr,
+    p === 1 ? 0 : 1 / (1 - p),
+  ]);
 }
 
 /**

@@ -20,6 +20,7 @@
 import type { DType, WasmArray } from './arena.js';
 import { checkArray, checkLength, checkNoOverlap } from './checks.js';
 import { typedKernel } from './exports.js';
+import { POOL_MIN, rangeInParts } from './threads/nn-parts.js';
 import { checkField, windowCount } from './window-geometry.js';
 
 export interface Pool2dGeometry {
@@ -130,6 +131,36 @@ function checkArgmax(
   }
 }
 
+/**
+ * Kernel `name` over the N planes on the worker pool, planes apart, when the window work
+ * N Hout Wout kH kW >= POOL_MIN and threads are on: `args(p0, p1)` gives the call for planes
+ * [p0, p1) (N = p1 - p0 and every plane pointer offset to plane p0). Planes never share an output,
+ * so the bits are the single-threaded ones. False (nothing done) otherwise.
+ */
+function byPlanes(
+  name: string,
+  dt: DType,
+  g: Pool2dGeometry,
+  Hout: number,
+  Wout: number,
+  args: (p0: number, p1: number, inPlane: number, outPlane: number) => number[],
+): boolean {
+  const work = g.N * Hout * Wout * g.kH * g.kW;
+  if (work < POOL_MIN) return false;
+  const sz = dt === 'f32' ? 4 : 8;
+  const parts = rangeInParts(`${name}_${dt}`, g.N, 1, work, POOL_MIN, (p0, p1) =>
+    args(p0, p1, p0 * g.H * g.W * sz, p0 * Hout * Wout * sz),
+  );
+  return parts !== undefined;
+}
+
+/** The geometry's kernel arguments after N (H, W, kH, kW, strides, pads, and dilations when `dil`). */
+function poolArgs(g: Pool2dGeometry, dil: boolean): number[] {
+  const a = [g.H, g.W, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW];
+  if (dil) a.push(g.dilH, g.dilW);
+  return a;
+}
+
 const kMaxPool = typedKernel('maxPool2d');
 const kMaxPoolBackward = typedKernel('maxPool2dBackward');
 const kAvgPool = typedKernel('avgPool2d');
@@ -143,24 +174,17 @@ const kAvgPoolBackward = typedKernel('avgPool2dBackward');
 export function maxPool2d(x: WasmArray, g: Pool2dGeometry, out: WasmArray, argmax: WasmArray): void {
   const [dt, Hout, Wout] = checkPool(g, 'x', x, 'out', out);
   checkArgmax(g, argmax, 'out', out, 'x', x);
-  kMaxPool(dt)(
-    g.N,
-    g.H,
-    g.W,
-    g.kH,
-    g.kW,
-    g.strideH,
-    g.strideW,
-    g.padH,
-    g.padW,
-    g.dilH,
-    g.dilW,
+  const geo = poolArgs(g, true);
+  const threaded = byPlanes('maxPool2d', dt, g, Hout, Wout, (p0, p1, i, o) => [
+    p1 - p0,
+    ...geo,
     Hout,
     Wout,
-    x.ptr,
-    out.ptr,
-    argmax.ptr,
-  );
+    x.ptr + i,
+    out.ptr + o,
+    argmax.ptr + o,
+  ]);
+  if (!threaded) kMaxPool(dt)(g.N, ...geo, Hout, Wout, x.ptr, out.ptr, argmax.ptr);
 }
 
 /**
@@ -170,13 +194,57 @@ export function maxPool2d(x: WasmArray, g: Pool2dGeometry, out: WasmArray, argma
 export function maxPool2dBackward(dy: WasmArray, argmax: WasmArray, g: Pool2dGeometry, dx: WasmArray): void {
   const [dt, Hout, Wout] = checkPool(g, 'dx', dx, 'dy', dy);
   checkArgmax(g, argmax, 'dy', dy, 'dx', dx);
-  const bad = kMaxPoolBackward(dt)(g.N, g.H * g.W, Hout * Wout, dy.ptr, argmax.ptr, dx.ptr);
+  const bad =
+    maxPoolBackwardInParts(dt, g, Hout, Wout, dy, argmax, dx) ??
+    kMaxPoolBackward(dt)(g.N, g.H * g.W, Hout * Wout, dy.ptr, argmax.ptr, dx.ptr);
   if (bad >= 0) {
     throw new RangeError(
       `argmax[${bad}] = ${argmax.data[bad]} is not a flat index in [0, H * W = ${g.H * g.W}) nor -1; dx is unchanged`,
     );
   }
 }
+
+/**
+ * maxPool2dBackward on the pool: every argmax entry is checked first (parts over its entries; the
+ * first bad one, as the single-threaded kernel finds it), and only if all are good the scatter
+ * runs, planes apart. Returns the first bad index or -1, or undefined (nothing done) below the
+ * crossover or without threads.
+ */
+function maxPoolBackwardInParts(
+  dt: DType,
+  g: Pool2dGeometry,
+  Hout: number,
+  Wout: number,
+  dy: WasmArray,
+  argmax: WasmArray,
+  dx: WasmArray,
+): number | undefined {
+  const per = Hout * Wout;
+  const work = g.N * per * g.kH * g.kW;
+  if (work < POOL_MIN) return undefined;
+  const sz = dt === 'f32' ? 4 : 8;
+  const HW = g.H * g.W;
+  const total = g.N * per;
+  const starts: number[] = [];
+  const found = rangeInParts(`maxPool2dArgmaxCheck_${dt}`, total, 16, work, POOL_MIN, (s, e) => {
+    starts.push(s);
+    return [e - s, HW, argmax.ptr + s * sz];
+  });
+  if (!found) return undefined;
+  for (const [i, at] of found.entries()) if (at >= 0) return starts[i] + at;
+  const scattered = byPlanes('maxPool2dScatter', dt, g, Hout, Wout, (p0, p1, i, o) => [
+    p1 - p0,
+    HW,
+    per,
+    dy.ptr + o,
+    argmax.ptr + o,
+    dx.ptr + i,
+  ]);
+  if (!scattered) kMaxPoolScatter(dt)(g.N, HW, per, dy.ptr, argmax.ptr, dx.ptr);
+  return -1;
+}
+
+const kMaxPoolScatter = typedKernel('maxPool2dScatter');
 
 /** Throws unless the geometry has no dilation and countIncludePad is a boolean. */
 function checkAvg(g: Pool2dGeometry, countIncludePad: boolean): void {
@@ -201,22 +269,14 @@ function checkAvg(g: Pool2dGeometry, countIncludePad: boolean): void {
 export function avgPool2d(x: WasmArray, g: Pool2dGeometry, out: WasmArray, countIncludePad = true): void {
   checkAvg(g, countIncludePad);
   const [dt, Hout, Wout] = checkPool(g, 'x', x, 'out', out);
-  kAvgPool(dt)(
-    g.N,
-    g.H,
-    g.W,
-    g.kH,
-    g.kW,
-    g.strideH,
-    g.strideW,
-    g.padH,
-    g.padW,
-    Hout,
-    Wout,
-    countIncludePad ? 1 : 0,
-    x.ptr,
-    out.ptr,
-  );
+  const geo = [...poolArgs(g, false), Hout, Wout, countIncludePad ? 1 : 0];
+  const threaded = byPlanes('avgPool2d', dt, g, Hout, Wout, (p0, p1, i, o) => [
+    p1 - p0,
+    ...geo,
+    x.ptr + i,
+    out.ptr + o,
+  ]);
+  if (!threaded) kAvgPool(dt)(g.N, ...geo, x.ptr, out.ptr);
 }
 
 /** dx (zeroed by the caller, or accumulated into) += dy[p, q] / divisor over each window (x's positions only). */
@@ -228,20 +288,12 @@ export function avgPool2dBackward(
 ): void {
   checkAvg(g, countIncludePad);
   const [dt, Hout, Wout] = checkPool(g, 'dx', dx, 'dy', dy);
-  kAvgPoolBackward(dt)(
-    g.N,
-    g.H,
-    g.W,
-    g.kH,
-    g.kW,
-    g.strideH,
-    g.strideW,
-    g.padH,
-    g.padW,
-    Hout,
-    Wout,
-    countIncludePad ? 1 : 0,
-    dy.ptr,
-    dx.ptr,
-  );
+  const geo = [...poolArgs(g, false), Hout, Wout, countIncludePad ? 1 : 0];
+  const threaded = byPlanes('avgPool2dBackward', dt, g, Hout, Wout, (p0, p1, i, o) => [
+    p1 - p0,
+    ...geo,
+    dy.ptr + o,
+    dx.ptr + i,
+  ]);
+  if (!threaded) kAvgPoolBackward(dt)(g.N, ...geo, dy.ptr, dx.ptr);
 }

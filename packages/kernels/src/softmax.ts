@@ -8,10 +8,11 @@
  * 0, 1, 2, ... as f32 or f64; exact for any realistic class count), checked to be integers in
  * [0, classes). The element-wise losses (MSE, BCE with logits) are in losses.ts, re-exported here.
  */
-import type { WasmArray } from './arena.js';
+import { alloc, type WasmArray } from './arena.js';
 import { checkArray, checkNoOverlap } from './checks.js';
-import { typedKernel } from './exports.js';
+import { type RawKernel, typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
+import { ROWS_MIN, rangeInParts } from './threads/nn-parts.js';
 
 export * from './losses.js';
 
@@ -23,6 +24,22 @@ function checkSameShape(aName: string, a: WasmMatrix, bName: string, b: WasmMatr
   if (a.data.ptr !== b.data.ptr) checkNoOverlap(bName, b.data, aName, a.data);
 }
 
+/**
+ * Row-wise kernel `name`(rows, cols, p1..pK) on matrices of X's shape (pointers `ptrs`): rows
+ * apart on the worker pool when rows · cols >= ROWS_MIN and threads are on (each part the kernel
+ * on its rows: the same bits), else here.
+ */
+function byRows(k: (dt: 'f32' | 'f64') => RawKernel, name: string, X: WasmMatrix, ptrs: number[]): void {
+  const dt = X.data.dtype;
+  const rowBytes = X.cols * (dt === 'f32' ? 4 : 8);
+  const parts = rangeInParts(`${name}_${dt}`, X.rows, 1, X.rows * X.cols, ROWS_MIN, (r0, r1) => [
+    r1 - r0,
+    X.cols,
+    ...ptrs.map((p) => p + r0 * rowBytes),
+  ]);
+  if (!parts) k(dt)(X.rows, X.cols, ...ptrs);
+}
+
 const kSoftmax = typedKernel('softmax');
 const kLogSoftmax = typedKernel('logSoftmax');
 const kSoftmaxCrossEntropy = typedKernel('softmaxCrossEntropy');
@@ -31,14 +48,14 @@ const kSoftmaxCrossEntropy = typedKernel('softmaxCrossEntropy');
 export function softmax(X: WasmMatrix, out: WasmMatrix): void {
   checkMatrix('X', X);
   checkSameShape('X', X, 'out', out);
-  kSoftmax(X.data.dtype)(X.rows, X.cols, X.data.ptr, out.data.ptr);
+  byRows(kSoftmax, 'softmax', X, [X.data.ptr, out.data.ptr]);
 }
 
 /** out = log-softmax of every row of X (out may be X). */
 export function logSoftmax(X: WasmMatrix, out: WasmMatrix): void {
   checkMatrix('X', X);
   checkSameShape('X', X, 'out', out);
-  kLogSoftmax(X.data.dtype)(X.rows, X.cols, X.data.ptr, out.data.ptr);
+  byRows(kLogSoftmax, 'logSoftmax', X, [X.data.ptr, out.data.ptr]);
 }
 
 const kSoftmaxBackward = typedKernel('softmaxBackward');
@@ -54,13 +71,13 @@ function checkSoftmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): vo
 /** Backward of softmax from its saved OUTPUT Y: dX_ij = Y_ij (dY_ij - Σ_k dY_ik Y_ik). dX may be dY or Y. */
 export function softmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): void {
   checkSoftmaxBackward(Y, dY, dX);
-  kSoftmaxBackward(Y.data.dtype)(Y.rows, Y.cols, Y.data.ptr, dY.data.ptr, dX.data.ptr);
+  byRows(kSoftmaxBackward, 'softmaxBackward', Y, [Y.data.ptr, dY.data.ptr, dX.data.ptr]);
 }
 
 /** Backward of log-softmax from its saved OUTPUT Y: dX_ij = dY_ij - e^{Y_ij} Σ_k dY_ik. dX may be dY or Y. */
 export function logSoftmaxBackward(Y: WasmMatrix, dY: WasmMatrix, dX: WasmMatrix): void {
   checkSoftmaxBackward(Y, dY, dX);
-  kLogSoftmaxBackward(Y.data.dtype)(Y.rows, Y.cols, Y.data.ptr, dY.data.ptr, dX.data.ptr);
+  byRows(kLogSoftmaxBackward, 'logSoftmaxBackward', Y, [Y.data.ptr, dY.data.ptr, dX.data.ptr]);
 }
 
 /** Throws unless `labels` holds `rows` integer class indices in [0, classes). */
@@ -96,5 +113,37 @@ export function softmaxCrossEntropy(logits: WasmMatrix, labels: WasmArray, dLogi
   checkLabels(labels, logits.rows, logits.cols, dt);
   if (dLogits !== undefined) checkNoOverlap('dLogits', dLogits.data, 'labels', labels);
   const g = dLogits === undefined ? 0 : dLogits.data.ptr;
-  return kSoftmaxCrossEntropy(dt)(logits.rows, logits.cols, logits.data.ptr, labels.ptr, g);
+  const { rows, cols } = logits;
+  if (rows * cols >= ROWS_MIN) {
+    const loss = crossEntropyInParts(`softmaxCrossEntropy_rows_${dt}`, rows, cols, [
+      logits.data.ptr,
+      labels.ptr,
+      g,
+    ]);
+    if (loss !== undefined) return loss;
+  }
+  return kSoftmaxCrossEntropy(dt)(rows, cols, logits.data.ptr, labels.ptr, g);
+}
+
+/**
+ * softmaxCrossEntropy with rows apart on the pool: each part writes its rows' dLogits and terms
+ * ℓ_i = m_i + log Σ_j e^{x_ij - m_i} - x_{i, y_i}; the loss is then (Σ_i ℓ_i) / R summed here in
+ * row order from 0, the single-threaded kernel's f64 arithmetic, so it has the same bits.
+ * Undefined (nothing done) without threads.
+ */
+function crossEntropyInParts(name: string, rows: number, cols: number, ptrs: number[]): number | undefined {
+  let terms: WasmArray<'f64'> | undefined; // allocated once the pool takes the job
+  try {
+    const parts = rangeInParts(name, rows, 1, rows * cols, ROWS_MIN, (r0, r1) => {
+      terms ??= alloc('f64', rows);
+      return [r0, r1, rows, cols, ...ptrs, terms.ptr];
+    });
+    if (!parts || !terms) return undefined;
+    const t = terms.data;
+    let loss = 0;
+    for (let i = 0; i < rows; i++) loss += t[i];
+    return loss * (1 / rows);
+  } finally {
+    terms?.free();
+  }
 }
