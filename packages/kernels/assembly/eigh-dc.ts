@@ -16,7 +16,7 @@
  * rows (as dlaed3), and the deflated columns are carried over.
  * Leaves of order <= LEAF use the implicit QL iteration (tql2.ts) on the identity.
  */
-import { gemm_f64, gemm_scratch_f64 } from './gemm';
+import { gemm_rows_f64, gemm_scratch_f64 } from './gemm';
 import { secularRoots, secularVectors } from './eigh-secular';
 import { hypot, tql2 } from './tql2';
 
@@ -71,45 +71,28 @@ let NSPLIT: i32 = 0; // n1 of the merge in progress
 }
 
 /**
- * Eigenvalues (ascending, into d) and eigenvectors (z, n x n row-major, column j for d[j]) of the
- * symmetric tridiagonal matrix with diagonal d and off-diagonal off (off[i] couples i and i+1).
- * `work` holds dcScratch(n) f64. Returns 0, or 1 when a leaf's QL iteration did not converge.
+ * The steps of divide and conquer for the symmetric tridiagonal matrix with diagonal d and
+ * off-diagonal off (off[i] couples i and i+1), eigenvalues ascending into d and eigenvectors into
+ * z (n x n row-major, column j for d[j]), `work` holding dcScratch(n) f64:
+ *   n1 = dcSetup(n, d, off, z, work);  (0: a single leaf, done; -1: it failed)
+ *   β = dcSplit(0, n1);  dcSolve(0, n1);  dcSolve(n1, n - n1);  dcMerge(0, n, n1, β)
+ * and dcMerge is mergeBegin, the products (dcRows), mergeEnd. Between the halves and the last
+ * merge the caller may multiply the top-left block's first n1 - 1 rows by any matrix (eigh applies
+ * its leading reflectors there): the merge reads only the block's last row and the bottom
+ * block's first. The first n² f64 of `work` are free until that merge.
  */
-export function dc_f64(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
-  const n1 = dcHalves(n, d, off, z, work);
-  if (n1 < 0) return 1;
-  if (n1 > 0) dcJoin();
-  return 0;
-}
-
-let TOP_N1: i32 = 0;
-let TOP_BETA: f64 = 0;
-
 /**
- * dc_f64 up to its last merge: solves T's two halves, leaving their eigenvectors in the diagonal
- * blocks of z (the top-left block n1 x n1), and returns n1; 0 when n <= LEAF (then z and d are
- * final), -1 when a leaf did not converge. dcJoin() then merges them. In between, the caller may
- * multiply the top-left block's first n1 - 1 rows by any matrix (eigh applies its leading
- * reflectors there): the merge reads only the block's last row and the bottom block's first.
- * The first n² f64 of `work` are free until dcJoin.
+ * Sets up the scratch for order n and returns n1 = n / 2, the top split; or, when n <= LEAF,
+ * solves T as one leaf and returns 0 (-1 if it did not converge).
  */
-export function dcHalves(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
+export function dcSetup(n: i32, d: usize, off: usize, z: usize, work: usize): i32 {
   setup(n, d, off, z, work);
   if (n <= LEAF) return leaf(0, n) != 0 ? -1 : 0;
-  const n1 = n >> 1;
-  TOP_N1 = n1;
-  TOP_BETA = split(0, n1);
-  if (solve(0, n1) != 0 || solve(n1, n - n1) != 0) return -1;
-  return n1;
-}
-
-/** The last merge of dc_f64, after dcHalves. */
-export function dcJoin(): void {
-  merge(0, N, TOP_N1, TOP_BETA);
+  return n >> 1;
 }
 
 /** Tears T at n1 (s-relative): subtracts |β| from the two diagonal entries beside it, returns β. */
-function split(s: i32, n1: i32): f64 {
+export function dcSplit(s: i32, n1: i32): f64 {
   const beta = ld(OFF, s + n1 - 1);
   const ab = Math.abs(beta);
   st(D0, s + n1 - 1, ld(D0, s + n1 - 1) - ab);
@@ -155,15 +138,16 @@ function setup(n: i32, d: usize, off: usize, z: usize, work: usize): void {
   memory.fill(z, 0, nn);
 }
 
-function solve(s: i32, m: i32): i32 {
+/** Eigenpairs of T's block [s, s+m) into d and Z's diagonal block: 0, or 1 if a leaf failed. */
+export function dcSolve(s: i32, m: i32): i32 {
   if (m <= LEAF) return leaf(s, m);
   const n1 = m >> 1;
-  const beta = split(s, n1);
-  let info = solve(s, n1);
+  const beta = dcSplit(s, n1);
+  let info = dcSolve(s, n1);
   if (info != 0) return info;
-  info = solve(s + n1, m - n1);
+  info = dcSolve(s + n1, m - n1);
   if (info != 0) return info;
-  merge(s, m, n1, beta);
+  dcMerge(s, m, n1, beta);
   return 0;
 }
 
@@ -200,7 +184,37 @@ function leaf(s: i32, m: i32): i32 {
 }
 
 /** Merges the solved halves [s, s+n1) and [s+n1, s+m) of Z and d across the coupling β. */
-function merge(s: i32, m: i32, n1: i32, beta: f64): void {
+export function dcMerge(s: i32, m: i32, n1: i32, beta: f64): void {
+  mergeBegin(s, m, n1, beta, 0);
+  if (KEPT > 0) {
+    dcRows(PT_ROWS, PT_K4, PT_COLS, PT_Q, PT_U, PT_OUT, GEMM, 0, PT_ROWS);
+    dcRows(PB_ROWS, PT_K4, PB_COLS, PB_Q, PB_U, PB_OUT, GEMM, 0, PB_ROWS);
+  }
+  mergeEnd(s, m);
+}
+
+// The merge in progress, from mergeBegin to mergeEnd: kept and deflated counts, and the two
+// products W = Q[:, kept] U (top and bottom rows) as dcRows' arguments.
+let KEPT: i32 = 0;
+let NDEFL: i32 = 0;
+let PT_ROWS: i32 = 0;
+let PT_K4: i32 = 0;
+let PT_COLS: i32 = 0;
+let PT_Q: usize = 0;
+let PT_U: usize = 0;
+let PT_OUT: usize = 0;
+let PB_ROWS: i32 = 0;
+let PB_COLS: i32 = 0;
+let PB_Q: usize = 0;
+let PB_U: usize = 0;
+let PB_OUT: usize = 0;
+
+/**
+ * The merge up to its products: deflation, the secular roots and vectors, Q's kept columns and U's
+ * rows gathered. Returns k, the kept poles (no products when 0). With `desc` != 0, writes the two
+ * products' dcRows arguments there (f64): rows, k4, cols, q, u, out for the top, then the bottom.
+ */
+export function mergeBegin(s: i32, m: i32, n1: i32, beta: f64, desc: usize): i32 {
   const blk = Z0 + <usize>s * LD + (<usize>s << 3);
   const dd = D0 + (<usize>s << 3);
   const z = ZV;
@@ -273,8 +287,32 @@ function merge(s: i32, m: i32, n1: i32, beta: f64): void {
   if (pj >= 0) si(KEEP, k++, pj);
 
   NSPLIT = n1;
+  KEPT = k;
+  NDEFL = nd;
   if (k > 0) secular(blk, dd, m, k, rho);
+  if (desc != 0 && k > 0) {
+    st(desc, 0, PT_ROWS);
+    st(desc, 1, PT_K4);
+    st(desc, 2, PT_COLS);
+    st(desc, 3, <f64>PT_Q);
+    st(desc, 4, <f64>PT_U);
+    st(desc, 5, <f64>PT_OUT);
+    st(desc, 6, PB_ROWS);
+    st(desc, 7, PT_K4);
+    st(desc, 8, PB_COLS);
+    st(desc, 9, <f64>PB_Q);
+    st(desc, 10, <f64>PB_U);
+    st(desc, 11, <f64>PB_OUT);
+  }
+  return k;
+}
 
+/** The merge after its products: the merged block's columns and d in ascending order. */
+export function mergeEnd(s: i32, m: i32): void {
+  const blk = Z0 + <usize>s * LD + (<usize>s << 3);
+  const dd = D0 + (<usize>s << 3);
+  const k = KEPT;
+  const nd = NDEFL;
   // Gather (value, source) pairs: kept roots are W's columns, deflated ones the block's.
   for (let c = 0; c < k; c++) {
     st(VALS, c, ld(GU, c)); // GU holds the roots after secular()
@@ -353,8 +391,17 @@ function secular(blk: usize, dd: usize, m: i32, k: i32, rho: f64): void {
   for (let t = 0; t < nb; t++) padRow(ugBot + <usize>t * ldw, U + <usize>li(SRC, t) * ldu, k, k4);
   gatherPanels(blk, n1, nt, ORDER, qTop);
   gatherPanels(blk + <usize>n1 * LD, m - n1, nb, SRC, qBot);
-  productByPanels(n1, k4, nt, qTop, ugTop, W);
-  productByPanels(m - n1, k4, nb, qBot, ugBot, W + <usize>n1 * ldw);
+  PT_ROWS = n1;
+  PT_K4 = k4;
+  PT_COLS = nt;
+  PT_Q = qTop;
+  PT_U = ugTop;
+  PT_OUT = W;
+  PB_ROWS = m - n1;
+  PB_COLS = nb;
+  PB_Q = qBot;
+  PB_U = ugBot;
+  PB_OUT = W + <usize>n1 * ldw;
 }
 
 /** dst = src (k f64) followed by k4 - k zeros. */
@@ -382,14 +429,18 @@ function gatherPanels(src: usize, rows: i32, cols: i32, sel: usize, dst: usize):
   }
 }
 
-/** out (rows x k) = Q U, Q rows x cols in panels (gatherPanels) and U cols x k: one gemm per panel. */
-function productByPanels(rows: i32, k: i32, cols: i32, q: usize, u: usize, out: usize): void {
+/**
+ * Rows r0 <= r < r1 (r0 a multiple of 4) of out (rows x k) = Q U, Q rows x cols in panels
+ * (gatherPanels) and U cols x k: one gemm per panel. Only the arguments are read (no scratch
+ * layout), so a worker's instance can run a share of the rows (src/threads/eigh-threads.ts).
+ */
+export function dcRows(rows: i32, k: i32, cols: i32, q: usize, u: usize, out: usize, scratch: usize, r0: i32, r1: i32): void {
   if (cols == 0) {
-    memory.fill(out, 0, <usize>rows * k * 8);
+    memory.fill(out + <usize>r0 * k * 8, 0, <usize>(r1 - r0) * k * 8);
     return;
   }
   for (let c0 = 0; c0 < cols; c0 += KP) {
     const w = min(KP, cols - c0);
-    gemm_f64(0, 0, rows, k, w, 1, q + <usize>rows * c0 * 8, u + <usize>c0 * k * 8, c0 == 0 ? 0 : 1, out, GEMM);
+    gemm_rows_f64(0, 0, rows, k, w, 1, q + <usize>rows * c0 * 8, u + <usize>c0 * k * 8, c0 == 0 ? 0 : 1, out, scratch, r0, r1);
   }
 }

@@ -11,6 +11,8 @@
  *   A_0:m',0:m' -= V Wᵀ + W Vᵀ  =  [V W] [W V]ᵀ   (lower triangle, RB rows at a time)
  * (the same w as the unblocked p - K u: A - u wᵀ - w uᵀ is H A H restricted to the block).
  * Half the flops go to gemm; the symv passes stay. Used while m > NX; the rest is unblocked.
+ * The update's rows are independent (one gemm per RB rows): updateRows takes a range of them, so
+ * the pool can split it (src/threads/eigh-threads.ts), the same arithmetic per row either way.
  */
 import { gemm_f64, gemm_scratch_f64 } from './gemm';
 import { rowAxpy, rowDot, rowDotAxpy } from './row-ops';
@@ -32,72 +34,114 @@ export function blockedScratch(n: i32): i32 {
  * e_i, h_i (as eigh.ts's loop does) and returns m, the order of the leading block left unreduced.
  */
 export function reduceBlocked(n: i32, a: usize, e: usize, hs: usize, work: usize): i32 {
+  let m = n;
+  while (m > NX) {
+    const mp = reducePanel(n, m, a, e, hs, work);
+    updateRows(n, a, work, mp, triTmp(n, work), triScratch(n, work), 0, mp);
+    m = mp;
+  }
+  return m;
+}
+
+/** Whether rows n-1 .. m still take a blocked panel (m > NX). */
+export function panelDue(m: i32): bool {
+  return m > NX;
+}
+
+/** The RB x m' product rows of the trailing update (within `work`), and gemm's scratch after them. */
+export function triTmp(n: i32, work: usize): usize {
+  return work + <usize>(5 * NB) * (<usize>n << 3);
+}
+function triScratch(n: i32, work: usize): usize {
+  return triTmp(n, work) + <usize>(RB + 1) * (<usize>n << 3) + <usize>(2 * NB) * 8;
+}
+
+/** f64 elements a thread's share of updateRows needs (tmp, then gemm's scratch) for order n. */
+export function updateScratch(n: i32): i32 {
+  return RB * n + gemm_scratch_f64(RB, n, 2 * NB);
+}
+
+/**
+ * The panel of rows m-1 .. m-NB (m > NX): makes their reflectors and W, and gathers [V W] and
+ * [W V] for the trailing update; returns m' = m - NB, the rows updateRows then updates.
+ */
+export function reducePanel(n: i32, m: i32, a: usize, e: usize, hs: usize, work: usize): i32 {
   const stride = <usize>n << 3;
   const wcols = work; // W, column-major: column c at wcols + c n
   const x = wcols + <usize>NB * stride; // [V W], m' x 2NB row-major
   const yb = x + <usize>(2 * NB) * stride; // [W V]
-  const tmp = yb + <usize>(2 * NB) * stride; // RB x m'
-  const y = tmp + <usize>RB * stride;
-  const t = y + stride; // 2 NB: t1 then t2
-  const scratch = t + <usize>(2 * NB) * 8;
-  let m = n;
-  while (m > NX) {
-    const base = m - NB; // panel rows base .. m-1, column c <-> row base + c
-    for (let i = m - 1; i >= base; i--) {
-      const iw = i - base;
-      const row = a + <usize>i * stride;
-      // The panel's earlier reflectors, on row i (entries 0..i).
-      for (let c = iw + 1; c < NB; c++) {
-        const vj = a + <usize>(base + c) * stride;
-        const wc = wcols + <usize>c * stride;
-        axpyPair(i + 1, -load<f64>(wc + (<usize>i << 3)), vj, -load<f64>(vj + (<usize>i << 3)), wc, row);
-      }
-      const wi = wcols + <usize>iw * stride;
-      memory.fill(wi, 0, stride);
-      const h = reflect(n, i, a, e, hs);
-      if (h == 0) continue;
-      const tau = 1.0 / h;
-      // y = B u (B as at the panel's start), then the panel's corrections.
-      symvPairs(n, i, a, row, y);
-      for (let c = iw + 1; c < NB; c++) {
-        const vj = a + <usize>(base + c) * stride;
-        const wc = wcols + <usize>c * stride;
-        const t1 = dotPair(i, wc, vj, row);
-        axpyPair(i, -t1, vj, -secondSum, wc, y);
-      }
-      let yu: f64 = 0;
-      for (let j = 0; j < i; j++) {
-        const oj = <usize>j << 3;
-        const v = load<f64>(y + oj) * tau;
-        store<f64>(wi + oj, v);
-        yu += v * load<f64>(row + oj);
-      }
-      rowAxpy(i, -0.5 * tau * yu, row, wi);
+  const y = triTmp(n, work) + <usize>RB * stride;
+  const base = m - NB; // panel rows base .. m-1, column c <-> row base + c
+  for (let i = m - 1; i >= base; i--) {
+    const iw = i - base;
+    const row = a + <usize>i * stride;
+    // The panel's earlier reflectors, on row i (entries 0..i).
+    for (let c = iw + 1; c < NB; c++) {
+      const vj = a + <usize>(base + c) * stride;
+      const wc = wcols + <usize>c * stride;
+      axpyPair(i + 1, -load<f64>(wc + (<usize>i << 3)), vj, -load<f64>(vj + (<usize>i << 3)), wc, row);
     }
-    // A_0:m',0:m' -= [V W] [W V]ᵀ on the lower triangle.
-    const mp = base;
-    const ld2 = <usize>(2 * NB) << 3;
-    for (let r = 0; r < mp; r++) {
-      const xr = x + <usize>r * ld2;
-      const yr = yb + <usize>r * ld2;
-      const o = <usize>r << 3;
-      for (let c = 0; c < NB; c++) {
-        const v = load<f64>(a + <usize>(base + c) * stride + o);
-        const w = load<f64>(wcols + <usize>c * stride + o);
-        store<f64>(xr + (<usize>c << 3), v);
-        store<f64>(xr + (<usize>(NB + c) << 3), w);
-        store<f64>(yr + (<usize>c << 3), w);
-        store<f64>(yr + (<usize>(NB + c) << 3), v);
-      }
+    const wi = wcols + <usize>iw * stride;
+    memory.fill(wi, 0, stride);
+    const h = reflect(n, i, a, e, hs);
+    if (h == 0) continue;
+    const tau = 1.0 / h;
+    // y = B u (B as at the panel's start), then the panel's corrections.
+    symvPairs(n, i, a, row, y);
+    for (let c = iw + 1; c < NB; c++) {
+      const vj = a + <usize>(base + c) * stride;
+      const wc = wcols + <usize>c * stride;
+      const t1 = dotPair(i, wc, vj, row);
+      axpyPair(i, -t1, vj, -secondSum, wc, y);
     }
-    for (let r0 = 0; r0 < mp; r0 += RB) {
-      const r1 = min(r0 + RB, mp);
-      gemm_f64(0, 1, r1 - r0, r1, 2 * NB, 1, x + <usize>r0 * ld2, yb, 0, tmp, scratch);
-      for (let r = r0; r < r1; r++) rowAxpy(r + 1, -1, tmp + <usize>(r - r0) * r1 * 8, a + <usize>r * stride);
+    let yu: f64 = 0;
+    for (let j = 0; j < i; j++) {
+      const oj = <usize>j << 3;
+      const v = load<f64>(y + oj) * tau;
+      store<f64>(wi + oj, v);
+      yu += v * load<f64>(row + oj);
     }
-    m = base;
+    rowAxpy(i, -0.5 * tau * yu, row, wi);
   }
-  return m;
+  // [V W] and [W V], m' x 2NB.
+  const mp = base;
+  const ld2 = <usize>(2 * NB) << 3;
+  for (let r = 0; r < mp; r++) {
+    const xr = x + <usize>r * ld2;
+    const yr = yb + <usize>r * ld2;
+    const o = <usize>r << 3;
+    for (let c = 0; c < NB; c++) {
+      const v = load<f64>(a + <usize>(base + c) * stride + o);
+      const w = load<f64>(wcols + <usize>c * stride + o);
+      store<f64>(xr + (<usize>c << 3), v);
+      store<f64>(xr + (<usize>(NB + c) << 3), w);
+      store<f64>(yr + (<usize>c << 3), w);
+      store<f64>(yr + (<usize>(NB + c) << 3), v);
+    }
+  }
+  return mp;
+}
+
+/** updateRows with its tmp at the start of `scratch` (updateScratch(n) f64) and gemm's after it. */
+export function updateRowsIn(n: i32, a: usize, work: usize, mp: i32, scratch: usize, r0: i32, r1: i32): void {
+  updateRows(n, a, work, mp, scratch, scratch + <usize>RB * (<usize>n << 3), r0, r1);
+}
+
+/**
+ * A_0:m',0:m' -= [V W] [W V]ᵀ on the lower triangle, rows r0 <= r < r1 (r0 a multiple of RB):
+ * one gemm per RB rows, RB x (its last row + 1) x 2NB, into `tmp` (RB x m'), with gemm scratch
+ * `scratch`. Rows are independent, so threads may take disjoint ranges (eigh-threads.ts).
+ */
+export function updateRows(n: i32, a: usize, work: usize, mp: i32, tmp: usize, scratch: usize, r0: i32, r1: i32): void {
+  const stride = <usize>n << 3;
+  const x = work + <usize>NB * stride;
+  const yb = x + <usize>(2 * NB) * stride;
+  const ld2 = <usize>(2 * NB) << 3;
+  for (let b0 = r0; b0 < r1; b0 += RB) {
+    const b1 = min(b0 + RB, mp);
+    gemm_f64(0, 1, b1 - b0, b1, 2 * NB, 1, x + <usize>b0 * ld2, yb, 0, tmp, scratch);
+    for (let r = b0; r < b1; r++) rowAxpy(r + 1, -1, tmp + <usize>(r - b0) * b1 * 8, a + <usize>r * stride);
+  }
 }
 
 /**
