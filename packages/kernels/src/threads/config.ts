@@ -93,7 +93,14 @@ function startPool(): Pool | undefined {
   if (n <= 1 || startFailure) return undefined;
   if (!pool) {
     try {
-      pool = new Pool(n);
+      const started: Pool = new Pool(n, (why) => {
+        // a worker stopped: everything runs on one thread from now on, and backendInfo says why
+        if (pool !== started) return;
+        startFailure = `${why}; running on one thread (setThreads(n) starts a new pool)`;
+        started.dispose();
+        pool = undefined;
+      });
+      pool = started;
     } catch (e) {
       startFailure = `workers failed to start (${(e as Error).message})`;
       return undefined;

@@ -99,14 +99,20 @@ export class Pool {
   private f64: Float64Array;
   private buffer: ArrayBufferLike;
   private disposed = false;
+  private lostReported = false;
   /** jobs run so far (tests check that threads were used) */
   jobs = 0;
   /** parts run so far, and how many of them the workers ran (the rest: the caller's thread) */
   parts = 0;
   workerParts = 0;
 
-  /** Starts `size - 1` workers (size >= 2); they become usable once `isReady()`. */
-  constructor(size: number) {
+  /**
+   * Starts `size - 1` workers (size >= 2); they become usable once `isReady()`. `onLost` is told
+   * when a started worker stops (it exited or threw outside a kernel): the pool is then unusable.
+   * A job never waits on a worker that stopped while idle (parts are claimed, not assigned); one
+   * that dies inside a part it claimed reports it (worker-main.ts) unless the thread was killed.
+   */
+  constructor(size: number, onLost?: (why: string) => void) {
     const info = wasmInfo();
     if (!info.workerModule) throw new Error('worker pool needs shared memory');
     this.size = size;
@@ -140,15 +146,21 @@ export class Pool {
           );
           // Referenced until it reports ready (so `await threadsReady()` keeps the process alive
           // that long), then unref()ed: an idle pool never keeps a process from exiting.
+          let started = false;
           readies.push(
             new Promise((resolve, reject) => {
               worker.on('message', () => {
+                started = true;
                 worker.unref();
                 resolve();
               });
               worker.on('error', (e) => {
                 worker.unref();
-                reject(e);
+                if (started) this.lost(onLost, `worker ${w} threw: ${(e as Error).message}`);
+                else reject(e);
+              });
+              worker.on('exit', (code) => {
+                if (started) this.lost(onLost, `worker ${w} exited (code ${String(code)})`);
               });
             }),
           );
@@ -158,10 +170,17 @@ export class Pool {
           const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
           const worker = new Worker(url);
           URL.revokeObjectURL(url);
+          let started = false;
           readies.push(
             new Promise((resolve, reject) => {
-              worker.onmessage = () => resolve();
-              worker.onerror = (e) => reject(new Error(`kernel worker failed to start: ${e.message}`));
+              worker.onmessage = () => {
+                started = true;
+                resolve();
+              };
+              worker.onerror = (e) => {
+                if (started) this.lost(onLost, `worker ${w} threw: ${e.message}`);
+                else reject(new Error(`kernel worker failed to start: ${e.message}`));
+              };
             }),
           );
           worker.postMessage(init);
@@ -176,6 +195,18 @@ export class Pool {
     }
     this.ready = Promise.all(readies).then(() => undefined);
     this.ready.catch(() => {}); // reported through threadsReady(); never an unhandled rejection
+  }
+
+  /** A started worker stopped: tell the owner once (it disposes the pool), unless disposing. */
+  private lost(onLost: ((why: string) => void) | undefined, why: string): void {
+    if (this.disposed || this.lostReported) return;
+    this.lostReported = true;
+    onLost?.(why);
+  }
+
+  /** Stops worker `w` (1 ...) as a crash would (tests of what follows). */
+  killWorker(w: number): Promise<unknown> {
+    return Promise.resolve(this.workers[w - 1].terminate());
   }
 
   private views(): void {

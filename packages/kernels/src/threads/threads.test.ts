@@ -6,7 +6,7 @@ import { alloc, fromArray, growMemory, memoryStats } from '../arena.js';
 import { gemm, kScratch, scratchFor } from '../gemm.js';
 import { matrixFrom } from '../matrix.js';
 import { randomArray } from '../test-support/random.js';
-import { backendInfo, currentPool, setThreads, threadsReady } from './config.js';
+import { backendInfo, currentPool, setThreads, threadCount, threadsReady } from './config.js';
 import { partScratch, splitRows } from './parallel.js';
 
 afterAll(() => setThreads(1));
@@ -38,6 +38,37 @@ describe('setThreads', () => {
     setThreads(1); // keeps the idle pool for a way back
     setThreads(2);
     expect(currentPool()).toBe(pool);
+  });
+});
+
+describe('a worker that stops', () => {
+  it('sends later jobs to one thread, says why in backendInfo, and setThreads starts a new pool', async () => {
+    setThreads(2);
+    await threadsReady();
+    const pool = currentPool();
+    await pool?.killWorker(1);
+    await new Promise((r) => setTimeout(r, 100)); // the exit event
+    expect(threadCount()).toBe(1);
+    expect(currentPool()).toBeUndefined();
+    expect(backendInfo().reason).toMatch(/worker 1 exited .*one thread/);
+    // a product above the crossover still comes out right (against a naive one)
+    const [m, n, k] = [160, 130, 70];
+    const a = randomArray(Float64Array, m * k, 1);
+    const b = randomArray(Float64Array, k * n, 2);
+    const C = matrixFrom(m, n, new Float64Array(m * n));
+    gemm(matrixFrom(m, k, a), matrixFrom(k, n, b), C);
+    let worst = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let l = 0; l < k; l++) s += a[i * k + l] * b[l * n + j];
+        worst = Math.max(worst, Math.abs(C.data.data[i * n + j] - s));
+      }
+    expect(worst).toBeLessThan(1e-12);
+    setThreads(2);
+    await threadsReady();
+    expect(threadCount()).toBe(2);
+    expect(currentPool()).not.toBe(pool);
   });
 });
 

@@ -102,36 +102,50 @@ export function workerMain(d: WorkerInit, ready: () => void, runOps: RunOps): vo
   Atomics.add(i32, I + L.READY, 1);
   Atomics.notify(i32, I + L.READY);
   ready();
-  for (;;) {
-    let spins = 0;
-    let until = 0;
-    while (Atomics.load(i32, I + L.GEN) === seen) {
-      if ((++spins & 63) !== 0) continue;
-      const now = performance.now();
-      if (until === 0) until = now + d.spinMs;
-      else if (now > until) {
-        Atomics.wait(i32, I + L.GEN, seen);
-        until = 0;
+  // a part claimed and not yet counted done: if this thread throws outside a kernel, it is
+  // reported as failed, so the caller does not wait for it forever
+  let inFlight = -1;
+  try {
+    for (;;) {
+      let spins = 0;
+      let until = 0;
+      while (Atomics.load(i32, I + L.GEN) === seen) {
+        if ((++spins & 63) !== 0) continue;
+        const now = performance.now();
+        if (until === 0) until = now + d.spinMs;
+        else if (now > until) {
+          Atomics.wait(i32, I + L.GEN, seen);
+          until = 0;
+        }
+      }
+      seen = Atomics.load(i32, I + L.GEN);
+      if (Atomics.load(i32, I + L.STOP) !== 0) return;
+      for (;;) {
+        const part = Atomics.add(i32, I + L.CLAIM, 1);
+        if (part >= i32[I + L.NPARTS]) break;
+        inFlight = part;
+        const n = i32[I + L.NARGS];
+        const row = args0 + part * L.MAX_ARGS;
+        const a: number[] = new Array(n);
+        for (let j = 0; j < n; j++) a[j] = f64[row + j];
+        try {
+          const fn = i32[I + L.FN];
+          if (fn === L.PROGRAM) runOps(fns, d.memory, a[0], a[1], a[2]);
+          else f64[results + part] = fns[fn](...a) ?? 0;
+        } catch {
+          Atomics.store(i32, I + L.ERROR, part + 1);
+        }
+        inFlight = -1;
+        Atomics.add(i32, I + L.DONE, 1);
+        Atomics.notify(i32, I + L.DONE);
       }
     }
-    seen = Atomics.load(i32, I + L.GEN);
-    if (Atomics.load(i32, I + L.STOP) !== 0) return;
-    for (;;) {
-      const part = Atomics.add(i32, I + L.CLAIM, 1);
-      if (part >= i32[I + L.NPARTS]) break;
-      const n = i32[I + L.NARGS];
-      const row = args0 + part * L.MAX_ARGS;
-      const a: number[] = new Array(n);
-      for (let j = 0; j < n; j++) a[j] = f64[row + j];
-      try {
-        const fn = i32[I + L.FN];
-        if (fn === L.PROGRAM) runOps(fns, d.memory, a[0], a[1], a[2]);
-        else f64[results + part] = fns[fn](...a) ?? 0;
-      } catch {
-        Atomics.store(i32, I + L.ERROR, part + 1);
-      }
+  } catch (e) {
+    if (inFlight >= 0) {
+      Atomics.store(i32, I + L.ERROR, inFlight + 1);
       Atomics.add(i32, I + L.DONE, 1);
       Atomics.notify(i32, I + L.DONE);
     }
+    throw e;
   }
 }
