@@ -133,28 +133,42 @@ export class BatchLoader {
     if (shuffle) new Rng(deriveSeed(seed, epoch)).shuffle(this.order);
   }
 
+  /** Rows in batch `b` (the last one may be short). */
+  rowsIn(b: number): number {
+    return Math.min(this.batchSize, this.data.n - b * this.batchSize);
+  }
+
   /** Batch `b` of the current order (the last one may be short). */
   batch(b: number): Batch {
-    const { n, features, x, y, targetWidth } = this.data;
-    const start = b * this.batchSize;
-    const rows = Math.min(this.batchSize, n - start);
+    const rows = this.rowsIn(b);
     let buf = this.buffers.get(rows);
     if (!buf) {
       buf = {
-        x: { rows, cols: features, data: alloc(this.dtype, rows * features) },
-        y: alloc(this.dtype, rows * targetWidth),
+        x: { rows, cols: this.data.features, data: alloc(this.dtype, rows * this.data.features) },
+        y: alloc(this.dtype, rows * this.data.targetWidth),
       };
       this.buffers.set(rows, buf);
     }
-    const xv = buf.x.data.data;
-    const yv = buf.y.data;
-    for (let i = 0; i < rows; i++) {
-      const r = this.order[start + i];
-      xv.set(x.subarray(r * features, (r + 1) * features), i * features);
-      if (targetWidth === 1) yv[i] = y[r];
-      else yv.set(y.subarray(r * targetWidth, (r + 1) * targetWidth), i * targetWidth);
-    }
+    this.gather(b, 0, buf.x, buf.y);
+    const start = b * this.batchSize;
     return { x: buf.x, y: buf.y, rows: this.order.subarray(start, start + rows) };
+  }
+
+  /**
+   * Copies x.rows rows of batch `b`, from its row `from` on, into x (rows x features) and y (their
+   * targets): a shard of the batch (data-parallel.ts), or the whole of it.
+   */
+  gather(b: number, from: number, x: WasmMatrix, y: WasmArray): void {
+    const { features, x: xs, y: ys, targetWidth } = this.data;
+    const start = b * this.batchSize + from;
+    const xv = x.data.data;
+    const yv = y.data;
+    for (let i = 0; i < x.rows; i++) {
+      const r = this.order[start + i];
+      xv.set(xs.subarray(r * features, (r + 1) * features), i * features);
+      if (targetWidth === 1) yv[i] = ys[r];
+      else yv.set(ys.subarray(r * targetWidth, (r + 1) * targetWidth), i * targetWidth);
+    }
   }
 
   free(): void {

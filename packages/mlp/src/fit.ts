@@ -26,7 +26,8 @@ import { alloc, copy, sumSquares, type WasmArray, type WasmMatrix } from '@desce
 import { type ObjectiveOptions, objective, type Penalty } from '@descent/regularizers';
 import { type LRScheduler, ReduceLROnPlateau } from '@descent/schedulers';
 import { BatchPlan, type BatchSizeOption, normTestOnRows } from './batch-schedule.js';
-import { BatchLoader, countCorrect, type Dataset, prepareData } from './batches.js';
+import { type Batch, BatchLoader, countCorrect, type Dataset, prepareData } from './batches.js';
+import { ShardedSteps } from './data-parallel.js';
 import { defaultLoss, evaluate } from './evaluate.js';
 import { BatchBuffers } from './layers/layer.js';
 import type { Sequential } from './layers/sequential.js';
@@ -248,11 +249,23 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   const layerParams = layers.map((l) => l.parameters());
   const normSums = new Float64Array(layers.length);
 
-  let batch = loader.batch(0);
-  let out: WasmMatrix = batch.x;
+  // The batch the closure trains on; a batch of more than one shard runs data-parallel
+  // (data-parallel.ts), any other on the whole model.
+  const sharded = ShardedSteps.for(model, loss, train.targetWidth);
+  let source: { loader: BatchLoader; b: number } = { loader, b: 0 };
+  let ranSharded = false;
+  let batch: Batch | undefined;
+  let out: WasmMatrix | undefined;
   let dataLoss = 0;
   const closure = objective(
     () => {
+      const { loader: from, b } = source;
+      ranSharded = sharded?.splits(from.rowsIn(b)) ?? false;
+      if (ranSharded) {
+        dataLoss = (sharded as ShardedSteps).step(from, b);
+        return dataLoss;
+      }
+      batch = from.batch(b);
       model.zeroGrad();
       out = model.forward(batch.x);
       const g = dOut.get(out.rows);
@@ -289,15 +302,25 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
       let diverged = '';
       const steps = loader.batchesPerEpoch;
       for (let s = 0; s < steps; s++) {
-        batch = loader.batch(s);
+        source = { loader, b: s };
         const total = closure();
         if (!Number.isFinite(total)) {
           diverged = `the loss is ${total} at epoch ${epoch}, step ${s}`;
           break;
         }
         lastGood.save();
-        lossSum += dataLoss * batch.x.rows;
-        if (train.labels) correct += countCorrect(out, train.labels, batch.rows);
+        const rows = loader.rowsIn(s);
+        lossSum += dataLoss * rows;
+        if (train.labels && ranSharded) {
+          const start = s * loader.batchSize;
+          correct += (sharded as ShardedSteps).countCorrect(
+            train.labels,
+            loader.order.subarray(start, start + rows),
+          );
+        } else if (train.labels) {
+          const last = batch as Batch;
+          correct += countCorrect(out as WasmMatrix, train.labels, last.rows);
+        }
         for (let i = 0; i < layerParams.length; i++) {
           let sq = 0;
           for (const p of layerParams[i]) sq += sumSquares(p.gradient);
@@ -339,7 +362,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
           params,
           batchSize,
           (i) => {
-            batch = rowLoader.batch(i);
+            source = { loader: rowLoader, b: i };
             closure();
           },
           plan.normTest.vartheta,
@@ -370,6 +393,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   } finally {
     loader.free();
     rowLoader?.free();
+    sharded?.free();
     dOut.free();
     lastGood.free();
     best?.free();

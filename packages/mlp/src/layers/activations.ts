@@ -33,6 +33,7 @@ import {
   checkOutputGrad,
   type Layer,
   type LayerConfig,
+  type LayerReplica,
 } from './layer.js';
 
 export type ActivationName = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu';
@@ -141,6 +142,21 @@ export class Activation implements Layer {
 
   parameters(): Param[] {
     return [];
+  }
+
+  /** A replica: the same activation with buffers of its own (it has no gradients). */
+  replicate(): LayerReplica {
+    const a = new Activation(this.type, this.inFeatures, {
+      ...this.options,
+      dtype: this.dtype,
+      name: this.name,
+    });
+    return {
+      forward: (x, training) => a.forward(x, training),
+      backward: (dy) => a.backward(dy),
+      gradients: [],
+      free: () => a.free(),
+    };
   }
 
   config(): LayerConfig {

@@ -6,9 +6,19 @@
  *   backward:  ∂W += dYᵀ X,  ∂b += Σ_rows dY,  dX = dY W
  *
  * Parameter gradients accumulate (gemm with β = 1, columnSums with accumulate), as torch's do.
+ * A replica (data-parallel.ts) runs the same kernels on the same weights into gradients of its own,
+ * which each backward overwrites (β = 0).
  */
 import { type Param, param } from '@descent/core';
-import { biasAdd, columnSums, type DType, gemm, type WasmMatrix } from '@descent/kernels';
+import {
+  alloc,
+  biasAdd,
+  columnSums,
+  type DType,
+  gemm,
+  type WasmArray,
+  type WasmMatrix,
+} from '@descent/kernels';
 import { Rng } from '../random.js';
 import { checkInit, type InitScheme, initDense } from './init.js';
 import {
@@ -19,6 +29,7 @@ import {
   checkOutputGrad,
   type Layer,
   type LayerConfig,
+  type LayerReplica,
 } from './layer.js';
 import { checkParameterMemory } from './memory.js';
 
@@ -42,10 +53,7 @@ export class Dense implements Layer {
   readonly weight: Param;
   readonly bias: Param | undefined;
   private readonly W: WasmMatrix;
-  private readonly dW: WasmMatrix;
-  private readonly out: BatchBuffers;
-  private readonly dx: BatchBuffers;
-  private x: WasmMatrix | undefined;
+  private readonly pass: DensePass;
   private _name: string;
 
   constructor(
@@ -75,9 +83,8 @@ export class Dense implements Layer {
     this.weight = param(w, { name: `${this._name}.weight`, shape: [outFeatures, inFeatures] });
     this.bias = b ? param(b, { name: `${this._name}.bias`, shape: [outFeatures] }) : undefined;
     this.W = { rows: outFeatures, cols: inFeatures, data: this.weight.value };
-    this.dW = { rows: outFeatures, cols: inFeatures, data: this.weight.gradient };
-    this.out = new BatchBuffers(dtype, outFeatures);
-    this.dx = new BatchBuffers(dtype, inFeatures);
+    const dW = { rows: outFeatures, cols: inFeatures, data: this.weight.gradient };
+    this.pass = new DensePass(this, this.W, this.bias?.value, dW, this.bias?.gradient, true);
   }
 
   get name(): string {
@@ -92,26 +99,22 @@ export class Dense implements Layer {
   }
 
   forward(x: WasmMatrix, _training = false): WasmMatrix {
-    checkInput(this, x);
-    const y = this.out.get(x.rows);
-    gemm(x, this.W, y, { transB: true });
-    if (this.bias) biasAdd(y, this.bias.value);
-    this.x = x;
-    return y;
+    return this.pass.forward(x);
   }
 
   backwardParamsOnly(dy: WasmMatrix): void {
-    const x = this.x;
-    checkOutputGrad(this, dy, x?.rows);
-    gemm(dy, x as WasmMatrix, this.dW, { transA: true, beta: 1 });
-    if (this.bias) columnSums(dy, this.bias.gradient, { accumulate: true });
+    this.pass.backwardParamsOnly(dy);
   }
 
   backward(dy: WasmMatrix): WasmMatrix {
-    this.backwardParamsOnly(dy);
-    const dx = this.dx.get(dy.rows);
-    gemm(dy, this.W, dx);
-    return dx;
+    return this.pass.backward(dy);
+  }
+
+  /** A replica on the same weights with its own gradients (overwritten by each backward). */
+  replicate(): LayerReplica {
+    const dW = { rows: this.outFeatures, cols: this.inFeatures, data: alloc(this.dtype, this.weight.length) };
+    const db = this.bias ? alloc(this.dtype, this.outFeatures) : undefined;
+    return new DensePass(this, this.W, this.bias?.value, dW, db, false);
   }
 
   parameters(): Param[] {
@@ -129,10 +132,64 @@ export class Dense implements Layer {
   }
 
   free(): void {
-    this.out.free();
-    this.dx.free();
+    this.pass.free();
     this.weight.free();
     this.bias?.free();
+  }
+}
+
+/**
+ * The forward and backward passes of a dense layer on given gradient buffers: the layer's own
+ * (accumulating, as torch) or a replica's (overwritten). Outputs and input gradients live in buffers
+ * keyed by batch size.
+ */
+class DensePass implements LayerReplica {
+  private readonly out: BatchBuffers;
+  private readonly dx: BatchBuffers;
+  private x: WasmMatrix | undefined;
+  readonly gradients: WasmArray[];
+
+  constructor(
+    private readonly layer: Dense,
+    private readonly W: WasmMatrix,
+    private readonly b: WasmArray | undefined,
+    private readonly dW: WasmMatrix,
+    private readonly db: WasmArray | undefined,
+    private readonly accumulate: boolean,
+  ) {
+    this.out = new BatchBuffers(layer.dtype, layer.outFeatures);
+    this.dx = new BatchBuffers(layer.dtype, layer.inFeatures);
+    this.gradients = db ? [dW.data, db] : [dW.data];
+  }
+
+  forward(x: WasmMatrix, _training = false): WasmMatrix {
+    checkInput(this.layer, x);
+    const y = this.out.get(x.rows);
+    gemm(x, this.W, y, { transB: true });
+    if (this.b) biasAdd(y, this.b);
+    this.x = x;
+    return y;
+  }
+
+  backwardParamsOnly(dy: WasmMatrix): void {
+    const x = this.x;
+    checkOutputGrad(this.layer, dy, x?.rows);
+    gemm(dy, x as WasmMatrix, this.dW, { transA: true, beta: this.accumulate ? 1 : 0 });
+    if (this.db) columnSums(dy, this.db, { accumulate: this.accumulate });
+  }
+
+  backward(dy: WasmMatrix): WasmMatrix {
+    this.backwardParamsOnly(dy);
+    const dx = this.dx.get(dy.rows);
+    gemm(dy, this.W, dx);
+    return dx;
+  }
+
+  /** Frees the buffers, and the gradients when they are a replica's own. */
+  free(): void {
+    this.out.free();
+    this.dx.free();
+    if (!this.accumulate) for (const g of this.gradients) g.free();
   }
 }
 

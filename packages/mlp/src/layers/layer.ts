@@ -11,7 +11,7 @@
  * A returned matrix stays valid until the layer's next forward (or backward) with that batch size.
  */
 import type { Param } from '@descent/core';
-import { alloc, type DType, type WasmMatrix } from '@descent/kernels';
+import { alloc, type DType, type WasmArray, type WasmMatrix } from '@descent/kernels';
 
 /** The JSON description of a layer (enough to rebuild it; weights travel separately). */
 export interface LayerConfig {
@@ -41,7 +41,24 @@ export interface Layer {
   extraState?(): Record<string, number | Float32Array | Float64Array>;
   loadExtraState?(state: Record<string, unknown>): void;
   config(): LayerConfig;
+  /**
+   * A replica for data-parallel training (data-parallel.ts): the same parameter values (the same
+   * kernel memory, never copied), gradients and buffers of its own. Absent where shards of a batch
+   * cannot be computed apart: batch norm (its statistics couple the batch's rows) and dropout (its
+   * mask is drawn in row order from one generator).
+   */
+  replicate?(): LayerReplica;
   /** Returns every buffer and parameter to the arena. */
+  free(): void;
+}
+
+/** A layer's replica: its passes write the replica's own gradients, overwriting them. */
+export interface LayerReplica {
+  forward(x: WasmMatrix, training: boolean): WasmMatrix;
+  backward(dy: WasmMatrix): WasmMatrix;
+  backwardParamsOnly?(dy: WasmMatrix): void;
+  /** The gradients, in the order of the layer's parameters(). */
+  readonly gradients: readonly WasmArray[];
   free(): void;
 }
 

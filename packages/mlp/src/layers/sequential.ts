@@ -13,7 +13,7 @@ import { Activation, checkActivation } from './activations.js';
 import { BatchNorm1d } from './batch-norm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
-import type { Layer, LayerConfig } from './layer.js';
+import type { Layer, LayerConfig, LayerReplica } from './layer.js';
 import { checkParameterMemory } from './memory.js';
 
 const PREFIX: Record<string, string> = { dense: 'dense', batchNorm1d: 'bn', dropout: 'dropout' };
@@ -84,9 +84,7 @@ export class Sequential {
 
   /** The output for a batch x [B, inFeatures]; valid until the next forward with this batch size. */
   forward(x: WasmMatrix): WasmMatrix {
-    let h = x;
-    for (const l of this.layers) h = l.forward(h, this.training);
-    return h;
+    return forwardThrough(this.layers, x, this.training);
   }
 
   /**
@@ -94,11 +92,7 @@ export class Sequential {
    * (zero them first). The first layer skips its input gradient, which nothing needs.
    */
   backward(dy: WasmMatrix): void {
-    let g = dy;
-    for (let i = this.layers.length - 1; i > 0; i--) g = this.layers[i].backward(g);
-    const first = this.layers[0];
-    if (first.backwardParamsOnly) first.backwardParamsOnly(g);
-    else first.backward(g);
+    backwardThrough(this.layers, dy);
   }
 
   /** The input gradient ∂loss/∂x as well (for gradient checks and input-sensitivity analysis). */
@@ -176,6 +170,25 @@ export class Sequential {
   free(): void {
     for (const l of this.layers) l.free();
   }
+}
+
+/** The passes a chain of layers (or of their replicas) is made of. */
+type Pass = Pick<LayerReplica, 'forward' | 'backward' | 'backwardParamsOnly'>;
+
+/** y = f_L(... f_1(x)): each layer's forward in order. */
+export function forwardThrough(layers: readonly Pass[], x: WasmMatrix, training: boolean): WasmMatrix {
+  let h = x;
+  for (const l of layers) h = l.forward(h, training);
+  return h;
+}
+
+/** Each layer's backward in reverse order from dy; the first computes its parameters' gradients only. */
+export function backwardThrough(layers: readonly Pass[], dy: WasmMatrix): void {
+  let g = dy;
+  for (let i = layers.length - 1; i > 0; i--) g = layers[i].backward(g);
+  const first = layers[0];
+  if (first.backwardParamsOnly) first.backwardParamsOnly(g);
+  else first.backward(g);
 }
 
 export interface ModelConfig {

@@ -1,0 +1,210 @@
+/**
+ * Data-parallel training steps for fit(). A batch of B rows is cut into shards of about SHARD_ROWS
+ * rows, a cut that depends on B and the model's size alone, never on the thread count. Each shard
+ * runs forward, loss and backward on replicas of the layers (the same weights in the same memory,
+ * gradients and buffers of their own) as one recorded kernel program; the programs run at once on
+ * the kernels' worker pool, one hand-out and one join per step; then the gradients are summed in
+ * shard order:
+ *
+ *   L = Σ_s (B_s / B) L_s          ∇L = Σ_s ∇[(B_s / B) L_s]          (s = 0, 1, ... in order)
+ *
+ * The losses are means over their rows, so each shard's output gradient is scaled by B_s / B
+ * before its backward pass. Results are therefore identical for any thread count, bit for bit.
+ * They differ from one pass over the whole batch only in the order of the sums over rows (the
+ * weight and bias gradients, the loss); a batch of at most SHARD_ROWS rows is one shard, which is
+ * exactly that pass.
+ *
+ * Which models: every layer needs `replicate()` (dense layers and activations; batch norm couples
+ * the rows of a batch and dropout draws its mask in row order, so a model with either trains on
+ * whole batches, its products still split over threads by rows), and the loss must be one of the
+ * three built in (a custom loss may do anything in JavaScript, which a program cannot replay).
+ */
+import type { Param } from '@descent/core';
+import {
+  axpy,
+  copy,
+  type KernelProgram,
+  recordedCalls,
+  recordKernels,
+  runKernelPrograms,
+  scal,
+  type WasmArray,
+  type WasmMatrix,
+} from '@descent/kernels';
+import { type BatchLoader, countCorrect } from './batches.js';
+import { BatchBuffers, type LayerReplica } from './layers/layer.js';
+import { backwardThrough, forwardThrough, type Sequential } from './layers/sequential.js';
+import { bceWithLogits, type Loss, mseLoss, softmaxCrossEntropy } from './losses/losses.js';
+
+/** Rows per shard at least (a smaller batch is one shard): products of this height keep gemm fast. */
+export const SHARD_ROWS = 64;
+/** Shards per batch at most: larger batches get larger shards. */
+export const MAX_SHARDS = 16;
+/** Bytes of replica gradients at most, in all: a large model gets fewer, larger shards. */
+export const GRADIENT_BYTES = 256 * 2 ** 20;
+
+/**
+ * The rows of each shard of a batch of `rows` rows, for a model of `parameters` values of `bytes`
+ * bytes: as many shards as SHARD_ROWS, MAX_SHARDS and GRADIENT_BYTES allow, of equal size rounded
+ * up to a multiple of 4 (gemm's row tile), the last taking the rest.
+ */
+export function shardSizes(rows: number, parameters: number, bytes: number): number[] {
+  const byMemory = Math.max(1, Math.floor(GRADIENT_BYTES / Math.max(1, parameters * bytes)));
+  const count = Math.min(MAX_SHARDS, byMemory, Math.ceil(rows / SHARD_ROWS));
+  if (count <= 1) return [rows];
+  const size = 4 * Math.ceil(rows / count / 4);
+  const sizes: number[] = [];
+  for (let from = 0; from < rows; from += size) sizes.push(Math.min(size, rows - from));
+  return sizes;
+}
+
+/** One batch size's shards: their inputs, outputs and recorded programs. */
+interface Plan {
+  sizes: number[];
+  from: number[];
+  x: WasmMatrix[];
+  y: WasmArray[];
+  out: WasmMatrix[];
+  programs: KernelProgram[];
+  lossOps: number[];
+}
+
+/** Shard s's replicas and buffers (shared by every batch size's plan: they never run at once). */
+interface Shard {
+  layers: LayerReplica[];
+  gradients: WasmArray[];
+  x: BatchBuffers;
+  y: BatchBuffers;
+  dOut: BatchBuffers;
+}
+
+const BUILT_IN: ReadonlySet<Loss> = new Set([mseLoss, softmaxCrossEntropy, bceWithLogits]);
+
+export class ShardedSteps {
+  private readonly params: Param[];
+  private readonly shards: Shard[] = [];
+  private readonly plans = new Map<number, Plan>();
+  private last: Plan | undefined;
+
+  private constructor(
+    private readonly model: Sequential,
+    private readonly loss: Loss,
+    private readonly targetWidth: number,
+  ) {
+    this.params = model.parameters();
+  }
+
+  /** Sharded steps for `model` and `loss`, or undefined where they cannot be sharded (see above). */
+  static for(model: Sequential, loss: Loss, targetWidth: number): ShardedSteps | undefined {
+    if (!BUILT_IN.has(loss)) return undefined;
+    if (!model.layers.every((l) => typeof l.replicate === 'function')) return undefined;
+    return new ShardedSteps(model, loss, targetWidth);
+  }
+
+  /** Whether a batch of `rows` rows is cut into more than one shard. */
+  splits(rows: number): boolean {
+    return this.sizes(rows).length > 1;
+  }
+
+  /**
+   * One step on batch `b` of `loader`: every parameter's gradient is overwritten with ∇L (the sum
+   * over shards, in order); returns L, the mean loss over the batch's rows.
+   */
+  step(loader: BatchLoader, b: number): number {
+    const rows = loader.rowsIn(b);
+    const plan = this.planFor(rows);
+    for (let s = 0; s < plan.sizes.length; s++) loader.gather(b, plan.from[s], plan.x[s], plan.y[s]);
+    runKernelPrograms(plan.programs);
+    for (let j = 0; j < this.params.length; j++) {
+      const g = this.params[j].gradient;
+      copy(this.shards[0].gradients[j], g);
+      for (let s = 1; s < plan.sizes.length; s++) axpy(1, this.shards[s].gradients[j], g);
+    }
+    let loss = 0;
+    for (let s = 0; s < plan.sizes.length; s++)
+      loss += (plan.sizes[s] / rows) * plan.programs[s].result(plan.lossOps[s]);
+    this.last = plan;
+    return loss;
+  }
+
+  /** Rows of the last step whose largest output is at their label (`rows`: the batch's row indices). */
+  countCorrect(labels: Int32Array, rows: Int32Array): number {
+    const plan = this.last;
+    if (!plan) return 0;
+    let correct = 0;
+    for (let s = 0; s < plan.sizes.length; s++) {
+      const from = plan.from[s];
+      correct += countCorrect(plan.out[s], labels, rows.subarray(from, from + plan.sizes[s]));
+    }
+    return correct;
+  }
+
+  /** Returns the replicas, buffers and programs to the arena. */
+  free(): void {
+    for (const p of this.plans.values()) for (const prog of p.programs) prog.free();
+    this.plans.clear();
+    for (const s of this.shards) {
+      for (const l of s.layers) l.free();
+      s.x.free();
+      s.y.free();
+      s.dOut.free();
+    }
+    this.shards.length = 0;
+    this.last = undefined;
+  }
+
+  private sizes(rows: number): number[] {
+    const bytes = this.model.dtype === 'f32' ? 4 : 8;
+    let n = 0;
+    for (const p of this.params) n += p.length;
+    return shardSizes(rows, n, bytes);
+  }
+
+  private shard(s: number): Shard {
+    while (this.shards.length <= s) {
+      const layers = this.model.layers.map((l) => (l.replicate as () => LayerReplica)());
+      const dt = this.model.dtype;
+      this.shards.push({
+        layers,
+        gradients: layers.flatMap((l) => l.gradients),
+        x: new BatchBuffers(dt, this.model.inFeatures),
+        y: new BatchBuffers(dt, this.targetWidth),
+        dOut: new BatchBuffers(dt, this.model.outFeatures),
+      });
+    }
+    return this.shards[s];
+  }
+
+  /** The plan for batches of `rows` rows, recorded the first time. */
+  private planFor(rows: number): Plan {
+    const known = this.plans.get(rows);
+    if (known) return known;
+    const sizes = this.sizes(rows);
+    const plan: Plan = { sizes, from: [], x: [], y: [], out: [], programs: [], lossOps: [] };
+    let from = 0;
+    for (const [s, size] of sizes.entries()) {
+      const shard = this.shard(s);
+      const x = shard.x.get(size);
+      const y = shard.y.get(size).data;
+      const g = shard.dOut.get(size);
+      let out = x;
+      let lossOp = -1;
+      const program = recordKernels(() => {
+        out = forwardThrough(shard.layers, x, true);
+        lossOp = recordedCalls();
+        this.loss.compute(out, y, g);
+        if (size !== rows) scal(size / rows, g.data);
+        backwardThrough(shard.layers, g);
+      });
+      plan.from.push(from);
+      plan.x.push(x);
+      plan.y.push(y);
+      plan.out.push(out);
+      plan.programs.push(program);
+      plan.lossOps.push(lossOp);
+      from += size;
+    }
+    this.plans.set(rows, plan);
+    return plan;
+  }
+}
