@@ -6,6 +6,10 @@
  * entries at one end) is reduced from its large end, and a graded tridiagonal is solved by QL, so
  * tiny eigenvalues keep their relative accuracy whichever way the grading runs.
  *
+ * Threads: from n = 160 (EIGH_MIN_N), the products inside it (the reduction's trailing updates,
+ * the large divide-and-conquer merges, the back-transformation) are split over the worker pool by
+ * rows (threads/eigh-threads.ts); the result is bit-identical for any thread count.
+ *
  * Only the LOWER triangle of A (entries a_ij with j <= i) is read, as numpy.linalg.eigh does by
  * default (UPLO='L'): the strict upper triangle is ignored, so a non-symmetric input is treated as
  * the symmetric matrix its lower triangle defines.
@@ -14,6 +18,7 @@
 import { alloc } from './arena.js';
 import { type RawKernel, rawKernel } from './exports.js';
 import { copyIn, type SquareMatrix, squareOrder } from './factor-args.js';
+import { eighOnThreads } from './threads/eigh-threads.js';
 
 /** Eigenvalues ascending; `vectors` is n x n row-major and its column j is the unit eigenvector of values[j]. */
 export interface Eigh {
@@ -31,7 +36,9 @@ function run(A: SquareMatrix, vectors: boolean): { values: Float64Array; vectors
   const work = alloc('f64', n + scratchKernel(n, vectors ? 1 : 0)); // w, then the kernel's scratch
   try {
     eighKernel ??= rawKernel('eigh_f64');
-    const info = eighKernel(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);
+    const info =
+      eighOnThreads(n, a.ptr, work.ptr, work.ptr + n * 8, vectors) ??
+      eighKernel(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);
     if (info !== 0) {
       throw new Error(`eigh: the QL iteration did not converge for eigenvalue ${info - 1} of A (n = ${n})`);
     }
