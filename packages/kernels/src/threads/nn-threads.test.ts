@@ -179,7 +179,11 @@ describe('batch norm on threads', () => {
     for (const affine of [true, false]) {
       it(`${dt}, affine ${affine}: statistics, forward (training and eval) and backward give the same bits on 2 threads as on 1`, () => {
         sameBitsOnThreads(() => {
-          const x = matrixFrom(B, F, rand(dt, B * F, 13).map((v) => 1e3 + 5 * v));
+          const x = matrixFrom(
+            B,
+            F,
+            rand(dt, B * F, 13).map((v) => 1e3 + 5 * v),
+          );
           const y = mat(dt, B, F, 14);
           const saved = { mean: arr(dt, F, 15), invStd: arr(dt, F, 16), xhat: mat(dt, B, F, 17) };
           const runningMean = arr(dt, F, 18);
@@ -201,7 +205,9 @@ describe('batch norm on threads', () => {
           batchNormForward(x, yEval, savedEval, { ...fwd, training: false });
           const dxEval = mat(dt, B, F, 27);
           batchNormBackward(dy, dxEval, savedEval, { training: false, weight });
-          const optional = [weight, bias, weightGrad, biasGrad].filter((a): a is WasmArray => a !== undefined);
+          const optional = [weight, bias, weightGrad, biasGrad].filter(
+            (a): a is WasmArray => a !== undefined,
+          );
           return take(
             mean,
             variance,
