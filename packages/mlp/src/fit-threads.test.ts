@@ -1,9 +1,10 @@
 /**
  * fit() on the kernels' worker pool: the same training on 1 and 2 threads gives the same weights
- * bit for bit. The kernels make this so (each element of a gemm's C is computed by one thread, in
- * the single-threaded kernel's order; an elementwise optimizer update is split into chunks that
- * do not interact), and fit() adds nothing order-dependent. The 1-thread run is the reference:
- * the single-threaded path every release is tested on.
+ * bit for bit. A batch above 64 rows is cut into shards by its size alone and their gradients are
+ * summed in shard order (data-parallel.ts); within a shard, and in a batch of at most 64 rows, each
+ * element of a gemm's C is computed by one thread in the single-threaded kernel's order, and an
+ * elementwise optimizer update is split into chunks that do not interact. The 1-thread run is the
+ * reference: the single-threaded path every release is tested on.
  */
 import { Adam, AdamW, type Param } from '@descent/core';
 import { backendInfo, setThreads } from '@descent/kernels';

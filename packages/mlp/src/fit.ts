@@ -20,6 +20,10 @@
  *
  * `batchSize` may grow from epoch to epoch (dynamic sampling: a schedule epoch ↦ |S|, Byrd et al.'s
  * norm test, or Smith et al.'s batch growth in place of lr decay): see batch-schedule.ts.
+ *
+ * Threads: a batch of more than 64 rows runs data-parallel, as shards on the kernels' worker pool
+ * whose gradients are summed in a fixed order (data-parallel.ts), so the weights do not depend on
+ * the thread count.
  */
 import { NonFiniteGradientError, type Optimizer, type Param } from '@descent/core';
 import { alloc, copy, sumSquares, type WasmArray, type WasmMatrix } from '@descent/kernels';
