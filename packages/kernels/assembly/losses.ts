@@ -67,6 +67,43 @@ function bceWithLogits<T>(n: i32, x: usize, y: usize, g: usize): f64 {
   return (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)) / <f64>n;
 }
 
+/**
+ * A chunk of bceWithLogits for threads: n elements of an array of `total`, the gradient (1/total
+ * for the mean) written when g != 0, and the loss terms ℓ stored to `terms` (T, n elements).
+ * bceMeanOfTerms then sums all of them as bceWithLogits does, so the loss has its bits.
+ */
+function bceChunk<T>(n: i32, x: usize, y: usize, g: usize, terms: usize, total: i32): void {
+  const L = lanes<T>();
+  const invN = splat<T>(1.0 / <f64>total);
+  let i = 0;
+  for (; i + L <= n; i += L) {
+    const o = <usize>i * sizeof<T>();
+    v128.store(terms + o, bceTerms<T>(v128.load(x + o), v128.load(y + o), invN, g, g + o, 0));
+  }
+  if (i < n) {
+    const o = <usize>i * sizeof<T>();
+    const m = n - i;
+    storeTail<T>(terms + o, bceTerms<T>(loadTail<T>(x + o, m), loadTail<T>(y + o, m), invN, g, g + o, m), m);
+  }
+}
+
+/** (1/n) Σ terms, summed in bceWithLogits' order: f64 lanes over the vectors, the tail masked, lane 0 + lane 1. */
+function bceMeanOfTerms<T>(n: i32, terms: usize): f64 {
+  const L = lanes<T>();
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + L <= n; i += L) acc = addWide<T>(acc, v128.load(terms + <usize>i * sizeof<T>()));
+  if (i < n) {
+    const m = n - i;
+    acc = addWide<T>(acc, v128.and(loadTail<T>(terms + <usize>i * sizeof<T>(), m), tailMask<T>(m)));
+  }
+  return (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)) / <f64>n;
+}
+
+export function bceWithLogitsChunk_f32(n: i32, x: usize, y: usize, g: usize, t: usize, total: i32): void { bceChunk<f32>(n, x, y, g, t, total); }
+export function bceWithLogitsChunk_f64(n: i32, x: usize, y: usize, g: usize, t: usize, total: i32): void { bceChunk<f64>(n, x, y, g, t, total); }
+export function bceMeanOfTerms_f32(n: i32, t: usize): f64 { return bceMeanOfTerms<f32>(n, t); }
+export function bceMeanOfTerms_f64(n: i32, t: usize): f64 { return bceMeanOfTerms<f64>(n, t); }
 export function mseLoss_f32(n: i32, p: usize, t: usize, g: usize): f64 { return mse<f32>(n, p, t, g); }
 export function mseLoss_f64(n: i32, p: usize, t: usize, g: usize): f64 { return mse<f64>(n, p, t, g); }
 export function bceWithLogits_f32(n: i32, x: usize, y: usize, g: usize): f64 { return bceWithLogits<f32>(n, x, y, g); }

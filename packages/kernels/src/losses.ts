@@ -3,9 +3,11 @@
  * the n elements (torch's reduction='mean'; n = 0 gives NaN, as torch). Each returns the loss and
  * writes the gradient when `grad` is given (`grad` may be the prediction / logits array itself).
  */
-import type { WasmArray } from './arena.js';
+import { alloc, type WasmArray } from './arena.js';
 import { checkNoOverlap, checkPair } from './checks.js';
 import { typedKernel } from './exports.js';
+import { threadCount } from './threads/config.js';
+import { BCE_MIN, elementsInParts } from './threads/nn-parts.js';
 
 const kMse = typedKernel('mseLoss');
 const kBce = typedKernel('bceWithLogits');
@@ -40,5 +42,32 @@ export function mseLoss(prediction: WasmArray, target: WasmArray, grad?: WasmArr
  */
 export function bceWithLogits(logits: WasmArray, targets: WasmArray, grad?: WasmArray): number {
   const dt = checkLoss('logits', logits, 'targets', targets, grad);
-  return kBce(dt)(logits.length, logits.ptr, targets.ptr, grad === undefined ? 0 : grad.ptr);
+  const args = [logits.length, logits.ptr, targets.ptr, grad === undefined ? 0 : grad.ptr];
+  const threaded = args[0] >= BCE_MIN ? bceInParts(dt, args) : undefined;
+  return threaded ?? kBce(dt)(...args);
+}
+
+const kBceMean = typedKernel('bceMeanOfTerms');
+
+/**
+ * bceWithLogits in chunks on the worker pool (the MSE is memory-bound and stays on one thread):
+ * each chunk writes its gradient and its loss terms ℓ to a scratch array, then this thread sums
+ * the terms in the single-threaded kernel's order, so the loss has the same bits. Undefined
+ * (nothing done) without threads. The mean of no element is NaN, never undefined.
+ */
+function bceInParts(dt: 'f32' | 'f64', [n, x, y, g]: number[]): number | undefined {
+  if (threadCount() < 2) return undefined;
+  const terms = alloc(dt, n);
+  try {
+    const ran = elementsInParts(
+      `bceWithLogitsChunk_${dt}`,
+      dt === 'f32' ? 4 : 8,
+      4,
+      [n, x, y, g, terms.ptr, n],
+      BCE_MIN,
+    );
+    return ran ? kBceMean(dt)(n, terms.ptr) : undefined;
+  } finally {
+    terms.free();
+  }
 }

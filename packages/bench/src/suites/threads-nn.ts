@@ -27,6 +27,7 @@ import {
 import {
   batchNormBackward,
   batchNormForward,
+  bceWithLogits,
   type Conv2dGeometry,
   col2im,
   columnSums,
@@ -136,6 +137,7 @@ async function convCase(): Promise<void> {
     pool: Infinity,
     conv: Infinity,
     gather: Infinity,
+    bce: Infinity,
   });
   try {
     printCase(
@@ -237,6 +239,7 @@ async function crossovers(): Promise<void> {
       const y = f32(n, 13);
       await scanLine('relu (cheap)', `n = 2^${lg}`, () => relu(x, y));
       await scanLine('gelu (transcendental)', `n = 2^${lg}`, () => gelu(x, y));
+      await scanLine('bceWithLogits (bce)', `n = 2^${lg}`, () => bceWithLogits(x, x, y));
       x.free();
       y.free();
     }

@@ -36,6 +36,8 @@ export let POOL_MIN = 1 << 16;
 export let CONV_MIN = 1 << 17;
 /** indexSelect: elements copied (outer m inner). */
 export let GATHER_MIN = 1 << 18;
+/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements. */
+export let BCE_MIN = 1 << 15;
 
 export interface NnCrossovers {
   cheap: number;
@@ -45,6 +47,7 @@ export interface NnCrossovers {
   pool: number;
   conv: number;
   gather: number;
+  bce: number;
 }
 
 /**
@@ -60,6 +63,7 @@ export function setNnCrossovers(next: Partial<NnCrossovers>): NnCrossovers {
     pool: POOL_MIN,
     conv: CONV_MIN,
     gather: GATHER_MIN,
+    bce: BCE_MIN,
   };
   CHEAP_MIN = next.cheap ?? CHEAP_MIN;
   TRANSCENDENTAL_MIN = next.transcendental ?? TRANSCENDENTAL_MIN;
@@ -68,6 +72,7 @@ export function setNnCrossovers(next: Partial<NnCrossovers>): NnCrossovers {
   POOL_MIN = next.pool ?? POOL_MIN;
   CONV_MIN = next.conv ?? CONV_MIN;
   GATHER_MIN = next.gather ?? GATHER_MIN;
+  BCE_MIN = next.bce ?? BCE_MIN;
   return before;
 }
 

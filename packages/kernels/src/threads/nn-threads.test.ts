@@ -3,6 +3,7 @@ import { type DType, type FloatArray, fromArray, type WasmArray } from '../arena
 import { batchNormBackward, batchNormForward, columnMeanVar } from '../batchnorm.js';
 import { type Conv2dGeometry, col2im, conv2dOutputSize, im2col } from '../conv.js';
 import { indexAdd, indexSelect } from '../index-ops.js';
+import { bceWithLogits, mseLoss } from '../losses.js';
 import { matrixFrom, type WasmMatrix } from '../matrix.js';
 import {
   biasAdd,
@@ -31,6 +32,7 @@ import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward, softmaxCrossE
 import { randomArray } from '../test-support/random.js';
 import { poolJobs, setThreads } from './config.js';
 import {
+  BCE_MIN,
   CHEAP_MIN,
   COLUMNS_MIN,
   CONV_MIN,
@@ -150,6 +152,35 @@ describe('row-wise kernels on threads', () => {
       });
     });
   }
+});
+
+describe('element-wise losses on threads', () => {
+  const n = BCE_MIN + 1003; // a ragged last chunk and vector tail
+  for (const dt of ['f32', 'f64'] as const) {
+    it(`${dt}: binary cross-entropy gives the same loss and gradient bits on 2 threads as on 1`, () => {
+      sameBitsOnThreads(() => {
+        const x = fromArray(rand(dt, n, 50).map((v) => 8 * v));
+        const y = fromArray(rand(dt, n, 51).map((v) => (v + 1) / 2));
+        const g = arr(dt, n, 0);
+        const losses = [bceWithLogits(x, y, g), bceWithLogits(x, y)];
+        const inPlace = fromArray(x.toArray());
+        losses.push(bceWithLogits(inPlace, y, inPlace));
+        expect(losses[1]).toBe(losses[0]);
+        return [Float64Array.from(losses), ...take(g, inPlace, x, y)];
+      });
+    });
+  }
+
+  it('the MSE stays on the calling thread (memory-bound: nothing to gain)', () => {
+    setThreads(2);
+    const p = arr('f32', 1 << 20, 52);
+    const t = arr('f32', 1 << 20, 53);
+    const jobs = poolJobs();
+    mseLoss(p, t, p);
+    expect(poolJobs()).toBe(jobs);
+    p.free();
+    t.free();
+  });
 });
 
 describe('bias and column sums on threads', () => {
