@@ -226,6 +226,7 @@ async function crossovers(): Promise<void> {
     pool: 0,
     conv: 0,
     gather: 0,
+    bce: 0,
   });
   console.log(
     `\ncrossover scan (everything threaded while measuring; the kernels use: ${Object.entries(before)
