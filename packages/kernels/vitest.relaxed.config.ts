@@ -16,6 +16,7 @@ export default defineConfig({
       'src/gemm.test.ts',
       'src/gemm-batched.test.ts',
       'src/threads/gemm-threads.test.ts',
+      'src/threads/nn-threads.test.ts',
       'src/conv.test.ts',
       'src/nn.test.ts',
       'src/nn-accuracy.test.ts',
