@@ -14,9 +14,9 @@
  * 2. Eigenvalues only: implicit QL with Wilkinson shifts on (d, e) (EISPACK tql2, tql2.ts).
  *    With vectors: T = Z Λ Zᵀ by divide and conquer (eigh-dc.ts), or by QL on the identity when T
  *    is graded (row sums spread over 1e8: D&C's tiny eigenvalues are only accurate relative to
- *    ‖T‖), then V = Q Z with the reflectors applied in blocks of NB on gemm (applyQ); with D&C,
- *    H_2 .. H_n1-1 go to the top half's n1 x n1 vectors before the last merge (n³/4 of the
- *    2n³ flops saved: see below).
+ *    ‖T‖), then V = Q Z with the reflectors applied in blocks of NB on gemm (eigh-backq.ts); with
+ *    D&C, H_2 .. H_n1-1 go to the top half's n1 x n1 vectors before the last merge (n³/4 of the
+ *    2n³ flops saved: eigh-stages.ts, vectorsAll).
  * Eigenvalues come out ascending; column j of Z is the unit eigenvector of w_j (numpy's convention).
  * When max |a_ij| is outside [2^-500, 2^500], A is first scaled by a power of two (exact) so that
  * it is near 1, and the eigenvalues scaled back: no sum of squares can overflow or underflow.
