@@ -28,6 +28,7 @@ import { wasmInfo } from '../wasm.js';
 import { activePool, threadCount } from './config.js';
 import { GEMM_MIN_WORK, splitRows } from './parallel.js';
 import type { Pool } from './pool.js';
+import { MAX_PARTS } from './worker-main.js';
 
 /** Orders below this run `eigh_f64` on one thread (its products are below gemm's crossover). */
 export let EIGH_MIN_N = 160;
@@ -78,7 +79,8 @@ export function eighOnThreads(
   if (threads < 2 || n < EIGH_MIN_N) return undefined;
   const pool = activePool();
   if (!pool) return undefined;
-  const parts = Math.min(threads, pool.size);
+  // a merge's job has 2 parts per thread: at most MAX_PARTS in all
+  const parts = Math.min(threads, pool.size, MAX_PARTS >> 1);
   const per = k('eigh_step_scratch_f64')(n);
   // 2 parts' scratch per thread: a merge's job splits its top and its bottom product.
   const buf = alloc('f64', 16 + 2 * parts * per);
