@@ -12,8 +12,8 @@
  *   alternation, `rounds` times; or, with simd 'relaxed', the relaxed-SIMD build on 2 threads.
  *
  * Inputs are the Node suite's (randomF32 seeded n and n + 1); each side's product is checked
- * against a naive f64 one on 64 entries before timing. A time is the median of `samples` calls
- * after `warmup`, in seconds.
+ * against a naive f64 one on 64 entries before timing. A time is the median of 7 calls (n >= 1024,
+ * else 11) after 0.5 s of warm-up, in seconds.
  */
 import { randomF32 } from './random.js';
 
@@ -34,10 +34,15 @@ export interface Measured {
   maxRelErr: number;
 }
 
-const samples = (n: number) => (n >= 1024 ? { warmup: 2, samples: 7 } : { warmup: 3, samples: 11 });
+const samples = (n: number) => (n >= 1024 ? 7 : 11);
 
-function median(f: () => void, { warmup, samples }: { warmup: number; samples: number }): number {
-  for (let i = 0; i < warmup; i++) f();
+/**
+ * Median of `samples` calls after at least 3 calls and 0.5 s of warm-up: fresh workers (ours and
+ * TF.js's pthreads) start on V8's baseline wasm code and tier up only after enough calls.
+ */
+function median(f: () => void, samples: number): number {
+  const warm = performance.now() + 500;
+  for (let i = 0; i < 3 || performance.now() < warm; i++) f();
   const t: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();

@@ -11,7 +11,8 @@
  * /usr/bin/chromium-browser, /usr/bin/google-chrome (Debian: `apt-get install -y chromium`).
  *
  * Sides, each a fresh page load (TF.js's backend and thread count are fixed per page), ROUNDS
- * rounds in turn, each side's fastest median kept (a median of 7 calls at n = 1024):
+ * rounds in turn, each side's fastest median kept (a median of 7 calls at n = 1024, after 0.5 s of
+ * warm-up):
  *   - TF.js-wasm, setThreadsCount(1);
  *   - TF.js-wasm as shipped, setThreadsCount(2): its pool has min(2, hardwareConcurrency / 2)
  *     threads (backend.cc assumes two hyperthreads per core), so 1 on a 2-core machine;
