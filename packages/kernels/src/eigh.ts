@@ -6,7 +6,7 @@
  * entries at one end) is reduced from its large end, and a graded tridiagonal is solved by QL, so
  * tiny eigenvalues keep their relative accuracy whichever way the grading runs.
  *
- * Threads: from n = 160 (EIGH_MIN_N), the products inside it (the reduction's trailing updates,
+ * Threads: from n = 256 (EIGH_MIN_N), the products inside it (the reduction's trailing updates,
  * the large divide-and-conquer merges, the back-transformation) are split over the worker pool by
  * rows (threads/eigh-threads.ts); the result is bit-identical for any thread count.
  *

@@ -30,8 +30,14 @@ import { GEMM_MIN_WORK, splitRows } from './parallel.js';
 import type { Pool } from './pool.js';
 import { MAX_PARTS } from './worker-main.js';
 
-/** Orders below this run `eigh_f64` on one thread (its products are below gemm's crossover). */
-export let EIGH_MIN_N = 160;
+/**
+ * Orders below this run `eigh_f64` on one thread. Measured on this 2-core machine (wall clock, 2
+ * threads against 1, in the quieter moments of a shared machine: load 1.1-1.8, sgemm gaining
+ * 1.8-1.9x in the same window): n = 160-192 0.94-1.0x, 256 1.0-1.05x, 384 1.1-1.25x, 512
+ * 1.2-1.5x, 1024 1.4-1.5x. Below 256 the serial parts (the reflectors' symv passes, the secular
+ * equations) dominate and each job wakes a sleeping worker.
+ */
+export let EIGH_MIN_N = 256;
 /** D&C blocks of at least this many rows are merged step by step, their products on the pool. */
 const DC_JOB_MIN = 192;
 /** Rows per block of the reduction's trailing update (eigh-tridiag.ts RB). */
