@@ -181,7 +181,7 @@ function backTransform(r: Run, which: number, n1: number): void {
  */
 function triUpdate(r: Run, a: number, tri: number, mp: number): void {
   const blocks = Math.ceil(mp / RB);
-  const work = (mp * mp * RB) / 2; // ~ Σ RB x r x 2NB / 2 multiply-adds over the blocks
+  const work = (mp * mp * RB) / 2; // Σ_b RB x (b + 1) RB x 2NB ≈ 2NB mp² / 2 multiply-adds (2NB = RB)
   const parts = work >= GEMM_MIN_WORK ? Math.min(r.parts, blocks) : 1;
   const width = (b: number) => Math.min((b + 1) * RB, mp);
   let total = 0;
