@@ -204,6 +204,23 @@ function batchNormBackward<T>(
   dbeta: usize,
   dx: usize,
 ): void {
+  backwardSums<T>(rows, cols, ld, dy, xhat, sumDy, sumDyXhat, accumulate, dgamma, dbeta);
+  backwardDx<T>(rows, cols, ld, dy, xhat, invStd, gamma, affine, training, sumDy, sumDyXhat, dx);
+}
+
+/** Pass 1 of the backward: the sums, dγ and dβ updated, then the means b_j, c_j left in sumDy, sumDyXhat. */
+function backwardSums<T>(
+  rows: i32,
+  cols: i32,
+  ld: i32,
+  dy: usize,
+  xhat: usize,
+  sumDy: usize,
+  sumDyXhat: usize,
+  accumulate: i32,
+  dgamma: usize,
+  dbeta: usize,
+): void {
   const L = lanes<T>();
   const bytes = <usize>cols * sizeof<T>();
   const stride = <usize>ld * sizeof<T>();
@@ -251,9 +268,28 @@ function batchNormBackward<T>(
     store<T>(sumDy + o, sd * invB);
     store<T>(sumDyXhat + o, sdx * invB);
   }
+}
+
+/** Pass 2 of the backward: dx from dy, x̂ and the per-feature means left in sumDy, sumDyXhat. */
+function backwardDx<T>(
+  rows: i32,
+  cols: i32,
+  ld: i32,
+  dy: usize,
+  xhat: usize,
+  invStd: usize,
+  gamma: usize,
+  affine: i32,
+  training: i32,
+  sumDy: usize,
+  sumDyXhat: usize,
+  dx: usize,
+): void {
+  const L = lanes<T>();
+  const stride = <usize>ld * sizeof<T>();
   for (let i = 0; i < rows; i++) {
     const r = <usize>i * stride;
-    j = 0;
+    let j = 0;
     for (; j + L <= cols; j += L) {
       const o = <usize>j * sizeof<T>();
       const a = affine ? v128.mul<T>(v128.load(gamma + o), v128.load(invStd + o)) : v128.load(invStd + o);
@@ -285,33 +321,75 @@ export function batchNormBackward_f32(r: i32, c: i32, dy: usize, xh: usize, s: u
 export function batchNormBackward_f64(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void { batchNormBackward<f64>(r, c, c, dy, xh, s, g, af, tr, sd, sdx, acc, dg, db, dx); }
 
 /*
- * Column ranges for threads: columns j0 <= j < j1 of a batch with `cols` columns (rows `cols`
- * apart). Every statistic is per column and summed over the rows in the same order as the whole
- * call, so a split over columns gives the same bits; j0 is a multiple of the lanes (the wrapper
- * uses multiples of 16), so each column keeps its vector or scalar path too. A null pointer (an
- * unused array) stays null.
+ * Parts for threads. The statistics split over column ranges j0 <= j < j1 of a batch with `cols`
+ * columns: every statistic is per column and summed over the rows in the same order as the whole
+ * call, so the split gives the same bits (j0 is a multiple of 16, so each column keeps its vector or
+ * scalar path too). A part sums into `scratch`, its own cache-line-aligned block of 2 (j1 - j0)
+ * elements, and writes its columns of the outputs once at the end: accumulating in the outputs
+ * themselves would make two threads write one cache line at every row wherever a boundary falls
+ * inside a line. The normalization and the backward's dx split over rows instead (the wrapper
+ * offsets the row pointers), which write whole rows.
  */
 
 // @ts-ignore: decorator
 @inline function col<T>(p: usize, j0: i32): usize {
-  return p ? p + <usize>j0 * sizeof<T>() : 0;
+  return p + <usize>j0 * sizeof<T>();
 }
 
-export function columnMeanVar_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize): void {
-  columnMeanVar<f32>(r, j1 - j0, cols, col<f32>(x, j0), col<f32>(m, j0), col<f32>(v, j0));
+function columnMeanVarPart<T>(rows: i32, cols: i32, j0: i32, j1: i32, x: usize, mean: usize, variance: usize, scratch: usize): void {
+  const w = j1 - j0;
+  const bytes = <usize>w * sizeof<T>();
+  columnMeanVar<T>(rows, w, cols, col<T>(x, j0), scratch, scratch + bytes);
+  memory.copy(col<T>(mean, j0), scratch, bytes);
+  memory.copy(col<T>(variance, j0), scratch + bytes, bytes);
 }
-export function columnMeanVar_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize): void {
-  columnMeanVar<f64>(r, j1 - j0, cols, col<f64>(x, j0), col<f64>(m, j0), col<f64>(v, j0));
+
+function trainStatsPart<T>(rows: i32, cols: i32, j0: i32, j1: i32, x: usize, mean: usize, invStd: usize, rm: usize, rv: usize, momentum: T, eps: T, scratch: usize): void {
+  const w = j1 - j0;
+  const bytes = <usize>w * sizeof<T>();
+  batchNormTrainStats<T>(rows, w, cols, col<T>(x, j0), scratch, scratch + bytes, col<T>(rm, j0), col<T>(rv, j0), momentum, eps);
+  memory.copy(col<T>(mean, j0), scratch, bytes);
+  memory.copy(col<T>(invStd, j0), scratch + bytes, bytes);
 }
-export function batchNormTrainStats_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f32, e: f32): void {
-  batchNormTrainStats<f32>(r, j1 - j0, cols, col<f32>(x, j0), col<f32>(m, j0), col<f32>(s, j0), col<f32>(rm, j0), col<f32>(rv, j0), mo, e);
+
+/** Pass 1 of the backward on columns [j0, j1): the means into sumDy, sumDyXhat; dγ, dβ updated. */
+function backwardSumsPart<T>(rows: i32, cols: i32, j0: i32, j1: i32, dy: usize, xhat: usize, sumDy: usize, sumDyXhat: usize, accumulate: i32, dgamma: usize, dbeta: usize, scratch: usize): void {
+  const w = j1 - j0;
+  const bytes = <usize>w * sizeof<T>();
+  backwardSums<T>(rows, w, cols, col<T>(dy, j0), col<T>(xhat, j0), scratch, scratch + bytes, accumulate, col<T>(dgamma, j0), col<T>(dbeta, j0));
+  memory.copy(col<T>(sumDy, j0), scratch, bytes);
+  memory.copy(col<T>(sumDyXhat, j0), scratch + bytes, bytes);
 }
-export function batchNormTrainStats_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f64, e: f64): void {
-  batchNormTrainStats<f64>(r, j1 - j0, cols, col<f64>(x, j0), col<f64>(m, j0), col<f64>(s, j0), col<f64>(rm, j0), col<f64>(rv, j0), mo, e);
+
+export function columnMeanVar_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize, scratch: usize): void {
+  columnMeanVarPart<f32>(r, cols, j0, j1, x, m, v, scratch);
 }
-export function batchNormBackward_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void {
-  batchNormBackward<f32>(r, j1 - j0, cols, col<f32>(dy, j0), col<f32>(xh, j0), col<f32>(s, j0), col<f32>(g, j0), af, tr, col<f32>(sd, j0), col<f32>(sdx, j0), acc, col<f32>(dg, j0), col<f32>(db, j0), col<f32>(dx, j0));
+export function columnMeanVar_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, v: usize, scratch: usize): void {
+  columnMeanVarPart<f64>(r, cols, j0, j1, x, m, v, scratch);
 }
-export function batchNormBackward_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, dx: usize): void {
-  batchNormBackward<f64>(r, j1 - j0, cols, col<f64>(dy, j0), col<f64>(xh, j0), col<f64>(s, j0), col<f64>(g, j0), af, tr, col<f64>(sd, j0), col<f64>(sdx, j0), acc, col<f64>(dg, j0), col<f64>(db, j0), col<f64>(dx, j0));
+export function batchNormTrainStats_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f32, e: f32, scratch: usize): void {
+  trainStatsPart<f32>(r, cols, j0, j1, x, m, s, rm, rv, mo, e, scratch);
+}
+export function batchNormTrainStats_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, x: usize, m: usize, s: usize, rm: usize, rv: usize, mo: f64, e: f64, scratch: usize): void {
+  trainStatsPart<f64>(r, cols, j0, j1, x, m, s, rm, rv, mo, e, scratch);
+}
+export function batchNormBackwardSums_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, scratch: usize): void {
+  backwardSumsPart<f32>(r, cols, j0, j1, dy, xh, sd, sdx, acc, dg, db, scratch);
+}
+export function batchNormBackwardSums_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, xh: usize, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize, scratch: usize): void {
+  backwardSumsPart<f64>(r, cols, j0, j1, dy, xh, sd, sdx, acc, dg, db, scratch);
+}
+/** Pass 1 of the backward on this thread (for a pass 2 split over rows). */
+export function batchNormBackwardSums_f32(r: i32, c: i32, dy: usize, xh: usize, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize): void {
+  backwardSums<f32>(r, c, c, dy, xh, sd, sdx, acc, dg, db);
+}
+export function batchNormBackwardSums_f64(r: i32, c: i32, dy: usize, xh: usize, sd: usize, sdx: usize, acc: i32, dg: usize, db: usize): void {
+  backwardSums<f64>(r, c, c, dy, xh, sd, sdx, acc, dg, db);
+}
+/** Pass 2 of the backward on `r` rows (the wrapper offsets dy, xh, dx to the part's first row). */
+export function batchNormBackwardDx_f32(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, dx: usize): void {
+  backwardDx<f32>(r, c, c, dy, xh, s, g, af, tr, sd, sdx, dx);
+}
+export function batchNormBackwardDx_f64(r: i32, c: i32, dy: usize, xh: usize, s: usize, g: usize, af: i32, tr: i32, sd: usize, sdx: usize, dx: usize): void {
+  backwardDx<f64>(r, c, c, dy, xh, s, g, af, tr, sd, sdx, dx);
 }

@@ -299,14 +299,25 @@ export function biasAdd_f64(r: i32, c: i32, y: usize, b: usize): void { biasAdd<
 export function columnSums_f32(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f32>(r, c, c, dy, out, acc); }
 export function columnSums_f64(r: i32, c: i32, dy: usize, out: usize, acc: i32): void { columnSums<f64>(r, c, c, dy, out, acc); }
 /**
- * Columns j0 <= j < j1 of columnSums over a dY with `cols` columns (a part for threads: each
- * column is summed over the rows in the same order as the whole call does).
+ * Columns j0 <= j < j1 of columnSums over a dY with `cols` columns, a part for threads: each column
+ * is summed over the rows in the same order as the whole call. The part sums into `scratch`, its
+ * own cache-line-aligned block of j1 - j0 elements, and writes its columns of `out` once at the end
+ * (summing in `out` itself, two threads would write one cache line at every row wherever the
+ * boundary falls inside a line).
  */
-export function columnSums_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32): void {
-  columnSums<f32>(r, j1 - j0, cols, dy + <usize>j0 * 4, out + <usize>j0 * 4, acc);
+function columnSumsPart<T>(rows: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, accumulate: i32, scratch: usize): void {
+  const bytes = <usize>(j1 - j0) * sizeof<T>();
+  const o = out + <usize>j0 * sizeof<T>();
+  if (accumulate) memory.copy(scratch, o, bytes);
+  else memory.fill(scratch, 0, bytes);
+  columnSums<T>(rows, j1 - j0, cols, dy + <usize>j0 * sizeof<T>(), scratch, 1);
+  memory.copy(o, scratch, bytes);
 }
-export function columnSums_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32): void {
-  columnSums<f64>(r, j1 - j0, cols, dy + <usize>j0 * 8, out + <usize>j0 * 8, acc);
+export function columnSums_cols_f32(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32, scratch: usize): void {
+  columnSumsPart<f32>(r, cols, j0, j1, dy, out, acc, scratch);
+}
+export function columnSums_cols_f64(r: i32, cols: i32, j0: i32, j1: i32, dy: usize, out: usize, acc: i32, scratch: usize): void {
+  columnSumsPart<f64>(r, cols, j0, j1, dy, out, acc, scratch);
 }
 export function relu_f32(n: i32, x: usize, y: usize): void { relu<f32>(n, x, y); }
 export function relu_f64(n: i32, x: usize, y: usize): void { relu<f64>(n, x, y); }

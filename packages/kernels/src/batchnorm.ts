@@ -18,23 +18,39 @@ import { alloc, type WasmArray } from './arena.js';
 import { checkArray, checkNoOverlap, checkScalar } from './checks.js';
 import { typedKernel } from './exports.js';
 import { checkMatrix, type WasmMatrix } from './matrix.js';
-import { COLUMNS_MIN, rangeInParts } from './threads/nn-parts.js';
+import { threadCount } from './threads/config.js';
+import { CHEAP_MIN, COLUMNS_MIN, columnsInParts, rangeInParts } from './threads/nn-parts.js';
 
 /**
- * Kernel `<name>_cols_<dt>`(rows, cols, j0, j1, ...rest) over column ranges on the worker pool
- * when rows · cols >= COLUMNS_MIN and threads are on: every statistic is per feature, summed over
- * the rows in the same order whatever the split, so the bits are the single-threaded ones. False
+ * Statistics kernel `<name>_cols_<dt>`(rows, cols, j0, j1, ...rest, scratch) over column ranges
+ * on the worker pool when rows · cols >= COLUMNS_MIN and threads are on: every statistic is per
+ * feature, summed over the rows in the same order whatever the split, so the bits are the
+ * single-threaded ones (each part sums two per-feature arrays in scratch of its own). False
  * (nothing done) otherwise.
  */
 function byColumns(name: string, dt: 'f32' | 'f64', rows: number, cols: number, rest: number[]): boolean {
   if (rows * cols < COLUMNS_MIN) return false;
-  const parts = rangeInParts(`${name}_cols_${dt}`, cols, 16, rows * cols, COLUMNS_MIN, (j0, j1) => [
-    rows,
-    cols,
-    j0,
-    j1,
-    ...rest,
-  ]);
+  return columnsInParts(`${name}_cols_${dt}`, rows, cols, dt === 'f32' ? 4 : 8, 2, COLUMNS_MIN, rest);
+}
+
+/**
+ * Row-wise kernel `<name>_<dt>`(rows, cols, ...) on the worker pool, rows apart, when rows · cols
+ * >= CHEAP_MIN (memory-bound element-wise work) and threads are on: `args(r0, r1, at)` gives the
+ * call for rows [r0, r1), `at(p)` offsetting a row-major [rows, cols] pointer to row r0. False
+ * (nothing done) otherwise.
+ */
+function byRows(
+  name: string,
+  dt: 'f32' | 'f64',
+  rows: number,
+  cols: number,
+  args: (r0: number, r1: number, at: (p: number) => number) => number[],
+): boolean {
+  if (rows * cols < CHEAP_MIN) return false;
+  const rowBytes = cols * (dt === 'f32' ? 4 : 8);
+  const parts = rangeInParts(`${name}_${dt}`, rows, 1, rows * cols, CHEAP_MIN, (r0, r1) =>
+    args(r0, r1, (p) => p + r0 * rowBytes),
+  );
   return parts !== undefined;
 }
 
@@ -197,22 +213,18 @@ export function batchNormForward(
   const b = bias ? bias.ptr : 0;
   const af = affine ? 1 : 0;
   // threads: rows apart (x̂ and y row by row; the per-feature arrays are shared)
-  const rowBytes = F * (dt === 'f32' ? 4 : 8);
-  const at = (p: number, r0: number) => p + r0 * rowBytes;
-  const parts =
-    B * F >= COLUMNS_MIN &&
-    rangeInParts(`batchNormNormalize_${dt}`, B, 1, B * F, COLUMNS_MIN, (r0, r1) => [
-      r1 - r0,
-      F,
-      at(x.data.ptr, r0),
-      saved.mean.ptr,
-      saved.invStd.ptr,
-      g,
-      b,
-      af,
-      at(saved.xhat.data.ptr, r0),
-      at(y.data.ptr, r0),
-    ]);
+  const parts = byRows('batchNormNormalize', dt, B, F, (r0, r1, at) => [
+    r1 - r0,
+    F,
+    at(x.data.ptr),
+    saved.mean.ptr,
+    saved.invStd.ptr,
+    g,
+    b,
+    af,
+    at(saved.xhat.data.ptr),
+    at(y.data.ptr),
+  ]);
   if (!parts)
     kNormalize(dt)(
       B,
@@ -283,8 +295,39 @@ export function batchNormBackward(
       biasGrad ? biasGrad.ptr : 0,
       dx.data.ptr,
     ];
-    if (!byColumns('batchNormBackward', dt, B, F, rest)) kBackward(dt)(B, F, ...rest);
+    if (!backwardInParts(dt, B, F, rest)) kBackward(dt)(B, F, ...rest);
   } finally {
     if (work !== scratch) work.free();
   }
 }
+
+/**
+ * batchNormBackward on the worker pool (false: nothing done, below both crossovers or without
+ * threads): pass 1, the per-feature sums and dγ, dβ, over column ranges (or here, below the
+ * columns' crossover); then pass 2, dx, over rows (or here). `a` are the kernel's arguments after
+ * (rows, cols): dy, x̂, invStd, γ, affine, training, sumDy, sumDyXhat, accumulate, dγ, dβ, dx.
+ */
+function backwardInParts(dt: 'f32' | 'f64', B: number, F: number, a: number[]): boolean {
+  const [dy, xhat, invStd, gamma, affine, training, sumDy, sumDyXhat, acc, dgamma, dbeta, dx] = a;
+  if (B * F < Math.min(COLUMNS_MIN, CHEAP_MIN) || threadCount() < 2) return false;
+  const sums = [dy, xhat, sumDy, sumDyXhat, acc, dgamma, dbeta];
+  if (!byColumns('batchNormBackwardSums', dt, B, F, sums)) kBackwardSums(dt)(B, F, ...sums);
+  const rows = byRows('batchNormBackwardDx', dt, B, F, (r0, r1, at) => [
+    r1 - r0,
+    F,
+    at(dy),
+    at(xhat),
+    invStd,
+    gamma,
+    affine,
+    training,
+    sumDy,
+    sumDyXhat,
+    at(dx),
+  ]);
+  if (!rows) kBackwardDx(dt)(B, F, dy, xhat, invStd, gamma, affine, training, sumDy, sumDyXhat, dx);
+  return true;
+}
+
+const kBackwardSums = typedKernel('batchNormBackwardSums');
+const kBackwardDx = typedKernel('batchNormBackwardDx');

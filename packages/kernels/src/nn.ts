@@ -15,6 +15,7 @@ import { checkMatrix, type WasmMatrix } from './matrix.js';
 import {
   CHEAP_MIN,
   COLUMNS_MIN,
+  columnsInParts,
   elementsInParts,
   rangeInParts,
   TRANSCENDENTAL_MIN,
@@ -98,14 +99,14 @@ export function columnSums(dY: WasmMatrix, out: WasmArray, options: ColumnSumsOp
   const dt = out.dtype;
   const acc = accumulate ? 1 : 0;
   // threads: columns apart, each summed over the rows in the same order
-  const parts = rangeInParts(
-    `columnSums_cols_${dt}`,
-    dY.cols,
-    16,
-    dY.rows * dY.cols,
-    COLUMNS_MIN,
-    (j0, j1) => [dY.rows, dY.cols, j0, j1, dY.data.ptr, out.ptr, acc],
-  );
+  const sz = dt === 'f32' ? 4 : 8;
+  const parts =
+    dY.rows * dY.cols >= COLUMNS_MIN &&
+    columnsInParts(`columnSums_cols_${dt}`, dY.rows, dY.cols, sz, 1, COLUMNS_MIN, [
+      dY.data.ptr,
+      out.ptr,
+      acc,
+    ]);
   if (!parts) kColumnSums(dt)(dY.rows, dY.cols, dY.data.ptr, out.ptr, acc);
 }
 

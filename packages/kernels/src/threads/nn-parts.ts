@@ -16,6 +16,7 @@
  *
  * Crossovers (below them the pool is not touched): see each constant.
  */
+import { alloc, type WasmArray } from '../arena.js';
 import { activePool, threadCount } from './config.js';
 import type { Pool } from './pool.js';
 
@@ -106,9 +107,9 @@ export function splitAligned(n: number, parts: number, align: number): Array<[nu
 }
 
 /**
- * Kernel `name` once per part of the n units [0, n) on the pool, `args(start, end)` giving a
- * part's arguments, if `work` >= `min` and threads are on: returns the parts' return values, or
- * undefined (nothing done; the caller runs the single-threaded kernel).
+ * Kernel `name` once per part of the n units [0, n) on the pool, `args(start, end, part, parts)`
+ * giving a part's arguments, if `work` >= `min` and threads are on: returns the parts' return
+ * values, or undefined (nothing done; the caller runs the single-threaded kernel).
  */
 export function rangeInParts(
   name: string,
@@ -116,14 +117,46 @@ export function rangeInParts(
   align: number,
   work: number,
   min: number,
-  args: (start: number, end: number) => number[],
+  args: (start: number, end: number, part: number, parts: number) => number[],
 ): number[] | undefined {
   const p = plan(n, align, work, min);
   if (!p) return undefined;
   return p.pool.run(
     name,
-    splitAligned(n, p.parts, align).map(([s, e]) => args(s, e)),
+    splitAligned(n, p.parts, align).map(([s, e], i) => args(s, e, i, p.parts)),
   );
+}
+
+const LINE = 64;
+
+/**
+ * A column reduction `name`(rows, cols, j0, j1, ...rest, scratch) over column ranges (multiples
+ * of 16) on the pool, each part with its own block of scratch, `perColumn` (j1 - j0) elements of
+ * `bytes` bytes starting on a 64-byte cache line, so that no two threads write one line while they
+ * sum. Returns whether it ran (false: nothing done).
+ */
+export function columnsInParts(
+  name: string,
+  rows: number,
+  cols: number,
+  bytes: number,
+  perColumn: number,
+  min: number,
+  rest: number[],
+): boolean {
+  let scratch: WasmArray | undefined;
+  try {
+    const done = rangeInParts(name, cols, 16, rows * cols, min, (j0, j1, part, parts) => {
+      const widest = (Math.floor(Math.ceil(cols / 16) / parts) + 1) * 16;
+      const stride = Math.ceil((perColumn * widest * bytes) / LINE) * LINE;
+      scratch ??= alloc('f64', Math.ceil((parts * stride + LINE) / 8));
+      const base = Math.ceil(scratch.ptr / LINE) * LINE;
+      return [rows, cols, j0, j1, ...rest, base + part * stride];
+    });
+    return done !== undefined;
+  } finally {
+    scratch?.free();
+  }
 }
 
 /**

@@ -264,6 +264,40 @@ describe('batch norm on threads', () => {
   }
 });
 
+describe('batch norm with its statistics on the calling thread', () => {
+  it('above the element-wise crossover only, normalize and the backward dx split over rows: the same bits', () => {
+    const before = setNnCrossovers({ columns: Number.POSITIVE_INFINITY });
+    try {
+      const [B, F] = [Math.ceil(CHEAP_MIN / 100) + 1, 100];
+      sameBitsOnThreads(() => {
+        const x = mat('f64', B, F, 60);
+        const saved = { mean: arr('f64', F, 0), invStd: arr('f64', F, 0), xhat: mat('f64', B, F, 0) };
+        const [runningMean, runningVar, weight, bias] = [61, 62, 63, 64].map((s) => arr('f64', F, s));
+        runningVar.data.fill(1);
+        batchNormForward(x, x, saved, { training: true, runningMean, runningVar, weight, bias });
+        const dy = mat('f64', B, F, 65);
+        const [weightGrad, biasGrad] = [arr('f64', F, 66), arr('f64', F, 67)];
+        batchNormBackward(dy, dy, saved, { training: true, weight, weightGrad, biasGrad });
+        return take(
+          x.data,
+          dy.data,
+          saved.mean,
+          saved.invStd,
+          saved.xhat.data,
+          runningMean,
+          runningVar,
+          weightGrad,
+          biasGrad,
+          weight,
+          bias,
+        );
+      });
+    } finally {
+      setNnCrossovers(before);
+    }
+  });
+});
+
 describe('pooling on threads', () => {
   for (const dt of ['f32', 'f64'] as const) {
     it(`${dt}: max and average pooling, forward and backward, give the same bits on 2 threads as on 1`, () => {
