@@ -14,31 +14,48 @@
  *   column's summation order when a part owns whole columns, so these split over columns, at
  *   multiples of 16.
  *
- * Crossovers (below them the pool is not touched): see each constant.
+ * Crossovers (below them the pool is not touched), measured on this 2-core machine with
+ * `THREADS_NN_CROSSOVER=only pnpm bench threads-nn` (2 threads against 1, wall clock, back to back,
+ * load average 1.2-1.6 from other jobs; two runs, "a / b" where they differ; f32):
+ *   relu 2^15: 1.25 / 1.29x, 2^16: 0.84 / 1.71x, 2^17: 1.73 / 1.43x, 2^18: 1.74 / 1.82x;
+ *   gelu 2^12: 1.86 / 1.57x, 2^14: 1.81 / 1.63x, 2^17: 1.92 / 1.68x;
+ *   bceWithLogits 2^12: 1.33 / 1.35x, 2^13: 1.36 / 1.51x, 2^14: 1.05 / 1.51x, 2^16: 1.70 / 1.52x;
+ *   softmax (128 columns) 2^12: 1.67 / 1.40x, 2^14: 1.71 / 1.79x, 2^17: 1.97 / 1.79x;
+ *   maxPool2d 2x2 on 28x28 planes, window work 2^12.6: 1.54 / 1.03x, 2^14.6: 1.68 / 1.22x,
+ *   2^15.6: 1.31 / 2.75x; im2col / col2im at 28x28, 3x3, C = 2 (2^13.8 elements): 1.42 / 1.02x,
+ *   1.36 / 0.97x; C = 8 (2^15.8): 1.74 / 1.40x, 1.74 / 1.38x; C = 32: 1.88 / 1.34x, 1.85 / 1.79x;
+ *   indexSelect (64-element rows) 2^16: 0.78x, 2^17: 1.23x, 2^19: 1.19x (a copy: memory-bound);
+ *   columnSums 256 columns 2^16 - 2^19: 0.86-1.10x; batch norm's statistics over columns: slower
+ *   (forward 2^19: 0.55x): each thread reads a strip of every row, and the two strips' streams
+ *   compete for the memory system (a strip of half the columns takes 60-70 % of the whole on one
+ *   thread; two at once take as long as the whole). So column reductions do not pay here: their
+ *   crossover is infinite (the split is kept, tested, for machines where it does), and batch
+ *   norm threads only its row-wise passes (normalize, the backward's dx) from CHEAP_MIN.
  */
 import { alloc, type WasmArray } from '../arena.js';
 import { activePool, threadCount } from './config.js';
 import type { Pool } from './pool.js';
 
 /**
- * Cheap element-wise kernels (relu, leakyRelu, dropout, sigmoid/tanh backward): elements at which
- * 2 threads start to pay. Memory-bound (2-3 streams of 4 bytes per element, ~0.1 ns each).
+ * Cheap element-wise kernels (relu, leakyRelu, dropout, sigmoid/tanh backward, biasAdd, batch
+ * norm's normalize and dx): elements at which 2 threads start to pay (2^17: 1.4-1.7x, ~27 us on
+ * one thread). Memory-bound: 2-3 streams of 4 bytes per element.
  */
 export let CHEAP_MIN = 1 << 17;
-/** Transcendental element-wise kernels (sigmoid, tanh, gelu and gelu's backward): elements. */
-export let TRANSCENDENTAL_MIN = 1 << 14;
-/** Row-wise kernels (softmax and log-softmax, their backward, softmax + cross-entropy): rows · cols. */
-export let ROWS_MIN = 1 << 15;
-/** Column reductions and batch norm (columnSums, statistics, normalize, backward): rows · cols. */
-export let COLUMNS_MIN = 1 << 17;
-/** Pooling, forward and backward: outputs · window (N Hout Wout kH kW). */
-export let POOL_MIN = 1 << 16;
-/** im2col / col2im of one image: elements of its cols (C kH kW Hout Wout). */
-export let CONV_MIN = 1 << 17;
-/** indexSelect: elements copied (outer m inner). */
-export let GATHER_MIN = 1 << 18;
-/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements. */
-export let BCE_MIN = 1 << 15;
+/** Transcendental element-wise kernels (sigmoid, tanh, gelu and gelu's backward): elements (2^12: 1.6-1.9x, ~30 us). */
+export let TRANSCENDENTAL_MIN = 1 << 12;
+/** Row-wise kernels (softmax and log-softmax, their backward, softmax + cross-entropy): rows · cols (2^12: 1.4-1.7x, ~13 us). */
+export let ROWS_MIN = 1 << 12;
+/** Column reductions (columnSums, batch norm's statistics and backward sums): never, on this machine (see above). */
+export let COLUMNS_MIN = Number.POSITIVE_INFINITY;
+/** Pooling, forward and backward: outputs · window, N Hout Wout kH kW (2^14.6: 1.2-1.7x, ~60 us). */
+export let POOL_MIN = 1 << 14;
+/** im2col / col2im of one image: elements of its cols, C kH kW Hout Wout (2^15.8: 1.4-1.7x, 27-53 us). */
+export let CONV_MIN = 1 << 15;
+/** indexSelect and indexAdd: elements copied or added (2^17: 1.1-1.2x: a copy, memory-bound). */
+export let GATHER_MIN = 1 << 17;
+/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^14: 1.05-1.5x, ~95 us). */
+export let BCE_MIN = 1 << 14;
 
 export interface NnCrossovers {
   cheap: number;
