@@ -32,12 +32,11 @@ export function workElems(n: i32, vectors: i32): i32 {
 export let N: i32 = 0;
 export let A: usize = 0;
 let W: usize = 0;
-let VEC: i32 = 0;
 let K: i32 = 0;
 let REV: bool = false;
 let M: i32 = 0;
 export let FIRST: i32 = 2;
-export let E: usize = 0;
+let E: usize = 0;
 let P: usize = 0;
 export let HS: usize = 0;
 let CS: usize = 0;
@@ -57,7 +56,6 @@ export function begin(n: i32, a: usize, w: usize, work: usize, vectors: i32): i3
   N = n;
   A = a;
   W = w;
-  VEC = vectors;
   M = n;
   FIRST = 2;
   E = work;

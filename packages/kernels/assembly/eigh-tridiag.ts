@@ -49,7 +49,7 @@ export function panelDue(m: i32): bool {
 }
 
 /** The RB x m' product rows of the trailing update (within `work`), and gemm's scratch after them. */
-export function triTmp(n: i32, work: usize): usize {
+function triTmp(n: i32, work: usize): usize {
   return work + <usize>(5 * NB) * (<usize>n << 3);
 }
 function triScratch(n: i32, work: usize): usize {
