@@ -10,9 +10,10 @@
  *   - batch norm (training forward and backward, affine) over 4096 x 512;
  *   - the crossover scan of every family (THREADS_NN_CROSSOVER=0 skips it, =only runs only it):
  *     the 2-thread speed-up at sizes around each constant of kernels' threads/nn-parts.ts.
- * Each side's median over ROUNDS rounds taken in turn (1 thread, then 2), and the median of the
- * rounds' own ratios. The load average is printed: on 2 cores shared with other jobs a second
- * thread competes with them and ratios fall toward 1.
+ * Each side's median over ROUNDS rounds taken in turn (1 thread, then 2), the median of the
+ * rounds' own ratios, and the ratio of each side's fastest round. The load average is printed: on 2
+ * cores shared with other jobs a second thread competes with them and ratios fall toward (or below)
+ * 1; the fastest rounds are those a neighbour left alone.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import {
