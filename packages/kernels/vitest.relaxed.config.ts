@@ -17,6 +17,8 @@ export default defineConfig({
       'src/gemm-batched.test.ts',
       'src/threads/gemm-threads.test.ts',
       'src/threads/nn-threads.test.ts',
+      'src/threads/eigh-threads.test.ts',
+      'src/threads/program.test.ts',
       'src/conv.test.ts',
       'src/nn.test.ts',
       'src/nn-accuracy.test.ts',

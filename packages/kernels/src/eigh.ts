@@ -16,7 +16,7 @@
  */
 
 import { alloc } from './arena.js';
-import { type RawKernel, rawKernel } from './exports.js';
+import { namedKernel } from './exports.js';
 import { copyIn, type SquareMatrix, squareOrder } from './factor-args.js';
 import { eighOnThreads } from './threads/eigh-threads.js';
 
@@ -26,19 +26,17 @@ export interface Eigh {
   vectors: Float64Array;
 }
 
-let eighKernel: RawKernel | undefined;
-let scratchKernel: RawKernel | undefined;
+const eighKernel = namedKernel('eigh_f64');
+const scratchKernel = namedKernel('eigh_scratch_f64');
 
 function run(A: SquareMatrix, vectors: boolean): { values: Float64Array; vectors?: Float64Array } {
   const n = squareOrder('A', A, 'lower');
   const a = copyIn(A);
-  scratchKernel ??= rawKernel('eigh_scratch_f64');
-  const work = alloc('f64', n + scratchKernel(n, vectors ? 1 : 0)); // w, then the kernel's scratch
+  const work = alloc('f64', n + scratchKernel()(n, vectors ? 1 : 0)); // w, then the kernel's scratch
   try {
-    eighKernel ??= rawKernel('eigh_f64');
     const info =
       eighOnThreads(n, a.ptr, work.ptr, work.ptr + n * 8, vectors) ??
-      eighKernel(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);
+      eighKernel()(n, a.ptr, work.ptr, work.ptr + n * 8, vectors ? 1 : 0);
     if (info !== 0) {
       throw new Error(`eigh: the QL iteration did not converge for eigenvalue ${info - 1} of A (n = ${n})`);
     }

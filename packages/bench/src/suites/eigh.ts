@@ -10,9 +10,10 @@
  *   cholesky, and solve (LU with partial pivoting), n = 256, vs ml-matrix's CholeskyDecomposition
  *     and solve (LU). Reported, no target.
  * Both sides start from a matrix already in their own format and return fresh results (ours
- * copies in and out of kernel memory inside the timed call).
+ * copies in and out of kernel memory inside the timed call). Ours runs on one thread, as both peers
+ * do (eigh splits its products over the worker pool otherwise: suites/threads-eigh.ts times that).
  */
-import { cholesky, eigh, solve } from '@descent/kernels';
+import { backendInfo, cholesky, eigh, setThreads, solve } from '@descent/kernels';
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, solve as mlSolve } from 'ml-matrix';
 import { report, time } from '../harness.js';
 
@@ -50,6 +51,16 @@ function bestCpuSeconds(fn: () => unknown, reps: number): number {
 }
 
 export async function run(): Promise<void> {
+  const threads = backendInfo().threads;
+  setThreads(1);
+  try {
+    await compare();
+  } finally {
+    setThreads(threads);
+  }
+}
+
+async function compare(): Promise<void> {
   for (const n of [64, 128, 256, 512, 1024]) {
     const a = randomSymmetric(n, 12345 + n);
     const A = { rows: n, cols: n, data: a };

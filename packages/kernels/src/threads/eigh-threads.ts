@@ -23,7 +23,7 @@
  * job (blocks of at least DC_JOB_MIN rows); smaller blocks are solved in one `eigh_step_dc_f64`.
  */
 import { alloc } from '../arena.js';
-import { type RawKernel, rawKernel } from '../exports.js';
+import { namedKernel, type RawKernel } from '../exports.js';
 import { wasmInfo } from '../wasm.js';
 import { activePool, threadCount } from './config.js';
 import { GEMM_MIN_WORK, splitRows } from './parallel.js';
@@ -50,11 +50,11 @@ export function setEighMinN(n: number): number {
   return before;
 }
 
-const kernels = new Map<string, RawKernel>();
+const kernels = new Map<string, () => RawKernel>();
 const k = (name: string): RawKernel => {
   let f = kernels.get(name);
-  if (!f) kernels.set(name, (f = rawKernel(name)));
-  return f;
+  if (!f) kernels.set(name, (f = namedKernel(name)));
+  return f();
 };
 
 /** One eigh's pool, its parts' scratch and the step descriptor (16 f64 the steps write). */
