@@ -125,22 +125,29 @@ async function convCase(): Promise<void> {
     { shape: [32, 16, 3, 3], requiresGrad: true },
   );
   const b = tensor(randomF32(32, 3), { shape: [32], requiresGrad: true });
-  const step = (): Float32Array[] =>
+  /** One step; its loss (read back, so the work is done) or, with `out`, copies of loss, dw and dx. */
+  const step = (out?: Float32Array[]): number =>
     tidy(() => {
       for (const t of [x, w, b]) t.zeroGrad();
       const y = agMaxPool2d(agRelu(conv2d(x, w, b, { padding: 1 })), 2);
       const s: Tensor = sum(y);
       s.backward();
-      return [
-        Float32Array.of(s.item()),
+      const loss = s.item();
+      out?.push(
+        Float32Array.of(loss),
         Float32Array.from(w.grad!.toArray()),
         Float32Array.from(x.grad!.toArray()),
-      ];
+      );
+      return loss;
     });
-  await checkSameBits('conv2d step (loss, dw, dx)', step);
+  await checkSameBits('conv2d step (loss, dw, dx)', () => {
+    const out: Float32Array[] = [];
+    step(out);
+    return out;
+  });
   printCase(
     'conv2d 64x16x28x28 -> 32, 3x3 pad 1, ReLU, max pool 2: forward + backward (autograd), 2 threads vs 1',
-    await oneVsTwo('conv2d step', step),
+    await oneVsTwo('conv2d step', () => step()),
   );
   const held = setNnCrossovers({
     cheap: Infinity,
@@ -155,7 +162,7 @@ async function convCase(): Promise<void> {
   try {
     printCase(
       'the same with only the products (gemm) on threads: the NN crossovers out of reach',
-      await oneVsTwo('conv2d step, products only', step),
+      await oneVsTwo('conv2d step, products only', () => step()),
     );
   } finally {
     setNnCrossovers(held);
@@ -188,22 +195,26 @@ async function batchNormCase(): Promise<void> {
   const [weightGrad, biasGrad] = [f32(F, 0), f32(F, 0)];
   const dy = mat(B, F, 11);
   const dx = matrix('f32', B, F);
-  const step = (): Float32Array[] => {
-    // the same state every call: the running statistics and the accumulated gradients reset
+  const scratch = f32(2 * F, 0);
+  const step = (): void => {
+    batchNormForward(x, y, saved, { training: true, runningMean, runningVar, weight, bias });
+    batchNormBackward(dy, dx, saved, { training: true, weight, weightGrad, biasGrad, scratch });
+  };
+  await checkSameBits('batch norm 4096 x 512 (y, dx, dγ, running variance)', () => {
+    // the same state for both: the running statistics and the accumulated gradients reset
     runningMean.data.fill(0);
     runningVar.data.fill(1);
     weightGrad.data.fill(0);
     biasGrad.data.fill(0);
-    batchNormForward(x, y, saved, { training: true, runningMean, runningVar, weight, bias });
-    batchNormBackward(dy, dx, saved, { training: true, weight, weightGrad, biasGrad });
+    step();
     return [y.data, dx.data, weightGrad, runningVar].map((a) => Float32Array.from(a.data));
-  };
-  await checkSameBits('batch norm 4096 x 512 (y, dx, dγ, running variance)', step);
+  });
   printCase(
     'batch norm 4096 x 512, training forward + backward (affine), 2 threads vs 1',
     await oneVsTwo('batch norm', step),
   );
   for (const a of [
+    scratch,
     x.data,
     y.data,
     saved.mean,
