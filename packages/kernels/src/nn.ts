@@ -73,12 +73,14 @@ export function biasAdd(Y: WasmMatrix, b: WasmArray): void {
   const dt = b.dtype;
   const rowBytes = Y.cols * (dt === 'f32' ? 4 : 8);
   // threads: rows apart (each part the kernel on its rows)
-  const parts = rangeInParts(`biasAdd_${dt}`, Y.rows, 1, Y.rows * Y.cols, CHEAP_MIN, (r0, r1) => [
-    r1 - r0,
-    Y.cols,
-    Y.data.ptr + r0 * rowBytes,
-    b.ptr,
-  ]);
+  const parts =
+    Y.rows * Y.cols >= CHEAP_MIN &&
+    rangeInParts(`biasAdd_${dt}`, Y.rows, 1, Y.rows * Y.cols, CHEAP_MIN, (r0, r1) => [
+      r1 - r0,
+      Y.cols,
+      Y.data.ptr + r0 * rowBytes,
+      b.ptr,
+    ]);
   if (!parts) kBiasAdd(dt)(Y.rows, Y.cols, Y.data.ptr, b.ptr);
 }
 

@@ -32,11 +32,13 @@ function checkSameShape(aName: string, a: WasmMatrix, bName: string, b: WasmMatr
 function byRows(k: (dt: 'f32' | 'f64') => RawKernel, name: string, X: WasmMatrix, ptrs: number[]): void {
   const dt = X.data.dtype;
   const rowBytes = X.cols * (dt === 'f32' ? 4 : 8);
-  const parts = rangeInParts(`${name}_${dt}`, X.rows, 1, X.rows * X.cols, ROWS_MIN, (r0, r1) => [
-    r1 - r0,
-    X.cols,
-    ...ptrs.map((p) => p + r0 * rowBytes),
-  ]);
+  const parts =
+    X.rows * X.cols >= ROWS_MIN &&
+    rangeInParts(`${name}_${dt}`, X.rows, 1, X.rows * X.cols, ROWS_MIN, (r0, r1) => [
+      r1 - r0,
+      X.cols,
+      ...ptrs.map((p) => p + r0 * rowBytes),
+    ]);
   if (!parts) k(dt)(X.rows, X.cols, ...ptrs);
 }
 
