@@ -1,19 +1,23 @@
 /**
- * The page side of browser-threads.ts: one exported function per page load, run by
- * `page.evaluate` in headless Chromium on a crossOriginIsolated page (COOP/COEP), each returning
- * what it measured. Not run by Node.
+ * The page side of browser-threads.ts, called by `page.evaluate` in headless Chromium on a
+ * crossOriginIsolated page (COOP/COEP). Not run by Node. A setup function makes a product C = A B
+ * the page's current one, checks it and warms it up; `timeCurrent()`, a call of its own so that
+ * the driver can measure the browser's CPU time around the timing alone, times it.
  *
- * - `tfjsCase(n, threads, logicalCores)`: loads TF.js-wasm (its UMD bundles; the threaded-simd
- *   build, since the page has SharedArrayBuffer), `setThreadsCount(threads)`, and times
- *   tf.matMul + dataSync. `logicalCores`, if given, is what navigator.hardwareConcurrency says
- *   before TF.js starts: TF.js's pool has at most half of it (backend.cc assumes two
- *   hyperthreads per core).
- * - `oursCase(n, simd, rounds)`: @descent/kernels' gemm on 1 and 2 threads (setThreads), in
- *   alternation, `rounds` times; or, with simd 'relaxed', the relaxed-SIMD build on 2 threads.
+ * - `tfjsSetup(n, threads, logicalCores)`: loads TF.js-wasm (its UMD bundles; the threaded-simd
+ *   build, since the page has SharedArrayBuffer), `setThreadsCount(threads)`: tf.matMul +
+ *   dataSync. `logicalCores`, if given, is what navigator.hardwareConcurrency says before TF.js
+ *   starts: TF.js's pool has at most half of it (backend.cc assumes two hyperthreads per core).
+ *   Once per page (TF.js's backend and thread count are global).
+ * - `oursSetup(n, simd, threads)`: @descent/kernels' gemm with setThreads(threads), on the plain or
+ *   the relaxed-SIMD build (chosen at the page's first call; later calls reuse the page's
+ *   kernels and inputs, so one page can time 1 thread, then 2).
  *
- * Inputs are the Node suite's (randomF32 seeded n and n + 1); each side's product is checked
- * against a naive f64 one on 64 entries before timing. A time is the median of 7 calls (n >= 1024,
- * else 11) after 0.5 s of warm-up, in seconds.
+ * Inputs are the Node suite's (randomF32 seeded n and n + 1); each product is checked against a
+ * naive f64 one on 64 entries. Warm-up: at least 3 calls and 0.5 s (fresh workers, ours and
+ * TF.js's pthreads, start on V8's baseline wasm code and tier up only after enough calls). A time
+ * is the median of at least 7 calls (n >= 1024, else 11) and 0.4 s of them (long enough for the
+ * driver's CPU-time reading, in 10 ms ticks), in seconds.
  */
 import { randomF32 } from './random.js';
 
@@ -29,27 +33,26 @@ interface TfLike {
   };
 }
 
-export interface Measured {
-  seconds: number;
-  maxRelErr: number;
+/** The product that timeCurrent() times. */
+let current: { n: number; mul: () => void } | undefined;
+
+function warmUp(mul: () => void): void {
+  const end = performance.now() + 500;
+  for (let i = 0; i < 3 || performance.now() < end; i++) mul();
 }
 
-const samples = (n: number) => (n >= 1024 ? 7 : 11);
-
-/**
- * Median of `samples` calls after at least 3 calls and 0.5 s of warm-up: fresh workers (ours and
- * TF.js's pthreads) start on V8's baseline wasm code and tier up only after enough calls.
- */
-function median(f: () => void, samples: number): number {
-  const warm = performance.now() + 500;
-  for (let i = 0; i < 3 || performance.now() < warm; i++) f();
+/** Median seconds per call of the current product. */
+export function timeCurrent(): number {
+  if (!current) throw new Error('timeCurrent: no product set up on this page');
+  const samples = current.n >= 1024 ? 7 : 11;
   const t: number[] = [];
-  for (let i = 0; i < samples; i++) {
+  const end = performance.now() + 400;
+  while (t.length < samples || performance.now() < end) {
     const t0 = performance.now();
-    f();
+    current.mul();
     t.push(performance.now() - t0);
   }
-  return t.sort((x, y) => x - y)[samples >> 1] / 1000;
+  return t.sort((x, y) => x - y)[t.length >> 1] / 1000;
 }
 
 /** Largest |C[i][j] - sum_k A[i][k] B[k][j]| / sum_k |A[i][k] B[k][j]| over 64 entries. */
@@ -79,11 +82,11 @@ function loadScript(src: string): Promise<void> {
   });
 }
 
-export async function tfjsCase(
+export async function tfjsSetup(
   n: number,
   threads: number,
   logicalCores?: number,
-): Promise<Measured & { threads: number; isolated: boolean; hardwareConcurrency: number }> {
+): Promise<{ maxRelErr: number; threads: number; isolated: boolean; hardwareConcurrency: number }> {
   if (logicalCores !== undefined)
     Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => logicalCores });
   await loadScript('/tfjs-core/tf-core.min.js');
@@ -103,53 +106,58 @@ export async function tfjsCase(
     c.dispose();
     return v;
   };
+  const err = maxRelErr(a, b, mul(), n);
+  warmUp(mul);
+  current = { n, mul };
   return {
-    maxRelErr: maxRelErr(a, b, mul(), n),
-    seconds: median(mul, samples(n)),
+    maxRelErr: err,
     threads: tf.wasm.getThreadsCount(),
     isolated: crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
   };
 }
 
-export async function oursCase(
+/** The kernels and the inputs of this page, set up by the first oursSetup call. */
+let ours:
+  | {
+      k: typeof import('@descent/kernels');
+      n: number;
+      a: Float32Array;
+      b: Float32Array;
+      mul: () => void;
+      read: () => Float32Array;
+    }
+  | undefined;
+
+export async function oursSetup(
   n: number,
   simd: 'plain' | 'relaxed',
-  rounds: number,
-): Promise<{ one?: Measured; two: Measured; simd: string; threads: number; workersRunning: boolean }> {
-  const k = await import('@descent/kernels');
-  if (simd === 'relaxed') {
-    await k.loadRelaxedSimd();
-    k.setSimd('relaxed');
-  } else k.setSimd('plain');
-  const a = randomF32(n * n, n);
-  const b = randomF32(n * n, n + 1);
-  const A = { rows: n, cols: n, data: k.fromArray(a) };
-  const B = { rows: n, cols: n, data: k.fromArray(b) };
-  const C = k.matrix('f32', n, n);
-  const mul = () => k.gemm(A, B, C);
-  let one: Measured | undefined;
-  let two: Measured | undefined;
-  for (let r = 0; r < rounds; r++) {
-    if (simd === 'plain') {
-      k.setThreads(1);
-      mul();
-      const m = {
-        maxRelErr: maxRelErr(a, b, C.data.toArray() as Float32Array, n),
-        seconds: median(mul, samples(n)),
-      };
-      if (!one || m.seconds < one.seconds) one = m;
-    }
-    k.setThreads(2);
-    await k.threadsReady();
-    C.data.data.fill(0);
-    mul();
-    const m = {
-      maxRelErr: maxRelErr(a, b, C.data.toArray() as Float32Array, n),
-      seconds: median(mul, samples(n)),
-    };
-    if (!two || m.seconds < two.seconds) two = m;
+  threads: number,
+): Promise<{ maxRelErr: number; simd: string; threads: number; workersRunning: boolean }> {
+  if (!ours) {
+    const k = await import('@descent/kernels');
+    if (simd === 'relaxed') await k.loadRelaxedSimd();
+    k.setSimd(simd);
+    const a = randomF32(n * n, n);
+    const b = randomF32(n * n, n + 1);
+    const A = { rows: n, cols: n, data: k.fromArray(a) };
+    const B = { rows: n, cols: n, data: k.fromArray(b) };
+    const C = k.matrix('f32', n, n);
+    ours = { k, n, a, b, mul: () => k.gemm(A, B, C), read: () => C.data.toArray() as Float32Array };
   }
+  if (ours.n !== n) throw new RangeError(`oursSetup: this page is set up for n = ${ours.n}, not ${n}`);
+  const { k, a, b, mul, read } = ours;
+  k.setThreads(threads);
+  await k.threadsReady();
+  mul();
+  const err = maxRelErr(a, b, read(), n);
+  warmUp(mul);
+  current = { n, mul };
   const info = k.backendInfo();
-  return { one, two: two!, simd: info.simd, threads: info.threads, workersRunning: info.workersRunning };
+  return {
+    maxRelErr: err,
+    simd: info.simd,
+    threads: info.threads,
+    workersRunning: info.workersRunning,
+  };
 }

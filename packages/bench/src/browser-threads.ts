@@ -10,28 +10,30 @@
  * Chromium: DESCENT_CHROMIUM, CHROMIUM_PATH or CHROME_PATH, else /usr/bin/chromium,
  * /usr/bin/chromium-browser, /usr/bin/google-chrome (Debian: `apt-get install -y chromium`).
  *
- * Sides, each a fresh page load (TF.js's backend and thread count are fixed per page), ROUNDS
- * rounds in turn, each side's fastest median kept (a median of 7 calls at n = 1024, after 0.5 s of
- * warm-up):
+ * Sides, each a fresh page load (TF.js's backend and thread count are fixed per page; ours on 1
+ * then 2 threads share a page), ROUNDS rounds in turn, each side's fastest median kept (a median of
+ * at least 7 calls and 0.4 s, after 0.5 s of warm-up):
  *   - TF.js-wasm, setThreadsCount(1);
  *   - TF.js-wasm as shipped, setThreadsCount(2): its pool has min(2, hardwareConcurrency / 2)
  *     threads (backend.cc assumes two hyperthreads per core), so 1 on a 2-core machine;
  *   - TF.js-wasm, setThreadsCount(2) with navigator.hardwareConcurrency reported as twice the
  *     real count before TF.js starts: its threaded-simd build and XNNPACK pool on 2 threads;
- *   - ours, setThreads(1) and setThreads(2) in alternation (plain SIMD), and the relaxed-SIMD build
+ *   - ours, setThreads(1) then setThreads(2) (plain SIMD), and the relaxed-SIMD build
  *     (loadRelaxedSimd) on 2 threads.
  * Every side's C = A B is checked against a naive f64 product on 64 entries (relative error
  * <= 1e-5) and every thread count is read back (TF.js's getThreadsCount(), our backendInfo()).
- * Printed: GFLOP/s of each side and the ratios (peer time / our time).
+ * Printed: GFLOP/s of each side, the cores the browser obtained while it ran (CPU time of all its
+ * processes over wall time, from /proc, Linux only: on a shared machine a 2-thread side is only
+ * faster if it gets more than one core), and the ratios (peer time / our time).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import type { Measured, oursCase, tfjsCase } from './browser-threads-page.js';
+import type { oursSetup, tfjsSetup } from './browser-threads-page.js';
 
 const ROUNDS = 3;
 const require = createRequire(import.meta.url);
@@ -103,95 +105,168 @@ function chromiumPath(): string {
   return found;
 }
 
-type PageModule = { tfjsCase: typeof tfjsCase; oursCase: typeof oursCase };
+type PageModule = { tfjsSetup: typeof tfjsSetup; oursSetup: typeof oursSetup };
 
-/** Calls the page module's `name(...args)` in a fresh page, then closes the page. */
-async function inPage<K extends keyof PageModule>(
-  browser: Browser,
-  url: string,
-  name: K,
-  args: Parameters<PageModule[K]>,
-): Promise<Awaited<ReturnType<PageModule[K]>>> {
+/**
+ * CPU seconds (user + system, all threads) of this process's descendants, i.e. the browser's
+ * processes, from /proc (Linux; undefined elsewhere). Clock ticks of 1/100 s.
+ */
+function browserCpuSeconds(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // after "pid (comm) ": state ppid ... utime (12th) stime (13th)
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(f[1]));
+      ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let sum = 0;
+  for (const [pid, t] of ticks) {
+    let p = parent.get(pid);
+    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
+    if (p === process.pid) sum += t;
+  }
+  return sum / 100;
+}
+
+/**
+ * A fresh page. `setup(name, args)` runs one of the page module's setup functions;
+ * `time()` times the product it set up, with the cores the browser obtained meanwhile.
+ */
+async function openPage(browser: Browser, url: string) {
   const p = await browser.newPage();
   const errors: string[] = [];
   p.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await p.goto(url);
-    return (await p.evaluate(
-      async ({ name, args }) => {
-        const module = '/bench/browser-threads-page.js';
-        const m = await import(module);
-        return m[name](...args);
-      },
-      { name, args: args as unknown[] },
-    )) as Awaited<ReturnType<PageModule[K]>>;
-  } catch (e) {
-    throw new Error(`${(e as Error).message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
-  } finally {
-    await p.close();
-  }
+  await p.goto(url);
+  const call = async (name: string, args: unknown[]): Promise<unknown> => {
+    try {
+      return await p.evaluate(
+        async ({ name, args }) => {
+          const module = '/bench/browser-threads-page.js';
+          const m = await import(module);
+          return m[name](...args);
+        },
+        { name, args },
+      );
+    } catch (e) {
+      throw new Error(
+        `${(e as Error).message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`,
+      );
+    }
+  };
+  return {
+    setup: async <K extends 'tfjsSetup' | 'oursSetup'>(name: K, args: Parameters<PageModule[K]>) =>
+      (await call(name, args)) as Awaited<ReturnType<PageModule[K]>>,
+    async time(): Promise<{ seconds: number; cores?: number }> {
+      const cpu0 = browserCpuSeconds();
+      const t0 = performance.now();
+      const seconds = (await call('timeCurrent', [])) as number;
+      const cpu1 = browserCpuSeconds();
+      const wall = (performance.now() - t0) / 1000;
+      return { seconds, cores: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / wall };
+    },
+    close: () => p.close(),
+  };
 }
 
 const gflops = (n: number, seconds: number) => (2 * n ** 3) / seconds / 1e9;
 
-function keepFaster<T extends Measured>(best: T | undefined, m: T, label: string): T {
-  if (!(m.maxRelErr <= 1e-5)) throw new Error(`${label}: C = A B off by ${m.maxRelErr} (relative)`);
-  return !best || m.seconds < best.seconds ? m : best;
-}
-
 async function size(browser: Browser, url: string, n: number): Promise<void> {
   const cores = availableParallelism();
-  type Tf = Measured & { threads: number; isolated: boolean; hardwareConcurrency: number };
-  let tf1: Tf | undefined;
-  let tfStock: Tf | undefined;
-  let tf2: Tf | undefined;
-  let one: Measured | undefined;
-  let two: Measured | undefined;
-  let relaxed: Measured | undefined;
-  let simdSeen = '';
+  type Side = { seconds: number; cores?: number };
+  const best: Record<string, Side> = {};
+  /** Checks a setup's product and thread count, times it, keeps the faster. */
+  const measure = async (
+    label: string,
+    page: Awaited<ReturnType<typeof openPage>>,
+    set: { maxRelErr: number; threads: number },
+    threads: number,
+  ) => {
+    if (set.threads !== threads) throw new Error(`${label}: ${set.threads} threads, not ${threads}`);
+    if (!(set.maxRelErr <= 1e-5)) throw new Error(`${label}: C = A B off by ${set.maxRelErr} (relative)`);
+    const m = await page.time();
+    if (!best[label] || m.seconds < best[label].seconds) best[label] = m;
+  };
+  /** One side in a page of its own (TF.js's backend and thread count are fixed per page). */
+  const tfjs = async (label: string, threads: number, logical: number | undefined, expect: number) => {
+    const page = await openPage(browser, url);
+    try {
+      const set = await page.setup('tfjsSetup', [n, threads, logical]);
+      if (!set.isolated)
+        throw new Error('the page is not crossOriginIsolated: TF.js would not load its threaded build');
+      await measure(label, page, set, expect);
+    } finally {
+      await page.close();
+    }
+  };
+  const labels = {
+    tf1: 'TF.js-wasm, setThreadsCount(1)',
+    tfStock: 'TF.js-wasm as shipped, setThreadsCount(2)',
+    tf2: `TF.js-wasm, setThreadsCount(2), ${2 * cores} logical cores`,
+    one: 'descent gemm, plain SIMD, 1 thread',
+    two: 'descent gemm, plain SIMD, 2 threads',
+    relaxed: 'descent gemm, relaxed SIMD, 2 threads',
+  };
+  let stockThreads = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    const tf = (threads: number, logical?: number) => inPage(browser, url, 'tfjsCase', [n, threads, logical]);
-    const a = await tf(1);
-    if (!a.isolated)
-      throw new Error('the page is not crossOriginIsolated: TF.js would not load its threaded build');
-    if (a.threads !== 1) throw new Error(`TF.js, setThreadsCount(1): its pool has ${a.threads} threads`);
-    tf1 = keepFaster(tf1, a, 'TF.js-wasm, 1 thread');
-    tfStock = keepFaster(tfStock, await tf(2), 'TF.js-wasm as shipped, setThreadsCount(2)');
-    const b = await tf(2, 2 * cores);
-    if (b.threads !== 2)
-      throw new Error(`TF.js, setThreadsCount(2), ${2 * cores} logical cores: ${b.threads} threads`);
-    tf2 = keepFaster(tf2, b, 'TF.js-wasm, 2 threads');
-    const ours = await inPage(browser, url, 'oursCase', [n, 'plain', 1]);
-    if (ours.threads !== 2 || !ours.workersRunning)
-      throw new Error(`ours: ${ours.threads} threads, workers running: ${ours.workersRunning}`);
-    one = keepFaster(one, ours.one!, 'ours, 1 thread');
-    two = keepFaster(two, ours.two, 'ours, 2 threads');
-    const rel = await inPage(browser, url, 'oursCase', [n, 'relaxed', 1]);
-    if (rel.simd !== 'relaxed' || rel.threads !== 2)
-      throw new Error(`ours relaxed: ${rel.simd} on ${rel.threads} threads`);
-    relaxed = keepFaster(relaxed, rel.two, 'ours, relaxed SIMD, 2 threads');
-    simdSeen = ours.simd;
+    await tfjs(labels.tf1, 1, undefined, 1);
+    // As shipped: at most half of hardwareConcurrency; record what it gives rather than expect 2.
+    const probe = await openPage(browser, url);
+    try {
+      const set = await probe.setup('tfjsSetup', [n, 2, undefined]);
+      stockThreads = set.threads;
+      await measure(labels.tfStock, probe, set, set.threads);
+    } finally {
+      await probe.close();
+    }
+    await tfjs(labels.tf2, 2, 2 * cores, 2);
+    const plain = await openPage(browser, url);
+    try {
+      await measure(labels.one, plain, await plain.setup('oursSetup', [n, 'plain', 1]), 1);
+      const two = await plain.setup('oursSetup', [n, 'plain', 2]);
+      if (two.simd !== 'plain' || !two.workersRunning)
+        throw new Error(`ours: ${two.simd} SIMD, workers running: ${two.workersRunning}`);
+      await measure(labels.two, plain, two, 2);
+    } finally {
+      await plain.close();
+    }
+    const relaxed = await openPage(browser, url);
+    try {
+      const set = await relaxed.setup('oursSetup', [n, 'relaxed', 2]);
+      if (set.simd !== 'relaxed') throw new Error(`ours: the relaxed page runs ${set.simd} SIMD`);
+      await measure(labels.relaxed, relaxed, set, 2);
+    } finally {
+      await relaxed.close();
+    }
   }
-  const line = (label: string, m: Measured) =>
+  console.log(
+    `\nsgemm n = ${n} in Chromium (crossOriginIsolated; each side's fastest of ${ROUNDS} rounds; cores: the browser's CPU time / wall time while that side was timed)`,
+  );
+  for (const label of Object.values(labels)) {
+    const m = best[label];
+    const note = label === labels.tfStock ? ` (${stockThreads} thread${stockThreads > 1 ? 's' : ''})` : '';
     console.log(
-      `  ${label.padEnd(52)} ${(m.seconds * 1e3).toFixed(2).padStart(8)} ms ${gflops(n, m.seconds).toFixed(1).padStart(6)} GFLOP/s`,
+      `  ${(label + note).padEnd(58)} ${(m.seconds * 1e3).toFixed(2).padStart(8)} ms ${gflops(n, m.seconds).toFixed(1).padStart(6)} GFLOP/s  cores ${m.cores?.toFixed(2) ?? '?'}`,
     );
-  console.log(`\nsgemm n = ${n} in Chromium (crossOriginIsolated; fastest of ${ROUNDS} rounds, median each)`);
-  line('TF.js-wasm, setThreadsCount(1)', tf1!);
-  line(`TF.js-wasm as shipped, setThreadsCount(2): ${tfStock!.threads} thread(s)`, tfStock!);
-  line(`TF.js-wasm, setThreadsCount(2), ${2 * cores} logical cores: ${tf2!.threads}`, tf2!);
-  line(`descent gemm (${simdSeen} SIMD), 1 thread`, one!);
-  line(`descent gemm (${simdSeen} SIMD), 2 threads`, two!);
-  line('descent gemm (relaxed SIMD), 2 threads', relaxed!);
-  const ratio = (peer: Measured, ours: Measured) => (peer.seconds / ours.seconds).toFixed(2);
-  console.log(`  TF.js 2 threads vs its 1 thread: ${ratio(tf1!, tf2!)}x; ours 2 vs 1: ${ratio(one!, two!)}x`);
+  }
+  const ratio = (peer: string, ours: string) => `${(best[peer].seconds / best[ours].seconds).toFixed(2)}x`;
   console.log(
-    `  ours 2 threads vs TF.js 2 threads: ${ratio(tf2!, two!)}x; vs TF.js 1 thread: ${ratio(tf1!, two!)}; vs TF.js as shipped (2 asked): ${ratio(tfStock!, two!)}x`,
+    `  TF.js 2 threads vs its 1 thread: ${ratio(labels.tf1, labels.tf2)}; ours 2 vs 1: ${ratio(labels.one, labels.two)}`,
   );
   console.log(
-    `  ours relaxed + 2 threads vs TF.js 2 threads: ${ratio(tf2!, relaxed!)}x; vs TF.js 1 thread: ${ratio(tf1!, relaxed!)}x`,
+    `  ours 2 threads vs TF.js 2 threads: ${ratio(labels.tf2, labels.two)}; vs TF.js 1 thread: ${ratio(labels.tf1, labels.two)}; vs TF.js as shipped: ${ratio(labels.tfStock, labels.two)}`,
   );
-  console.log(`  ours 1 thread vs TF.js 1 thread: ${ratio(tf1!, one!)}x`);
+  console.log(
+    `  ours relaxed + 2 threads vs TF.js 2 threads: ${ratio(labels.tf2, labels.relaxed)}; vs TF.js 1 thread: ${ratio(labels.tf1, labels.relaxed)}`,
+  );
+  console.log(`  ours 1 thread vs TF.js 1 thread: ${ratio(labels.tf1, labels.one)}`);
 }
 
 const sizes = process.argv.slice(2).map(Number);
