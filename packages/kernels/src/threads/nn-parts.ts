@@ -16,7 +16,8 @@
  *
  * Crossovers (below them the pool is not touched), measured on this 2-core machine with
  * `THREADS_NN_CROSSOVER=only pnpm bench threads-nn` (2 threads against 1, wall clock, back to back,
- * load average 1.2-1.6 from other jobs; two runs, "a / b" where they differ; f32):
+ * load average 1.2-1.6 from other jobs; two runs, "a / b" where they differ; f32; a third run
+ * agreed within the same spread):
  *   relu 2^15: 1.25 / 1.29x, 2^16: 0.84 / 1.71x, 2^17: 1.73 / 1.43x, 2^18: 1.74 / 1.82x;
  *   gelu 2^12: 1.86 / 1.57x, 2^14: 1.81 / 1.63x, 2^17: 1.92 / 1.68x;
  *   bceWithLogits 2^12: 1.33 / 1.35x, 2^13: 1.36 / 1.51x, 2^14: 1.05 / 1.51x, 2^16: 1.70 / 1.52x;
@@ -24,7 +25,8 @@
  *   maxPool2d 2x2 on 28x28 planes, window work 2^12.6: 1.54 / 1.03x, 2^14.6: 1.68 / 1.22x,
  *   2^15.6: 1.31 / 2.75x; im2col / col2im at 28x28, 3x3, C = 2 (2^13.8 elements): 1.42 / 1.02x,
  *   1.36 / 0.97x; C = 8 (2^15.8): 1.74 / 1.40x, 1.74 / 1.38x; C = 32: 1.88 / 1.34x, 1.85 / 1.79x;
- *   indexSelect (64-element rows) 2^16: 0.78x, 2^17: 1.23x, 2^19: 1.19x (a copy: memory-bound);
+ *   indexSelect (64-element rows) 2^16: 0.78 / 1.28x, 2^17: 1.23 / 1.07x, 2^19: 1.19 / 0.91x (a
+ *   copy, memory-bound: it barely pays);
  *   columnSums 256 columns 2^16 - 2^19: 0.86-1.10x; batch norm's statistics over columns: slower
  *   (forward 2^19: 0.55x): each thread reads a strip of every row, and the two strips' streams
  *   compete for the memory system (a strip of half the columns takes 60-70 % of the whole on one
@@ -52,7 +54,7 @@ export let COLUMNS_MIN = Number.POSITIVE_INFINITY;
 export let POOL_MIN = 1 << 14;
 /** im2col / col2im of one image: elements of its cols, C kH kW Hout Wout (2^15.8: 1.4-1.7x, 27-53 us). */
 export let CONV_MIN = 1 << 15;
-/** indexSelect and indexAdd: elements copied or added (2^17: 1.1-1.2x: a copy, memory-bound). */
+/** indexSelect and indexAdd: elements copied or added (2^17 and up: 0.9-1.3x, about 1.1x: a copy, memory-bound). */
 export let GATHER_MIN = 1 << 17;
 /** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^14: 1.05-1.5x, ~95 us). */
 export let BCE_MIN = 1 << 14;
