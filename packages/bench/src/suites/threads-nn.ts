@@ -8,8 +8,9 @@
  *     what the products alone gave;
  *   - softmax + cross-entropy (loss and dLogits) over 4096 x 1000 logits;
  *   - batch norm (training forward and backward, affine) over 4096 x 512;
- *   - the crossover scan of every family (THREADS_NN_CROSSOVER=0 skips it, =only runs only it):
- *     the 2-thread speed-up at sizes around each constant of kernels' threads/nn-parts.ts.
+ *   - the crossover scan of every family (THREADS_NN_CROSSOVER=0 skips it, =only runs only it,
+ *     =cold only its cold part): the 2-thread speed-up at sizes around each constant of kernels'
+ *     threads/nn-parts.ts, back to back, then with the worker asleep before each call.
  * Each side's median over ROUNDS rounds taken in turn (1 thread, then 2), the median of the
  * rounds' own ratios, and the ratio of each side's fastest round. The load average is printed: on 2
  * cores shared with other jobs a second thread competes with them and ratios fall toward (or below)
@@ -258,6 +259,10 @@ async function crossovers(): Promise<void> {
       .join(', ')})`,
   );
   try {
+    if (process.env.THREADS_NN_CROSSOVER === 'cold') {
+      await coldCrossovers();
+      return;
+    }
     for (const lg of [12, 13, 14, 15, 16, 17, 18, 19]) {
       const n = 1 << lg;
       const x = f32(n, 12);
@@ -350,8 +355,102 @@ async function crossovers(): Promise<void> {
       x.free();
       cols.free();
     }
+    await coldCrossovers();
   } finally {
     setNnCrossovers(before);
+  }
+}
+
+/**
+ * The speed-up when each call follows 500 us of other work, so that the worker has gone to sleep
+ * in Atomics.wait and the job must wake it (~20-30 us): the cold end of what a training loop sees
+ * (threads.ts measures gemm and Adam the same way). Median of 200 calls, each side twice, keeping
+ * the faster.
+ */
+async function coldCrossovers(): Promise<void> {
+  console.log('\n  after 500 us of other work (the worker asleep):');
+  const busy = (us: number) => {
+    const end = performance.now() + us / 1000;
+    while (performance.now() < end);
+  };
+  const side = async (threads: number, f: () => unknown): Promise<number> => {
+    await useThreads(threads);
+    f();
+    const s: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      busy(500);
+      const t0 = performance.now();
+      f();
+      s.push(performance.now() - t0);
+    }
+    return s.sort((a, b) => a - b)[100] / 1000;
+  };
+  const line = async (label: string, f: () => unknown) => {
+    const one = Math.min(await side(1, f), await side(1, f));
+    const two = Math.min(await side(2, f), await side(2, f));
+    console.log(
+      `  ${label.padEnd(41)}: 1 thread ${(one * 1e6).toFixed(1).padStart(8)} us, 2 threads ${(two * 1e6).toFixed(1).padStart(8)} us, ${(one / two).toFixed(2)}x`,
+    );
+  };
+  for (const lg of [12, 13, 14]) {
+    const x = f32(1 << lg, 20);
+    const y = f32(1 << lg, 0);
+    await line(`gelu n = 2^${lg}`, () => gelu(x, y));
+    await line(`bceWithLogits n = 2^${lg}`, () => bceWithLogits(x, x, y));
+    const X = { rows: (1 << lg) / 128, cols: 128, data: x };
+    const Y = { rows: (1 << lg) / 128, cols: 128, data: y };
+    await line(`softmax ${(1 << lg) / 128} x 128 = 2^${lg}`, () => softmax(X, Y));
+    x.free();
+    y.free();
+  }
+  for (const lg of [16, 17, 18]) {
+    const x = f32(1 << lg, 21);
+    const y = f32(1 << lg, 0);
+    await line(`relu n = 2^${lg}`, () => relu(x, y));
+    x.free();
+    y.free();
+  }
+  for (const N of [16, 32, 64]) {
+    const g: Pool2dGeometry = {
+      N,
+      H: 28,
+      W: 28,
+      kH: 2,
+      kW: 2,
+      strideH: 2,
+      strideW: 2,
+      padH: 0,
+      padW: 0,
+      dilH: 1,
+      dilW: 1,
+    };
+    const x = f32(N * 784, 22);
+    const [o, a] = [f32(N * 196, 0), f32(N * 196, 0)];
+    await line(`maxPool2d 2x2 ${N} x 28x28 (2^${Math.log2(N * 784).toFixed(1)})`, () =>
+      maxPool2d(x, g, o, a),
+    );
+    for (const t of [x, o, a]) t.free();
+  }
+  for (const C of [4, 8, 16]) {
+    const g: Conv2dGeometry = {
+      C,
+      H: 28,
+      W: 28,
+      kH: 3,
+      kW: 3,
+      strideH: 1,
+      strideW: 1,
+      padH: 1,
+      padW: 1,
+      dilH: 1,
+      dilW: 1,
+    };
+    const n = C * 9 * 784;
+    const x = f32(C * 784, 23);
+    const cols = f32(n, 0);
+    await line(`im2col C ${C} (2^${Math.log2(n).toFixed(1)})`, () => im2col(x, 0, g, cols));
+    x.free();
+    cols.free();
   }
 }
 
@@ -359,7 +458,7 @@ export async function run(): Promise<void> {
   const load0 = loadavg()[0];
   console.log(`  ${availableParallelism()} cores, load average ${load0.toFixed(1)} at the start`);
   const scan = process.env.THREADS_NN_CROSSOVER;
-  if (scan !== 'only') {
+  if (scan !== 'only' && scan !== 'cold') {
     await convCase();
     await crossEntropyCase();
     await batchNormCase();
