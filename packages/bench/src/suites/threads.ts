@@ -154,8 +154,10 @@ let tfjsStockThreads: boolean | undefined;
  * scripts to files, opens workers on those, forces the flag and reports 4 logical cores while
  * the module starts: TF.js's own threaded-simd binary and XNNPACK pool, on 2 threads
  * (getThreadsCount() = 2, checked). Its 1 thread is timed the same way (the threaded build with
- * setThreadsCount(1), a child each), for its own speed-up. Fastest of ROUNDS children each, the
- * two in turn, against our 2 threads (plain, and relaxed SIMD when measured), wall clock.
+ * setThreadsCount(1), a child each), for its own speed-up. Fastest of ROUNDS children each, in
+ * turn with a child that times our plain build on 2 threads (relaxed-threads-child.js with
+ * DESCENT_SIMD=plain: the same conditions as TF.js's children), and against this process's 2
+ * threads (plain, and relaxed SIMD when measured), wall clock.
  */
 async function tfjsOnItsOwnThreads(n: number, ours: { two: Timing; relaxedTwo?: Timing }): Promise<void> {
   const child = join(here, '..', 'tfjs-threads-child.js');
@@ -169,7 +171,19 @@ async function tfjsOnItsOwnThreads(n: number, ours: { two: Timing; relaxedTwo?: 
   tfjsStockThreads ??= (run([String(n), 'stock']) as { reportsThreads: boolean }).reportsThreads;
   type Child = { threads: number; seconds: number; cores: number; maxRelErr: number };
   const best: (Child | undefined)[] = [undefined, undefined];
+  let oursChild: number | undefined;
   for (let r = 0; r < ROUNDS; r++) {
+    // Our plain build on 2 threads in a child too, between TF.js's: the same conditions.
+    const o = JSON.parse(
+      execFileSync(process.execPath, [join(here, '..', 'relaxed-threads-child.js'), String(n)], {
+        env: { ...process.env, DESCENT_SIMD: 'plain' },
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .at(-1) ?? '',
+    ) as { simd: string; threads: number; seconds: number };
+    if (o.simd === 'plain' && o.threads === 2) oursChild = Math.min(oursChild ?? Infinity, o.seconds);
     for (const threads of [1, 2]) {
       const got = run([String(n), String(threads), '4']) as Child;
       if (got.threads !== threads) {
@@ -195,6 +209,10 @@ async function tfjsOnItsOwnThreads(n: number, ours: { two: Timing; relaxedTwo?: 
       tfTwo,
     ]);
   const flops = 2 * n ** 3;
+  if (oursChild !== undefined)
+    console.log(
+      `  descent gemm f32, 2 threads, in a child between TF.js's: ${gflops(flops, { name: '', seconds: oursChild })}, ${(tfTwo.seconds / oursChild).toFixed(2)}x TF.js-wasm's 2 threads`,
+    );
   console.log(
     `  GFLOP/s: TF.js-wasm threaded build, 2 threads ${gflops(flops, tfTwo)}, 1 thread ${gflops(flops, tfOne)} (its 2 vs 1: ${(tfOne.seconds / tfTwo.seconds).toFixed(2)}x; cores its children obtained: ${tfOne.cores.toFixed(2)} and ${tfTwo.cores.toFixed(2)}); as shipped under Node, TF.js turns threads ${tfjsStockThreads ? 'on' : 'off'}`,
   );
