@@ -33,6 +33,11 @@
  *   thread; two at once take as long as the whole). So column reductions do not pay here: their
  *   crossover is infinite (the split is kept, tested, for machines where it does), and batch
  *   norm threads only its row-wise passes (normalize, the backward's dx) from CHEAP_MIN.
+ * A job whose worker has gone to sleep costs more (`THREADS_NN_CROSSOVER=cold`: each call after
+ * 500 us of other work): 20-30 us to wake it in a quiet moment (parallel.ts), and at load 1.7-1.9
+ * about 120 us (relu 2^17 0.18x, gelu 2^14 0.5x, im2col 2^16.8 1.12x; Adam 2^17, parallel.ts's
+ * own, 0.43x in the same minutes). As parallel.ts does, each threshold is where a warm job gains
+ * 1.5-1.9x and one woken in a quiet moment about breaks even: some 50 us of work on one thread.
  */
 import { alloc, type WasmArray } from '../arena.js';
 import { activePool, threadCount } from './config.js';
@@ -40,24 +45,24 @@ import type { Pool } from './pool.js';
 
 /**
  * Cheap element-wise kernels (relu, leakyRelu, dropout, sigmoid/tanh backward, biasAdd, batch
- * norm's normalize and dx): elements at which 2 threads start to pay (2^17: 1.4-1.7x, ~27 us on
- * one thread). Memory-bound: 2-3 streams of 4 bytes per element.
+ * norm's normalize and dx): elements (2^18: 1.3-1.8x warm, ~51 us on one thread). Memory-bound:
+ * 2-3 streams of 4 bytes per element.
  */
-export let CHEAP_MIN = 1 << 17;
-/** Transcendental element-wise kernels (sigmoid, tanh, gelu and gelu's backward): elements (2^12: 1.6-1.9x, ~30 us). */
-export let TRANSCENDENTAL_MIN = 1 << 12;
-/** Row-wise kernels (softmax and log-softmax, their backward, softmax + cross-entropy): rows · cols (2^12: 1.4-1.7x, ~13 us). */
-export let ROWS_MIN = 1 << 12;
+export let CHEAP_MIN = 1 << 18;
+/** Transcendental element-wise kernels (sigmoid, tanh, gelu and gelu's backward): elements (2^13: 1.6-1.8x, ~57 us). */
+export let TRANSCENDENTAL_MIN = 1 << 13;
+/** Row-wise kernels (softmax and log-softmax, their backward, softmax + cross-entropy): rows · cols (2^14: 1.7-1.8x, ~51 us). */
+export let ROWS_MIN = 1 << 14;
 /** Column reductions (columnSums, batch norm's statistics and backward sums): never, on this machine (see above). */
 export let COLUMNS_MIN = Number.POSITIVE_INFINITY;
-/** Pooling, forward and backward: outputs · window, N Hout Wout kH kW (2^14.6: 1.2-1.7x, ~60 us). */
-export let POOL_MIN = 1 << 14;
-/** im2col / col2im of one image: elements of its cols, C kH kW Hout Wout (2^15.8: 1.4-1.7x, 27-53 us). */
-export let CONV_MIN = 1 << 15;
-/** indexSelect and indexAdd: elements copied or added (2^17 and up: 0.9-1.3x, about 1.1x: a copy, memory-bound). */
-export let GATHER_MIN = 1 << 17;
-/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^14: 1.05-1.5x, ~95 us). */
-export let BCE_MIN = 1 << 14;
+/** Pooling, forward and backward: outputs · window, N Hout Wout kH kW (2^14.6: 1.2-1.8x, ~60 us). */
+export let POOL_MIN = 1 << 15;
+/** im2col / col2im of one image: elements of its cols, C kH kW Hout Wout (2^15.8: 1.2-1.9x, 27-53 us). */
+export let CONV_MIN = 1 << 16;
+/** indexSelect and indexAdd: elements copied or added (2^18: 0.9-1.1x, ~40 us: a copy, memory-bound, barely pays). */
+export let GATHER_MIN = 1 << 18;
+/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^13: 1.4-1.5x, ~50 us). */
+export let BCE_MIN = 1 << 13;
 
 export interface NnCrossovers {
   cheap: number;
