@@ -34,10 +34,11 @@
  *   crossover is infinite (the split is kept, tested, for machines where it does), and batch
  *   norm threads only its row-wise passes (normalize, the backward's dx) from CHEAP_MIN.
  * A job whose worker has gone to sleep costs more (`THREADS_NN_CROSSOVER=cold`: each call after
- * 500 us of other work): 20-30 us to wake it in a quiet moment (parallel.ts), and at load 1.7-1.9
- * about 120 us (relu 2^17 0.18x, gelu 2^14 0.5x, im2col 2^16.8 1.12x; Adam 2^17, parallel.ts's
- * own, 0.43x in the same minutes). As parallel.ts does, each threshold is where a warm job gains
- * 1.5-1.9x and one woken in a quiet moment about breaks even: some 50 us of work on one thread.
+ * 500 us of other work). At load 1.0: gelu 2^13 1.04x, bce 2^13 0.86x, 2^14 1.12x, softmax 2^14
+ * 0.91x, relu 2^17 0.71x, 2^18 0.82x, maxPool2d 2^14.6 1.46x, im2col 2^15.8 0.84x, 2^16.8 1.17x
+ * (Adam 2^17, parallel.ts's, 0.88-1.21x in the same minute). At load 1.7-1.9 waking took ~120 us
+ * (relu 2^17 0.18x; Adam 2^17 0.43x). As parallel.ts does, each threshold is where a warm job
+ * gains 1.5-1.9x and one woken in a quiet moment about breaks even: some 50 us of one-thread work.
  */
 import { alloc, type WasmArray } from '../arena.js';
 import { activePool, threadCount } from './config.js';
@@ -61,8 +62,8 @@ export let POOL_MIN = 1 << 15;
 export let CONV_MIN = 1 << 16;
 /** indexSelect and indexAdd: elements copied or added (2^18: 0.9-1.1x, ~40 us: a copy, memory-bound, barely pays). */
 export let GATHER_MIN = 1 << 18;
-/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^13: 1.4-1.5x, ~50 us). */
-export let BCE_MIN = 1 << 13;
+/** bceWithLogits (terms and gradient in chunks, the sum on the calling thread): elements (2^14: 1.05-1.7x, ~95 us). */
+export let BCE_MIN = 1 << 14;
 
 export interface NnCrossovers {
   cheap: number;
