@@ -25,11 +25,12 @@
  * worker's source and the main script (`var WasmBackendModuleThreadedSimd = <factory>`, exactly
  * what TF.js puts in its Blob) to files in a temporary directory, swaps `worker_threads.Worker`
  * for a subclass that opens those files instead of the blob: URLs, forces the flag, and, when
- * `logicalCores` is given, has `os.cpus()` report that many while the module starts. Both
+ * `logicalCores` is given, has `os.cpus()` report that many while the module starts (the files
+ * are removed when the process exits). Both
  * swaps are undone once the backend is up (the pool's 8 workers are started by then). The wasm
  * binary, XNNPACK and its thread pool are TF.js's own, unchanged.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,7 @@ export async function loadTfjsWasmThreaded(threads: number, logicalCores?: numbe
   if (logicalCores !== undefined && (!Number.isInteger(logicalCores) || logicalCores < 1))
     throw new RangeError(`Invalid logicalCores: ${String(logicalCores)} (expected a positive integer)`);
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-wasm-threads-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const workerFile = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
   const mainFile = join(dir, 'tfjs-backend-wasm-threaded-simd.cjs');
   const { wasmWorkerContents } =
