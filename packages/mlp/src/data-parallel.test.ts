@@ -168,6 +168,20 @@ describe('fit() with shards', () => {
     expect(two.loss).toBe(one.loss);
   });
 
+  it('keeps the replicas with the model from one call to the next, and model.free() returns them', () => {
+    setThreads(1);
+    const before = memoryStats().bytesInUse;
+    const model = mlp({ sizes: [64, 48, 10], seed: 4 });
+    const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+    fit(model, data, { optimizer, epochs: 1, batchSize: 200 });
+    const kept = memoryStats().bytesInUse;
+    fit(model, data, { optimizer, epochs: 1, batchSize: 200 });
+    expect(memoryStats().bytesInUse).toBe(kept);
+    optimizer.free();
+    model.free();
+    expect(memoryStats().bytesInUse).toBe(before);
+  });
+
   it('trains as the whole-batch pass does, up to rounding', () => {
     setThreads(1);
     const sharded = weights(1, 200);

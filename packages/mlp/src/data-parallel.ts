@@ -14,6 +14,9 @@
  * weight and bias gradients, the loss); a batch of at most SHARD_ROWS rows is one shard, which is
  * exactly that pass.
  *
+ * The replicas, buffers and recorded programs are kept with the model from one fit() call to the
+ * next (as its layers keep their batch buffers), and freed by `model.free()`.
+ *
  * Which models: every layer needs `replicate()` (dense layers and activations; batch norm couples
  * the rows of a batch and dropout draws its mask in row order, so a model with either trains on
  * whole batches, its products still split over threads by rows), and the loss must be one of the
@@ -80,6 +83,9 @@ interface Shard {
 
 const BUILT_IN: ReadonlySet<Loss> = new Set([mseLoss, softmaxCrossEntropy, bceWithLogits]);
 
+/** Each model's sharded steps, by loss and target width, kept until the model is freed. */
+const kept = new WeakMap<Sequential, Map<string, ShardedSteps>>();
+
 export class ShardedSteps {
   private readonly params: Param[];
   private readonly shards: Shard[] = [];
@@ -94,11 +100,30 @@ export class ShardedSteps {
     this.params = model.parameters();
   }
 
-  /** Sharded steps for `model` and `loss`, or undefined where they cannot be sharded (see above). */
+  /**
+   * The sharded steps of `model` with `loss` (kept with the model), or undefined where they cannot
+   * be sharded (see above).
+   */
   static for(model: Sequential, loss: Loss, targetWidth: number): ShardedSteps | undefined {
     if (!BUILT_IN.has(loss)) return undefined;
     if (!model.layers.every((l) => typeof l.replicate === 'function')) return undefined;
-    return new ShardedSteps(model, loss, targetWidth);
+    let mine = kept.get(model);
+    if (!mine) {
+      const steps = new Map<string, ShardedSteps>();
+      kept.set(model, steps);
+      model.onFree(() => {
+        for (const s of steps.values()) s.free();
+        kept.delete(model);
+      });
+      mine = steps;
+    }
+    const key = `${loss.name} ${targetWidth}`;
+    let steps = mine.get(key);
+    if (!steps) {
+      steps = new ShardedSteps(model, loss, targetWidth);
+      mine.set(key, steps);
+    }
+    return steps;
   }
 
   /** Whether a batch of `rows` rows is cut into more than one shard. */
@@ -139,7 +164,7 @@ export class ShardedSteps {
     return correct;
   }
 
-  /** Returns the replicas, buffers and programs to the arena. */
+  /** Returns the replicas, buffers and programs to the arena (they are made again if needed). */
   free(): void {
     for (const p of this.plans.values()) for (const prog of p.programs) prog.free();
     this.plans.clear();

@@ -397,7 +397,6 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
   } finally {
     loader.free();
     rowLoader?.free();
-    sharded?.free();
     dOut.free();
     lastGood.free();
     best?.free();

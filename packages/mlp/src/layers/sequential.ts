@@ -29,6 +29,7 @@ export class Sequential {
   /** Training mode (dropout active, batch norm on batch statistics); `eval()` clears it. */
   training = true;
   private readonly params: readonly Param[];
+  private readonly releases: Array<() => void> = [];
 
   constructor(layers: Layer[]) {
     if (!Array.isArray(layers) || layers.length === 0)
@@ -166,8 +167,17 @@ export class Sequential {
     });
   }
 
+  /**
+   * Runs `release` when the model is freed: for what is kept with the model across calls, as its
+   * layers keep their batch buffers (fit()'s shard replicas and programs: data-parallel.ts).
+   */
+  onFree(release: () => void): void {
+    this.releases.push(release);
+  }
+
   /** Returns every layer's memory to the arena; the model is unusable afterwards. */
   free(): void {
+    for (const release of this.releases.splice(0)) release();
     for (const l of this.layers) l.free();
   }
 }
