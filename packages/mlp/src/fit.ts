@@ -26,7 +26,7 @@
  * the thread count.
  */
 import { NonFiniteGradientError, type Optimizer, type Param } from '@descent/core';
-import { alloc, copy, sumSquares, type WasmArray, type WasmMatrix } from '@descent/kernels';
+import { sumSquares, type WasmMatrix } from '@descent/kernels';
 import { type ObjectiveOptions, objective, type Penalty } from '@descent/regularizers';
 import { type LRScheduler, ReduceLROnPlateau } from '@descent/schedulers';
 import { BatchPlan, type BatchSizeOption, normTestOnRows } from './batch-schedule.js';
@@ -36,6 +36,7 @@ import { defaultLoss, evaluate } from './evaluate.js';
 import { BatchBuffers } from './layers/layer.js';
 import type { Sequential } from './layers/sequential.js';
 import { type Loss, type LossName, lossOf } from './losses/losses.js';
+import { checkFiniteParameters, WeightSnapshot } from './weight-snapshot.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any optimizer's options
 export type AnyOptimizer = Optimizer<any>;
@@ -175,45 +176,6 @@ function checkOptions(o: FitOptions) {
     throw new TypeError('fit: optimizer must be an optimizer or a factory (params) => optimizer');
   }
   return { epochs, initialEpoch, seed, shuffle, scheduleEvery };
-}
-
-/**
- * Copies of every parameter's values, restorable in one call each way. `restore()` before any
- * `save()` does nothing (it returns false): there is nothing to go back to, and the parameters
- * already hold the values training started from.
- */
-class WeightSnapshot {
-  private readonly copies: WasmArray[];
-  private saved = false;
-  constructor(private readonly params: Param[]) {
-    this.copies = params.map((p) => alloc(p.dtype, p.length));
-  }
-  save(): void {
-    for (let i = 0; i < this.params.length; i++) copy(this.params[i].value, this.copies[i]);
-    this.saved = true;
-  }
-  restore(): boolean {
-    if (!this.saved) return false;
-    for (let i = 0; i < this.params.length; i++) copy(this.copies[i], this.params[i].value);
-    return true;
-  }
-  free(): void {
-    for (const c of this.copies) c.free();
-  }
-}
-
-/** A non-finite weight makes every loss NaN: refuse it up front, naming the parameter and index. */
-function checkFiniteParameters(params: Param[]): void {
-  for (const p of params) {
-    const v = p.data;
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) {
-        throw new RangeError(
-          `Invalid model: ${p.name}[${i}] is ${v[i]} (every parameter must be finite to train)`,
-        );
-      }
-    }
-  }
 }
 
 export function fit(model: Sequential, data: Dataset, options: FitOptions): FitResult {
