@@ -11,3 +11,12 @@ export function randomF32(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** A seeded symmetric n x n matrix with entries in [-0.5, 0.5) (Park–Miller, so runs are identical). */
+export function randomSymmetric(n: number, seed: number): Float64Array {
+  let s = seed;
+  const next = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = next();
+  return a;
+}

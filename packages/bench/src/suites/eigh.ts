@@ -16,15 +16,7 @@
 import { backendInfo, cholesky, eigh, setThreads, solve } from '@descent/kernels';
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, solve as mlSolve } from 'ml-matrix';
 import { report, time } from '../harness.js';
-
-/** A seeded symmetric matrix with entries in [-0.5, 0.5) (Park–Miller, so runs are identical). */
-function randomSymmetric(n: number, seed: number): Float64Array {
-  let s = seed;
-  const next = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = next();
-  return a;
-}
+import { randomSymmetric } from '../random.js';
 
 function toMl(a: Float64Array, n: number): Matrix {
   const rows: number[][] = [];

@@ -14,26 +14,13 @@
  * vectors); the suite throws otherwise.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { backendInfo, eigh, setThreads, threadsReady } from '@descent/kernels';
-import { report, time } from '../harness.js';
+import { backendInfo, eigh, setThreads } from '@descent/kernels';
+import { report } from '../harness.js';
+import { randomSymmetric } from '../random.js';
+import { printRounds, THREADS, timeOnThreads, useThreads } from '../threads-rounds.js';
 
 const ROUNDS = 5;
 const SIZES = [256, 512, 1024];
-const THREADS = [1, 2] as const;
-
-/** A seeded symmetric matrix with entries in [-0.5, 0.5) (Park–Miller, as suites/eigh.ts). */
-function randomSymmetric(n: number, seed: number): Float64Array {
-  let s = seed;
-  const next = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = next();
-  return a;
-}
-
-async function useThreads(n: number): Promise<void> {
-  setThreads(n);
-  await threadsReady();
-}
 
 /** Whether eigh gives the same bits on 1 and 2 threads. */
 async function identical(n: number, a: Float64Array): Promise<boolean> {
@@ -49,8 +36,6 @@ async function identical(n: number, a: Float64Array): Promise<boolean> {
   return out[0].every((v, i) => Object.is(v, out[1][i]));
 }
 
-const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
-
 async function eighCase(n: number): Promise<void> {
   const a = randomSymmetric(n, 1 + n);
   const A = { rows: n, cols: n, data: a };
@@ -58,29 +43,10 @@ async function eighCase(n: number): Promise<void> {
   console.log(`\n  n = ${n}: values and vectors on 1 and 2 threads bit-identical: ${same}`);
   if (!same) throw new Error(`threads-eigh: eigh at n = ${n} differs between 1 and 2 threads`);
   const load0 = loadavg()[0];
-  const rounds: number[][] = THREADS.map(() => []);
-  const busy: number[][] = THREADS.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, t] of THREADS.entries()) {
-      await useThreads(t);
-      const wall = performance.now();
-      const cpu = process.cpuUsage();
-      rounds[i].push((await time('eigh', () => eigh(A), { samples: 3, warmup: 1, minBatch: 0 })).seconds);
-      const used = process.cpuUsage(cpu);
-      busy[i].push((used.user + used.system) / 1e3 / (performance.now() - wall));
-    }
-  }
-  const [one, two] = THREADS.map((t, i) => ({
-    name: `descent eigh, ${t} thread${t > 1 ? 's' : ''}`,
-    seconds: median(rounds[i]),
-  }));
+  const timed = await timeOnThreads('descent eigh', () => eigh(A), { rounds: ROUNDS, samples: 3 });
+  const [one, two] = timed.sides;
   report(`eigh n = ${n} (values and vectors, f64): 2 threads vs 1`, two, [one]);
-  const ratio = median(rounds[0].map((t1, r) => t1 / rounds[1][r]));
-  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
-  const perWall = busy.map(
-    (b, i) => `${THREADS[i]} thread${THREADS[i] > 1 ? 's' : ''} ${median(b).toFixed(2)}`,
-  );
-  console.log(`  CPU seconds per wall second: ${perWall.join(', ')}`);
+  printRounds(timed, ROUNDS);
   console.log(`  load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
 }
 

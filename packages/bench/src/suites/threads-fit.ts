@@ -1,16 +1,15 @@
 /**
  * Training on the kernels' worker pool, 2 threads against 1, in the same run:
  *   - @descent/mlp `fit()` on digits (1437 training rows, standardized), 64-128-128-10 ReLU, Adam
- *     lr 1e-3, one timed call = one epoch; at batch 256 (target: 2 threads >= 1.5x 1 thread) and
- *     batch 32 (informational: its products are small, most stay below gemm's crossover);
+ *     lr 1e-3, one timed call = one epoch; at batch 256 (target: 2 threads >= 1.5x 1 thread; each
+ *     batch runs data-parallel as 4 shards of 64 rows, the last as 3 of 56, 56 and 45) and batch 32
+ *     (informational: one shard, and its products are below gemm's crossover);
  *   - one @descent/autograd training step (forward, backward, Adam) of the same MLP written with
  *     tensors, at batch 256 and 32 (informational).
  * Threads are switched with `setThreads(n)` (the backend is global; fit() has no threads option).
- * Times are WALL seconds (two threads cannot be compared in CPU time): each side's median over
- * ROUNDS rounds taken in turn (a round: `setThreads`, `await threadsReady()`, a warm-up call, the
- * median of 5 calls), and the median of the rounds' own ratios. The load average is printed: on 2
- * cores shared with other jobs, a second thread competes with them, and ratios fall toward (or
- * below) 1.
+ * Times: ../threads-rounds.ts (ROUNDS rounds taken in turn, wall clock). The load average is
+ * printed: on 2 cores shared with other jobs, a second thread competes with them, and ratios fall
+ * toward (or below) 1.
  *
  * Before timing, both are checked to be deterministic across thread counts: fit() for 3 epochs
  * from the same seed gives bit-identical weights on 1 and 2 threads, and 3 autograd steps the
@@ -18,23 +17,18 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { Adam } from '@descent/core';
-import { backendInfo, setThreads, threadsReady } from '@descent/kernels';
+import { backendInfo, setThreads } from '@descent/kernels';
 import { type Dataset, digits, fit, mlp, standardize, trainTestSplit } from '@descent/mlp';
 import { autogradSide, digitsBatch, initialWeights } from '../digits-mlp.js';
-import { report, type Timing, time } from '../harness.js';
+import { report } from '../harness.js';
+import { printRounds, THREADS, timeOnThreads, useThreads } from '../threads-rounds.js';
 
 const ROUNDS = 7;
 const SIZES = [64, 128, 128, 10];
-const THREADS = [1, 2] as const;
 
 function trainingRows(): Dataset {
   const { train, test } = trainTestSplit(digits(), { testFraction: 0.2, seed: 0 });
   return standardize(train, test).train;
-}
-
-async function useThreads(n: number): Promise<void> {
-  setThreads(n);
-  await threadsReady();
 }
 
 /** The bits of every weight after `epochs` epochs of fit() from seed 0 on `threads` threads. */
@@ -50,46 +44,6 @@ async function fitBits(tr: Dataset, batchSize: number, threads: number): Promise
 const sameBits = (a: Uint32Array[], b: Uint32Array[]) =>
   a.length === b.length && a.every((x, i) => x.length === b[i].length && x.every((v, j) => v === b[i][j]));
 
-/**
- * Each thread count's median wall time of `fn` over ROUNDS rounds taken in turn (1 thread, then 2,
- * in every round), and the median of the rounds' own ratios (1-thread time / 2-thread time): a
- * round's two sides see about the same load, so its ratio is steadier than a ratio of medians.
- * Also each side's CPU seconds (all of this process's threads) per wall second: about 1 on one
- * thread; with 2 threads it rises toward 1 + the split share of the work when the second core is
- * free, and stays near 1 when other jobs hold it (the caller then runs the parts itself).
- */
-async function timeOnThreads(
-  label: string,
-  fn: () => unknown,
-): Promise<{ sides: Timing[]; ratio: number; busy: number[] }> {
-  const rounds: number[][] = THREADS.map(() => []);
-  const busy: number[][] = THREADS.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, n] of THREADS.entries()) {
-      await useThreads(n);
-      const wall = performance.now();
-      const cpu = process.cpuUsage();
-      rounds[i].push((await time(label, fn, { samples: 5, warmup: 1, minBatch: 0 })).seconds);
-      const used = process.cpuUsage(cpu);
-      busy[i].push((used.user + used.system) / 1e3 / (performance.now() - wall));
-    }
-  }
-  const sides = THREADS.map((n, i) => ({
-    name: `${label}, ${n} thread${n > 1 ? 's' : ''}`,
-    seconds: median(rounds[i]),
-  }));
-  return { sides, ratio: median(rounds[0].map((t1, r) => t1 / rounds[1][r])), busy: busy.map(median) };
-}
-
-/** The lines printed under each case: the rounds' ratio and the CPU per wall second. */
-function printRounds(ratio: number, busy: number[]): void {
-  console.log(`  median of the ${ROUNDS} rounds' own ratios: ${ratio.toFixed(2)}x`);
-  const perWall = busy.map((b, i) => `${THREADS[i]} thread${THREADS[i] > 1 ? 's' : ''} ${b.toFixed(2)}`);
-  console.log(`  CPU seconds per wall second: ${perWall.join(', ')}`);
-}
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
 async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
   const identical = sameBits(await fitBits(tr, batchSize, 1), await fitBits(tr, batchSize, 2));
   console.log(
@@ -99,13 +53,10 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
   const model = mlp({ sizes: SIZES, activation: 'relu', seed: 0 });
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   let seed = 0;
-  const {
-    sides: [one, two],
-    ratio,
-    busy,
-  } = await timeOnThreads('descent fit epoch', () =>
+  const timed = await timeOnThreads('descent fit epoch', () =>
     fit(model, tr, { optimizer, epochs: 1, batchSize, seed: seed++ }),
   );
+  const [one, two] = timed.sides;
   model.free();
   report(
     `fit() epoch on digits, 64-128-128-10, batch ${batchSize}, Adam: 2 threads vs 1`,
@@ -114,7 +65,7 @@ async function fitCase(tr: Dataset, batchSize: number): Promise<void> {
     batchSize === 256 ? [{ peer: one.name, atLeast: 1.5 }] : [],
   );
   for (const t of [one, two]) console.log(`  ${t.name.padEnd(34)} ${(1 / t.seconds).toFixed(1)} epochs/s`);
-  printRounds(ratio, busy);
+  printRounds(timed, ROUNDS);
 }
 
 async function autogradCase(rows: number): Promise<void> {
@@ -131,14 +82,11 @@ async function autogradCase(rows: number): Promise<void> {
   if (!identical)
     throw new Error(`threads-fit: autograd steps at batch ${rows} differ between 1 and 2 threads`);
   const side = autogradSide(weights, digitsBatch(rows));
-  const {
-    sides: [one, two],
-    ratio,
-    busy,
-  } = await timeOnThreads('descent autograd step', () => side.step());
+  const timed = await timeOnThreads('descent autograd step', () => side.step());
+  const [one, two] = timed.sides;
   side.dispose();
   report(`autograd MLP step (64-128-128-10, Adam), batch ${rows}: 2 threads vs 1`, two, [one]);
-  printRounds(ratio, busy);
+  printRounds(timed, ROUNDS);
 }
 
 export async function run(): Promise<void> {
