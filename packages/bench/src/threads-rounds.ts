@@ -25,14 +25,25 @@ export interface OnThreads {
   sides: Timing[];
   /** the median of the rounds' own ratios */
   ratio: number;
+  /** each side's fastest round against the other's (the rounds no neighbour took a core from) */
+  best: number;
   /** each side's median CPU seconds per wall second */
   busy: number[];
+}
+
+export interface RoundOptions {
+  rounds?: number;
+  /** calls per round (its median is the round's time), after `warmup` calls */
+  samples?: number;
+  warmup?: number;
+  /** seconds a timed batch of calls lasts at least (harness.ts) */
+  minBatch?: number;
 }
 
 export async function timeOnThreads(
   label: string,
   fn: () => unknown,
-  { rounds = 7, samples = 5 }: { rounds?: number; samples?: number } = {},
+  { rounds = 7, samples = 5, warmup = 1, minBatch = 0 }: RoundOptions = {},
 ): Promise<OnThreads> {
   const times: number[][] = THREADS.map(() => []);
   const busy: number[][] = THREADS.map(() => []);
@@ -41,7 +52,7 @@ export async function timeOnThreads(
       await useThreads(n);
       const wall = performance.now();
       const cpu = process.cpuUsage();
-      times[i].push((await time(label, fn, { samples, warmup: 1, minBatch: 0 })).seconds);
+      times[i].push((await time(label, fn, { samples, warmup, minBatch })).seconds);
       const used = process.cpuUsage(cpu);
       busy[i].push((used.user + used.system) / 1e3 / (performance.now() - wall));
     }
@@ -50,7 +61,12 @@ export async function timeOnThreads(
     name: `${label}, ${n} thread${n > 1 ? 's' : ''}`,
     seconds: median(times[i]),
   }));
-  return { sides, ratio: median(times[0].map((t1, r) => t1 / times[1][r])), busy: busy.map(median) };
+  return {
+    sides,
+    ratio: median(times[0].map((t1, r) => t1 / times[1][r])),
+    best: Math.min(...times[0]) / Math.min(...times[1]),
+    busy: busy.map(median),
+  };
 }
 
 /** The lines printed under each case: the rounds' ratio and the CPU per wall second. */
