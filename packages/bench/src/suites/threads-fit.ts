@@ -17,10 +17,11 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { Adam } from '@descent/core';
-import { backendInfo, setThreads } from '@descent/kernels';
+import { backendInfo, gemm, matrixFrom, setThreads } from '@descent/kernels';
 import { type Dataset, digits, fit, mlp, standardize, trainTestSplit } from '@descent/mlp';
 import { autogradSide, digitsBatch, initialWeights } from '../digits-mlp.js';
 import { report } from '../harness.js';
+import { randomF32 } from '../random.js';
 import { printRounds, THREADS, timeOnThreads, useThreads } from '../threads-rounds.js';
 
 const ROUNDS = 7;
@@ -89,6 +90,23 @@ async function autogradCase(rows: number): Promise<void> {
   printRounds(timed, ROUNDS);
 }
 
+/**
+ * What the machine gives two threads this minute: sgemm 512 on 2 threads against 1 (1.95x on an
+ * idle 2-core machine). On a shared host the second core can be slower or busy, and every ratio
+ * below is bounded by this one: read them against it.
+ */
+async function machineScaling(): Promise<void> {
+  const n = 512;
+  const A = matrixFrom(n, n, randomF32(n * n, 5));
+  const C = matrixFrom(n, n, new Float32Array(n * n));
+  const timed = await timeOnThreads('sgemm 512', () => gemm(A, A, C), { rounds: 5 });
+  console.log(
+    `  the machine's scaling now: sgemm 512 on 2 threads vs 1 ${timed.ratio.toFixed(2)}x (median of the rounds' ratios; 1.95x when the cores are free)`,
+  );
+  A.data.free();
+  C.data.free();
+}
+
 export async function run(): Promise<void> {
   const load0 = loadavg()[0];
   const before = backendInfo().threads; // restored at the end, for the suites after this one
@@ -100,6 +118,7 @@ export async function run(): Promise<void> {
   console.log(
     `  times: wall seconds, each side's median of ${ROUNDS} rounds (median of 5 calls each), in turn`,
   );
+  await machineScaling();
   const tr = trainingRows();
   for (const batchSize of [256, 32]) await fitCase(tr, batchSize);
   for (const rows of [256, 32]) await autogradCase(rows);
