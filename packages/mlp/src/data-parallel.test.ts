@@ -1,5 +1,6 @@
-import { Adam, type Param } from '@descent/core';
+import { Adam, type Param, SGD } from '@descent/core';
 import { alloc, backendInfo, memoryStats, setThreads } from '@descent/kernels';
+import { l2 } from '@descent/regularizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchLoader, type Dataset, prepareData } from './batches.js';
 import { GRADIENT_BYTES, MAX_SHARDS, ShardedSteps, shardSizes } from './data-parallel.js';
@@ -180,6 +181,56 @@ describe('fit() with shards', () => {
     optimizer.free();
     model.free();
     expect(memoryStats().bytesInUse).toBe(before);
+  });
+
+  it('adds a regularizer gradient to the sum of the shards, as on whole batches (an L2 penalty)', () => {
+    setThreads(1);
+    const train = (loss?: Loss) => {
+      const model = mlp({ sizes: [64, 48, 10], seed: 4 });
+      const { history } = fit(model, data, {
+        optimizer: (ps: Param[]) => new SGD(ps, { lr: 0.05 }),
+        regularizers: [l2(0.1)],
+        epochs: 2,
+        batchSize: 200,
+        loss,
+      });
+      const w = model.parameters().map((p) => p.value.toArray());
+      model.free();
+      return { w, loss: history[1].loss };
+    };
+    const sharded = train();
+    const whole = train({
+      ...softmaxCrossEntropy,
+      compute: (o, t, g) => softmaxCrossEntropy.compute(o, t, g),
+    });
+    expect(relativeDifference(sharded.w, whole.w)).toBeLessThan(1e-5);
+    expect(Math.abs(sharded.loss - whole.loss)).toBeLessThan(1e-5 * whole.loss);
+    // and the penalty did act: without it the weights end elsewhere
+    const model = mlp({ sizes: [64, 48, 10], seed: 4 });
+    fit(model, data, { optimizer: (ps: Param[]) => new SGD(ps, { lr: 0.05 }), epochs: 2, batchSize: 200 });
+    expect(
+      relativeDifference(
+        model.parameters().map((p) => p.value.toArray()),
+        whole.w,
+      ),
+    ).toBeGreaterThan(1e-3);
+    model.free();
+  });
+
+  it('stops a diverging run with finite weights restored, as on whole batches', () => {
+    setThreads(2);
+    const model = mlp({ sizes: [64, 48, 10], seed: 4 });
+    const r = fit(model, data, {
+      optimizer: (ps: Param[]) => new SGD(ps, { lr: 1e30 }),
+      epochs: 3,
+      batchSize: 200,
+    });
+    expect(r.stopReason).toBe('diverged');
+    expect(r.message).toMatch(
+      /Training diverged: .*(loss is (NaN|Infinity)|Non-finite gradient).*epoch \d+, step \d+/,
+    );
+    for (const p of model.parameters()) expect(p.data.every(Number.isFinite), p.name).toBe(true);
+    model.free();
   });
 
   it('trains as the whole-batch pass does, up to rounding', () => {
