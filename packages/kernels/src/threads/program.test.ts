@@ -90,6 +90,7 @@ describe('kernel programs', () => {
       'columnSums_f32',
     ]);
     expect(s.dW.data.data.every((v) => v === 0)).toBe(true); // nothing ran while recording
+    expect(program.result(lossOp)).toBeNaN(); // no result before a run
     program.run();
     expect(bits(s)).toEqual(bits(direct));
     expect(program.result(lossOp)).toBe(loss);

@@ -103,6 +103,7 @@ export class KernelProgram {
     for (const c of calls) words += 2 + c.args.length;
     this.ops = alloc('f64', Math.max(1, words));
     this.results = alloc('f64', Math.max(1, calls.length));
+    this.results.data.fill(Number.NaN); // never a result that looks real before a run
     const v = this.ops.data;
     let at = 0;
     for (const c of calls) {
