@@ -27,6 +27,32 @@ import { setNnCrossovers } from '../../kernels/dist/threads/nn-parts.js';
 import { randomF32 } from './random.js';
 import { f32, mat, oneVsTwo, useThreads } from './threads-nn-timing.js';
 
+/**
+ * A 2x2 max pool (stride 2, no padding) over N 28x28 planes: its geometry, seeded input x
+ * (N * 784) and the outputs o and argmax a (N * 196 each, 14x14 planes).
+ */
+function maxPool2x2Case(N: number, seed: number) {
+  const g: Pool2dGeometry = {
+    N,
+    H: 28,
+    W: 28,
+    kH: 2,
+    kW: 2,
+    strideH: 2,
+    strideW: 2,
+    padH: 0,
+    padW: 0,
+    dilH: 1,
+    dilW: 1,
+  };
+  return { g, x: f32(N * 784, seed), o: f32(N * 196, 0), a: f32(N * 196, 0) };
+}
+
+/** A 3x3 'same' convolution (stride 1, padding 1) of C channels of 28x28: output 28x28. */
+function conv3x3Same28(C: number): Conv2dGeometry {
+  return { C, H: 28, W: 28, kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilH: 1, dilW: 1 };
+}
+
 /** One line of the crossover scan: `f` at `size` on 1 and 2 threads, everything threaded. */
 async function scanLine(family: string, size: string, f: () => unknown): Promise<void> {
   const t = await oneVsTwo(family, f, { samples: 7, warmup: 3, minBatch: 0.01 });
@@ -102,40 +128,14 @@ export async function crossovers(): Promise<void> {
       for (const a of [table, idx, out]) a.free();
     }
     for (const N of [4, 8, 16, 32, 64, 128]) {
-      const g: Pool2dGeometry = {
-        N,
-        H: 28,
-        W: 28,
-        kH: 2,
-        kW: 2,
-        strideH: 2,
-        strideW: 2,
-        padH: 0,
-        padW: 0,
-        dilH: 1,
-        dilW: 1,
-      };
-      const x = f32(N * 784, 16);
-      const [o, a] = [f32(N * 196, 0), f32(N * 196, 0)];
+      const { g, x, o, a } = maxPool2x2Case(N, 16);
       await scanLine('maxPool2d 2x2 (planes)', `${N} x 28x28, 2^${Math.log2(N * 196 * 4).toFixed(1)}`, () =>
         maxPool2d(x, g, o, a),
       );
       for (const t of [x, o, a]) t.free();
     }
     for (const C of [2, 4, 8, 16, 32, 64]) {
-      const g: Conv2dGeometry = {
-        C,
-        H: 28,
-        W: 28,
-        kH: 3,
-        kW: 3,
-        strideH: 1,
-        strideW: 1,
-        padH: 1,
-        padW: 1,
-        dilH: 1,
-        dilW: 1,
-      };
+      const g = conv3x3Same28(C);
       const { Hout, Wout } = conv2dOutputSize(g);
       const n = C * 9 * Hout * Wout;
       const x = f32(C * 784, 17);
@@ -205,40 +205,14 @@ export async function coldCrossovers(): Promise<void> {
     y.free();
   }
   for (const N of [16, 32, 64]) {
-    const g: Pool2dGeometry = {
-      N,
-      H: 28,
-      W: 28,
-      kH: 2,
-      kW: 2,
-      strideH: 2,
-      strideW: 2,
-      padH: 0,
-      padW: 0,
-      dilH: 1,
-      dilW: 1,
-    };
-    const x = f32(N * 784, 22);
-    const [o, a] = [f32(N * 196, 0), f32(N * 196, 0)];
+    const { g, x, o, a } = maxPool2x2Case(N, 22);
     await line(`maxPool2d 2x2 ${N} x 28x28 (2^${Math.log2(N * 784).toFixed(1)})`, () =>
       maxPool2d(x, g, o, a),
     );
     for (const t of [x, o, a]) t.free();
   }
   for (const C of [4, 8, 16]) {
-    const g: Conv2dGeometry = {
-      C,
-      H: 28,
-      W: 28,
-      kH: 3,
-      kW: 3,
-      strideH: 1,
-      strideW: 1,
-      padH: 1,
-      padW: 1,
-      dilH: 1,
-      dilW: 1,
-    };
+    const g = conv3x3Same28(C);
     const n = C * 9 * 784;
     const x = f32(C * 784, 23);
     const cols = f32(n, 0);
