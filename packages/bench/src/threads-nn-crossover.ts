@@ -24,6 +24,7 @@ import {
 } from '@descent/kernels';
 // The NN crossovers (not part of the package's API; the same module instance as the package's).
 import { setNnCrossovers } from '../../kernels/dist/threads/nn-parts.js';
+import { medianAfterIdle } from './cold-timing.js';
 import { randomF32 } from './random.js';
 import { f32, mat, oneVsTwo, useThreads } from './threads-nn-timing.js';
 
@@ -163,21 +164,9 @@ export async function crossovers(): Promise<void> {
  */
 export async function coldCrossovers(): Promise<void> {
   console.log('\n  after 500 us of other work (the worker asleep):');
-  const busy = (us: number) => {
-    const end = performance.now() + us / 1000;
-    while (performance.now() < end);
-  };
   const side = async (threads: number, f: () => unknown): Promise<number> => {
     await useThreads(threads);
-    f();
-    const s: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      busy(500);
-      const t0 = performance.now();
-      f();
-      s.push(performance.now() - t0);
-    }
-    return s.sort((a, b) => a - b)[100] / 1000;
+    return medianAfterIdle(f);
   };
   const line = async (label: string, f: () => unknown) => {
     const one = Math.min(await side(1, f), await side(1, f));

@@ -35,6 +35,7 @@ import {
 // module instance as the package's, as both resolve to the one file).
 import { currentPool } from '../../../kernels/dist/threads/config.js';
 import { elementwiseInParts, setCrossovers } from '../../../kernels/dist/threads/parallel.js';
+import { medianAfterIdle } from '../cold-timing.js';
 import { report, type Timing, time } from '../harness.js';
 import { useTf } from '../peers.js';
 
@@ -333,21 +334,9 @@ async function crossover(): Promise<void> {
  * Median of 200 calls, each side twice, keeping the faster.
  */
 async function coldCrossover(): Promise<void> {
-  const busy = (us: number) => {
-    const end = performance.now() + us / 1000;
-    while (performance.now() < end);
-  };
   const side = (threads: number, f: () => void): number => {
     setThreads(threads);
-    f();
-    const s: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      busy(500);
-      const t0 = performance.now();
-      f();
-      s.push(performance.now() - t0);
-    }
-    return s.sort((a, b) => a - b)[100] / 1000;
+    return medianAfterIdle(f);
   };
   const line = (label: string, f: () => void) => {
     const one = Math.min(side(1, f), side(1, f));
