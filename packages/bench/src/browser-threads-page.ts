@@ -19,6 +19,7 @@
  * is the median of at least 7 calls (n >= 1024, else 11) and 0.4 s of them (long enough for the
  * driver's CPU-time reading, in 10 ms ticks), in seconds.
  */
+import { maxRelErr } from './gemm-check.js';
 import { randomF32 } from './random.js';
 
 interface TfLike {
@@ -53,23 +54,6 @@ export function timeCurrent(): number {
     t.push(performance.now() - t0);
   }
   return t.sort((x, y) => x - y)[t.length >> 1] / 1000;
-}
-
-/** Largest |C[i][j] - sum_k A[i][k] B[k][j]| / sum_k |A[i][k] B[k][j]| over 64 entries. */
-function maxRelErr(a: Float32Array, b: Float32Array, c: Float32Array, n: number): number {
-  let worst = 0;
-  for (let s = 0; s < 64; s++) {
-    const i = (s * 97) % n;
-    const j = (s * 193 + 7) % n;
-    let ref = 0;
-    let scale = 0;
-    for (let k = 0; k < n; k++) {
-      ref += a[i * n + k] * b[k * n + j];
-      scale += Math.abs(a[i * n + k] * b[k * n + j]);
-    }
-    worst = Math.max(worst, Math.abs(c[i * n + j] - ref) / scale);
-  }
-  return worst;
 }
 
 function loadScript(src: string): Promise<void> {

@@ -9,6 +9,7 @@
  * wall time while timing. `<n> stock` instead prints what TF.js does as shipped:
  * { reportsThreads } (its WASM_HAS_MULTITHREAD_SUPPORT flag under Node).
  */
+import { maxRelErr as sampledMaxRelErr } from './gemm-check.js';
 import { time } from './harness.js';
 import { randomF32 } from './random.js';
 import { loadTfjsWasmThreaded, tfjsReportsThreads } from './tfjs-node-threads.js';
@@ -30,18 +31,7 @@ const tb = tf.tensor2d(b, [n, n]);
 const c = tf.matMul(ta, tb);
 const cv = c.dataSync();
 c.dispose();
-let maxRelErr = 0;
-for (let s = 0; s < 64; s++) {
-  const i = (s * 97) % n;
-  const j = (s * 193 + 7) % n;
-  let ref = 0;
-  let scale = 0;
-  for (let k = 0; k < n; k++) {
-    ref += a[i * n + k] * b[k * n + j];
-    scale += Math.abs(a[i * n + k] * b[k * n + j]);
-  }
-  maxRelErr = Math.max(maxRelErr, Math.abs(cv[i * n + j] - ref) / scale);
-}
+const maxRelErr = sampledMaxRelErr(a, b, cv, n);
 
 const opts = n >= 1024 ? { samples: 5, warmup: 1, minBatch: 0 } : { samples: 7, warmup: 2 };
 const cpu0 = process.cpuUsage();
