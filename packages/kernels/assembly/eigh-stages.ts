@@ -12,8 +12,8 @@
  */
 import { dcMerge, dcScratch, dcSetup, dcSolve, dcSplit, ql_f64 } from './eigh-dc';
 import { applyQ } from './eigh-backq';
-import { blockedScratch, panelDue, reduceBlocked, reducePanel } from './eigh-tridiag';
-import { rowDot, rowAxpy, rowDotAxpy, rowRank2 } from './row-ops';
+import { blockedScratch, panelDue, reduceBlocked, reducePanel, reflect } from './eigh-tridiag';
+import { rowAxpy, rowDotAxpy, rowRank2 } from './row-ops';
 import { tql2 } from './tql2';
 
 /** A is rescaled when max |a_ij| is above 2^500 or below 2^-500. */
@@ -140,19 +140,9 @@ function tridiagonalizeRest(): void {
   for (let i = top - 1; i >= 1; i--) {
     const u = a + <usize>i * stride;
     const oi = <usize>i << 3;
-    const alpha = load<f64>(u + oi - 8);
-    const sigma = rowDot(i - 1, u, u);
-    if (sigma == 0) {
-      store<f64>(e + oi, alpha);
-      store<f64>(hs + oi, 0);
-      continue;
-    }
-    const norm = Math.sqrt(alpha * alpha + sigma);
-    const beta = alpha > 0 ? -norm : norm;
-    const h = beta * (beta - alpha);
-    store<f64>(u + oi - 8, alpha - beta);
-    store<f64>(e + oi, beta);
-    store<f64>(hs + oi, h);
+    // h = 0 exactly when nothing was reflected (x_0:i-1 = 0; otherwise h >= ‖x‖² > 0).
+    const h = reflect(n, i, a, e, hs);
+    if (h == 0) continue;
     // p = B u / h from the lower triangle of B = A_0:i,0:i, one pass per row.
     memory.fill(p, 0, oi);
     for (let j = 0; j < i; j++) {

@@ -148,7 +148,8 @@ export function updateRows(n: i32, a: usize, work: usize, mp: i32, tmp: usize, s
  * The reflector of row i: x = a_i,0:i, β = -sign(x_{i-1}) ‖x‖, u = x - β e_{i-1} (in place),
  * e_i = β, h = β(β - x_{i-1}); when x_0:i-1 = 0 nothing is reflected: e_i = x_{i-1}, h = 0.
  */
-function reflect(n: i32, i: i32, a: usize, e: usize, hs: usize): f64 {
+@inline
+export function reflect(n: i32, i: i32, a: usize, e: usize, hs: usize): f64 {
   const u = a + <usize>i * (<usize>n << 3);
   const oi = <usize>i << 3;
   const alpha = load<f64>(u + oi - 8);
