@@ -169,8 +169,6 @@ function tridiagonalizeRest(): void {
   }
   store<f64>(e, 0);
   for (let i = 0; i < n; i++) store<f64>(d + (<usize>i << 3), load<f64>(a + <usize>i * (stride + 8)));
-  store<f64>(e, 0);
-  for (let i = 0; i < n; i++) store<f64>(d + (<usize>i << 3), load<f64>(a + <usize>i * (stride + 8)));
 }
 
 /** Eigenvalues only, after stage 1: QL on (d, e), ascending order, the scaling undone. Returns 0 or l + 1 (no convergence). */
