@@ -34,10 +34,9 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the browser tests' Chromium discovery (a test helper of the demo page, used here as a tool)
-import { ensureChromium, HEADLESS_FLAGS, thisMachine } from '../../../apps/web/e2e/chromium.js';
+import { withPage } from './chromium-page.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -345,21 +344,8 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
       res.end(readFileSync(file));
     });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const { port } = server.address() as { port: number };
-    const browser = await chromium.launch({
-      executablePath: ensureChromium(thisMachine).path,
-      headless: true,
-      args: HEADLESS_FLAGS,
-    });
-    try {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on('pageerror', (e) => errors.push(e.message));
-      tab.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      await tab.goto(`http://127.0.0.1:${port}/`);
+    await withPage(server, async (tab, url, errors) => {
+      await tab.goto(url);
       const result = tab.locator('#result');
       await result.filter({ hasText: 'converged' }).waitFor();
       const out = JSON.parse((await result.textContent()) ?? '') as { x: number[]; converged: boolean };
@@ -367,10 +353,7 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       expect(out.x[0]).toBeCloseTo(1, 4);
       expect(out.x[1]).toBeCloseTo(1, 4);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-      await new Promise<void>((ok) => server.close(() => ok()));
-    }
+    });
   });
 
   it('without mathjs, @descent/core loads and @descent/core/expression names the command to install it', async () => {

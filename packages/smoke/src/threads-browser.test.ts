@@ -10,10 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 // the browser tests' Chromium discovery (a test helper of the demo page, used here as a tool)
-import { ensureChromium, HEADLESS_FLAGS, thisMachine } from '../../../apps/web/e2e/chromium.js';
+import { withPage } from './chromium-page.js';
 
 const kernels = fileURLToPath(new URL('../../kernels/', import.meta.url));
 
@@ -67,29 +66,13 @@ async function visit(
     const type = extname(file) === '.js' ? 'text/javascript' : 'application/octet-stream';
     res.writeHead(200, { ...headers, 'content-type': type }).end(readFileSync(file));
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  const browser = await chromium.launch({
-    executablePath: ensureChromium(thisMachine).path,
-    headless: true,
-    args: HEADLESS_FLAGS,
-  });
-  try {
-    const tab = await browser.newPage();
-    const errors: string[] = [];
-    tab.on('pageerror', (e) => errors.push(e.message));
-    tab.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+  return withPage(server, async (tab, url, errors) => {
     await tab.route('**/favicon.ico', (r) => r.fulfill({ status: 204 }));
-    await tab.goto(`http://127.0.0.1:${port}/`);
+    await tab.goto(url);
     const out = tab.locator('#out');
     await out.filter({ hasText: '{' }).waitFor();
     return { out: JSON.parse((await out.textContent()) ?? '{}'), errors };
-  } finally {
-    await browser.close();
-    await new Promise<void>((ok) => server.close(() => ok()));
-  }
+  });
 }
 
 describe.skipIf(!existsSync(join(kernels, 'dist/index.js')))('kernel threads in Chromium', () => {
