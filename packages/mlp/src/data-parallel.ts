@@ -88,6 +88,8 @@ const kept = new WeakMap<Sequential, Map<string, ShardedSteps>>();
 
 export class ShardedSteps {
   private readonly params: Param[];
+  /** the model's parameter count and bytes per value (shardSizes' inputs besides the rows) */
+  private readonly values: number;
   private readonly shards: Shard[] = [];
   private readonly plans = new Map<number, Plan>();
   private last: Plan | undefined;
@@ -98,6 +100,7 @@ export class ShardedSteps {
     private readonly targetWidth: number,
   ) {
     this.params = model.parameters();
+    this.values = this.params.reduce((n, p) => n + p.length, 0);
   }
 
   /**
@@ -179,10 +182,7 @@ export class ShardedSteps {
   }
 
   private sizes(rows: number): number[] {
-    const bytes = this.model.dtype === 'f32' ? 4 : 8;
-    let n = 0;
-    for (const p of this.params) n += p.length;
-    return shardSizes(rows, n, bytes);
+    return shardSizes(rows, this.values, this.model.dtype === 'f32' ? 4 : 8);
   }
 
   private shard(s: number): Shard {
