@@ -60,3 +60,14 @@ export function functionExportNames(): string[] {
   const e = wasm();
   return Object.keys(e).filter((k) => typeof e[k] === 'function');
 }
+
+let inOrder: RawKernel[] | undefined;
+
+/** This thread's kernels in the order of `functionExportNames()` (how programs and jobs name them). */
+export function kernelsInExportOrder(): RawKernel[] {
+  if (!inOrder) {
+    const e = wasm();
+    inOrder = functionExportNames().map((n) => e[n] as RawKernel);
+  }
+  return inOrder;
+}

@@ -16,8 +16,8 @@
  * workers' wasm instances see the new size at once (it is one shared memory).
  */
 import { alloc, type WasmArray } from '../arena.js';
-import { functionExportNames, type RawKernel, rawKernel } from '../exports.js';
-import { wasm, wasmInfo } from '../wasm.js';
+import { functionExportNames, kernelsInExportOrder, rawKernel } from '../exports.js';
+import { wasmInfo } from '../wasm.js';
 import { runOps } from './run-ops.js';
 import {
   ARGS_AT,
@@ -98,7 +98,6 @@ export class Pool {
   private readonly ctl: WasmArray;
   private readonly names: string[];
   private readonly index = new Map<string, number>();
-  private kernels: RawKernel[] | undefined;
   private i32: Int32Array;
   private f64: Float64Array;
   private buffer: ArrayBufferLike;
@@ -267,8 +266,7 @@ export class Pool {
    */
   runPrograms(parts: number[][]): void {
     const memory = wasmInfo().memory;
-    this.kernels ??= this.names.map((n) => wasm()[n] as RawKernel);
-    const kernels = this.kernels;
+    const kernels = kernelsInExportOrder();
     this.job(PROGRAM, 'a kernel program', parts, (a) => {
       runOps(kernels, memory, a[0], a[1], a[2]);
       return 0;

@@ -26,7 +26,7 @@
  * runs a program: a program is the same calls with the same arguments.
  */
 import { alloc, type DType, type WasmArray } from '../arena.js';
-import { functionExportNames, type RawKernel } from '../exports.js';
+import { functionExportNames, kernelsInExportOrder, type RawKernel } from '../exports.js';
 import { wasm, wasmInfo } from '../wasm.js';
 import { activePool, threadCount } from './config.js';
 import { activeRecording, type Recording, setActiveRecording } from './recording.js';
@@ -67,26 +67,12 @@ function baseName(name: string): string {
   return name.replace(/_f(32|64)$/, '');
 }
 
-let names: string[] | undefined;
 let index: Map<string, number> | undefined;
-let fns: RawKernel[] | undefined;
 
+/** A kernel's index in export order (what a program's ops store). */
 function exportIndex(): Map<string, number> {
-  if (!index) {
-    names = functionExportNames();
-    index = new Map(names.map((n, i) => [n, i]));
-  }
+  index ??= new Map(functionExportNames().map((n, i) => [n, i]));
   return index;
-}
-
-/** This thread's kernels in export order (the index a program's ops use). */
-function localKernels(): RawKernel[] {
-  if (!fns) {
-    exportIndex();
-    const e = wasm();
-    fns = (names as string[]).map((n) => e[n] as RawKernel);
-  }
-  return fns;
 }
 
 export class KernelProgram {
@@ -135,7 +121,7 @@ export class KernelProgram {
 
   /** Runs the program on this thread. */
   run(): void {
-    runOps(localKernels(), wasmInfo().memory, this.ops.ptr, this.length, this.results.ptr);
+    runOps(kernelsInExportOrder(), wasmInfo().memory, this.ops.ptr, this.length, this.results.ptr);
   }
 
   /** Returns the program's memory (ops, results, scratch) to the arena. */
