@@ -38,11 +38,19 @@
  * an optimizer that is simply dropped is collected with its state (the arena frees forgotten
  * arrays through a FinalizationRegistry), only later.
  */
-import { allFinite, alloc, type DType, fromArray, WasmArray } from '@descent/kernels';
+import { allFinite, alloc, type DType, type WasmArray } from '@descent/kernels';
 import type { Param } from '../param.js';
 import { AtomicStep } from './atomic-step.js';
-import type { OptimizerStateDict, ParamStateDict, StateValue } from './state-dict.js';
-import { checkGroupsOf, checkParamState, type LoadTarget } from './state-dict-load.js';
+import {
+  buildGroup,
+  checkDisjoint,
+  checkGroupOptions,
+  checkNotGrouped,
+  isGroupList,
+} from './param-groups.js';
+import type { OptimizerStateDict, StateValue } from './state-dict.js';
+import { freeState, loadCheckedState, saveStateDict } from './state-dict-io.js';
+import type { LoadTarget } from './state-dict-load.js';
 import { NonFiniteGradientError, NonFiniteStepError } from './step-errors.js';
 import { checkKnownOptions } from './validate.js';
 
@@ -151,13 +159,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       : [{ params: params as Param[] } as Partial<O> & { params: Param[] }];
     // validate every group before adding any, so a bad group changes nothing
     const built = groups.map((g) => this.buildGroup(displayName, g));
-    const seen = new Set<Param>();
-    for (const g of built) {
-      for (const p of g.params) {
-        if (seen.has(p)) throw new RangeError(`Parameter ${p.name} appears in more than one parameter group`);
-        seen.add(p);
-      }
-    }
+    checkDisjoint(built);
     this.paramGroups.push(...built);
   }
 
@@ -167,27 +169,15 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** One update of every parameter in `group`. Gradients are known to be finite here. */
   protected abstract updateGroup(group: ParamGroup<O>): void;
 
+  /** A group of `g`'s options over the defaults, validated (param-groups.ts). */
   private buildGroup(displayName: string, g: Partial<O> & { params: Param[] }): ParamGroup<O> {
-    if (!g || !Array.isArray(g.params) || g.params.length === 0) {
-      throw new RangeError(`${displayName}: a parameter group needs a non-empty params list`);
-    }
-    checkKnownOptions(displayName, g, [...this.optionNames, 'initialLr']);
-    const merged = { ...this.defaults, ...g, params: [...g.params] } as ParamGroup<O>;
-    for (const [k, v] of Object.entries(merged)) {
-      if (Array.isArray(v) && k !== 'params') (merged as Record<string, unknown>)[k] = [...v];
-    }
-    this.validateGroup(merged);
-    return merged;
+    return buildGroup(displayName, this.defaults, this.optionNames, (o: O) => this.validateGroup(o), g);
   }
 
   /** Adds a group (options not given are taken from the defaults). */
   addParamGroup(group: Partial<O> & { params: Param[] }): void {
     const built = this.buildGroup(this.name, group);
-    for (const p of built.params) {
-      if (this.paramGroups.some((g) => g.params.includes(p))) {
-        throw new RangeError(`Parameter ${p.name} appears in more than one parameter group`);
-      }
-    }
+    checkNotGrouped(this.paramGroups, built.params);
     this.paramGroups.push(built);
   }
 
@@ -246,17 +236,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    * a RangeError names the group. Runs before anything is written.
    */
   protected checkGroups(): void {
-    const groups = this.paramGroups;
-    for (let i = 0; i < groups.length; i++) {
-      try {
-        this.validateGroup(groups[i]);
-      } catch (e) {
-        if (e instanceof Error) {
-          e.message = `${this.name}.step: paramGroups[${i}]: ${e.message}; nothing was changed`;
-        }
-        throw e;
-      }
-    }
+    checkGroupOptions(this.name, this.paramGroups, (o: O) => this.validateGroup(o));
   }
 
   /**
@@ -334,23 +314,7 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   /** A copy of the optimizer's state and groups (see state-dict.ts for the format). */
   stateDict(): OptimizerStateDict {
-    const all = this.params();
-    const state: Record<number, ParamStateDict> = {};
-    all.forEach((p, i) => {
-      const s = this.state.get(p);
-      if (!s) return;
-      const out: ParamStateDict = {};
-      for (const [k, v] of Object.entries(s)) out[k] = copyStateValue(v);
-      state[i] = out;
-    });
-    let next = 0;
-    const paramGroups = this.paramGroups.map((g) => {
-      const { params, ...opts } = g;
-      const copy: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(opts)) copy[k] = Array.isArray(v) ? [...v] : v;
-      return { ...copy, params: params.map(() => next++) };
-    });
-    return { optimizer: this.name, state, paramGroups, stepsTaken: this.stepsTaken };
+    return saveStateDict(this.name, this.params(), this.paramGroups, this.state, this.stepsTaken);
   }
 
   /**
@@ -379,40 +343,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       stateSpec: (p, g) => this.stateSpec(p, g),
       stateArrayLength: (p, k) => this.stateArrayLength(p, k),
     };
-    const newGroups = checkGroupsOf(target, sd);
-    const all = this.params();
-    const groupOf = new Map<Param, ParamGroup<O>>();
-    newGroups.forEach((g) => {
-      for (const p of g.params) groupOf.set(p, g);
-    });
-    const newState = new Map<Param, ParamState>();
-    for (const [key, s] of Object.entries(sd.state)) {
-      const i = Number(key);
-      const p = Number.isInteger(i) && i >= 0 ? all[i] : undefined;
-      if (!p)
-        throw new RangeError(
-          `loadStateDict: state for parameter index ${key}, but there are ${all.length} parameters`,
-        );
-      newState.set(p, checkParamState(target, p, groupOf.get(p) as ParamGroup<O>, s));
-    }
-    // all checks passed: apply
-    for (const s of this.state.values()) freeState(s);
-    this.state.clear();
-    for (const [p, s] of newState) {
-      const live: ParamState = {};
-      for (const [k, v] of Object.entries(s)) {
-        live[k] =
-          v instanceof Float32Array || v instanceof Float64Array
-            ? fromArray(v)
-            : Array.isArray(v)
-              ? [...v]
-              : v;
-      }
-      this.state.set(p, live);
-    }
-    newGroups.forEach((g, i) => {
-      this.paramGroups[i] = g;
-    });
+    loadCheckedState(target, this.state, this.params(), sd);
     if (typeof sd.stepsTaken === 'number') this.stepsTaken = sd.stepsTaken;
   }
 
@@ -438,20 +369,4 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.guard.clear();
     this.isFreed = true;
   }
-}
-
-function isGroupList<O>(params: ParamsInput<O>): params is Array<Partial<O> & { params: Param[] }> {
-  const first = params[0] as unknown as { params?: unknown };
-  return !!first && Array.isArray(first.params);
-}
-
-function copyStateValue(v: WasmArray | StateValue): StateValue {
-  if (v instanceof WasmArray) return v.toArray();
-  if (v instanceof Float32Array || v instanceof Float64Array) return v.slice();
-  if (Array.isArray(v)) return [...v];
-  return v;
-}
-
-function freeState(s: ParamState): void {
-  for (const v of Object.values(s)) if (v instanceof WasmArray) v.free();
 }
