@@ -5,19 +5,16 @@
  * The race runs in the compute worker (race.ts there, race-trace.ts for what is drawn).
  */
 import type { Problem } from '@descent/core';
-import { ChartLegend } from './chart-legend.js';
 import { ComputeClient } from './compute-client.js';
-import type { RaceSummary } from './compute-protocol.js';
 import { parseNumber } from './form-values.js';
-import { LineChart } from './line-chart.js';
 import { MomentumFigure } from './momentum-figure.js';
 import { ProblemPicker } from './problem-picker.js';
 import type { ProblemSpec } from './problem-spec.js';
-import { curvatures, MAX_STEPS, suggestedRates } from './race.js';
+import { MAX_STEPS, suggestedRates } from './race.js';
 import { RacePlayer } from './race-player.js';
-import { fillTable } from './race-table.js';
-import { type CopyState, numberInput, type Racer, RacerList, type RacerState } from './racer-list.js';
-import { heavyBallLimit } from './racer-settings.js';
+import { RaceResults } from './race-results.js';
+import { showThresholds } from './race-thresholds.js';
+import { type CopyState, numberInput, RacerList, type RacerState } from './racer-list.js';
 import type { Domain } from './surface.js';
 import { SurfacePlot } from './surface-plot.js';
 import { formatNumber } from './ticks.js';
@@ -26,13 +23,6 @@ function labelled(text: string, input: HTMLElement): HTMLLabelElement {
   const label = document.createElement('label');
   label.append(`${text} `, input);
   return label;
-}
-
-/** The iterates shown when the animation is at step s: the kept steps up to s. */
-function countUpTo(steps: Int32Array, s: number): number {
-  let n = 0;
-  while (n < steps.length && steps[n] <= s) n++;
-  return n;
 }
 
 export interface RaceState {
@@ -81,20 +71,8 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     to see what a single setting changes, everything else equal.</p>`;
   const plot = new SurfacePlot(560, 440);
   section.querySelector('.plot-slot')!.append(plot.element);
-  const convergence = new LineChart(560, 260, 'iteration k');
-  convergence.element.id = 'race-convergence';
-  const legend = new ChartLegend('race-legend');
+  const results = new RaceResults(section, plot);
   const chartSlot = section.querySelector<HTMLElement>('.chart-slot')!;
-  chartSlot.append(convergence.element, legend.element);
-  // pointing at a legend entry dims every other racer, on the plot and on the chart
-  const focusStyle = document.createElement('style');
-  section.append(focusStyle);
-  legend.onFocus((key) => {
-    const k = key === undefined ? '' : CSS.escape(key);
-    focusStyle.textContent = key
-      ? `#race .trajectory:not([data-method="${k}"]), #race-convergence .series:not([data-name="${k}"]) { opacity: 0.12; }`
-      : '';
-  });
   // the chart under the plot, in the same column (the racers' list beside them is long)
   // and the table under the chart: the race's results in one column beside its inputs
   const tableSlot = section.querySelector<HTMLElement>('.table-slot')!;
@@ -143,11 +121,6 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
   let domain: Domain;
   let problem: Problem | undefined;
   let shownKey = '';
-  /** The race shown: each row with the racer it belongs to. */
-  let rows: (RaceSummary & { racer: Racer })[] = [];
-  let lines: SVGPolylineElement[] = [];
-  let best: number | undefined;
-  let longest = 0;
   /** What the last tuning chose, said when its race is shown. */
   let tunedNote = '';
 
@@ -164,29 +137,6 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     status.classList.remove('error');
     status.textContent = message;
     stop.disabled = false;
-  };
-
-  /** The threshold hints beside the rates: gradient descent is stable on a quadratic for lr < 2/L. */
-  const showThresholds = (x0: number[]) => {
-    const { L, mu } = problem ? curvatures(problem, x0) : { L: Number.NaN, mu: Number.NaN };
-    const heavy = racers.first('momentum');
-    const copies = racers.racers
-      .filter((r) => r.copy && r.m.method === 'momentum' && r.box.checked)
-      .map((r) => ({
-        label: r.label,
-        colour: r.colour,
-        lr: Number(r.lr?.value),
-        beta: racers.settingsOf(r).beta,
-      }));
-    momentum.update(L, mu, Number(heavy.lr?.value), racers.settingsOf(heavy).beta, copies);
-    for (const c of racers.racers) {
-      const { m, hint } = c;
-      hint.textContent = '';
-      if (!(L > 0)) continue;
-      if (m.method === 'gd') hint.textContent = `stable below 2/L = ${formatNumber(2 / L, 3)}`;
-      if (m.method === 'momentum')
-        hint.textContent = `below 2(1+β)/L = ${formatNumber(heavyBallLimit(L, racers.settingsOf(c).beta), 3)}`;
-    }
   };
 
   /** Shows the chosen function; false if it is invalid (the error is shown, old results cleared) or superseded. */
@@ -218,53 +168,19 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       shownKey = '';
       worker.stop();
       player.halt();
-      clearResults();
+      results.clear();
       fail((e as Error).message);
       return false;
     }
   };
 
-  const clearResults = () => {
-    rows = [];
-    lines = [];
-    plot.paths.replaceChildren();
-    section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0].replaceChildren();
-    convergence.draw([]);
-    legend.show([]);
-  };
-
-  /** Draws the paths and the loss curves up to step s (the player calls it). */
-  const drawStep = (s: number) => {
-    rows.forEach((r, k) => {
-      const n = countUpTo(r.trace.pathSteps, s);
-      const pts: string[] = [];
-      for (let j = 0; j < n; j++) {
-        const [px, py] = plot.toPx(r.trace.path[2 * j], r.trace.path[2 * j + 1]);
-        pts.push(`${px.toFixed(1)},${py.toFixed(1)}`);
-      }
-      lines[k].setAttribute('points', pts.join(' '));
-    });
-    convergence.draw(
-      rows
-        .filter((r) => !r.error)
-        .map((r) => {
-          const n = countUpTo(r.trace.curveSteps, s);
-          return {
-            name: r.racer.key,
-            colour: r.racer.colour,
-            steps: r.trace.curveSteps.subarray(0, n),
-            values: Array.from(r.trace.curve.subarray(0, n), (f) =>
-              best === undefined ? f : Math.log10(Math.max(f - best, 1e-17)),
-            ),
-          };
-        }),
-      { xMax: Math.max(1, longest) },
-    );
-  };
-
-  const player = new RacePlayer(section.querySelector<HTMLElement>('.player')!, drawStep, (state) => {
-    section.dataset.state = state;
-  });
+  const player = new RacePlayer(
+    section.querySelector<HTMLElement>('.player')!,
+    (s) => results.drawStep(s),
+    (state) => {
+      section.dataset.state = state;
+    },
+  );
 
   /** The race's inputs, checked; undefined (with the reason shown and old results cleared) if one is invalid. */
   const inputs = () => {
@@ -292,7 +208,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       return { x0, options, entries: racers.entries(), ticked };
     } catch (e) {
       worker.stop();
-      clearResults();
+      results.clear();
       fail((e as Error).message);
       return undefined;
     }
@@ -302,7 +218,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     const checked = inputs();
     if (!checked || !problem) return;
     const { x0, options, entries, ticked } = checked;
-    showThresholds(x0);
+    showThresholds(racers, momentum, problem, x0);
     busy('running', 'Racing…');
     const ran = problem;
     worker.run({ kind: 'race', problem: picker.spec(), x0, entries, ...options }, (reply) => {
@@ -311,42 +227,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
       if (reply.kind !== 'race' || ran !== problem) return;
       status.textContent = tunedNote;
       tunedNote = '';
-      // the rows come back in the order of the entries: one per ticked racer
-      rows = reply.rows.map((r, k) => ({ ...r, racer: ticked[k] }));
-      const L = curvatures(ran, x0).L;
-      fillTable(section.querySelector<HTMLTableElement>('#race-results')!.tBodies[0], rows, (r) =>
-        r.trace.divergedAt !== null && r.method === 'gd' && L > 0
-          ? `lr ${formatNumber(r.lr ?? Number.NaN)} is above 2/L = ${formatNumber(2 / L, 3)}: the error along the steepest direction grows by |1 − lr·L| = ${formatNumber(Math.abs(1 - (r.lr ?? 0) * L), 3)} per step`
-          : '',
-      );
-      plot.paths.replaceChildren();
-      plot.markers.replaceChildren();
-      for (const m of ran.minima) plot.marker(m.x[0], m.x[1], 'minimum', `minimum f = ${formatNumber(m.f)}`);
-      plot.marker(x0[0], x0[1], 'start', 'start');
-      lines = rows.map((r) => {
-        const line = plot.polyline([], r.racer.colour);
-        line.dataset.method = r.racer.key;
-        if (r.trace.divergedAt !== null) line.classList.add('diverged');
-        return line;
-      });
-      legend.show(
-        rows
-          .filter((r) => !r.error)
-          .map((r) => ({
-            name: r.racer.key,
-            label: r.racer.label,
-            colour: r.racer.colour,
-            note: r.trace.divergedAt !== null ? 'diverged' : undefined,
-          })),
-      );
-      best = ran.minima.length > 0 ? Math.min(...ran.minima.map((m) => m.f)) : undefined;
-      convergence.yLabel = best === undefined ? 'f(x_k)' : 'log₁₀(f(x_k) − f*)';
-      longest = 0;
-      for (const r of rows) {
-        const last = Math.max(r.trace.pathSteps.at(-1) ?? 0, r.trace.curveSteps.at(-1) ?? 0);
-        longest = Math.max(longest, last);
-      }
-      player.start(longest);
+      player.start(results.show(reply.rows, ticked, ran, x0));
     });
     onChange();
   };
@@ -380,7 +261,7 @@ export function raceView(onChange: () => void = () => {}): RaceViewElement {
     stop.disabled = true;
     tunedNote = '';
     // a stopped race leaves no results of an earlier one beside its inputs
-    if (section.dataset.state === 'running') clearResults();
+    if (section.dataset.state === 'running') results.clear();
     status.textContent =
       section.dataset.state === 'tuning'
         ? 'Tuning stopped: the rates are as they were.'
