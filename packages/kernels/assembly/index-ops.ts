@@ -35,6 +35,17 @@ function indexSelect<T>(x: usize, outer: i32, V: i32, inner: i32, indices: usize
   }
 }
 
+/**
+ * indexCheck, then indexSelect if every index is good: 0, or j + 1 for the first bad indices[j]
+ * (then nothing is written). One export call, so a kernel program can record it.
+ */
+function indexSelectChecked<T>(x: usize, outer: i32, V: i32, inner: i32, indices: usize, m: i32, out: usize): i32 {
+  const bad = indexCheck<T>(m, indices, V);
+  if (bad >= 0) return bad + 1;
+  indexSelect<T>(x, outer, V, inner, indices, m, out);
+  return 0;
+}
+
 /** dst[o, indices[j], :] += src[o, j, :]. Reads src, indices; updates dst (no overlap). */
 function indexAdd<T>(src: usize, outer: i32, m: i32, inner: i32, indices: usize, dst: usize, V: i32): void {
   const L = lanes<T>();
@@ -63,5 +74,7 @@ export function indexCheck_f32(m: i32, idx: usize, V: i32): i32 { return indexCh
 export function indexCheck_f64(m: i32, idx: usize, V: i32): i32 { return indexCheck<f64>(m, idx, V); }
 export function indexSelect_f32(x: usize, outer: i32, V: i32, inner: i32, idx: usize, m: i32, out: usize): void { indexSelect<f32>(x, outer, V, inner, idx, m, out); }
 export function indexSelect_f64(x: usize, outer: i32, V: i32, inner: i32, idx: usize, m: i32, out: usize): void { indexSelect<f64>(x, outer, V, inner, idx, m, out); }
+export function indexSelectChecked_f32(x: usize, outer: i32, V: i32, inner: i32, idx: usize, m: i32, out: usize): i32 { return indexSelectChecked<f32>(x, outer, V, inner, idx, m, out); }
+export function indexSelectChecked_f64(x: usize, outer: i32, V: i32, inner: i32, idx: usize, m: i32, out: usize): i32 { return indexSelectChecked<f64>(x, outer, V, inner, idx, m, out); }
 export function indexAdd_f32(src: usize, outer: i32, m: i32, inner: i32, idx: usize, dst: usize, V: i32): void { indexAdd<f32>(src, outer, m, inner, idx, dst, V); }
 export function indexAdd_f64(src: usize, outer: i32, m: i32, inner: i32, idx: usize, dst: usize, V: i32): void { indexAdd<f64>(src, outer, m, inner, idx, dst, V); }

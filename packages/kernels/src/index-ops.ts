@@ -11,18 +11,22 @@
 import type { WasmArray } from './arena.js';
 import { checkArray, checkDim, checkLength, checkNoOverlap } from './checks.js';
 import { typedKernel } from './exports.js';
+import { threadCount } from './threads/config.js';
 import { GATHER_MIN, rangeInParts } from './threads/nn-parts.js';
 
 const kIndexCheck = typedKernel('indexCheck');
 const kIndexSelect = typedKernel('indexSelect');
+const kIndexSelectChecked = typedKernel('indexSelectChecked');
 const kIndexAdd = typedKernel('indexAdd');
 
 /** Throws unless every element of `indices` is an integer in [0, V). */
 function checkIndices(indices: WasmArray, V: number): void {
   const bad = kIndexCheck(indices.dtype)(indices.length, indices.ptr, V);
-  if (bad >= 0) {
-    throw new RangeError(`indices[${bad}] is ${indices.data[bad]}, not an integer in [0, ${V})`);
-  }
+  if (bad >= 0) throwBadIndex(indices, bad, V);
+}
+
+function throwBadIndex(indices: WasmArray, j: number, V: number): never {
+  throw new RangeError(`indices[${j}] is ${indices.data[j]}, not an integer in [0, ${V})`);
 }
 
 function checkDims(outer: number, V: number, m: number, inner: number): void {
@@ -50,15 +54,21 @@ export function indexSelect(
   checkLength('out', out, outer * m * inner);
   checkNoOverlap('out', out, 'x', x);
   checkNoOverlap('out', out, 'indices', indices);
-  checkIndices(indices, V);
-  if (out.length === 0) return;
+  if (out.length === 0) return checkIndices(indices, V);
   const dt = x.dtype;
+  if (out.length < GATHER_MIN || threadCount() < 2) {
+    // one export call that checks, then copies: what a kernel program records (the op's result is
+    // then 0, or j + 1 for a bad indices[j] found when the program runs, nothing written then)
+    const bad = kIndexSelectChecked(dt)(x.ptr, outer, V, inner, indices.ptr, m, out.ptr);
+    if (bad > 0) throwBadIndex(indices, bad - 1, V);
+    return;
+  }
+  checkIndices(indices, V);
   const row = inner * (dt === 'f32' ? 4 : 8);
-  // threads (out.length >= GATHER_MIN): slabs [o0, o1) of the outer axis apart, or, with one
+  // threads: slabs [o0, o1) of the outer axis apart, or, with one
   // slab, the picked rows [j0, j1) apart; every output element is one copy either way
   const parts =
-    out.length >= GATHER_MIN &&
-    (outer >= 2
+    outer >= 2
       ? rangeInParts(`indexSelect_${dt}`, outer, 1, out.length, GATHER_MIN, (o0, o1) => [
           x.ptr + o0 * V * row,
           o1 - o0,
@@ -76,7 +86,7 @@ export function indexSelect(
           indices.ptr + j0 * (dt === 'f32' ? 4 : 8),
           j1 - j0,
           out.ptr + j0 * row,
-        ]));
+        ]);
   if (!parts) kIndexSelect(dt)(x.ptr, outer, V, inner, indices.ptr, m, out.ptr);
 }
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alloc, fromArray, memoryStats } from '../arena.js';
 import { rawKernel } from '../exports.js';
 import { gemm } from '../gemm.js';
+import { indexSelect } from '../index-ops.js';
 import { matrixFrom, type WasmMatrix } from '../matrix.js';
 import { biasAdd, columnSums, relu, reluBackward } from '../nn.js';
 import { qr } from '../qr.js';
@@ -122,6 +123,33 @@ describe('kernel programs', () => {
     expect(() => recordKernels(() => qr(A as WasmMatrix<'f64'>))).toThrow(/cannot be recorded/);
     expect(() => recordKernels(() => rawKernel('gemm_f32'))).toThrow(/cannot be recorded/);
     expect(memoryStats().bytesInUse).toBe(before);
+  });
+
+  it('record indexSelect: the indices are read when the program runs, and a bad one writes nothing', () => {
+    for (const dt of ['f32', 'f64'] as const) {
+      const V = 9;
+      const values = Float64Array.from({ length: V * 3 }, (_, i) => i + 0.5);
+      const x = dt === 'f32' ? fromArray(Float32Array.from(values)) : fromArray(values);
+      const idx = alloc(dt, 4);
+      const out = alloc(dt, 12);
+      let op = -1;
+      const p = recordKernels(() => {
+        op = recordedCalls();
+        indexSelect(x, 1, V, 3, idx, out); // idx holds zeros now: recording reads nothing
+      });
+      expect(p.calls).toEqual([`indexSelectChecked_${dt}`]);
+      idx.data.set([8, 0, 3, 3]);
+      p.run();
+      expect(p.result(op)).toBe(0);
+      expect([...out.data]).toEqual([8, 0, 3, 3].flatMap((r) => [3 * r + 0.5, 3 * r + 1.5, 3 * r + 2.5]));
+      const before = [...out.data];
+      idx.data.set([1, 2, 9, 0]); // 9 is out of [0, 9)
+      p.run();
+      expect(p.result(op)).toBe(3); // j + 1 for indices[2]
+      expect([...out.data]).toEqual(before);
+      for (const a of [x, idx, out]) a.free();
+      p.free();
+    }
   });
 
   it('refuse a nested recording; the wrappers run the kernels again once a recording ends', () => {

@@ -14,8 +14,9 @@
  * scalars are fixed at recording: a program replays the same calls on the same buffers (the data in
  * them may change between runs). What a body may do:
  * - call the typed wrappers of the kernels in RECORDABLE (products, bias, activations, losses,
- *   BLAS-1): each is one export call whose result nothing in JavaScript acts on, so replaying the
- *   calls is the body. Any other kernel throws while recording (its wrapper may read memory between
+ *   BLAS-1, indexSelect's row gathers): each is one export call whose result nothing in JavaScript
+ *   acts on, so replaying the calls is the body. (indexSelect checks its indices when the program
+ *   runs: read its op's result, 0 or j + 1 for a bad indices[j], which stopped it writing.) Any other kernel throws while recording (its wrapper may read memory between
  *   calls, run loops of its own, or need threads). A recorded call returns 0: read its real value
  *   with `result(i)` after a run (`recordedCalls()` before the call gives its i).
  * - allocate (the buffers live on; the caller owns them and must keep them alive while the program
@@ -58,6 +59,9 @@ const RECORDABLE = new Set([
   'scal',
   'copy',
   'axpy',
+  // indexSelect's single-thread call: it checks its indices when the program runs, and a bad one
+  // leaves j + 1 as the op's result (0: every index good) with nothing written
+  'indexSelectChecked',
 ]);
 /** Pure queries a wrapper needs while recording (sizes): run at once, not recorded. */
 const IMMEDIATE = new Set(['gemm_scratch']);
