@@ -93,6 +93,7 @@ export function prepareData(
  * Checked in the dtype training uses, so an f64 value that overflows f32 is caught too.
  */
 function checkFinite(name: string, values: Float32Array | Float64Array, width: number): void {
+  if (allFiniteValues(values)) return;
   for (let k = 0; k < values.length; k++) {
     if (!Number.isFinite(values[k])) {
       const row = Math.floor(k / width);
@@ -101,6 +102,26 @@ function checkFinite(name: string, values: Float32Array | Float64Array, width: n
       );
     }
   }
+}
+
+/**
+ * Whether every value is finite: v * 0 is 0 for a finite v and NaN for ±Infinity or NaN, so the sum
+ * of them is 0 exactly when all are (four sums, which run about twice as fast as one test per value).
+ */
+function allFiniteValues(values: Float32Array | Float64Array): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = values.length - (values.length % 4);
+  for (let k = 0; k < n; k += 4) {
+    s0 += values[k] * 0;
+    s1 += values[k + 1] * 0;
+    s2 += values[k + 2] * 0;
+    s3 += values[k + 3] * 0;
+  }
+  for (let k = n; k < values.length; k++) s0 += values[k] * 0;
+  return s0 + s1 + s2 + s3 === 0;
 }
 
 /** One batch in kernel memory: inputs, targets, and the row indices it holds. */

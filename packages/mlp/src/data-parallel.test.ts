@@ -1,9 +1,16 @@
 import { Adam, type Param, SGD } from '@descent/core';
 import { alloc, backendInfo, memoryStats, setThreads } from '@descent/kernels';
 import { l2 } from '@descent/regularizers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchLoader, type Dataset, prepareData } from './batches.js';
-import { GRADIENT_BYTES, MAX_SHARDS, ShardedSteps, shardSizes } from './data-parallel.js';
+import {
+  GRADIENT_BYTES,
+  MAX_SHARDS,
+  RESIDENT_BYTES,
+  ShardedSteps,
+  setResidentBytes,
+  shardSizes,
+} from './data-parallel.js';
 import { digits } from './datasets/digits.js';
 import { fit } from './fit.js';
 import type { Sequential } from './layers/sequential.js';
@@ -26,7 +33,8 @@ describe('shardSizes', () => {
   it('cuts larger batches into equal shards of a multiple of 4 rows, the last taking the rest', () => {
     expect(shardSizes(256, 1000, 4)).toEqual([64, 64, 64, 64]);
     expect(shardSizes(65, 1000, 4)).toEqual([36, 29]);
-    expect(shardSizes(157, 1000, 4)).toEqual([56, 56, 45]);
+    expect(shardSizes(157, 1000, 4)).toEqual([40, 40, 40, 37]); // 3 rounded up to an even count
+    expect(shardSizes(320, 1000, 4)).toEqual([56, 56, 56, 56, 56, 40]);
     for (const rows of [65, 100, 157, 255, 1000, 4099]) {
       const s = shardSizes(rows, 1000, 4);
       expect(sum(s)).toBe(rows);
@@ -112,7 +120,7 @@ describe('a sharded step', () => {
     it(`gives the whole batch's loss and gradients up to the order of the sums (${name}, f32 and f64)`, () => {
       for (const dtype of ['f32', 'f64'] as const) {
         const model = mlp({ sizes: [13, 40, 24, 7], activation, seed: 2, dtype });
-        // 157 rows: shards of 56, 56 and 45, the loss gradient of each scaled by its share
+        // 157 rows: shards of 40, 40, 40 and 37, the loss gradient of each scaled by its share
         const r = bothWays(model, loss, 157);
         const tol = dtype === 'f32' ? 2e-6 : 1e-14;
         expect(relativeDifference(r.sharded, r.whole)).toBeLessThan(tol);
@@ -123,6 +131,34 @@ describe('a sharded step', () => {
       }
     });
   }
+
+  it('gathers its rows in the programs from a copy in kernel memory, or in JavaScript above RESIDENT_BYTES: the same bits', () => {
+    for (const dtype of ['f32', 'f64'] as const) {
+      const model = mlp({ sizes: [13, 40, 7], seed: 3, dtype });
+      const data = prepareData('data', dataFor(model, 300, 'labels', 6), dtype, 13, 7, softmaxCrossEntropy);
+      const loader = new BatchLoader(data, dtype, 200);
+      loader.orderFor(0, true, 2);
+      const gathers = vi.spyOn(loader, 'gather');
+      const run = () => {
+        const steps = ShardedSteps.for(model, softmaxCrossEntropy, 1) as ShardedSteps;
+        const losses = [steps.step(loader, 0), steps.step(loader, 1)];
+        const grads = model.parameters().map((p) => p.gradient.toArray());
+        steps.free();
+        return { losses, grads };
+      };
+      const resident = run();
+      expect(gathers).not.toHaveBeenCalled();
+      const old = setResidentBytes(0);
+      try {
+        expect(run()).toEqual(resident);
+        expect(gathers).toHaveBeenCalled();
+      } finally {
+        setResidentBytes(old);
+      }
+      loader.free();
+      model.free();
+    }
+  });
 
   it('is not offered where shards cannot be computed apart: batch norm, dropout, a custom loss', () => {
     const plain = mlp({ sizes: [4, 8, 3], seed: 1 });
@@ -181,6 +217,32 @@ describe('fit() with shards', () => {
     optimizer.free();
     model.free();
     expect(memoryStats().bytesInUse).toBe(before);
+  });
+
+  it('trains on the data of each call: the copy in kernel memory is refreshed, and grown for a larger set', () => {
+    const shape = mlp({ sizes: [6, 9, 3] });
+    const sets = [
+      [300, 7],
+      [300, 8],
+      [500, 9],
+    ].map(([n, seed]) => dataFor(shape, n, 'labels', seed));
+    shape.free();
+    const train = (residentBytes: number) => {
+      const old = setResidentBytes(residentBytes);
+      try {
+        const model = mlp({ sizes: [6, 9, 3], seed: 4 });
+        const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+        const losses = sets.map(
+          (d) => fit(model, d, { optimizer, epochs: 2, batchSize: 128 }).history[1].loss,
+        );
+        const weights = model.parameters().map((p) => p.value.toArray());
+        model.free();
+        return { losses, weights };
+      } finally {
+        setResidentBytes(old);
+      }
+    };
+    expect(train(RESIDENT_BYTES)).toEqual(train(0));
   });
 
   it('adds a regularizer gradient to the sum of the shards, as on whole batches (an L2 penalty)', () => {

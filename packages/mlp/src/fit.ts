@@ -357,6 +357,7 @@ export function fit(model: Sequential, data: Dataset, options: FitOptions): FitR
       }
     }
   } finally {
+    sharded?.release();
     loader.free();
     rowLoader?.free();
     dOut.free();

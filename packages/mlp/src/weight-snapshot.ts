@@ -4,7 +4,7 @@
  * parameter is finite.
  */
 import type { Param } from '@descent/core';
-import { alloc, copy, type WasmArray } from '@descent/kernels';
+import { allFinite, alloc, copy, type WasmArray } from '@descent/kernels';
 
 /**
  * Copies of every parameter's values, restorable in one call each way. `restore()` before any
@@ -34,6 +34,7 @@ export class WeightSnapshot {
 /** A non-finite weight makes every loss NaN: refuse it up front, naming the parameter and index. */
 export function checkFiniteParameters(params: Param[]): void {
   for (const p of params) {
+    if (allFinite(p.value)) continue; // the kernel's SIMD pass; the loop below finds the index
     const v = p.data;
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i])) {
