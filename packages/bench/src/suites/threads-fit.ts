@@ -2,7 +2,7 @@
  * Training on the kernels' worker pool, 2 threads against 1, in the same run:
  *   - @descent/mlp `fit()` on digits (1437 training rows, standardized), 64-128-128-10 ReLU, Adam
  *     lr 1e-3, one timed call = one epoch; at batch 256 (target: 2 threads >= 1.5x 1 thread; each
- *     batch runs data-parallel as 4 shards of 64 rows, the last as 3 of 56, 56 and 45) and batch 32
+ *     batch runs data-parallel as 4 shards of 64 rows, the last as 4 of 40, 40, 40 and 37) and batch 32
  *     (informational: one shard, and its products are below gemm's crossover);
  *   - one @descent/autograd training step (forward, backward, Adam) of the same MLP written with
  *     tensors, at batch 256 and 32 (informational).
