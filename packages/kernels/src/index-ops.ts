@@ -54,7 +54,10 @@ export function indexSelect(
   checkLength('out', out, outer * m * inner);
   checkNoOverlap('out', out, 'x', x);
   checkNoOverlap('out', out, 'indices', indices);
-  if (out.length === 0) return checkIndices(indices, V);
+  if (out.length === 0) {
+    checkIndices(indices, V);
+    return;
+  }
   const dt = x.dtype;
   if (out.length < GATHER_MIN || threadCount() < 2) {
     // one export call that checks, then copies: what a kernel program records (the op's result is
