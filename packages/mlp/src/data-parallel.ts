@@ -182,12 +182,12 @@ export class ShardedSteps {
     const fits = data.n * (data.features + data.targetWidth) * bytes <= RESIDENT_BYTES;
     // row indices are stored in the model's dtype: f32 holds the integers up to 2^24 exactly
     const indexable = bytes === 8 || data.n <= 2 ** 24;
-    const r = this.resident;
-    if (!fits || !indexable || (r && r.capacity < data.n)) this.dropResident();
     if (!fits || !indexable) {
+      this.dropResident();
       this.declined = data;
       return;
     }
+    if (this.resident && this.resident.capacity < data.n) this.dropResident();
     if (!this.resident) {
       const dt = this.model.dtype;
       this.resident = {
@@ -309,12 +309,11 @@ export class ShardedSteps {
     const known = this.plans.get(key);
     if (known) return known;
     const sizes = this.sizes(rows);
-    const plan: Plan = { sizes, from: [], x: [], y: [], out: [], programs: [], lossOps: [] };
     const data = resident ? (this.resident as Resident) : undefined;
-    if (data) {
-      plan.rows = [];
-      plan.gatherOps = [];
-    }
+    const rowIndices: WasmArray[] = [];
+    const gatherOps: number[][] = [];
+    const plan: Plan = { sizes, from: [], x: [], y: [], out: [], programs: [], lossOps: [] };
+    if (data) Object.assign(plan, { rows: rowIndices, gatherOps });
     let from = 0;
     for (const [s, size] of sizes.entries()) {
       const shard = this.shard(s);
@@ -331,7 +330,7 @@ export class ShardedSteps {
           indexSelect(xs, 1, capacity, this.model.inFeatures, indices, x.data);
           ops.push(recordedCalls());
           indexSelect(ys, 1, capacity, this.targetWidth, indices, y);
-          plan.gatherOps?.push(ops);
+          gatherOps.push(ops);
         }
         out = forwardThrough(shard.layers, x, true);
         lossOp = recordedCalls();
@@ -345,7 +344,7 @@ export class ShardedSteps {
       plan.out.push(out);
       plan.programs.push(program);
       plan.lossOps.push(lossOp);
-      if (indices) plan.rows?.push(indices);
+      if (indices) rowIndices.push(indices);
       from += size;
     }
     this.plans.set(key, plan);
